@@ -1,0 +1,1051 @@
+//! The config language: a campaign, its requests and dimensions, and one file
+//! per force response saying where the figures are.
+//!
+//! Two layers, kept apart: the `*File` structs are what a person wrote
+//! (serde, unknown fields refused), and [`Config`] is what they resolve to
+//! (forces looked up, regexes compiled, crosswalks loaded, every reference
+//! checked). Parsing is pure: the caller hands in text and the path it came
+//! from, so every error can name the file and line.
+
+use crate::{ConfigError, Crosswalk, DimId, DimValue, ForceId, Forces, Period, Status, Unit};
+use chrono::NaiveDate;
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+// ---------------------------------------------------------------- as written
+
+/// A date written either bare (`2016-04-01`) or quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateDef(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for DateDef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Toml(toml::value::Datetime),
+            Text(String),
+        }
+        let text = match Raw::deserialize(d)? {
+            Raw::Toml(dt) => dt.to_string(),
+            Raw::Text(s) => s,
+        };
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map(DateDef)
+            .map_err(|_| serde::de::Error::custom(format!("{text:?} is not a date (YYYY-MM-DD)")))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodDef {
+    pub from: DateDef,
+    pub to: DateDef,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignFile {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// What the request asked forces to count, e.g. "offences".
+    pub unit: String,
+    #[serde(rename = "request")]
+    pub requests: Vec<RequestDef>,
+    #[serde(rename = "dimension", default)]
+    pub dimensions: Vec<DimensionDef>,
+    #[serde(default)]
+    pub suppression: SuppressionDef,
+    /// The national tables to publish, each a list of dimensions; the
+    /// national total is always published.
+    #[serde(default)]
+    pub breakdowns: Vec<Vec<String>>,
+    /// Which dimension the headline's age figures come from.
+    #[serde(default)]
+    pub headline: HeadlineDef,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestDef {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub wording: String,
+    pub period: PeriodDef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DimKind {
+    /// Values are codes: from a crosswalk, a reference table or a fixed list.
+    Code,
+    /// Values are ages or age bands.
+    Age,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionDef {
+    pub id: String,
+    pub title: String,
+    pub kind: DimKind,
+    /// CSV `label,value[,force]`, relative to the campaign folder.
+    pub crosswalk: Option<String>,
+    /// The allowed codes, when they are a short fixed list.
+    pub values: Option<Vec<String>>,
+    /// "offences": codes are Home Office offence categories from
+    /// config/reference/offences.csv, and labels that contain one ("88A",
+    /// "022/B") map to it without a crosswalk line.
+    pub reference: Option<String>,
+    /// A dimension computed from another through a crosswalk (offence group
+    /// from offence code); responses never state it.
+    pub derive_from: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressionDef {
+    /// Counts below this are shown as "<5", "*"…: a suppressed cell is
+    /// `[0 or 1, threshold - 1]`.
+    #[serde(default = "default_threshold")]
+    pub threshold: u64,
+    /// CSV `label,value`: value is `suppressed`, `zero` or `not_available`.
+    pub markers: Option<String>,
+}
+
+fn default_threshold() -> u64 {
+    5
+}
+
+impl Default for SuppressionDef {
+    fn default() -> Self {
+        SuppressionDef {
+            threshold: default_threshold(),
+            markers: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadlineDef {
+    pub age: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusDef {
+    Answered,
+    Partial,
+    Refused,
+    NotHeld,
+    NoResponse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Zeros {
+    /// The force writes 0 where there were none, so "<5" means 1 to 4.
+    Shown,
+    /// Nothing said: "<5" means 0 to 4.
+    #[default]
+    NotStated,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseFile {
+    pub force: String,
+    /// The requests this response answers.
+    pub requests: Vec<String>,
+    pub status: StatusDef,
+    /// The FOI Act section of a refusal, e.g. "s.12".
+    pub section: Option<String>,
+    #[serde(default)]
+    pub note: String,
+    /// What the force counted, when not what was asked (e.g. "victims").
+    pub unit: Option<String>,
+    /// The period the force actually answered for, when not the request's.
+    pub period: Option<PeriodDef>,
+    /// Dimensions fixed for the whole response, e.g. `online_method`.
+    #[serde(default)]
+    pub fixed: BTreeMap<String, String>,
+    pub source: Option<SourceDef>,
+    #[serde(default)]
+    pub zeros: Zeros,
+    /// The force's own suppression threshold, when not the campaign's.
+    pub suppressed_below: Option<u64>,
+    #[serde(rename = "table", default)]
+    pub tables: Vec<TableDef>,
+    #[serde(rename = "manual", default)]
+    pub manual: Vec<ManualDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDef {
+    /// A local file, relative to the repository root (the config dir's parent).
+    pub path: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// Counts in cells.
+    #[default]
+    Table,
+    /// One row per crime: rows are counted.
+    Records,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableDef {
+    /// Regex on sheet names; the first visible sheet when absent. Hidden
+    /// sheets are never read unless this names them.
+    pub sheet: Option<String>,
+    /// Regex: the header row is the first row with a cell matching it.
+    pub header: String,
+    /// Which match of `header` on the sheet starts this table (1 = first).
+    #[serde(default = "one")]
+    pub occurrence: usize,
+    /// Rows in the header; merged cells are filled across, rows joined by " ".
+    #[serde(default = "one")]
+    pub header_rows: usize,
+    /// Where the table ends: "blank_row" (default; blank rows are skipped
+    /// when more data follows before the next table), or a regex on the
+    /// first non-empty cell of a row.
+    pub stop: Option<String>,
+    #[serde(default)]
+    pub shape: Shape,
+    /// The request this table answers, when the response answers several
+    /// and this table holds one of them.
+    pub request: Option<String>,
+    /// Regex on a row's label cells: a stated total row, checked, never added.
+    pub total_rows: Option<String>,
+    /// Regex on a row's label cells: rows to leave out (notes, subheadings).
+    pub skip_rows: Option<String>,
+    /// Header text (regex) to request id, for columns with `role = "request"`.
+    #[serde(default)]
+    pub requests: BTreeMap<String, String>,
+    #[serde(rename = "column")]
+    pub columns: Vec<ColumnDef>,
+}
+
+fn one() -> usize {
+    1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A row label: the cell gives the value of `dim`.
+    Label,
+    /// A value column whose header gives the value of `dim` (ages as columns).
+    ByHeader,
+    /// The one count column of a long table.
+    Value,
+    /// A stated total over the columns given by header.
+    Total,
+    /// A value column whose header names a request ("2016/17").
+    Request,
+    /// A value column whose header names a month ("Jul-15"): summed into requests.
+    Month,
+    /// The date of a counted record (shape = "records").
+    Date,
+    Ignore,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDef {
+    /// Regex on the (joined) header text.
+    pub header: String,
+    pub role: Role,
+    pub dim: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManualDef {
+    pub request: String,
+    pub page: u32,
+    /// The figure as printed.
+    pub count: String,
+    /// Labels as printed, mapped through the crosswalks like cell labels.
+    #[serde(default)]
+    pub dims: BTreeMap<String, String>,
+}
+
+// ---------------------------------------------------------------- resolved
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub id: String,
+    pub title: String,
+    pub wording: String,
+    pub period: Period,
+}
+
+/// Where a dimension's values come from.
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub id: DimId,
+    pub title: String,
+    pub kind: DimKind,
+    pub crosswalk: Option<Crosswalk>,
+    /// Allowed codes (from `values` or the reference table); empty: any.
+    pub domain: BTreeSet<String>,
+    /// Whether labels containing a reference code map without a crosswalk.
+    pub codes_in_labels: bool,
+    pub derive_from: Option<DimId>,
+}
+
+/// Why a label could not be mapped: carries the crosswalk line to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmapped {
+    pub dim: DimId,
+    pub label: String,
+    pub crosswalk: Option<String>,
+}
+
+impl Dimension {
+    /// Maps a label as a force wrote it onto the canonical value: a force's
+    /// own crosswalk line, then a general one, then the general rules
+    /// (ages and bands written plainly; reference codes inside labels).
+    pub fn map(&self, label: &str, force: &ForceId) -> Result<DimValue, Unmapped> {
+        let unmapped = || Unmapped {
+            dim: self.id.clone(),
+            label: label.trim().to_string(),
+            crosswalk: self.crosswalk.as_ref().map(|c| c.file.clone()),
+        };
+        if let Some(entry) = self.crosswalk.as_ref().and_then(|c| c.lookup(label, force)) {
+            return DimValue::parse(self.kind == DimKind::Age, &entry.value).ok_or_else(unmapped);
+        }
+        let value = match self.kind {
+            DimKind::Age => parse_age_label(label),
+            DimKind::Code => {
+                let trimmed = label.trim();
+                if self.domain.contains(trimmed) {
+                    Some(DimValue::Code(trimmed.to_string()))
+                } else if self.codes_in_labels {
+                    find_code_in_label(label, &self.domain).map(DimValue::Code)
+                } else {
+                    None
+                }
+            }
+        };
+        value.ok_or_else(unmapped)
+    }
+
+    /// Checks a canonical value against the domain.
+    pub fn allows(&self, v: &DimValue) -> bool {
+        match (self.kind, v) {
+            (_, DimValue::Unknown) => true,
+            (DimKind::Age, DimValue::Age(_) | DimValue::AgeBand { .. }) => true,
+            (DimKind::Code, DimValue::Code(c)) => self.domain.is_empty() || self.domain.contains(c),
+            _ => false,
+        }
+    }
+}
+
+/// General rules for age labels: "13", "13 yrs", "10-12", "10 to 12",
+/// "under 10", "16 and over", "18+", "unknown".
+pub fn parse_age_label(label: &str) -> Option<DimValue> {
+    if let Some(n) = label.trim().strip_suffix('+') {
+        return n
+            .trim()
+            .parse()
+            .ok()
+            .map(|lo| DimValue::AgeBand { lo, hi: None });
+    }
+    let folded = crate::fold_label(label);
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let num = |w: &str| w.parse::<u8>().ok();
+    let unit = |w: &[&str]| {
+        w.iter()
+            .all(|x| matches!(*x, "yr" | "yrs" | "year" | "years" | "old" | "aged" | "age"))
+    };
+    match words.as_slice() {
+        ["unknown"] | ["not", "known"] | ["not", "recorded"] | ["nk"] => Some(DimValue::Unknown),
+        [n, rest @ ..] if num(n).is_some() && unit(rest) => num(n).map(DimValue::Age),
+        ["aged" | "age", n, rest @ ..] if num(n).is_some() && unit(rest) => {
+            num(n).map(DimValue::Age)
+        }
+        [a, "to" | "-", b, rest @ ..] | [a, b, rest @ ..]
+            if num(a).is_some() && num(b).is_some() && unit(rest) && label.contains(['-', 't']) =>
+        {
+            let (a, b) = (num(a)?, num(b)?);
+            (a <= b).then_some(DimValue::AgeBand { lo: a, hi: Some(b) })
+        }
+        ["under" | "below", n, rest @ ..] if unit(rest) => {
+            let n = num(n)?;
+            (n > 0).then(|| DimValue::AgeBand {
+                lo: 0,
+                hi: Some(n - 1),
+            })
+        }
+        [n, "and" | "or", "over" | "above" | "older", rest @ ..]
+        | [n, "plus" | "over", rest @ ..]
+            if unit(rest) =>
+        {
+            num(n).map(|lo| DimValue::AgeBand { lo, hi: None })
+        }
+        _ => None,
+    }
+}
+
+/// Finds a reference code written inside a label: "22B", "022/B",
+/// "Sexual grooming 88A", "(71) Abuse of children…". A bare number counts
+/// only as the whole label or its first word, so "under 13" is not code 13.
+pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<String> {
+    let tokens: Vec<String> = label
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | ':' | '-'))
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_string())
+        .collect();
+    for (i, tok) in tokens.iter().enumerate() {
+        let t = tok.replace('/', "");
+        let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if digits.is_empty() {
+            continue;
+        }
+        let rest = &t[digits.len()..];
+        let number = digits.trim_start_matches('0');
+        let letter_suffix = rest.len() == 1 && rest.chars().all(|c| c.is_ascii_alphabetic());
+        let candidate = if letter_suffix {
+            format!("{number}{}", rest.to_ascii_uppercase())
+        } else if rest.is_empty() && (i == 0) {
+            number.to_string()
+        } else {
+            continue;
+        };
+        if domain.contains(&candidate) {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+/// A table definition with its regexes compiled.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub sheet: Option<Regex>,
+    pub header: Regex,
+    pub occurrence: usize,
+    pub header_rows: usize,
+    pub stop: Option<Regex>,
+    pub shape: Shape,
+    pub request: Option<String>,
+    pub total_rows: Option<Regex>,
+    pub skip_rows: Option<Regex>,
+    pub requests: Vec<(Regex, String)>,
+    pub columns: Vec<Column>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub header: Regex,
+    pub role: Role,
+    pub dim: Option<DimId>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Source {
+    Path(String),
+    Url(String),
+}
+
+impl Source {
+    pub fn display(&self) -> &str {
+        match self {
+            Source::Path(p) | Source::Url(p) => p,
+        }
+    }
+}
+
+/// One force's response, resolved.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The config file it came from, for messages.
+    pub file: String,
+    /// A stable key: the response file's stem ("kent").
+    pub key: String,
+    pub force: ForceId,
+    pub requests: Vec<String>,
+    pub status: Status,
+    pub note: String,
+    pub unit: Unit,
+    pub period: Option<Period>,
+    pub fixed: BTreeMap<DimId, DimValue>,
+    pub source: Option<Source>,
+    pub zeros: Zeros,
+    pub threshold: u64,
+    pub tables: Vec<Table>,
+    pub manual: Vec<ManualDef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub unit: Unit,
+    pub requests: Vec<Request>,
+    pub dimensions: Vec<Dimension>,
+    pub derivations: Vec<(DimId, DimId, Crosswalk)>,
+    pub markers: Option<Crosswalk>,
+    pub threshold: u64,
+    pub breakdowns: Vec<Vec<DimId>>,
+    pub headline_age: Option<DimId>,
+}
+
+impl Campaign {
+    pub fn request(&self, id: &str) -> Option<&Request> {
+        self.requests.iter().find(|r| r.id == id)
+    }
+    pub fn dimension(&self, id: &DimId) -> Option<&Dimension> {
+        self.dimensions.iter().find(|d| &d.id == id)
+    }
+}
+
+/// Everything a run needs, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub forces: Forces,
+    pub campaign: Campaign,
+    pub responses: Vec<Response>,
+}
+
+/// The files a campaign needs besides its campaign.toml, by path relative to
+/// the campaign folder, read by the caller.
+pub trait ConfigFiles {
+    /// Text of a file relative to the campaign folder, with the display path.
+    fn campaign_file(&self, rel: &str) -> Result<(String, String), ConfigError>;
+}
+
+/// Line of a byte offset in text, 1-based.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn toml_error(file: &str, text: &str, e: toml::de::Error) -> ConfigError {
+    let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+    ConfigError::at(file, line, e.message().to_string())
+}
+
+/// Finds the line where `needle` first appears after `key`, for errors about
+/// values that parsed but do not resolve.
+fn line_of_value(text: &str, needle: &str) -> usize {
+    text.find(needle).map(|o| line_of(text, o)).unwrap_or(1)
+}
+
+fn compile(file: &str, text: &str, pattern: &str) -> Result<Regex, ConfigError> {
+    Regex::new(pattern).map_err(|e| {
+        ConfigError::at(
+            file,
+            line_of_value(text, pattern),
+            format!("bad pattern {pattern:?}: {e}"),
+        )
+    })
+}
+
+/// Parses `period` into a [`Period`], refusing an empty one.
+fn period(file: &str, text: &str, p: &PeriodDef) -> Result<Period, ConfigError> {
+    Period::new(p.from.0, p.to.0).ok_or_else(|| {
+        ConfigError::at(
+            file,
+            line_of_value(text, "period"),
+            format!("period ends ({}) before it starts ({})", p.to.0, p.from.0),
+        )
+    })
+}
+
+impl Config {
+    /// Resolves a campaign: `campaign` is (path, text) of campaign.toml,
+    /// `responses` the (path, text) of each response file, `offences` the
+    /// reference offence categories, and `files` reads crosswalks.
+    pub fn from_texts(
+        forces: Forces,
+        offences: &BTreeSet<String>,
+        campaign: (&str, &str),
+        responses: &[(String, String)],
+        files: &dyn ConfigFiles,
+    ) -> Result<Config, Vec<ConfigError>> {
+        let campaign = resolve_campaign(&forces, offences, campaign.0, campaign.1, files)
+            .map_err(|e| vec![e])?;
+        let mut errors = Vec::new();
+        let mut resolved: Vec<Response> = Vec::new();
+        let mut seen: BTreeMap<(ForceId, String), String> = BTreeMap::new();
+        for (path, text) in responses {
+            match resolve_response(&forces, &campaign, path, text) {
+                Ok(r) => {
+                    for req in &r.requests {
+                        if let Some(prev) =
+                            seen.insert((r.force.clone(), req.clone()), path.clone())
+                        {
+                            errors.push(ConfigError::at(
+                                path,
+                                line_of_value(text, "requests"),
+                                format!(
+                                    "{} already has a response for request {req:?} in {prev}",
+                                    r.force
+                                ),
+                            ));
+                        }
+                    }
+                    resolved.push(r);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        resolved.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(Config {
+            forces,
+            campaign,
+            responses: resolved,
+        })
+    }
+}
+
+fn resolve_campaign(
+    forces: &Forces,
+    offences: &BTreeSet<String>,
+    file: &str,
+    text: &str,
+    files: &dyn ConfigFiles,
+) -> Result<Campaign, ConfigError> {
+    let def: CampaignFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    let resolve_force = |n: &str| forces.resolve(n).map(|f| f.id.clone());
+    let mut requests = Vec::new();
+    for r in &def.requests {
+        if requests.iter().any(|x: &Request| x.id == r.id) {
+            return Err(ConfigError::at(
+                file,
+                line_of_value(text, &format!("\"{}\"", r.id)),
+                format!("request {:?} is declared twice", r.id),
+            ));
+        }
+        requests.push(Request {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            wording: r.wording.clone(),
+            period: period(file, text, &r.period)?,
+        });
+    }
+    if requests.is_empty() {
+        return Err(ConfigError::file(
+            file,
+            "a campaign needs at least one [[request]]",
+        ));
+    }
+    let load_cw = |rel: &str| -> Result<Crosswalk, ConfigError> {
+        let (path, body) = files.campaign_file(rel)?;
+        Crosswalk::from_csv(&path, &body, &resolve_force)
+    };
+    let mut dimensions = Vec::new();
+    let mut derivations = Vec::new();
+    for d in &def.dimensions {
+        let id = DimId::new(&d.id);
+        if d.id == "request" || dimensions.iter().any(|x: &Dimension| x.id == id) {
+            return Err(ConfigError::at(
+                file,
+                line_of_value(text, &format!("\"{}\"", d.id)),
+                format!("dimension id {:?} is reserved or declared twice", d.id),
+            ));
+        }
+        let mut domain: BTreeSet<String> = d.values.iter().flatten().cloned().collect();
+        let codes_in_labels = match d.reference.as_deref() {
+            None => false,
+            Some("offences") => {
+                domain.extend(offences.iter().cloned());
+                true
+            }
+            Some(other) => {
+                return Err(ConfigError::at(
+                    file,
+                    line_of_value(text, other),
+                    format!("unknown reference table {other:?} (known: offences)"),
+                ))
+            }
+        };
+        let crosswalk = d.crosswalk.as_deref().map(load_cw).transpose()?;
+        if let Some(from) = &d.derive_from {
+            let Some(cw) = crosswalk.clone() else {
+                return Err(ConfigError::at(
+                    file,
+                    line_of_value(text, from),
+                    format!(
+                        "dimension {:?} derives from {from:?} but has no crosswalk",
+                        d.id
+                    ),
+                ));
+            };
+            derivations.push((DimId::new(from), id.clone(), cw));
+        }
+        // Every crosswalk target must be in the domain.
+        if let (Some(cw), DimKind::Code, false) = (&crosswalk, d.kind, domain.is_empty()) {
+            if d.derive_from.is_none() {
+                for e in cw.entries() {
+                    if !domain.contains(&e.value) && !e.value.eq_ignore_ascii_case("unknown") {
+                        return Err(ConfigError::at(
+                            &cw.file,
+                            e.line,
+                            format!("{:?} is not a known {} code", e.value, d.id),
+                        ));
+                    }
+                }
+            }
+        }
+        if let (Some(cw), DimKind::Age) = (&crosswalk, d.kind) {
+            for e in cw.entries() {
+                if DimValue::parse(true, &e.value).is_none() {
+                    return Err(ConfigError::at(
+                        &cw.file,
+                        e.line,
+                        format!("{:?} is not an age, band (10-12, 18+) or unknown", e.value),
+                    ));
+                }
+            }
+        }
+        dimensions.push(Dimension {
+            id,
+            title: d.title.clone(),
+            kind: d.kind,
+            crosswalk,
+            domain,
+            codes_in_labels,
+            derive_from: d.derive_from.as_deref().map(DimId::new),
+        });
+    }
+    for (from, to, cw) in &derivations {
+        let Some(source) = dimensions.iter().find(|d| &d.id == from) else {
+            return Err(ConfigError::at(
+                file,
+                line_of_value(text, &from.0),
+                format!("dimension {to} derives from unknown dimension {from}"),
+            ));
+        };
+        for e in cw.entries() {
+            if !source.domain.is_empty() && !source.domain.contains(&e.label) {
+                return Err(ConfigError::at(
+                    &cw.file,
+                    e.line,
+                    format!("{:?} is not a known {from} code", e.label),
+                ));
+            }
+        }
+    }
+    let mut breakdowns = Vec::new();
+    for b in &def.breakdowns {
+        let mut dims = Vec::new();
+        for d in b {
+            let id = DimId::new(d);
+            if !dimensions.iter().any(|x| x.id == id) {
+                return Err(ConfigError::at(
+                    file,
+                    line_of_value(text, "breakdowns"),
+                    format!("breakdown names unknown dimension {d:?}"),
+                ));
+            }
+            dims.push(id);
+        }
+        breakdowns.push(dims);
+    }
+    let markers = def
+        .suppression
+        .markers
+        .as_deref()
+        .map(load_cw)
+        .transpose()?;
+    if let Some(m) = &markers {
+        for e in m.entries() {
+            if !matches!(e.value.as_str(), "suppressed" | "zero" | "not_available") {
+                return Err(ConfigError::at(
+                    &m.file,
+                    e.line,
+                    format!(
+                        "{:?} is not a marker meaning (suppressed, zero, not_available)",
+                        e.value
+                    ),
+                ));
+            }
+        }
+    }
+    let headline_age = def.headline.age.as_deref().map(DimId::new);
+    if let Some(a) = &headline_age {
+        if !dimensions
+            .iter()
+            .any(|d| &d.id == a && d.kind == DimKind::Age)
+        {
+            return Err(ConfigError::at(
+                file,
+                line_of_value(text, "[headline]"),
+                format!("headline age {a} is not an age dimension"),
+            ));
+        }
+    }
+    Ok(Campaign {
+        id: def.id,
+        title: def.title,
+        description: def.description,
+        unit: Unit(def.unit),
+        requests,
+        dimensions,
+        derivations,
+        markers,
+        threshold: def.suppression.threshold,
+        breakdowns,
+        headline_age,
+    })
+}
+
+fn resolve_response(
+    forces: &Forces,
+    campaign: &Campaign,
+    file: &str,
+    text: &str,
+) -> Result<Response, ConfigError> {
+    let def: ResponseFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    let at = |needle: &str, msg: String| ConfigError::at(file, line_of_value(text, needle), msg);
+    let force = forces
+        .resolve(&def.force)
+        .ok_or_else(|| {
+            at(
+                &def.force,
+                format!(
+                    "unknown force {:?} (see config/reference/forces.csv)",
+                    def.force
+                ),
+            )
+        })?
+        .id
+        .clone();
+    if def.requests.is_empty() {
+        return Err(at(
+            "requests",
+            "a response must name the requests it answers".into(),
+        ));
+    }
+    for r in &def.requests {
+        if campaign.request(r).is_none() {
+            return Err(at(r, format!("unknown request {r:?}")));
+        }
+    }
+    let status = match (def.status, &def.section) {
+        (StatusDef::Refused, Some(s)) => Status::Refused { section: s.clone() },
+        (StatusDef::Refused, None) => {
+            return Err(at(
+                "status",
+                "a refusal needs its FOI Act section, e.g. section = \"s.12\"".into(),
+            ))
+        }
+        (StatusDef::Answered, _) => Status::Answered,
+        (StatusDef::Partial, _) => Status::Partial,
+        (StatusDef::NotHeld, _) => Status::NotHeld,
+        (StatusDef::NoResponse, _) => Status::NoResponse,
+    };
+    let period = def
+        .period
+        .as_ref()
+        .map(|p| period(file, text, p))
+        .transpose()?;
+    if period.is_some() && def.requests.len() != 1 {
+        return Err(at(
+            "period",
+            "a period override applies to exactly one request".into(),
+        ));
+    }
+    let mut fixed = BTreeMap::new();
+    for (k, v) in &def.fixed {
+        let id = DimId::new(k);
+        let dim = campaign
+            .dimension(&id)
+            .ok_or_else(|| at(k, format!("unknown dimension {k:?}")))?;
+        let value = DimValue::parse(dim.kind == DimKind::Age, v)
+            .filter(|val| dim.allows(val))
+            .ok_or_else(|| at(v, format!("{v:?} is not a value of {k}")))?;
+        fixed.insert(id, value);
+    }
+    let source = match &def.source {
+        None => None,
+        Some(SourceDef {
+            path: Some(p),
+            url: None,
+        }) => Some(Source::Path(p.clone())),
+        Some(SourceDef {
+            path: None,
+            url: Some(u),
+        }) => {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(at(u, format!("source url {u:?} must be http or https")));
+            }
+            Some(Source::Url(u.clone()))
+        }
+        Some(_) => {
+            return Err(at(
+                "source",
+                "a source has exactly one of path or url".into(),
+            ))
+        }
+    };
+    if status.has_figures() && source.is_none() {
+        return Err(at("status", format!("an {status} response needs a source")));
+    }
+    if status.has_figures() && def.tables.is_empty() && def.manual.is_empty() {
+        return Err(at(
+            "source",
+            "say where the figures are: [[table]] or [[manual]]".into(),
+        ));
+    }
+    let mut tables = Vec::new();
+    for t in &def.tables {
+        let mut columns = Vec::new();
+        for c in &t.columns {
+            let dim = c.dim.as_deref().map(DimId::new);
+            let needs_dim = matches!(c.role, Role::Label | Role::ByHeader);
+            match (&dim, needs_dim) {
+                (None, true) => {
+                    return Err(at(&c.header, format!("column {:?} needs a dim", c.header)))
+                }
+                (Some(d), true) if campaign.dimension(d).is_none() => {
+                    return Err(at(&d.0, format!("unknown dimension {:?}", d.0)))
+                }
+                (Some(d), false) => {
+                    return Err(at(&d.0, format!("a {:?} column takes no dim", c.role)))
+                }
+                _ => {}
+            }
+            columns.push(Column {
+                header: compile(file, text, &c.header)?,
+                role: c.role,
+                dim,
+            });
+        }
+        if let Some(r) = &t.request {
+            if !def.requests.contains(r) {
+                return Err(at(
+                    r,
+                    format!("table request {r:?} is not among the response's requests"),
+                ));
+            }
+        }
+        let mut requests = Vec::new();
+        for (pat, r) in &t.requests {
+            if !def.requests.contains(r) {
+                return Err(at(
+                    r,
+                    format!("request {r:?} is not among the response's requests"),
+                ));
+            }
+            requests.push((compile(file, text, pat)?, r.clone()));
+        }
+        if t.header_rows == 0 || t.occurrence == 0 {
+            return Err(at("header", "header_rows and occurrence start at 1".into()));
+        }
+        let stop = match t.stop.as_deref() {
+            None | Some("blank_row") => None,
+            Some(p) => Some(compile(file, text, p)?),
+        };
+        let opt = |p: &Option<String>| p.as_deref().map(|p| compile(file, text, p)).transpose();
+        tables.push(Table {
+            sheet: opt(&t.sheet)?,
+            header: compile(file, text, &t.header)?,
+            occurrence: t.occurrence,
+            header_rows: t.header_rows,
+            stop,
+            shape: t.shape,
+            request: t.request.clone(),
+            total_rows: opt(&t.total_rows)?,
+            skip_rows: opt(&t.skip_rows)?,
+            requests,
+            columns,
+        });
+    }
+    for m in &def.manual {
+        if !def.requests.contains(&m.request) {
+            return Err(at(
+                &m.request,
+                format!(
+                    "manual entry for request {:?} not among the response's requests",
+                    m.request
+                ),
+            ));
+        }
+    }
+    let key = file
+        .rsplit('/')
+        .next()
+        .unwrap_or(file)
+        .trim_end_matches(".toml")
+        .to_string();
+    Ok(Response {
+        file: file.to_string(),
+        key,
+        force,
+        requests: def.requests,
+        status,
+        note: def.note,
+        unit: def.unit.map(Unit).unwrap_or_else(|| campaign.unit.clone()),
+        period,
+        fixed,
+        source,
+        zeros: def.zeros,
+        threshold: def.suppressed_below.unwrap_or(campaign.threshold),
+        tables,
+        manual: def.manual,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_labels() {
+        let cases = [
+            ("13", "13"),
+            ("13 yrs", "13"),
+            ("Aged 4", "4"),
+            ("10-12", "10-12"),
+            ("10 to 12", "10-12"),
+            ("Under 10", "0-9"),
+            ("16 and over", "16+"),
+            ("18+", "18+"),
+            ("Not known", "unknown"),
+        ];
+        for (label, want) in cases {
+            assert_eq!(
+                parse_age_label(label).map(|v| v.to_string()).as_deref(),
+                Some(want),
+                "{label}"
+            );
+        }
+        assert_eq!(parse_age_label("Total"), None);
+    }
+
+    #[test]
+    fn codes_in_labels() {
+        let domain: BTreeSet<String> = ["13", "22B", "88A", "71"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let f = |l: &str| find_code_in_label(l, &domain);
+        assert_eq!(f("22B").as_deref(), Some("22B"));
+        assert_eq!(f("022/B").as_deref(), Some("22B"));
+        assert_eq!(f("Sexual grooming 88A").as_deref(), Some("88A"));
+        assert_eq!(
+            f("71 Abuse of children through sexual exploitation").as_deref(),
+            Some("71")
+        );
+        assert_eq!(f("Sexual assault on a female child under 13"), None);
+    }
+}

@@ -1,0 +1,162 @@
+use crate::{Count, DimId, DimValue, ForceId, Period};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What was counted: "offences", "crimes", "victims"...
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Unit(pub String);
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A zero-based cell position: row and column in a sheet, or line and field
+/// in a text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CellRef {
+    pub row: u32,
+    pub col: u32,
+}
+
+impl CellRef {
+    pub fn new(row: u32, col: u32) -> Self {
+        CellRef { row, col }
+    }
+    /// "C14".
+    pub fn a1(&self) -> String {
+        let mut col = self.col + 1;
+        let mut letters = Vec::new();
+        while col > 0 {
+            let rem = (col - 1) % 26;
+            letters.push(b'A' + rem as u8);
+            col = (col - 1) / 26;
+        }
+        letters.reverse();
+        format!("{}{}", String::from_utf8_lossy(&letters), self.row + 1)
+    }
+}
+
+/// Where a number came from, down to the cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lineage {
+    /// sha256 of the source bytes, lower-case hex.
+    pub sha256: String,
+    /// The source as configured: a path or a URL.
+    pub file: String,
+    /// The sheet, for workbooks; `None` for text sources (csv, html) and
+    /// manual entries.
+    pub sheet: Option<String>,
+    /// The cells whose values make up the count: one for a table cell, one
+    /// per row for counted records, none for a manual entry.
+    pub cells: Vec<CellRef>,
+    /// The page of a document whose figures were entered by hand.
+    pub page: Option<u32>,
+}
+
+impl Lineage {
+    /// How a person finds cell `c`: "C14" in a sheet, "line 14, field 3" in text.
+    pub fn locate(&self, c: &CellRef) -> String {
+        if self.sheet.is_some() {
+            c.a1()
+        } else {
+            format!("line {}, field {}", c.row + 1, c.col + 1)
+        }
+    }
+    /// Every location, joined: "C14 C15", "page 2".
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self.cells.iter().map(|c| self.locate(c)).collect();
+        if let Some(p) = self.page {
+            parts.push(format!("page {p}"));
+        }
+        parts.join("; ")
+    }
+}
+
+/// One canonical figure: a force's count for a request, in one cell of the
+/// campaign's breakdown.
+///
+/// A dimension missing from `dims` means "all of it": a record without
+/// `victim_age` is a total over ages. The set of dimension ids present is the
+/// record's grain; a response may give several grains (an offence table and
+/// an age table, a totals row), and publish never adds two grains together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub force: ForceId,
+    pub campaign: String,
+    pub request: String,
+    /// The period the figure covers: the request's, unless the force
+    /// answered for another.
+    pub period: Period,
+    pub dims: BTreeMap<DimId, DimValue>,
+    pub unit: Unit,
+    pub count: Count,
+    pub lineage: Lineage,
+}
+
+impl Record {
+    /// The dimension ids present, joined by "+", or "total".
+    pub fn grain(&self) -> String {
+        grain_name(self.dims.keys())
+    }
+}
+
+/// "offence+victim_age", or "total" for no dimensions.
+pub fn grain_name<'a>(dims: impl Iterator<Item = &'a DimId>) -> String {
+    let names: Vec<&str> = dims.map(|d| d.0.as_str()).collect();
+    if names.is_empty() {
+        "total".to_string()
+    } else {
+        names.join("+")
+    }
+}
+
+/// How a force answered a request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Status {
+    Answered,
+    /// Answered, but not all of what was asked.
+    Partial,
+    /// Refused under a section of the FOI Act, e.g. "s.12" (cost limit).
+    Refused {
+        section: String,
+    },
+    NotHeld,
+    NoResponse,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Answered => f.write_str("answered"),
+            Status::Partial => f.write_str("partial"),
+            Status::Refused { section } => write!(f, "refused ({section})"),
+            Status::NotHeld => f.write_str("not held"),
+            Status::NoResponse => f.write_str("no response"),
+        }
+    }
+}
+
+impl Status {
+    /// Whether the response carries figures to read.
+    pub fn has_figures(&self) -> bool {
+        matches!(self, Status::Answered | Status::Partial)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_names() {
+        assert_eq!(CellRef::new(0, 0).a1(), "A1");
+        assert_eq!(CellRef::new(13, 2).a1(), "C14");
+        assert_eq!(CellRef::new(0, 26).a1(), "AA1");
+        assert_eq!(CellRef::new(1048575, 16383).a1(), "XFD1048576");
+    }
+}
