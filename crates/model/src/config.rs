@@ -207,7 +207,7 @@ pub enum Shape {
 #[serde(deny_unknown_fields)]
 pub struct TableDef {
     /// Regex on sheet names; the first visible sheet when absent. Hidden
-    /// sheets are never read unless this names them.
+    /// sheets are never read.
     pub sheet: Option<String>,
     /// Regex: the header row is the first row with a cell matching it.
     pub header: String,

@@ -1,1 +1,385 @@
-//! placeholder
+//! foi-normalise: one force's response in, canonical records out.
+//!
+//! ```text
+//! normalise(&Input { campaign, response, bytes, sha256 }) -> Normalised { records, diagnostics }
+//! ```
+//!
+//! The bytes are read whatever their format (xlsx, xls, ods, csv in UTF-8 or
+//! Windows-1252, an HTML table saved as .xls), each configured table is found
+//! by its header text, labels are mapped through the campaign's crosswalks,
+//! counts are parsed into intervals, and a force's own totals are checked
+//! against its cells, narrowing suppressed cells where they allow.
+//!
+//! Invariants: pure (no network, no clock, no files: the caller hands in the
+//! bytes); never panics on input; a problem is a [`Diagnostic`] naming force,
+//! file, sheet and cell, and the rest of the response is still read.
+
+mod grid;
+mod harmonise;
+mod html;
+mod table;
+mod value;
+
+pub use grid::{read as read_grid, Cell, Sheet};
+pub use value::{parse_text, Parsed, Suppression};
+
+use foi_model::config::{Campaign, Response};
+use foi_model::{
+    sniff, CellRef, Count, Diagnostic, DimId, DimValue, Interval, Lineage, Record, Severity,
+};
+use std::collections::BTreeMap;
+
+/// Everything normalise needs to read one response.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub campaign: &'a Campaign,
+    pub response: &'a Response,
+    /// The source's bytes (from the raw cache); empty for manual-only responses.
+    pub bytes: &'a [u8],
+    /// sha256 of `bytes`, for lineage.
+    pub sha256: &'a str,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Normalised {
+    pub records: Vec<Record>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Normalised {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// A figure read from a table, before the response's fixed facts are added.
+#[derive(Debug, Clone)]
+pub(crate) struct Raw {
+    pub request: String,
+    pub dims: BTreeMap<DimId, DimValue>,
+    pub interval: Interval,
+    pub text: String,
+    pub cells: Vec<CellRef>,
+    pub sheet: Option<String>,
+    pub page: Option<u32>,
+}
+
+/// What the readers share: the response, and the diagnostics so far.
+pub(crate) struct Ctx<'a> {
+    pub campaign: &'a Campaign,
+    pub response: &'a Response,
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    fn diag(
+        &mut self,
+        severity: Severity,
+        sheet: &Sheet,
+        at: Option<CellRef>,
+        message: String,
+        hint: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(severity, message)
+            .force(&self.response.force)
+            .file(self.file.clone());
+        if let Some(name) = &sheet.name {
+            d = d.sheet(name.clone());
+        }
+        if let Some(c) = at {
+            d = d.cell(if sheet.name.is_some() {
+                c.a1()
+            } else {
+                format!("line {}, field {}", c.row + 1, c.col + 1)
+            });
+        }
+        d.hint = hint;
+        self.diagnostics.push(d);
+    }
+    pub fn error(
+        &mut self,
+        sheet: &Sheet,
+        at: Option<CellRef>,
+        message: String,
+        hint: Option<String>,
+    ) {
+        self.diag(Severity::Error, sheet, at, message, hint)
+    }
+    pub fn warning(
+        &mut self,
+        sheet: &Sheet,
+        at: Option<CellRef>,
+        message: String,
+        hint: Option<String>,
+    ) {
+        self.diag(Severity::Warning, sheet, at, message, hint)
+    }
+    pub fn map(&self, dim: &DimId, label: &str) -> Option<DimValue> {
+        self.campaign
+            .dimension(dim)
+            .and_then(|d| d.map(label, &self.response.force).ok())
+    }
+    /// An unmapped label: an error that says which crosswalk line to add.
+    pub fn unmapped(&mut self, sheet: &Sheet, at: CellRef, dim: &DimId, label: &str) {
+        let file = self
+            .campaign
+            .dimension(dim)
+            .and_then(|d| d.crosswalk.as_ref().map(|c| c.file.clone()))
+            .unwrap_or_else(|| "the campaign's crosswalk".into());
+        let label = label.trim();
+        let quoted = if label.contains([',', '"']) {
+            format!("\"{}\"", label.replace('"', "\"\""))
+        } else {
+            label.to_string()
+        };
+        self.diag(
+            Severity::Error,
+            sheet,
+            Some(at),
+            format!("unmapped {dim} label {label:?}"),
+            Some(format!(
+                "add to {file}: {quoted},<{dim}>,{}",
+                self.response.force
+            )),
+        );
+    }
+    pub fn suppression(&self) -> Suppression<'a> {
+        Suppression {
+            zeros: self.response.zeros,
+            threshold: self.response.threshold,
+            markers: self.campaign.markers.as_ref(),
+        }
+    }
+}
+
+/// Reads one response. Never fails as a whole: what cannot be read is a
+/// diagnostic, and whatever could be read is returned.
+pub fn normalise(input: &Input) -> Normalised {
+    let Input {
+        campaign,
+        response,
+        bytes,
+        sha256,
+    } = *input;
+    let file = response
+        .source
+        .as_ref()
+        .map(|s| s.display().to_string())
+        .unwrap_or_default();
+    let mut ctx = Ctx {
+        campaign,
+        response,
+        file: file.clone(),
+        diagnostics: Vec::new(),
+    };
+    let mut raws = Vec::new();
+    if !response.status.has_figures() {
+        return Normalised::default();
+    }
+    if !response.tables.is_empty() {
+        let format = sniff(bytes);
+        match grid::read(bytes, format) {
+            Err(e) => ctx.diagnostics.push(
+                Diagnostic::error(e.to_string())
+                    .force(&response.force)
+                    .file(file.clone()),
+            ),
+            Ok(sheets) => {
+                for table in &response.tables {
+                    match pick_sheet(&sheets, table) {
+                        Ok(sheet) => table::read_table(sheet, table, &mut ctx, &mut raws),
+                        Err(msg) => ctx.diagnostics.push(
+                            Diagnostic::error(msg)
+                                .force(&response.force)
+                                .file(file.clone()),
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    read_manual(&mut ctx, &mut raws);
+    let mut records = finish(&mut ctx, raws, sha256);
+    harmonise::narrow(&mut records, response, &mut ctx.diagnostics, &file);
+    records.sort_by(|a, b| (&a.request, &a.dims).cmp(&(&b.request, &b.dims)));
+    Normalised {
+        records,
+        diagnostics: ctx.diagnostics,
+    }
+}
+
+/// The sheet a table lives on: the first visible sheet whose name matches,
+/// or the first visible sheet. Hidden sheets hold what a force chose not to
+/// show (often stale figures), so they are never read.
+fn pick_sheet<'s>(
+    sheets: &'s [Sheet],
+    table: &foi_model::config::Table,
+) -> Result<&'s Sheet, String> {
+    let names = || {
+        sheets
+            .iter()
+            .filter_map(|s| {
+                s.name
+                    .as_ref()
+                    .map(|n| format!("{n:?}{}", if s.visible { "" } else { " (hidden)" }))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &table.sheet {
+        None => sheets
+            .iter()
+            .find(|s| s.visible)
+            .ok_or_else(|| format!("no visible sheet (sheets: {})", names())),
+        Some(re) => sheets
+            .iter()
+            .filter(|s| s.visible)
+            .find(|s| s.name.as_deref().is_some_and(|n| re.is_match(n)))
+            .ok_or_else(|| {
+                format!(
+                    "no visible sheet matches {:?} (sheets: {}); hidden sheets are never read",
+                    re.as_str(),
+                    names()
+                )
+            }),
+    }
+}
+
+fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
+    let entries = ctx.response.manual.clone();
+    let sup = ctx.suppression();
+    let mut new = Vec::new();
+    let mut diags = Vec::new();
+    for m in &entries {
+        let mut dims = BTreeMap::new();
+        let mut ok = true;
+        for (dim, label) in &m.dims {
+            let id = DimId::new(dim);
+            match ctx
+                .campaign
+                .dimension(&id)
+                .map(|d| d.map(label, &ctx.response.force))
+            {
+                Some(Ok(v)) => {
+                    dims.insert(id, v);
+                }
+                _ => {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "manual entry, page {}: unmapped {dim} label {label:?}",
+                            m.page
+                        ))
+                        .force(&ctx.response.force)
+                        .file(ctx.file.clone()),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        match parse_text(&m.count, &sup) {
+            Parsed::Count(interval) if ok => new.push(Raw {
+                request: m.request.clone(),
+                dims,
+                interval,
+                text: m.count.clone(),
+                cells: Vec::new(),
+                sheet: None,
+                page: Some(m.page),
+            }),
+            Parsed::Count(_) => {}
+            other => diags.push(
+                Diagnostic::error(format!(
+                    "manual entry, page {}: {:?} is not a count ({other:?})",
+                    m.page, m.count
+                ))
+                .force(&ctx.response.force)
+                .file(ctx.file.clone()),
+            ),
+        }
+    }
+    raws.extend(new);
+    ctx.diagnostics.extend(diags);
+}
+
+/// Adds what the response fixes for all its figures (period, unit, fixed
+/// dimensions, derived dimensions), and refuses a figure given twice.
+fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> Vec<Record> {
+    let response = ctx.response;
+    let campaign = ctx.campaign;
+    let mut seen: BTreeMap<(String, BTreeMap<DimId, DimValue>), String> = BTreeMap::new();
+    let mut out = Vec::with_capacity(raws.len());
+    for raw in raws {
+        let Some(request) = campaign.request(&raw.request) else {
+            continue;
+        };
+        let mut dims = raw.dims;
+        for (k, v) in &response.fixed {
+            dims.insert(k.clone(), v.clone());
+        }
+        for (from, to, cw) in &campaign.derivations {
+            if let Some(DimValue::Code(code)) = dims.get(from) {
+                match cw.lookup(code, &response.force) {
+                    Some(e) => {
+                        dims.insert(to.clone(), DimValue::Code(e.value.clone()));
+                    }
+                    None => ctx.diagnostics.push(
+                        Diagnostic::error(format!("{from} {code} belongs to no {to}"))
+                            .force(&response.force)
+                            .file(ctx.file.clone())
+                            .hint(format!("add to {}: {code},<{to}>", cw.file)),
+                    ),
+                }
+            }
+        }
+        let lineage = Lineage {
+            sha256: sha256.to_string(),
+            file: ctx.file.clone(),
+            sheet: raw.sheet,
+            cells: raw.cells,
+            page: raw.page,
+        };
+        let key = (raw.request.clone(), dims.clone());
+        if let Some(prev) = seen.get(&key) {
+            ctx.diagnostics.push(
+                Diagnostic::error(format!(
+                    "the same figure is given twice for request {} ({}), at {} and {}; the second was left out",
+                    raw.request,
+                    describe_dims(&dims),
+                    prev,
+                    lineage.describe()
+                ))
+                .force(&response.force)
+                .file(ctx.file.clone()),
+            );
+            continue;
+        }
+        seen.insert(key, lineage.describe());
+        out.push(Record {
+            force: response.force.clone(),
+            campaign: campaign.id.clone(),
+            request: raw.request,
+            period: response.period.unwrap_or(request.period),
+            dims,
+            unit: response.unit.clone(),
+            count: Count {
+                interval: raw.interval,
+                text: raw.text,
+            },
+            lineage,
+        });
+    }
+    out
+}
+
+pub(crate) fn describe_dims(dims: &BTreeMap<DimId, DimValue>) -> String {
+    if dims.is_empty() {
+        return "total".into();
+    }
+    dims.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

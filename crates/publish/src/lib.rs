@@ -1,1 +1,632 @@
-//! placeholder
+//! foi-publish: canonical records in, national tables out.
+//!
+//! ```text
+//! assemble(&config, &records, &failures) -> Release     pure: figures, tables, headline
+//! write(&release, dir) -> Vec<Output>                  CSV + Parquet, each file atomically
+//! ```
+//!
+//! Every published figure is an [`Interval`] with its contributions kept
+//! ([`Figure::contributions`]), so `foi explain` can walk any national number
+//! back to the cells it came from, and the contributions always add up.
+//!
+//! Rules that decide what is added up:
+//! - A force's figure for a breakdown comes from one grain of its records
+//!   (the set of dimensions they carry), never from two added together.
+//!   Among the grains that carry the breakdown's dimensions, the one whose
+//!   sum is narrowest is used (a stated total beats cells with suppression).
+//! - A response for a period other than the request's is never added: it is
+//!   listed in coverage with the reason.
+//! - A response counting another unit, or differing from most forces in a
+//!   fixed dimension (e.g. online element found by keyword search), is added
+//!   and flagged.
+
+mod table;
+
+pub use table::{neutralise, write_atomic, Kind, Table, Value};
+
+use foi_model::config::{Config, Response};
+use foi_model::{DimId, DimValue, ForceId, Interval, Record};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("could not write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("could not build table {table}: {reason}")]
+    Table { table: String, reason: String },
+}
+
+/// One force's part of a figure, and the records it was read from.
+#[derive(Debug, Clone)]
+pub struct Contribution {
+    pub force: ForceId,
+    pub interval: Interval,
+    pub flagged: bool,
+    /// Indexes into the records given to [`assemble`].
+    pub records: Vec<usize>,
+}
+
+/// A national figure: a request, a breakdown cell, and who contributed.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub request: String,
+    /// Empty for the national total.
+    pub breakdown: Vec<(DimId, DimValue)>,
+    pub total: Interval,
+    pub contributions: Vec<Contribution>,
+}
+
+impl Figure {
+    pub fn breakdown_name(&self) -> String {
+        foi_model::record_grain_name(self.breakdown.iter().map(|(d, _)| d))
+    }
+}
+
+/// How each force answered each request, and whether it was added in.
+#[derive(Debug, Clone)]
+pub struct CoverageRow {
+    pub force: ForceId,
+    pub request: String,
+    pub status: String,
+    pub unit: String,
+    pub period: String,
+    pub fixed: String,
+    pub included: bool,
+    pub flagged: bool,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgeFacts {
+    /// The exact age with the most victims, with its count.
+    pub most_common: Option<(u8, Interval)>,
+    /// Victims whose age (or band) lies under `under`.
+    pub under: (u8, Interval),
+    pub youngest: Option<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestHeadline {
+    pub request: String,
+    pub title: String,
+    pub total: Interval,
+    pub forces: usize,
+    pub flagged: Vec<ForceId>,
+    pub excluded: Vec<(ForceId, String)>,
+    pub ages: Option<AgeFacts>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Headline {
+    pub campaign: String,
+    pub unit: String,
+    pub requests: Vec<RequestHeadline>,
+}
+
+/// Everything a release holds, before it is written.
+#[derive(Debug, Clone)]
+pub struct Release {
+    pub figures: Vec<Figure>,
+    pub coverage: Vec<CoverageRow>,
+    pub headline: Headline,
+    pub tables: Vec<Table>,
+}
+
+impl Release {
+    /// The figure for a request and breakdown cell, as `foi explain` asks.
+    pub fn figure(&self, request: &str, breakdown: &[(DimId, String)]) -> Option<&Figure> {
+        self.figures.iter().find(|f| {
+            f.request == request
+                && f.breakdown.len() == breakdown.len()
+                && f.breakdown
+                    .iter()
+                    .zip(breakdown)
+                    .all(|((d, v), (d2, v2))| d == d2 && v.to_string().eq_ignore_ascii_case(v2))
+        })
+    }
+}
+
+fn response_for<'c>(config: &'c Config, force: &ForceId, request: &str) -> Option<&'c Response> {
+    config
+        .responses
+        .iter()
+        .find(|r| &r.force == force && r.requests.iter().any(|q| q == request))
+}
+
+/// The value most responses give a fixed dimension: a response that differs
+/// is flagged (its figures count something a little different).
+fn usual_fixed(config: &Config) -> BTreeMap<DimId, DimValue> {
+    let mut counts: BTreeMap<DimId, BTreeMap<DimValue, usize>> = BTreeMap::new();
+    for r in config.responses.iter().filter(|r| r.status.has_figures()) {
+        for (k, v) in &r.fixed {
+            *counts
+                .entry(k.clone())
+                .or_default()
+                .entry(v.clone())
+                .or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|(k, vs)| {
+            vs.into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(v, _)| (k, v))
+        })
+        .collect()
+}
+
+/// Works out coverage, every national figure, and the tables. Pure.
+/// `failures` maps a response key to why it could not be read at all.
+pub fn assemble(
+    config: &Config,
+    records: &[Record],
+    failures: &BTreeMap<String, String>,
+) -> Release {
+    let campaign = &config.campaign;
+    let usual = usual_fixed(config);
+    // (force, request) -> record indexes
+    let mut by_force: BTreeMap<(ForceId, String), Vec<usize>> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        by_force
+            .entry((r.force.clone(), r.request.clone()))
+            .or_default()
+            .push(i);
+    }
+    let mut coverage = Vec::new();
+    let mut included: BTreeMap<(ForceId, String), bool> = BTreeMap::new(); // value: flagged
+    for force in config.forces.iter() {
+        for request in &campaign.requests {
+            let response = response_for(config, &force.id, &request.id);
+            let idx = by_force.get(&(force.id.clone(), request.id.clone()));
+            let mut row = CoverageRow {
+                force: force.id.clone(),
+                request: request.id.clone(),
+                status: "no response".into(),
+                unit: String::new(),
+                period: String::new(),
+                fixed: String::new(),
+                included: false,
+                flagged: false,
+                reason: String::new(),
+            };
+            match response {
+                None => row.reason = "no response configured".into(),
+                Some(resp) => {
+                    row.status = resp.status.to_string();
+                    row.unit = resp.unit.to_string();
+                    let period = resp.period.unwrap_or(request.period);
+                    row.period = period.to_string();
+                    row.fixed = resp
+                        .fixed
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    let mut flags = Vec::new();
+                    if resp.unit != campaign.unit {
+                        flags.push(format!("counts {} not {}", resp.unit, campaign.unit));
+                    }
+                    for (k, v) in &resp.fixed {
+                        if usual.get(k).is_some_and(|u| u != v) {
+                            flags.push(format!("{k} is {v}"));
+                        }
+                    }
+                    if let Some(why) = failures.get(&resp.key) {
+                        row.reason = format!("could not be read: {why}");
+                    } else if !resp.status.has_figures() {
+                        row.reason = resp.status.to_string();
+                    } else if idx.is_none() {
+                        row.reason = "no figures could be read for this request".into();
+                    } else if period != request.period {
+                        row.reason = format!(
+                            "answered for {period}, not the request's {}; not added",
+                            request.period
+                        );
+                    } else {
+                        row.included = true;
+                        row.flagged = !flags.is_empty();
+                        row.reason = flags.join("; ");
+                        included.insert((force.id.clone(), request.id.clone()), row.flagged);
+                    }
+                }
+            }
+            coverage.push(row);
+        }
+    }
+
+    let mut breakdowns: Vec<Vec<DimId>> = vec![Vec::new()];
+    breakdowns.extend(campaign.breakdowns.iter().cloned());
+    let mut figures = Vec::new();
+    for request in &campaign.requests {
+        for dims in &breakdowns {
+            let mut cells: BTreeMap<Vec<DimValue>, Figure> = BTreeMap::new();
+            for ((force, req), &flagged) in &included {
+                if req != &request.id {
+                    continue;
+                }
+                let Some(idx) = by_force.get(&(force.clone(), req.clone())) else {
+                    continue;
+                };
+                let Some(grain) = choose_grain(records, idx, dims) else {
+                    continue;
+                };
+                let mut parts: BTreeMap<Vec<DimValue>, (Interval, Vec<usize>)> = BTreeMap::new();
+                for &i in &grain {
+                    let key: Vec<DimValue> = dims
+                        .iter()
+                        .filter_map(|d| records[i].dims.get(d).cloned())
+                        .collect();
+                    let e = parts.entry(key).or_insert((Interval::ZERO, Vec::new()));
+                    e.0 += records[i].count.interval;
+                    e.1.push(i);
+                }
+                for (key, (interval, recs)) in parts {
+                    let fig = cells.entry(key.clone()).or_insert_with(|| Figure {
+                        request: request.id.clone(),
+                        breakdown: dims.iter().cloned().zip(key).collect(),
+                        total: Interval::ZERO,
+                        contributions: Vec::new(),
+                    });
+                    fig.total += interval;
+                    fig.contributions.push(Contribution {
+                        force: force.clone(),
+                        interval,
+                        flagged,
+                        records: recs,
+                    });
+                }
+            }
+            if dims.is_empty() && cells.is_empty() {
+                cells.insert(
+                    Vec::new(),
+                    Figure {
+                        request: request.id.clone(),
+                        breakdown: Vec::new(),
+                        total: Interval::ZERO,
+                        contributions: Vec::new(),
+                    },
+                );
+            }
+            figures.extend(cells.into_values());
+        }
+    }
+
+    let headline = headline(config, &figures, &coverage);
+    let mut release = Release {
+        figures,
+        coverage,
+        headline,
+        tables: Vec::new(),
+    };
+    release.tables = tables(config, records, &release);
+    release
+}
+
+/// The grain a force's figure for `dims` is read from: among the grains
+/// whose records all carry `dims`, the one whose total is narrowest; on a
+/// tie, the one with fewest dimensions (fewest cells added).
+fn choose_grain(records: &[Record], idx: &[usize], dims: &[DimId]) -> Option<Vec<usize>> {
+    let mut grains: BTreeMap<Vec<DimId>, Vec<usize>> = BTreeMap::new();
+    for &i in idx {
+        let g: Vec<DimId> = records[i].dims.keys().cloned().collect();
+        grains.entry(g).or_default().push(i);
+    }
+    grains
+        .into_iter()
+        .filter(|(g, _)| dims.iter().all(|d| g.contains(d)))
+        .min_by_key(|(g, idx)| {
+            let s: Interval = idx.iter().map(|&i| records[i].count.interval).sum();
+            (s.hi - s.lo, g.len())
+        })
+        .map(|(_, idx)| idx)
+}
+
+fn headline(config: &Config, figures: &[Figure], coverage: &[CoverageRow]) -> Headline {
+    let campaign = &config.campaign;
+    let requests = campaign
+        .requests
+        .iter()
+        .map(|req| {
+            let total = figures
+                .iter()
+                .find(|f| f.request == req.id && f.breakdown.is_empty());
+            let rows: Vec<&CoverageRow> = coverage.iter().filter(|c| c.request == req.id).collect();
+            let ages = campaign.headline_age.as_ref().map(|age_dim| {
+                let by_age: Vec<(&DimValue, Interval)> = figures
+                    .iter()
+                    .filter(|f| {
+                        f.request == req.id
+                            && f.breakdown.len() == 1
+                            && &f.breakdown[0].0 == age_dim
+                    })
+                    .map(|f| (&f.breakdown[0].1, f.total))
+                    .collect();
+                age_facts(&by_age, 10)
+            });
+            RequestHeadline {
+                request: req.id.clone(),
+                title: req.title.clone(),
+                total: total.map(|f| f.total).unwrap_or(Interval::ZERO),
+                forces: rows.iter().filter(|c| c.included).count(),
+                flagged: rows
+                    .iter()
+                    .filter(|c| c.flagged)
+                    .map(|c| c.force.clone())
+                    .collect(),
+                excluded: rows
+                    .iter()
+                    .filter(|c| !c.included)
+                    .map(|c| (c.force.clone(), c.reason.clone()))
+                    .collect(),
+                ages,
+            }
+        })
+        .collect();
+    Headline {
+        campaign: campaign.title.clone(),
+        unit: campaign.unit.to_string(),
+        requests,
+    }
+}
+
+/// Facts about ages from a by-age table mixing exact ages and bands.
+pub fn age_facts(by_age: &[(&DimValue, Interval)], under: u8) -> AgeFacts {
+    let mut most: Option<(u8, Interval)> = None;
+    let mut under_total = Interval::ZERO;
+    let mut youngest: Option<u8> = None;
+    for (v, n) in by_age {
+        if let DimValue::Age(a) = v {
+            if most.is_none_or(|(_, m)| n.lo > m.lo) {
+                most = Some((*a, *n));
+            }
+            if n.lo > 0 {
+                youngest = Some(youngest.map_or(*a, |y| y.min(*a)));
+            }
+        }
+        if let Some((lo, hi)) = v.age_range() {
+            if hi < under {
+                under_total += *n;
+            } else if lo < under {
+                // A band straddling the line: anywhere from none to all of it.
+                under_total += Interval::new(0, n.hi);
+            }
+        }
+    }
+    AgeFacts {
+        most_common: most,
+        under: (under, under_total),
+        youngest,
+    }
+}
+
+fn interval_values(i: Interval) -> [Value; 3] {
+    [
+        Value::Int(i.value()),
+        Value::Int(Some(i.lo)),
+        Value::Int(Some(i.hi)),
+    ]
+}
+
+fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> {
+    let campaign = &config.campaign;
+    let force_of = |id: &ForceId| config.forces.get(id);
+    let breakdown_dims: Vec<DimId> = campaign
+        .breakdowns
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+
+    // national
+    let mut cols: Vec<(String, Kind)> = vec![
+        ("request".into(), Kind::Text),
+        ("breakdown".into(), Kind::Text),
+    ];
+    cols.extend(breakdown_dims.iter().map(|d| (d.0.clone(), Kind::Text)));
+    cols.extend([
+        ("value".into(), Kind::Int),
+        ("lo".into(), Kind::Int),
+        ("hi".into(), Kind::Int),
+        ("forces".into(), Kind::Int),
+        ("flagged_forces".into(), Kind::Text),
+    ]);
+    let mut national = Table {
+        name: "national".into(),
+        title: "National figures by request and breakdown".into(),
+        columns: cols,
+        rows: Vec::new(),
+    };
+    for f in &release.figures {
+        let mut row = vec![Value::text(&f.request), Value::text(f.breakdown_name())];
+        for d in &breakdown_dims {
+            row.push(Value::text(
+                f.breakdown
+                    .iter()
+                    .find(|(k, _)| k == d)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default(),
+            ));
+        }
+        row.extend(interval_values(f.total));
+        row.push(Value::Int(Some(f.contributions.len() as u64)));
+        row.push(Value::text(
+            f.contributions
+                .iter()
+                .filter(|c| c.flagged)
+                .map(|c| c.force.0.clone())
+                .collect::<Vec<_>>()
+                .join(";"),
+        ));
+        national.rows.push(row);
+    }
+
+    // by_force: each force's total per request.
+    let mut by_force = Table::new(
+        "by_force",
+        "Each force's total by request",
+        &[
+            ("request", Kind::Text),
+            ("force_id", Kind::Text),
+            ("force_code", Kind::Text),
+            ("force_name", Kind::Text),
+            ("value", Kind::Int),
+            ("lo", Kind::Int),
+            ("hi", Kind::Int),
+            ("flagged", Kind::Bool),
+        ],
+    );
+    for f in release.figures.iter().filter(|f| f.breakdown.is_empty()) {
+        for c in &f.contributions {
+            let force = force_of(&c.force);
+            let mut row = vec![
+                Value::text(&f.request),
+                Value::text(&c.force.0),
+                Value::text(force.map(|x| x.code.clone()).unwrap_or_default()),
+                Value::text(force.map(|x| x.name.clone()).unwrap_or_default()),
+            ];
+            row.extend(interval_values(c.interval));
+            row.push(Value::Bool(c.flagged));
+            by_force.rows.push(row);
+        }
+    }
+
+    // records
+    let all_dims: Vec<DimId> = campaign.dimensions.iter().map(|d| d.id.clone()).collect();
+    let mut cols: Vec<(String, Kind)> = [
+        "campaign",
+        "request",
+        "force_id",
+        "force_code",
+        "period_from",
+        "period_to",
+        "unit",
+        "grain",
+    ]
+    .iter()
+    .map(|n| (n.to_string(), Kind::Text))
+    .collect();
+    cols.extend(all_dims.iter().map(|d| (d.0.clone(), Kind::Text)));
+    cols.extend([
+        ("text".into(), Kind::Text),
+        ("value".into(), Kind::Int),
+        ("lo".into(), Kind::Int),
+        ("hi".into(), Kind::Int),
+        ("source_sha256".into(), Kind::Text),
+        ("source".into(), Kind::Text),
+        ("sheet".into(), Kind::Text),
+        ("cells".into(), Kind::Text),
+    ]);
+    let mut recs = Table {
+        name: "records".into(),
+        title: "Canonical records: every figure read, with its source cells".into(),
+        columns: cols,
+        rows: Vec::new(),
+    };
+    let mut order: Vec<&Record> = records.iter().collect();
+    order.sort_by(|a, b| (&a.request, &a.force, &a.dims).cmp(&(&b.request, &b.force, &b.dims)));
+    for r in order {
+        let mut row = vec![
+            Value::text(&r.campaign),
+            Value::text(&r.request),
+            Value::text(&r.force.0),
+            Value::text(
+                force_of(&r.force)
+                    .map(|f| f.code.clone())
+                    .unwrap_or_default(),
+            ),
+            Value::text(r.period.from.to_string()),
+            Value::text(r.period.to.to_string()),
+            Value::text(&r.unit.0),
+            Value::text(r.grain()),
+        ];
+        for d in &all_dims {
+            row.push(Value::text(
+                r.dims.get(d).map(|v| v.to_string()).unwrap_or_default(),
+            ));
+        }
+        row.push(Value::text(&r.count.text));
+        row.extend(interval_values(r.count.interval));
+        row.push(Value::text(&r.lineage.sha256));
+        row.push(Value::text(&r.lineage.file));
+        row.push(Value::text(r.lineage.sheet.clone().unwrap_or_default()));
+        row.push(Value::text(r.lineage.describe()));
+        recs.rows.push(row);
+    }
+
+    // coverage
+    let mut cov = Table::new(
+        "coverage",
+        "Which forces answered each request, and whether their figures were added",
+        &[
+            ("force_id", Kind::Text),
+            ("force_code", Kind::Text),
+            ("force_name", Kind::Text),
+            ("request", Kind::Text),
+            ("status", Kind::Text),
+            ("unit", Kind::Text),
+            ("period", Kind::Text),
+            ("fixed", Kind::Text),
+            ("included", Kind::Bool),
+            ("flagged", Kind::Bool),
+            ("reason", Kind::Text),
+        ],
+    );
+    for c in &release.coverage {
+        let force = force_of(&c.force);
+        cov.rows.push(vec![
+            Value::text(&c.force.0),
+            Value::text(force.map(|f| f.code.clone()).unwrap_or_default()),
+            Value::text(force.map(|f| f.name.clone()).unwrap_or_default()),
+            Value::text(&c.request),
+            Value::text(&c.status),
+            Value::text(&c.unit),
+            Value::text(&c.period),
+            Value::text(&c.fixed),
+            Value::Bool(c.included),
+            Value::Bool(c.flagged),
+            Value::text(&c.reason),
+        ]);
+    }
+    vec![national, by_force, recs, cov]
+}
+
+/// A file written into a release.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// Writes every table as CSV and Parquet into `dir`, each file atomically.
+pub fn write(release: &Release, dir: &Path) -> Result<Vec<Output>, PublishError> {
+    let mut outputs = Vec::new();
+    for t in &release.tables {
+        let csv = t.csv_bytes().map_err(|e| PublishError::Table {
+            table: t.name.clone(),
+            reason: e.to_string(),
+        })?;
+        let parquet = t.parquet_bytes().map_err(|e| PublishError::Table {
+            table: t.name.clone(),
+            reason: e.to_string(),
+        })?;
+        for (ext, bytes) in [("csv", csv), ("parquet", parquet)] {
+            let path = dir.join(format!("{}.{ext}", t.name));
+            write_atomic(&path, &bytes).map_err(|source| PublishError::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
+            outputs.push(Output {
+                path: path.display().to_string(),
+                bytes: bytes.len() as u64,
+            });
+        }
+    }
+    Ok(outputs)
+}

@@ -1,0 +1,545 @@
+//! Finding a configured table in a sheet and reading its figures, by
+//! content (header text, label text), never by fixed row numbers.
+
+use crate::grid::{Cell, Sheet};
+use crate::value::{parse_count, Parsed};
+use crate::{Ctx, Raw};
+use chrono::{Datelike, NaiveDate};
+use foi_model::config::{Role, Shape, Table};
+use foi_model::{CellRef, DimId, DimValue, Interval, Month};
+use std::collections::BTreeMap;
+
+/// A located table: where its header ends and which column plays which part.
+struct Located {
+    header_row: usize,
+    first_data_row: usize,
+    headers: Vec<String>,
+    /// Column index -> index into `table.columns`.
+    roles: BTreeMap<usize, usize>,
+}
+
+fn find_header(sheet: &Sheet, table: &Table, from_row: usize) -> Option<usize> {
+    let mut seen = 0;
+    for r in from_row..sheet.rows.len() {
+        if sheet.rows[r]
+            .iter()
+            .any(|c| !c.is_empty() && table.header.is_match(&c.text()))
+        {
+            seen += 1;
+            if seen == table.occurrence {
+                return Some(r);
+            }
+        }
+    }
+    None
+}
+
+/// Joins a multi-row header; an empty cell in an upper row takes the text
+/// to its left, as a merged cell spanning those columns would show.
+fn header_texts(sheet: &Sheet, first: usize, rows: usize) -> Vec<String> {
+    let width = sheet.width();
+    let mut out = vec![String::new(); width];
+    for r in first..first + rows {
+        let upper = r + 1 < first + rows;
+        let mut carry = String::new();
+        for (c, slot) in out.iter_mut().enumerate() {
+            let mut t = sheet.cell(r, c).text();
+            if t.is_empty() && upper {
+                t = carry.clone();
+            } else if upper {
+                carry = t.clone();
+            }
+            if !t.is_empty() {
+                if !slot.is_empty() {
+                    slot.push(' ');
+                }
+                slot.push_str(&t);
+            }
+        }
+    }
+    out.iter()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
+    let Some(header_row) = find_header(sheet, table, 0) else {
+        ctx.error(
+            sheet,
+            None,
+            format!(
+                "no header row matching {:?} (occurrence {}) on this sheet",
+                table.header.as_str(),
+                table.occurrence
+            ),
+            Some("check the table's `header` pattern against the sheet".into()),
+        );
+        return None;
+    };
+    let headers = header_texts(sheet, header_row, table.header_rows);
+    let mut roles = BTreeMap::new();
+    for (c, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(i) = table.columns.iter().position(|col| col.header.is_match(h)) {
+            roles.insert(c, i);
+        }
+    }
+    for (i, col) in table.columns.iter().enumerate() {
+        let needed = matches!(col.role, Role::Label | Role::Value | Role::Date);
+        if needed && !roles.values().any(|&j| j == i) {
+            ctx.error(
+                sheet,
+                Some(CellRef::new(header_row as u32, 0)),
+                format!(
+                    "no column header matches {:?} (headers: {})",
+                    col.header.as_str(),
+                    headers
+                        .iter()
+                        .filter(|h| !h.is_empty())
+                        .map(|h| format!("{h:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None,
+            );
+            return None;
+        }
+    }
+    Some(Located {
+        header_row,
+        first_data_row: header_row + table.header_rows,
+        headers,
+        roles,
+    })
+}
+
+/// The rows of the table: from below the header to the stop.
+fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
+    let mut rows = Vec::new();
+    for r in loc.first_data_row..sheet.rows.len() {
+        let first = sheet.rows[r].iter().find(|c| !c.is_empty()).map(Cell::text);
+        match (&first, &table.stop) {
+            (None, None) => break,
+            (None, Some(_)) => continue,
+            (Some(t), Some(stop)) if stop.is_match(t) => break,
+            _ => {}
+        }
+        // Another table's header starts here.
+        if r != loc.header_row
+            && sheet.rows[r]
+                .iter()
+                .any(|c| !c.is_empty() && table.header.is_match(&c.text()))
+        {
+            break;
+        }
+        rows.push(r);
+    }
+    rows
+}
+
+/// Reads a month header: "Jul-15", "July 2015", "2015-07", "07/2015", or a date cell.
+fn parse_month(cell: &Cell, text: &str) -> Option<Month> {
+    if let Cell::Date(d) = cell {
+        return Some(Month {
+            year: d.year(),
+            month: d.month(),
+        });
+    }
+    let t = text.trim();
+    for fmt in [
+        "%b-%y", "%b %y", "%B %Y", "%b %Y", "%B-%Y", "%b-%Y", "%Y-%m", "%m/%Y",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(&format!("01 {t}"), &format!("%d {fmt}")) {
+            return Some(Month {
+                year: d.year(),
+                month: d.month(),
+            });
+        }
+    }
+    None
+}
+
+/// Reads a recorded date: a date cell, or text as UK forces write it.
+pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
+    match cell {
+        Cell::Date(d) => Some(*d),
+        Cell::Text(t) => {
+            let t = t.trim();
+            let t = t.split_whitespace().next().unwrap_or(t);
+            [
+                "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d-%b-%y", "%d/%m/%y",
+            ]
+            .iter()
+            .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+        }
+        _ => None,
+    }
+}
+
+pub fn read_table(sheet: &Sheet, table: &Table, ctx: &mut Ctx, out: &mut Vec<Raw>) {
+    let Some(loc) = locate(sheet, table, ctx) else {
+        return;
+    };
+    let rows = data_rows(sheet, table, &loc);
+    match table.shape {
+        Shape::Table => read_cells(sheet, table, &loc, &rows, ctx, out),
+        Shape::Records => read_records(sheet, table, &loc, &rows, ctx, out),
+    }
+}
+
+/// The label columns of a row, mapped, or `None` when the row is to be
+/// left out (blank, skipped, or unmapped: the last reported).
+enum RowLabels {
+    Dims(BTreeMap<DimId, DimValue>),
+    Total(BTreeMap<DimId, DimValue>),
+    Skip,
+}
+
+fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut Ctx) -> RowLabels {
+    let label_cols: Vec<(usize, &DimId)> = loc
+        .roles
+        .iter()
+        .filter_map(|(&c, &i)| {
+            let col = &table.columns[i];
+            (col.role == Role::Label)
+                .then_some(())
+                .and(col.dim.as_ref().map(|d| (c, d)))
+        })
+        .collect();
+    let texts: Vec<String> = label_cols
+        .iter()
+        .map(|(c, _)| sheet.cell(r, *c).text())
+        .collect();
+    let first_text = sheet.rows[r]
+        .iter()
+        .find(|c| !c.is_empty())
+        .map(Cell::text)
+        .unwrap_or_default();
+    let matches_any =
+        |re: &regex::Regex| texts.iter().any(|t| re.is_match(t)) || re.is_match(&first_text);
+    if table.skip_rows.as_ref().is_some_and(matches_any) {
+        return RowLabels::Skip;
+    }
+    let is_total = table.total_rows.as_ref().is_some_and(matches_any);
+    let mut dims = BTreeMap::new();
+    for ((c, dim), text) in label_cols.iter().zip(&texts) {
+        if is_total
+            && table
+                .total_rows
+                .as_ref()
+                .is_some_and(|re| re.is_match(text))
+        {
+            continue;
+        }
+        if text.is_empty() {
+            if is_total {
+                continue;
+            }
+            ctx.warning(
+                sheet,
+                Some(CellRef::new(r as u32, *c as u32)),
+                format!("row has no {dim} label and was left out"),
+                None,
+            );
+            return RowLabels::Skip;
+        }
+        match ctx.map(dim, text) {
+            Some(v) => {
+                dims.insert((*dim).clone(), v);
+            }
+            None => {
+                ctx.unmapped(sheet, CellRef::new(r as u32, *c as u32), dim, text);
+                return RowLabels::Skip;
+            }
+        }
+    }
+    if is_total {
+        RowLabels::Total(dims)
+    } else {
+        RowLabels::Dims(dims)
+    }
+}
+
+fn read_cells(
+    sheet: &Sheet,
+    table: &Table,
+    loc: &Located,
+    rows: &[usize],
+    ctx: &mut Ctx,
+    out: &mut Vec<Raw>,
+) {
+    // What each value column contributes: a request and/or a dimension value.
+    struct ValueCol {
+        col: usize,
+        request: Option<String>,
+        dim: Option<(DimId, DimValue)>,
+        month: Option<Month>,
+    }
+    let mut value_cols = Vec::new();
+    let single_request = table
+        .request
+        .clone()
+        .or_else(|| (ctx.response.requests.len() == 1).then(|| ctx.response.requests[0].clone()));
+    for (&c, &i) in &loc.roles {
+        let col = &table.columns[i];
+        let header = &loc.headers[c];
+        let at = CellRef::new(loc.header_row as u32, c as u32);
+        let mut vc = ValueCol {
+            col: c,
+            request: single_request.clone(),
+            dim: None,
+            month: None,
+        };
+        match col.role {
+            Role::Label | Role::Date | Role::Ignore => continue,
+            Role::Value | Role::Total => {}
+            Role::ByHeader => {
+                let Some(dim) = &col.dim else { continue };
+                match ctx.map(dim, header) {
+                    Some(v) => vc.dim = Some((dim.clone(), v)),
+                    None => {
+                        ctx.unmapped(sheet, at, dim, header);
+                        continue;
+                    }
+                }
+            }
+            Role::Request => match table.requests.iter().find(|(re, _)| re.is_match(header)) {
+                Some((_, r)) => vc.request = Some(r.clone()),
+                None => {
+                    ctx.error(
+                        sheet,
+                        Some(at),
+                        format!("column {header:?} names no request of this response"),
+                        Some("add its header pattern to the table's `requests`".into()),
+                    );
+                    continue;
+                }
+            },
+            Role::Month => match parse_month(
+                sheet.cell(loc.header_row + table.header_rows - 1, c),
+                header,
+            ) {
+                Some(m) => vc.month = Some(m),
+                None => {
+                    ctx.error(
+                        sheet,
+                        Some(at),
+                        format!("column {header:?} is not a month"),
+                        None,
+                    );
+                    continue;
+                }
+            },
+        }
+        if vc.request.is_none() && vc.month.is_none() {
+            ctx.error(
+                sheet,
+                Some(at),
+                "this response answers several requests: say which one this table holds (`request = ...`)".to_string(),
+                None,
+            );
+            return;
+        }
+        value_cols.push(vc);
+    }
+    let sup = ctx.suppression();
+    // Monthly figures, summed into requests after all rows are read.
+    let mut monthly: BTreeMap<
+        BTreeMap<DimId, DimValue>,
+        BTreeMap<Month, (Interval, Vec<CellRef>, Vec<String>)>,
+    > = BTreeMap::new();
+    for &r in rows {
+        let (dims, _total) = match row_labels(sheet, table, loc, r, ctx) {
+            RowLabels::Skip => continue,
+            RowLabels::Dims(d) => (d, false),
+            RowLabels::Total(d) => (d, true),
+        };
+        for vc in &value_cols {
+            let cell = sheet.cell(r, vc.col);
+            let at = CellRef::new(r as u32, vc.col as u32);
+            let interval = match parse_count(cell, &sup) {
+                Parsed::Count(i) => i,
+                Parsed::Blank => continue,
+                Parsed::NotAvailable => {
+                    ctx.warning(
+                        sheet,
+                        Some(at),
+                        format!(
+                            "{:?}: the force says this figure is not available",
+                            cell.text()
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+                Parsed::Invalid(why) => {
+                    ctx.error(sheet, Some(at), why, None);
+                    continue;
+                }
+            };
+            let mut d = dims.clone();
+            if let Some((id, v)) = &vc.dim {
+                d.insert(id.clone(), v.clone());
+            }
+            if let Some(m) = vc.month {
+                let e = monthly.entry(d).or_default().entry(m).or_insert((
+                    Interval::ZERO,
+                    Vec::new(),
+                    Vec::new(),
+                ));
+                e.0 += interval;
+                e.1.push(at);
+                e.2.push(cell.text());
+                continue;
+            }
+            let Some(request) = vc.request.clone() else {
+                continue;
+            };
+            out.push(Raw {
+                request,
+                dims: d,
+                interval,
+                text: cell.text(),
+                cells: vec![at],
+                sheet: sheet.name.clone(),
+                page: None,
+            });
+        }
+    }
+    if monthly.is_empty() {
+        return;
+    }
+    let months_given: std::collections::BTreeSet<Month> =
+        value_cols.iter().filter_map(|v| v.month).collect();
+    let requests: Vec<String> = table
+        .request
+        .iter()
+        .cloned()
+        .chain(if table.request.is_none() {
+            ctx.response.requests.clone()
+        } else {
+            Vec::new()
+        })
+        .collect();
+    for req in requests {
+        let Some(period) = ctx.campaign.request(&req).map(|r| r.period) else {
+            continue;
+        };
+        let Some(needed) = period.months() else {
+            continue;
+        };
+        let missing: Vec<String> = needed
+            .iter()
+            .filter(|m| !months_given.contains(m))
+            .map(|m| format!("{}-{:02}", m.year, m.month))
+            .collect();
+        if !missing.is_empty() {
+            ctx.warning(
+                sheet,
+                None,
+                format!(
+                    "monthly columns do not cover request {req} ({period}): missing {}; left out of that request",
+                    missing.join(", ")
+                ),
+                None,
+            );
+            continue;
+        }
+        for (dims, by_month) in &monthly {
+            let mut interval = Interval::ZERO;
+            let mut cells = Vec::new();
+            let mut texts = Vec::new();
+            for m in &needed {
+                if let Some((i, c, t)) = by_month.get(m) {
+                    interval += *i;
+                    cells.extend(c);
+                    texts.extend(t.iter().cloned());
+                }
+            }
+            if cells.is_empty() {
+                continue;
+            }
+            out.push(Raw {
+                request: req.clone(),
+                dims: dims.clone(),
+                interval,
+                text: format!("sum of {} months", texts.len()),
+                cells,
+                sheet: sheet.name.clone(),
+                page: None,
+            });
+        }
+    }
+}
+
+fn read_records(
+    sheet: &Sheet,
+    table: &Table,
+    loc: &Located,
+    rows: &[usize],
+    ctx: &mut Ctx,
+    out: &mut Vec<Raw>,
+) {
+    let Some(date_col) = loc
+        .roles
+        .iter()
+        .find(|(_, &i)| table.columns[i].role == Role::Date)
+        .map(|(&c, _)| c)
+    else {
+        ctx.error(
+            sheet,
+            None,
+            "a records table needs a column with role = \"date\"".into(),
+            None,
+        );
+        return;
+    };
+    let requests: Vec<(String, foi_model::Period)> = ctx
+        .response
+        .requests
+        .iter()
+        .filter(|r| table.request.as_ref().is_none_or(|t| t == *r))
+        .filter_map(|r| ctx.campaign.request(r).map(|q| (r.clone(), q.period)))
+        .collect();
+    let mut counted: BTreeMap<(String, BTreeMap<DimId, DimValue>), Vec<CellRef>> = BTreeMap::new();
+    for &r in rows {
+        let dims = match row_labels(sheet, table, loc, r, ctx) {
+            RowLabels::Dims(d) => d,
+            RowLabels::Total(_) | RowLabels::Skip => continue,
+        };
+        let at = CellRef::new(r as u32, date_col as u32);
+        let Some(date) = parse_date(sheet.cell(r, date_col)) else {
+            ctx.error(
+                sheet,
+                Some(at),
+                format!(
+                    "{:?} is not a date; the row was left out",
+                    sheet.cell(r, date_col).text()
+                ),
+                None,
+            );
+            continue;
+        };
+        for (req, period) in &requests {
+            if period.contains(date) {
+                counted
+                    .entry((req.clone(), dims.clone()))
+                    .or_default()
+                    .push(at);
+            }
+        }
+    }
+    for ((request, dims), cells) in counted {
+        out.push(Raw {
+            request,
+            dims,
+            interval: Interval::point(cells.len() as u64),
+            text: format!("{} rows", cells.len()),
+            cells,
+            sheet: sheet.name.clone(),
+            page: None,
+        });
+    }
+}

@@ -1,0 +1,137 @@
+//! A published table: named, typed columns, written identically to CSV and Parquet.
+
+use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+    Bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    Int(Option<u64>),
+    Bool(bool),
+}
+
+impl Value {
+    pub fn text(s: impl Into<String>) -> Value {
+        Value::Text(s.into())
+    }
+    /// The CSV field; text from sources is neutralised so that a
+    /// spreadsheet never reads it as a formula.
+    pub fn csv_field(&self) -> String {
+        match self {
+            Value::Text(s) => neutralise(s),
+            Value::Int(Some(n)) => n.to_string(),
+            Value::Int(None) => String::new(),
+            Value::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// Text starting with =, +, - or @ would run as a formula in Excel (and
+/// tab or CR can smuggle one in): prefix it with an apostrophe.
+pub fn neutralise(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// File stem: "national", "by_force", "records"…
+    pub name: String,
+    pub title: String,
+    pub columns: Vec<(String, Kind)>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    pub fn new(name: &str, title: &str, columns: &[(&str, Kind)]) -> Table {
+        Table {
+            name: name.to_string(),
+            title: title.to_string(),
+            columns: columns.iter().map(|(n, k)| (n.to_string(), *k)).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn csv_bytes(&self) -> Result<Vec<u8>, csv::Error> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record(self.columns.iter().map(|(n, _)| n.as_str()))?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(Value::csv_field))?;
+        }
+        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
+
+    pub fn frame(&self) -> polars::prelude::PolarsResult<DataFrame> {
+        let mut cols = Vec::with_capacity(self.columns.len());
+        for (i, (name, kind)) in self.columns.iter().enumerate() {
+            let col = match kind {
+                Kind::Text => Column::new(
+                    name.as_str().into(),
+                    self.rows
+                        .iter()
+                        .map(|r| match &r[i] {
+                            Value::Text(s) => s.clone(),
+                            other => other.csv_field(),
+                        })
+                        .collect::<Vec<String>>(),
+                ),
+                Kind::Int => Column::new(
+                    name.as_str().into(),
+                    self.rows
+                        .iter()
+                        .map(|r| match &r[i] {
+                            Value::Int(n) => *n,
+                            _ => None,
+                        })
+                        .collect::<Vec<Option<u64>>>(),
+                ),
+                Kind::Bool => Column::new(
+                    name.as_str().into(),
+                    self.rows
+                        .iter()
+                        .map(|r| matches!(r[i], Value::Bool(true)))
+                        .collect::<Vec<bool>>(),
+                ),
+            };
+            cols.push(col);
+        }
+        DataFrame::new(self.rows.len(), cols)
+    }
+
+    pub fn parquet_bytes(&self) -> Result<Vec<u8>, polars::prelude::PolarsError> {
+        let mut df = self.frame()?;
+        let mut buf = Vec::new();
+        ParquetWriter::new(&mut buf)
+            .with_compression(ParquetCompression::Uncompressed)
+            .finish(&mut df)?;
+        Ok(buf)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and
+/// a rename, so a reader sees the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
