@@ -198,7 +198,9 @@ async fn attempt(
         return Ok(Got::NotModified(meta));
     }
     if !status.is_success() {
-        let retry = if status == StatusCode::TOO_MANY_REQUESTS {
+        let retry = if status == StatusCode::TOO_MANY_REQUESTS
+            || status == StatusCode::SERVICE_UNAVAILABLE
+        {
             header(headers, RETRY_AFTER)
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map_or(Retry::Backoff, |s| {
@@ -320,7 +322,7 @@ fn send_error(t: &Target<'_>, opts: &FetchOptions, e: &reqwest::Error) -> Fail {
             opts.read_timeout
         )
     } else if e.is_connect() {
-        format!("could not connect: {}", chain(e))
+        format!("could not connect: {}", root_cause(e))
     } else {
         format!("the request failed: {}", chain(e))
     };
@@ -384,6 +386,13 @@ fn finish_error(t: &Target<'_>, e: FinishError) -> Fail {
             retry: Retry::No,
         },
     }
+}
+
+/// The innermost cause of an error ("Connection refused (os error 111)").
+fn root_cause(e: &reqwest::Error) -> String {
+    std::iter::successors(e.source(), |&s| s.source())
+        .last()
+        .map_or_else(|| e.to_string(), |s| s.to_string())
 }
 
 /// The causes of an error, without reqwest's own top line (which repeats

@@ -27,7 +27,7 @@
 //!   scheme), bounded overall by `concurrency` and per host by `per_host`.
 //!   A previous copy's ETag / Last-Modified make the request conditional; a
 //!   304 reuses the cached copy. Timeouts, connection failures, truncated
-//!   bodies, 429 (honouring `Retry-After` seconds) and 5xx are retried with
+//!   bodies, 429 and 5xx (honouring `Retry-After` seconds on 429 and 503) are retried with
 //!   exponential backoff and jitter; other 4xx are not. Bodies above
 //!   `max_bytes` are stopped while streaming, and a body shorter than its
 //!   Content-Length never enters the cache. `max_bytes` applies to downloads
