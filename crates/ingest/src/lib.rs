@@ -328,10 +328,8 @@ async fn fetch_one(
                 ));
             }
             if prev_copy.is_some() {
-                out.warnings.push(format!(
-                    "{who}: {src}: keeping the last good copy, fetched {}; it is marked stale",
-                    stale.fetched_at
-                ));
+                // The error itself is in the outcome; warn only of what it
+                // does not say.
                 if stale.source != src {
                     out.warnings.push(format!(
                         "{who}: {src}: the last good copy came from {}, not from this source",

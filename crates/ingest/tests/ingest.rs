@@ -369,11 +369,7 @@ async fn missing_local_file_keeps_the_last_good_copy_marked_stale() {
         read_raw(&opts.cache_dir, &m.sha256).expect("copy kept"),
         CSV
     );
-    assert!(
-        out.warnings.iter().any(|w| w.contains("last good copy")),
-        "{:?}",
-        out.warnings
-    );
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
 
     // When the file is back, the manifest is fresh again.
     std::fs::write(dir.join("kent.csv"), CSV).expect("write");
@@ -513,6 +509,38 @@ async fn second_fetch_is_answered_by_304_without_a_download() {
         Some("Wed, 01 May 2024 12:00:00 GMT")
     );
     assert_eq!(bodies_sent.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn no_conditional_request_when_the_cached_copy_is_gone() {
+    let server = Server::start(|req, _| {
+        if req.header("if-none-match").is_some() {
+            return Reply::Full(304, vec![], vec![]);
+        }
+        Reply::Full(200, vec![("ETag", "\"v1\"".into())], CSV.to_vec())
+    })
+    .await;
+    let dir = test_dir("http_copy_gone");
+    let opts = options(&dir);
+    let url = server.url("/kent.csv");
+    let first = fetch_one(url_spec(url.clone()), &opts)
+        .await
+        .manifest
+        .expect("first");
+    std::fs::remove_file(raw_path(&opts.cache_dir, &first.sha256)).expect("rm");
+
+    let out = fetch_one(url_spec(url), &opts).await;
+
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(out.manifest.expect("manifest").http_status, Some(200));
+    assert!(server
+        .requests("/kent.csv")
+        .iter()
+        .all(|r| r.header("if-none-match").is_none()));
+    assert_eq!(
+        read_raw(&opts.cache_dir, &first.sha256).expect("restored"),
+        CSV
+    );
 }
 
 #[tokio::test]
