@@ -21,6 +21,17 @@ pub fn fold_label(s: &str) -> String {
     out
 }
 
+/// The key a label is matched by: folded, or for labels made only of
+/// marks ("*", "-", ".."), the marks themselves, which must stay distinct.
+fn match_key(label: &str) -> String {
+    let folded = fold_label(label);
+    if folded.is_empty() {
+        label.trim().to_string()
+    } else {
+        folded
+    }
+}
+
 /// One reviewed line of a crosswalk: a label as forces write it, what it
 /// means, and optionally the one force that writes it that way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +99,7 @@ impl Crosswalk {
                     ConfigError::at(file, line, format!("unknown force {name:?}"))
                 })?),
             };
-            let key = (fold_label(label), force.clone());
+            let key = (match_key(label), force.clone());
             if let Some(&prev) = cw.index.get(&key) {
                 let p = &cw.entries[prev];
                 if p.value != value {
@@ -116,7 +127,7 @@ impl Crosswalk {
 
     /// The entry for a label: one scoped to this force first, then a general one.
     pub fn lookup(&self, label: &str, force: &ForceId) -> Option<&CrosswalkEntry> {
-        let folded = fold_label(label);
+        let folded = match_key(label);
         self.index
             .get(&(folded.clone(), Some(force.clone())))
             .or_else(|| self.index.get(&(folded, None)))

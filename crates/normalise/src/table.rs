@@ -262,6 +262,9 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
     }
 }
 
+/// What monthly columns gave for one row and month: the sum, its cells and texts.
+type MonthCells = (Interval, Vec<CellRef>, Vec<String>);
+
 fn read_cells(
     sheet: &Sheet,
     table: &Table,
@@ -346,10 +349,8 @@ fn read_cells(
     }
     let sup = ctx.suppression();
     // Monthly figures, summed into requests after all rows are read.
-    let mut monthly: BTreeMap<
-        BTreeMap<DimId, DimValue>,
-        BTreeMap<Month, (Interval, Vec<CellRef>, Vec<String>)>,
-    > = BTreeMap::new();
+    let mut monthly: BTreeMap<BTreeMap<DimId, DimValue>, BTreeMap<Month, MonthCells>> =
+        BTreeMap::new();
     for &r in rows {
         let (dims, _total) = match row_labels(sheet, table, loc, r, ctx) {
             RowLabels::Skip => continue,

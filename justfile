@@ -1,0 +1,29 @@
+# Tasks for foi. `just --list` shows them. Each is a plain cargo command,
+# so nothing here is needed to build, test or run foi.
+
+export CARGO_TARGET_DIR := env_var_or_default("CARGO_TARGET_DIR", env_var("HOME") + "/.cache/foi/target")
+
+# Fetch, build and publish the bundled campaign.
+run *ARGS:
+    cargo run -p foi -- run {{ARGS}}
+
+test:
+    cargo test --workspace
+
+# What CI runs.
+ci:
+    bash .ci/run
+
+# Regenerate the fixture corpus and its answer keys from ground truth.
+fixtures:
+    cargo run -p foi-fixtures
+
+# Refresh snapshot tests on purpose.
+bless:
+    INSTA_UPDATE=always cargo test --workspace
+
+fmt:
+    cargo fmt --all
+
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
