@@ -72,6 +72,9 @@ pub(crate) struct Ctx<'a> {
     pub response: &'a Response,
     pub file: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// Unmapped labels already reported: (dim, label) -> (diagnostic index,
+    /// further cells), so a label on 200 rows is one error, not 200.
+    unmapped_seen: BTreeMap<(DimId, String), (usize, usize)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -130,6 +133,17 @@ impl<'a> Ctx<'a> {
             .and_then(|d| d.crosswalk.as_ref().map(|c| c.file.clone()))
             .unwrap_or_else(|| "the campaign's crosswalk".into());
         let label = label.trim();
+        if let Some((_, more)) = self
+            .unmapped_seen
+            .get_mut(&(dim.clone(), label.to_string()))
+        {
+            *more += 1;
+            return;
+        }
+        self.unmapped_seen.insert(
+            (dim.clone(), label.to_string()),
+            (self.diagnostics.len(), 0),
+        );
         let quoted = if label.contains([',', '"']) {
             format!("\"{}\"", label.replace('"', "\"\""))
         } else {
@@ -174,6 +188,7 @@ pub fn normalise(input: &Input) -> Normalised {
         response,
         file: file.clone(),
         diagnostics: Vec::new(),
+        unmapped_seen: BTreeMap::new(),
     };
     let mut raws = Vec::new();
     if !response.status.has_figures() {
@@ -202,6 +217,11 @@ pub fn normalise(input: &Input) -> Normalised {
         }
     }
     read_manual(&mut ctx, &mut raws);
+    for (i, more) in ctx.unmapped_seen.values() {
+        if *more > 0 {
+            ctx.diagnostics[*i].message += &format!(" (and {more} more cells)");
+        }
+    }
     let mut records = finish(&mut ctx, raws, sha256);
     harmonise::narrow(&mut records, response, &mut ctx.diagnostics, &file);
     records.sort_by(|a, b| (&a.request, &a.dims).cmp(&(&b.request, &b.dims)));

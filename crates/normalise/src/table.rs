@@ -537,7 +537,11 @@ fn read_records(
             request,
             dims,
             interval: Interval::point(cells.len() as u64),
-            text: format!("{} rows", cells.len()),
+            text: format!(
+                "{} row{}",
+                cells.len(),
+                if cells.len() == 1 { "" } else { "s" }
+            ),
             cells,
             sheet: sheet.name.clone(),
             page: None,
