@@ -268,6 +268,9 @@ pub struct ColumnDef {
     pub header: String,
     pub role: Role,
     pub dim: Option<String>,
+    /// The request this column's figures belong to (years as columns),
+    /// instead of the table's or the response's.
+    pub request: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -383,6 +386,12 @@ pub fn parse_age_label(label: &str) -> Option<DimValue> {
             let (a, b) = (num(a)?, num(b)?);
             (a <= b).then_some(DimValue::AgeBand { lo: a, hi: Some(b) })
         }
+        [n, "and" | "or", "under" | "below" | "younger", rest @ ..] if unit(rest) => {
+            num(n).map(|hi| DimValue::AgeBand {
+                lo: 0,
+                hi: Some(hi),
+            })
+        }
         ["under" | "below", n, rest @ ..] if unit(rest) => {
             let n = num(n)?;
             (n > 0).then(|| DimValue::AgeBand {
@@ -401,9 +410,16 @@ pub fn parse_age_label(label: &str) -> Option<DimValue> {
 }
 
 /// Finds a reference code written inside a label: "22B", "022/B",
-/// "Sexual grooming 88A", "(71) Abuse of children…". A bare number counts
-/// only as the whole label or its first word, so "under 13" is not code 13.
+/// "Sexual grooming 88A", "(71) Abuse of children…", "… (21)". A bare number
+/// counts only as the whole label, its first word, or in brackets, so
+/// "under 13" is not code 13.
 pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<String> {
+    let bracketed: Vec<&str> = label
+        .split(['(', '['])
+        .skip(1)
+        .filter_map(|s| s.split([')', ']']).next())
+        .map(str::trim)
+        .collect();
     let tokens: Vec<String> = label
         .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | ':' | '-'))
         .filter(|t| !t.is_empty())
@@ -420,7 +436,7 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
         let letter_suffix = rest.len() == 1 && rest.chars().all(|c| c.is_ascii_alphabetic());
         let candidate = if letter_suffix {
             format!("{number}{}", rest.to_ascii_uppercase())
-        } else if rest.is_empty() && (i == 0) {
+        } else if rest.is_empty() && (i == 0 || bracketed.contains(&tok.as_str())) {
             number.to_string()
         } else {
             continue;
@@ -453,6 +469,7 @@ pub struct Column {
     pub header: Regex,
     pub role: Role,
     pub dim: Option<DimId>,
+    pub request: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -924,10 +941,25 @@ fn resolve_response(
                 }
                 _ => {}
             }
+            if let Some(r) = &c.request {
+                if !def.requests.contains(r) {
+                    return Err(at(
+                        r,
+                        format!("column request {r:?} is not among the response's requests"),
+                    ));
+                }
+                if matches!(
+                    c.role,
+                    Role::Label | Role::Date | Role::Ignore | Role::Request
+                ) {
+                    return Err(at(r, format!("a {:?} column takes no request", c.role)));
+                }
+            }
             columns.push(Column {
                 header: compile(file, text, &c.header)?,
                 role: c.role,
                 dim,
+                request: c.request.clone(),
             });
         }
         if let Some(r) = &t.request {
@@ -1018,6 +1050,8 @@ mod tests {
             ("10-12", "10-12"),
             ("10 to 12", "10-12"),
             ("Under 10", "0-9"),
+            ("9 and under", "0-9"),
+            ("10 and under", "0-10"),
             ("16 and over", "16+"),
             ("18+", "18+"),
             ("Not known", "unknown"),
@@ -1034,7 +1068,7 @@ mod tests {
 
     #[test]
     fn codes_in_labels() {
-        let domain: BTreeSet<String> = ["13", "22B", "88A", "71"]
+        let domain: BTreeSet<String> = ["13", "21", "22B", "88A", "71"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -1047,5 +1081,13 @@ mod tests {
             Some("71")
         );
         assert_eq!(f("Sexual assault on a female child under 13"), None);
+        assert_eq!(
+            f("Sexual activity with a child (22B)").as_deref(),
+            Some("22B")
+        );
+        assert_eq!(
+            f("Sexual activity with a child under 13 (21)").as_deref(),
+            Some("21")
+        );
     }
 }

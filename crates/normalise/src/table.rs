@@ -291,7 +291,7 @@ fn read_cells(
         let at = CellRef::new(loc.header_row as u32, c as u32);
         let mut vc = ValueCol {
             col: c,
-            request: single_request.clone(),
+            request: col.request.clone().or_else(|| single_request.clone()),
             dim: None,
             month: None,
         };
@@ -300,7 +300,16 @@ fn read_cells(
             Role::Value | Role::Total => {}
             Role::ByHeader => {
                 let Some(dim) = &col.dim else { continue };
-                match ctx.map(dim, header) {
+                // Under a merged "Victim age" the joined header reads "Victim
+                // age 13": try it whole, then each header row's own text.
+                let own_rows = (loc.header_row..loc.header_row + table.header_rows)
+                    .rev()
+                    .map(|r| sheet.cell(r, c).text());
+                let found = std::iter::once(header.clone())
+                    .chain(own_rows)
+                    .filter(|t| !t.is_empty())
+                    .find_map(|t| ctx.map(dim, &t));
+                match found {
                     Some(v) => vc.dim = Some((dim.clone(), v)),
                     None => {
                         ctx.unmapped(sheet, at, dim, header);

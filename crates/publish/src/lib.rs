@@ -208,6 +208,9 @@ pub fn assemble(
                         .collect::<Vec<_>>()
                         .join("; ");
                     let mut flags = Vec::new();
+                    if resp.status == foi_model::Status::Partial {
+                        flags.push("partial answer: some of what was asked is missing".to_string());
+                    }
                     if resp.unit != campaign.unit {
                         flags.push(format!("counts {} not {}", resp.unit, campaign.unit));
                     }
