@@ -1,45 +1,8 @@
-//! Drives the real `foi` binary on the bundled campaign and checks what it
-//! publishes against the answer keys in fixtures/.
+//! `foi run` and `foi build` on the bundled campaign, checked against the
+//! answer keys in fixtures/.
 
-use assert_cmd::Command;
+use crate::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
-
-/// `foi` run from the workspace root with its cache and output in `tmp`.
-fn foi(tmp: &Path) -> Command {
-    let mut c = Command::cargo_bin("foi").expect("foi binary");
-    c.current_dir(root())
-        .arg("--cache-dir")
-        .arg(tmp.join("cache"))
-        .arg("--out")
-        .arg(tmp.join("out"));
-    c
-}
-
-type Row = BTreeMap<String, String>;
-
-fn read_csv(path: &Path) -> Vec<Row> {
-    let mut rdr =
-        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = rdr.headers().expect("headers").clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.expect("row");
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
 
 const KEY_COLUMNS: &[&str] = &[
     "request",
@@ -161,40 +124,6 @@ fn national_totals_equal_the_answer_keys() {
             "headline shows {total}: {stdout}"
         );
     }
-}
-
-fn thousands(n: u64) -> String {
-    let d = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// Copies the config to `tmp/config` so a test can break one response.
-fn copy_config(tmp: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for e in std::fs::read_dir(from).expect("read_dir") {
-            let e = e.expect("entry");
-            let p = e.path();
-            if p.is_dir() {
-                copy(&p, &to.join(e.file_name()));
-            } else {
-                std::fs::copy(&p, to.join(e.file_name())).expect("copy");
-            }
-        }
-    }
-    let config = tmp.join("config");
-    copy(&root().join("config"), &config);
-    // Sources are paths relative to the config folder's parent.
-    std::os::unix::fs::symlink(root().join("fixtures"), tmp.join("fixtures"))
-        .expect("symlink fixtures");
-    config
 }
 
 #[test]
