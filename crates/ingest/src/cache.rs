@@ -158,6 +158,60 @@ fn create_temp(dir: &Path, stem: &str) -> io::Result<(PathBuf, File)> {
     }
 }
 
+/// Temporary files older than this are abandoned whoever wrote them.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Removes the temporary files in `dir` (made by [`create_temp`]) that no
+/// running process is writing: those whose process is gone (where that can
+/// be told, i.e. on Linux), and any older than a day. Returns how many were
+/// removed. Processes sharing a cache are assumed to see each other's ids.
+pub(crate) fn sweep_temps(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_owner) else {
+            continue;
+        };
+        if pid == std::process::id() {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > ABANDONED_AFTER);
+        if (old || process_gone(pid)) && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// The id of the process that made a temporary file, from its name
+/// (`<stem>.tmp-<pid>-<n>-<nanos>`).
+fn temp_owner(name: &str) -> Option<u32> {
+    let (_, rest) = name.rsplit_once(".tmp-")?;
+    let mut parts = rest.split('-');
+    let pid = parts.next()?.parse().ok()?;
+    let rest: Vec<&str> = parts.collect();
+    let numeric = rest.len() == 2 && rest.iter().all(|p| p.parse::<u64>().is_ok());
+    numeric.then_some(pid)
+}
+
+/// Whether the process is known to have ended.
+fn process_gone(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        let proc = Path::new("/proc");
+        proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+    } else {
+        false
+    }
+}
+
 /// What was stored: the copy's identity and what its bytes are.
 #[derive(Debug, Clone)]
 pub(crate) struct Stored {
@@ -387,6 +441,39 @@ mod tests {
         let e = read_raw(&dir, "../../etc/passwd").expect_err("bad hash");
         assert!(e.to_string().contains("not a sha256"), "{e}");
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn abandoned_temporary_files_are_swept() {
+        let dir = tempdir("sweep");
+        let raw = dir.join("raw");
+        fs::create_dir_all(&raw).expect("mkdir");
+        // Ours (still being written), a dead process's, and other files.
+        let (mine, _file) = create_temp(&raw, "").expect("temp");
+        // Pids are below 2^22 on Linux: this one cannot be running.
+        let dead = raw.join(".tmp-4294967295-0-123");
+        let manifest = raw.join(".kent.json.tmp-4294967295-1-5");
+        fs::write(&dead, b"half").expect("write");
+        fs::write(&manifest, b"{").expect("write");
+        fs::write(raw.join("notes.tmp-x"), b"keep").expect("write");
+        fs::write(raw.join(".tmp-12-not-numbers"), b"keep").expect("write");
+        let expected = if cfg!(target_os = "linux") { 2 } else { 0 };
+        assert_eq!(sweep_temps(&raw), expected);
+        assert!(mine.exists());
+        assert_eq!(dead.exists(), expected == 0);
+        assert!(raw.join("notes.tmp-x").exists());
+        assert!(raw.join(".tmp-12-not-numbers").exists());
+        assert_eq!(sweep_temps(&dir.join("missing")), 0);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn temporary_file_owners() {
+        assert_eq!(temp_owner(".tmp-123-4-567"), Some(123));
+        assert_eq!(temp_owner(".kent-2019.json.tmp-9-0-1"), Some(9));
+        assert_eq!(temp_owner("kent.json"), None);
+        assert_eq!(temp_owner(".tmp-abc-1-2"), None);
+        assert_eq!(temp_owner(".tmp-1-2"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::cache::{FinishError, RawWriter, Stored};
 use crate::error::who;
-use crate::time::{backoff, MAX_DELAY};
+use crate::time::{backoff, now_secs, retry_after, MAX_DELAY};
 use crate::{FetchOptions, IngestError, Manifest};
 use foi_model::ForceId;
 use futures_util::StreamExt;
@@ -202,10 +202,8 @@ async fn attempt(
             || status == StatusCode::SERVICE_UNAVAILABLE
         {
             header(headers, RETRY_AFTER)
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map_or(Retry::Backoff, |s| {
-                    Retry::After(Duration::from_secs(s).min(MAX_DELAY))
-                })
+                .and_then(|v| retry_after(&v, now_secs()))
+                .map_or(Retry::Backoff, |d| Retry::After(d.min(MAX_DELAY)))
         } else if status.is_server_error() {
             Retry::Backoff
         } else {

@@ -6,6 +6,7 @@
 //! - [`fetch_all`]`(&[SourceSpec], &FetchOptions) -> Vec<FetchOutcome>`:
 //!   fetches every source, in the same order as given; it never fails as a
 //!   whole: each [`FetchOutcome`] carries its own manifest, error and warnings.
+//!   [`fetch_all_with`] does the same and calls back as each source finishes.
 //! - [`read_manifest`], [`raw_path`], [`read_raw`]: read what a fetch left
 //!   (`read_raw` checks the hash on every read).
 //! - [`SourceSpec::from_response`] makes a spec from a configured response.
@@ -27,11 +28,11 @@
 //!   scheme), bounded overall by `concurrency` and per host by `per_host`.
 //!   A previous copy's ETag / Last-Modified make the request conditional; a
 //!   304 reuses the cached copy. Timeouts, connection failures, truncated
-//!   bodies, 429 and 5xx (honouring `Retry-After` seconds on 429 and 503) are retried with
-//!   exponential backoff and jitter; other 4xx are not. Bodies above
-//!   `max_bytes` are stopped while streaming, and a body shorter than its
-//!   Content-Length never enters the cache. `max_bytes` applies to downloads
-//!   only, not to local files.
+//!   bodies, 429 and 5xx are retried with exponential backoff and jitter, or
+//!   after the `Retry-After` of a 429 or 503 (seconds or an HTTP date);
+//!   other 4xx are not. Bodies above `max_bytes` are stopped while
+//!   streaming, and a body shorter than its Content-Length never enters the
+//!   cache. `max_bytes` applies to downloads only, not to local files.
 //! - When a source fails and an earlier copy is in the cache, that copy is
 //!   kept: the manifest is marked `stale` with the error, and the outcome
 //!   carries both the manifest and the error.
@@ -39,9 +40,13 @@
 //!   spreadsheet is expected and something else arrived (an HTML page, a
 //!   PDF, an empty body…), the outcome carries a warning. The bytes are
 //!   cached anyway.
+//! - Temporary files left in the cache by a run that was killed mid-write
+//!   are removed at the start of the next run (those of a process that is
+//!   gone, or older than a day).
 //!
 //! Each source is fetched inside a `tracing` span `fetch` with `force` and
-//! `key`.
+//! `key`. [`fetch_all_with`] also reports each outcome as it finishes, for a
+//! progress display.
 
 mod cache;
 mod error;
@@ -184,6 +189,21 @@ pub struct Manifest {
 /// Fetches every source into the cache. The outcomes are in the order of
 /// `specs`; a failing source never stops the others.
 pub async fn fetch_all(specs: &[SourceSpec], opts: &FetchOptions) -> Vec<FetchOutcome> {
+    fetch_all_with(specs, opts, |_| {}).await
+}
+
+/// [`fetch_all`], calling `on_done` with each source's outcome as soon as
+/// that source is finished (in the order they finish), e.g. to drive a
+/// progress bar.
+pub async fn fetch_all_with<F>(
+    specs: &[SourceSpec],
+    opts: &FetchOptions,
+    on_done: F,
+) -> Vec<FetchOutcome>
+where
+    F: Fn(&FetchOutcome) + Sync,
+{
+    sweep_abandoned(opts);
     let mut hosts: HashMap<String, Semaphore> = HashMap::new();
     let mut any_url = false;
     for spec in specs {
@@ -207,11 +227,30 @@ pub async fn fetch_all(specs: &[SourceSpec], opts: &FetchOptions) -> Vec<FetchOu
     };
     let mut seen = HashSet::new();
     let duplicate: Vec<bool> = specs.iter().map(|s| !seen.insert(&s.key)).collect();
-    let fetches = specs.iter().zip(duplicate).map(|(spec, dup)| {
+    let (ctx, on_done) = (&ctx, &on_done);
+    let fetches = specs.iter().zip(duplicate).map(|(spec, dup)| async move {
         let span = tracing::info_span!("fetch", force = %spec.force, key = %spec.key);
-        fetch_one(spec, opts, &ctx, dup).instrument(span)
+        let outcome = fetch_one(spec, opts, ctx, dup).instrument(span).await;
+        on_done(&outcome);
+        outcome
     });
     futures_util::future::join_all(fetches).await
+}
+
+/// Removes the temporary files that a run killed mid-write left in the
+/// cache (they never carry a final name, so they are only wasted space).
+fn sweep_abandoned(opts: &FetchOptions) {
+    let mut dirs = vec![opts.cache_dir.join("raw")];
+    if check_name("campaign", &opts.campaign).is_ok() {
+        dirs.push(opts.cache_dir.join("sources").join(&opts.campaign));
+    }
+    let removed: usize = dirs.iter().map(|d| cache::sweep_temps(d)).sum();
+    if removed > 0 {
+        tracing::info!(
+            removed,
+            "removed temporary files left in the cache by an interrupted run"
+        );
+    }
 }
 
 struct Ctx {

@@ -7,11 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The current time as RFC 3339 UTC, to the second ("2024-05-01T12:00:00Z").
 pub(crate) fn now_rfc3339() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    rfc3339(secs)
+    rfc3339(now_secs())
 }
 
 /// Seconds since the Unix epoch as RFC 3339 UTC.
@@ -42,6 +38,65 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar
+/// (the inverse of [`civil_from_days`]).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Seconds since the Unix epoch of an HTTP date in its preferred form
+/// (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT").
+pub(crate) fn parse_http_date(s: &str) -> Option<u64> {
+    let (_, rest) = s.trim().split_once(", ")?;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let m = MONTHS.iter().position(|x| x == month)? as u32 + 1;
+    let d: u32 = day.parse().ok()?;
+    let y: i64 = year.parse().ok()?;
+    let hms: Vec<u64> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, min, sec] = hms.as_slice() else {
+        return None;
+    };
+    if !(1..=31).contains(&d) || *h > 23 || *min > 59 || *sec > 60 || y < 1970 {
+        return None;
+    }
+    let days = u64::try_from(days_from_civil(y, m, d)).ok()?;
+    Some(days * 86_400 + h * 3600 + min * 60 + sec)
+}
+
+/// How long a `Retry-After` value asks to wait: a number of seconds, or
+/// until an HTTP date (no wait when that date has passed). `now` is seconds
+/// since the Unix epoch.
+pub(crate) fn retry_after(value: &str, now: u64) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    parse_http_date(value).map(|at| Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// Seconds since the Unix epoch, now.
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 /// Longest wait between two attempts, whatever the backoff or Retry-After.
 pub(crate) const MAX_DELAY: Duration = Duration::from_secs(60);
 
@@ -69,6 +124,48 @@ mod tests {
         assert_eq!(rfc3339(1_714_564_800 + 3_661), "2024-05-01T13:01:01Z");
         assert_eq!(rfc3339(4_107_542_399), "2100-02-28T23:59:59Z");
         assert_eq!(now_rfc3339().len(), 20);
+    }
+
+    #[test]
+    fn parses_http_dates_both_ways_round() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            parse_http_date("Tue, 29 Feb 2000 00:00:00 GMT"),
+            Some(951_782_400)
+        );
+        for secs in [0u64, 951_782_400, 1_714_568_461, 4_107_542_399] {
+            let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+            assert_eq!(days_from_civil(y, m, d), (secs / 86_400) as i64);
+        }
+        for bad in [
+            "",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_until_a_date() {
+        let now = 784_111_777;
+        assert_eq!(retry_after(" 2 ", now), Some(Duration::from_secs(2)));
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-1", now), None);
     }
 
     #[test]

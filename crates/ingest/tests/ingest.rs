@@ -4,8 +4,8 @@
 //! no test asserts on timing.
 
 use foi_ingest::{
-    fetch_all, raw_path, read_manifest, read_raw, FetchOptions, FetchOutcome, IngestError,
-    SourceSpec,
+    fetch_all, fetch_all_with, raw_path, read_manifest, read_raw, FetchOptions, FetchOutcome,
+    IngestError, SourceSpec,
 };
 use foi_model::config::Source;
 use foi_model::{ForceId, Format};
@@ -865,4 +865,98 @@ async fn downloads_from_one_host_are_bounded() {
     assert_eq!(raw_files(&opts).len(), 1);
     let max = server.max_in_flight.load(Ordering::SeqCst);
     assert!((1..=2).contains(&max), "{max} requests at once");
+}
+
+#[tokio::test]
+async fn each_outcome_is_reported_as_its_source_finishes() {
+    let server = Server::start(|req, _| match req.path.as_str() {
+        "/gone.csv" => Reply::Full(404, vec![], vec![]),
+        _ => ok(CSV),
+    })
+    .await;
+    let dir = test_dir("progress");
+    let opts = options(&dir);
+    let specs = vec![
+        spec("a", Source::Url(server.url("/a.csv"))),
+        spec("b", Source::Url(server.url("/gone.csv"))),
+        spec("c", Source::Path("missing.csv".into())),
+    ];
+    let seen = Mutex::new(Vec::new());
+
+    let out = fetch_all_with(&specs, &opts, |o| {
+        seen.lock()
+            .expect("seen")
+            .push((o.key.clone(), o.error.is_some()));
+    })
+    .await;
+
+    let mut seen = seen.into_inner().expect("seen");
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            ("a".to_string(), false),
+            ("b".to_string(), true),
+            ("c".to_string(), true)
+        ]
+    );
+    let keys: Vec<&str> = out.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(keys, ["a", "b", "c"]);
+}
+
+#[tokio::test]
+async fn a_retry_after_date_in_the_past_means_retry_now() {
+    let server = Server::start(|_, n| {
+        if n == 0 {
+            Reply::Full(
+                503,
+                vec![("Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT".into())],
+                vec![],
+            )
+        } else {
+            ok(CSV)
+        }
+    })
+    .await;
+    let dir = test_dir("http_retry_after_date");
+    // A backoff this long would outlast the test: only Retry-After can
+    // make the retry come at once.
+    let opts = FetchOptions {
+        backoff: Duration::from_secs(600),
+        ..options(&dir)
+    };
+
+    let out = tokio::time::timeout(
+        Duration::from_secs(30),
+        fetch_one(url_spec(server.url("/kent.csv")), &opts),
+    )
+    .await
+    .expect("retried without the backoff");
+
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(out.manifest.expect("manifest").attempts, 2);
+    assert_eq!(server.requests("/kent.csv").len(), 2);
+}
+
+#[tokio::test]
+async fn temporary_files_of_an_interrupted_run_are_removed() {
+    let server = Server::start(|_, _| ok(CSV)).await;
+    let dir = test_dir("sweep");
+    let opts = options(&dir);
+    let raw = opts.cache_dir.join("raw");
+    std::fs::create_dir_all(&raw).expect("mkdir");
+    // As a process killed mid-download leaves it (no such pid can run).
+    let leftover = raw.join(".tmp-4294967295-0-1");
+    std::fs::write(&leftover, b"half a spreadsheet").expect("write");
+
+    let out = fetch_one(url_spec(server.url("/kent.csv")), &opts).await;
+
+    assert!(out.error.is_none(), "{:?}", out.error);
+    if cfg!(target_os = "linux") {
+        assert!(!leftover.exists());
+        assert_eq!(
+            raw_files(&opts),
+            vec![format!("{0}/{1}", &sha(CSV)[..2], sha(CSV))]
+        );
+    }
 }
