@@ -20,9 +20,15 @@
 //!   fixed dimension (e.g. online element found by keyword search), is added
 //!   and flagged.
 
+mod datapackage;
+mod html;
 mod table;
+mod xlsx;
 
+pub use datapackage::datapackage;
+pub use html::summary_html;
 pub use table::{neutralise, write_atomic, Kind, Table, Value};
+pub use xlsx::{show_range, thousands, workbook_bytes};
 
 use foi_model::config::{Config, Response};
 use foi_model::{DimId, DimValue, ForceId, Interval, Record};
@@ -107,12 +113,38 @@ pub struct Headline {
     pub requests: Vec<RequestHeadline>,
 }
 
+/// The change between two requests, over every force that was added to
+/// each, and over the matched panel: only the forces added to both on the
+/// same terms (unit and fixed definitions, neither a partial answer).
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub from: String,
+    pub to: String,
+    /// "all_forces" or "matched_panel".
+    pub basis: &'static str,
+    pub forces: usize,
+    pub from_total: Interval,
+    pub to_total: Interval,
+    /// `to - from`, as a signed interval.
+    pub change: (i64, i64),
+    /// Percentage change, when both totals are points and `from` is not zero.
+    pub percent: Option<f64>,
+    pub notes: Vec<String>,
+}
+
 /// Everything a release holds, before it is written.
 #[derive(Debug, Clone)]
 pub struct Release {
+    pub campaign: String,
+    pub title: String,
+    pub description: String,
     pub figures: Vec<Figure>,
     pub coverage: Vec<CoverageRow>,
+    pub comparisons: Vec<Comparison>,
     pub headline: Headline,
+    /// Notes a reader needs: what the shorthand means, what was left out or
+    /// flagged, where definitions differ.
+    pub notes: Vec<String>,
     pub tables: Vec<Table>,
 }
 
@@ -300,10 +332,17 @@ pub fn assemble(
     }
 
     let headline = headline(config, &figures, &coverage);
+    let comparisons = compare(config, &figures, &coverage);
+    let notes = notes(config, &coverage, &comparisons);
     let mut release = Release {
+        campaign: campaign.id.clone(),
+        title: campaign.title.clone(),
+        description: campaign.description.clone(),
         figures,
         coverage,
+        comparisons,
         headline,
+        notes,
         tables: Vec::new(),
     };
     release.tables = tables(config, records, &release);
@@ -415,6 +454,210 @@ fn interval_values(i: Interval) -> [Value; 3] {
     ]
 }
 
+/// A record's stable id: request, force and its dimension values.
+pub fn record_id(r: &Record) -> String {
+    let dims: Vec<String> = r.dims.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!(
+        "{}/{}/{}",
+        r.request,
+        r.force,
+        if dims.is_empty() {
+            "total".to_string()
+        } else {
+            dims.join(",")
+        }
+    )
+}
+
+/// A figure's stable id: "fy-2016-17/total", "fy-2016-17/victim_age=13".
+pub fn figure_id(f: &Figure) -> String {
+    let dims: Vec<String> = f
+        .breakdown
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    format!(
+        "{}/{}",
+        f.request,
+        if dims.is_empty() {
+            "total".to_string()
+        } else {
+            dims.join(",")
+        }
+    )
+}
+
+fn signed(i: Interval) -> (i64, i64) {
+    (i.lo as i64, i.hi as i64)
+}
+
+fn comparison(
+    from: &foi_model::config::Request,
+    to: &foi_model::config::Request,
+    basis: &'static str,
+    forces: &BTreeSet<ForceId>,
+    figures: &[Figure],
+) -> Comparison {
+    let total_of = |req: &str| -> Interval {
+        figures
+            .iter()
+            .find(|f| f.request == req && f.breakdown.is_empty())
+            .map(|f| {
+                f.contributions
+                    .iter()
+                    .filter(|c| forces.contains(&c.force))
+                    .map(|c| c.interval)
+                    .sum()
+            })
+            .unwrap_or(Interval::ZERO)
+    };
+    let (a, b) = (total_of(&from.id), total_of(&to.id));
+    let (alo, ahi) = signed(a);
+    let (blo, bhi) = signed(b);
+    let change = (blo - ahi, bhi - alo);
+    let percent =
+        (a.is_point() && b.is_point() && a.lo > 0).then(|| (change.0 as f64) * 100.0 / a.lo as f64);
+    Comparison {
+        from: from.id.clone(),
+        to: to.id.clone(),
+        basis,
+        forces: forces.len(),
+        from_total: a,
+        to_total: b,
+        change,
+        percent,
+        notes: Vec::new(),
+    }
+}
+
+/// The change from each request to the next, over all added forces and over
+/// the matched panel, with a note for every difference that matters.
+fn compare(config: &Config, figures: &[Figure], coverage: &[CoverageRow]) -> Vec<Comparison> {
+    let requests = &config.campaign.requests;
+    let mut out = Vec::new();
+    for pair in requests.windows(2) {
+        let (from, to) = (&pair[0], &pair[1]);
+        let added = |req: &str| -> BTreeSet<ForceId> {
+            coverage
+                .iter()
+                .filter(|c| c.request == req && c.included)
+                .map(|c| c.force.clone())
+                .collect()
+        };
+        let (in_from, in_to) = (added(&from.id), added(&to.id));
+        let terms = |force: &ForceId, req: &str| {
+            response_for(config, force, req).map(|r| {
+                (
+                    r.unit.clone(),
+                    r.fixed.clone(),
+                    r.status == foi_model::Status::Partial,
+                )
+            })
+        };
+        let mut notes = Vec::new();
+        let (p, q) = (from.period, to.period);
+        if p.overlaps(&q) {
+            let overlap = foi_model::Period {
+                from: p.from.max(q.from),
+                to: p.to.min(q.to),
+            };
+            notes.push(format!(
+                "the periods overlap by {} days ({overlap}): offences recorded then are counted in both",
+                overlap.days()
+            ));
+        }
+        if p.days() != q.days() {
+            notes.push(format!(
+                "the periods differ in length: {} days and {} days",
+                p.days(),
+                q.days()
+            ));
+        }
+        let only_from: Vec<&str> = in_from.difference(&in_to).map(|f| f.0.as_str()).collect();
+        let only_to: Vec<&str> = in_to.difference(&in_from).map(|f| f.0.as_str()).collect();
+        if !only_from.is_empty() {
+            notes.push(format!(
+                "added to {} only: {}",
+                from.id,
+                only_from.join(", ")
+            ));
+        }
+        if !only_to.is_empty() {
+            notes.push(format!("added to {} only: {}", to.id, only_to.join(", ")));
+        }
+        let mut panel = BTreeSet::new();
+        let mut differ = Vec::new();
+        for f in in_from.intersection(&in_to) {
+            let (a, b) = (terms(f, &from.id), terms(f, &to.id));
+            match (a, b) {
+                (Some(a), Some(b)) if a == b && !a.2 => {
+                    panel.insert(f.clone());
+                }
+                _ => differ.push(f.0.as_str()),
+            }
+        }
+        if !differ.is_empty() {
+            notes.push(format!(
+                "answered both on different terms (unit, definitions or a partial answer), left out of the matched panel: {}",
+                differ.join(", ")
+            ));
+        }
+        let mut all = comparison(
+            from,
+            to,
+            "all_forces",
+            &in_from.union(&in_to).cloned().collect(),
+            figures,
+        );
+        all.notes = notes.clone();
+        let mut matched = comparison(from, to, "matched_panel", &panel, figures);
+        matched.notes = vec![format!(
+            "{} forces added to both requests on the same terms",
+            panel.len()
+        )];
+        out.push(all);
+        out.push(matched);
+    }
+    out
+}
+
+fn notes(config: &Config, coverage: &[CoverageRow], comparisons: &[Comparison]) -> Vec<String> {
+    let campaign = &config.campaign;
+    let mut notes = vec![
+        format!(
+            "Counts are {} as the forces recorded them. Where a force hid small numbers (\"<5\", \"*\", \"redacted\"), the figure is a range: `value` is empty and `lo` and `hi` give the range; in the spreadsheet a range reads \"5,650 to 5,661\". A range is narrowed wherever the force's own totals allow.",
+            campaign.unit
+        ),
+        "[c] marks a count a force suppressed (a range is given beside it); [x] marks a figure that is not available.".to_string(),
+        "A force's figures are taken from one table of its reply for each breakdown, never adding a stated total to the cells it totals.".to_string(),
+    ];
+    let excluded: Vec<String> = coverage
+        .iter()
+        .filter(|c| !c.included)
+        .map(|c| format!("{} ({}): {}", c.force, c.request, c.reason))
+        .collect();
+    if !excluded.is_empty() {
+        notes.push(format!("Not added: {}.", excluded.join("; ")));
+    }
+    let flagged: Vec<String> = coverage
+        .iter()
+        .filter(|c| c.flagged)
+        .map(|c| format!("{} ({}): {}", c.force, c.request, c.reason))
+        .collect();
+    if !flagged.is_empty() {
+        notes.push(format!(
+            "Added but flagged, as they count something a little different: {}.",
+            flagged.join("; ")
+        ));
+    }
+    for c in comparisons.iter().filter(|c| c.basis == "all_forces") {
+        for n in &c.notes {
+            notes.push(format!("Comparing {} with {}: {n}.", c.from, c.to));
+        }
+    }
+    notes
+}
+
 fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> {
     let campaign = &config.campaign;
     let force_of = |id: &ForceId| config.forces.get(id);
@@ -429,6 +672,7 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
 
     // national
     let mut cols: Vec<(String, Kind)> = vec![
+        ("figure_id".into(), Kind::Text),
         ("request".into(), Kind::Text),
         ("breakdown".into(), Kind::Text),
     ];
@@ -443,11 +687,17 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
     let mut national = Table {
         name: "national".into(),
         title: "National figures by request and breakdown".into(),
+        description: "One row per national figure: each request's total (breakdown \"total\") and its breakdowns. `value` is the figure when it is exact; `lo` and `hi` always give its range. `forces` counts the forces added; `flagged_forces` lists those whose figures count something a little different.".into(),
+        key: vec!["figure_id".into()],
         columns: cols,
         rows: Vec::new(),
     };
     for f in &release.figures {
-        let mut row = vec![Value::text(&f.request), Value::text(f.breakdown_name())];
+        let mut row = vec![
+            Value::text(figure_id(f)),
+            Value::text(&f.request),
+            Value::text(f.breakdown_name()),
+        ];
         for d in &breakdown_dims {
             row.push(Value::text(
                 f.breakdown
@@ -470,7 +720,7 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
         national.rows.push(row);
     }
 
-    // by_force: each force's total per request.
+    // by_force
     let mut by_force = Table::new(
         "by_force",
         "Each force's total by request",
@@ -484,6 +734,10 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
             ("hi", Kind::Int),
             ("flagged", Kind::Bool),
         ],
+    )
+    .describe(
+        "One row per force added to a request's national total: its contribution. `force_code` is the GSS code of the police force area (empty for British Transport Police).",
+        &["request", "force_id"],
     );
     for f in release.figures.iter().filter(|f| f.breakdown.is_empty()) {
         for c in &f.contributions {
@@ -500,9 +754,10 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
         }
     }
 
-    // records
+    // records and lineage
     let all_dims: Vec<DimId> = campaign.dimensions.iter().map(|d| d.id.clone()).collect();
     let mut cols: Vec<(String, Kind)> = [
+        "record_id",
         "campaign",
         "request",
         "force_id",
@@ -529,13 +784,34 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
     let mut recs = Table {
         name: "records".into(),
         title: "Canonical records: every figure read, with its source cells".into(),
+        description: "One row per figure read from a force's reply. A dimension left empty means \"all of it\": `grain` names the dimensions a record carries, and records of different grains must not be added together (a \"total\" record is the force's own stated total). `text` is the cell as the force wrote it.".into(),
+        key: vec!["record_id".into()],
         columns: cols,
         rows: Vec::new(),
     };
+    let mut lineage = Table::new(
+        "lineage",
+        "Lineage: the source cells of every record",
+        &[
+            ("record_id", Kind::Text),
+            ("part", Kind::Int),
+            ("source_sha256", Kind::Text),
+            ("source", Kind::Text),
+            ("sheet", Kind::Text),
+            ("cell", Kind::Text),
+            ("page", Kind::Int),
+        ],
+    )
+    .describe(
+        "One row per source cell (or PDF page) of each record: the file's sha256 as fetched, its path or URL, the sheet, and the cell in A1 form (\"line N, field M\" for text files).",
+        &["record_id", "part"],
+    );
     let mut order: Vec<&Record> = records.iter().collect();
     order.sort_by(|a, b| (&a.request, &a.force, &a.dims).cmp(&(&b.request, &b.force, &b.dims)));
     for r in order {
+        let id = record_id(r);
         let mut row = vec![
+            Value::text(&id),
             Value::text(&r.campaign),
             Value::text(&r.request),
             Value::text(&r.force.0),
@@ -561,6 +837,32 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
         row.push(Value::text(r.lineage.sheet.clone().unwrap_or_default()));
         row.push(Value::text(r.lineage.describe()));
         recs.rows.push(row);
+        let sheet = r.lineage.sheet.clone().unwrap_or_default();
+        let mut part = 0u64;
+        for c in &r.lineage.cells {
+            part += 1;
+            lineage.rows.push(vec![
+                Value::text(&id),
+                Value::Int(Some(part)),
+                Value::text(&r.lineage.sha256),
+                Value::text(&r.lineage.file),
+                Value::text(&sheet),
+                Value::text(r.lineage.locate(c)),
+                Value::Int(None),
+            ]);
+        }
+        if let Some(page) = r.lineage.page {
+            part += 1;
+            lineage.rows.push(vec![
+                Value::text(&id),
+                Value::Int(Some(part)),
+                Value::text(&r.lineage.sha256),
+                Value::text(&r.lineage.file),
+                Value::text(""),
+                Value::text(""),
+                Value::Int(Some(page as u64)),
+            ]);
+        }
     }
 
     // coverage
@@ -580,6 +882,10 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
             ("flagged", Kind::Bool),
             ("reason", Kind::Text),
         ],
+    )
+    .describe(
+        "One row per force and request: how the force answered (answered, partial, refused and the FOI Act section, not held, no response), what it counted and for which period, the definitions fixed for its reply (such as how the online element was found), whether its figures were added to the national figures, and why not or why flagged.",
+        &["force_id", "request"],
     );
     for c in &release.coverage {
         let force = force_of(&c.force);
@@ -597,39 +903,110 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
             Value::text(&c.reason),
         ]);
     }
-    vec![national, by_force, recs, cov]
+
+    // comparisons
+    let mut cmp = Table::new(
+        "comparisons",
+        "The change between requests",
+        &[
+            ("comparison_id", Kind::Text),
+            ("from_request", Kind::Text),
+            ("to_request", Kind::Text),
+            ("basis", Kind::Text),
+            ("forces", Kind::Int),
+            ("from_value", Kind::Int),
+            ("from_lo", Kind::Int),
+            ("from_hi", Kind::Int),
+            ("to_value", Kind::Int),
+            ("to_lo", Kind::Int),
+            ("to_hi", Kind::Int),
+            ("change_value", Kind::Signed),
+            ("change_lo", Kind::Signed),
+            ("change_hi", Kind::Signed),
+            ("percent_change", Kind::Number),
+            ("notes", Kind::Text),
+        ],
+    )
+    .describe(
+        "The change from one request to the next: over every force added to either (basis all_forces), and over the matched panel of forces added to both on the same terms (basis matched_panel). `notes` lists every difference found between the two.",
+        &["comparison_id"],
+    );
+    for c in &release.comparisons {
+        let mut row = vec![
+            Value::text(format!("{}->{}/{}", c.from, c.to, c.basis)),
+            Value::text(&c.from),
+            Value::text(&c.to),
+            Value::text(c.basis),
+            Value::Int(Some(c.forces as u64)),
+        ];
+        row.extend(interval_values(c.from_total));
+        row.extend(interval_values(c.to_total));
+        row.push(Value::Signed(
+            (c.change.0 == c.change.1).then_some(c.change.0),
+        ));
+        row.push(Value::Signed(Some(c.change.0)));
+        row.push(Value::Signed(Some(c.change.1)));
+        row.push(Value::Number(c.percent));
+        row.push(Value::text(c.notes.join("; ")));
+        cmp.rows.push(row);
+    }
+    vec![national, by_force, recs, lineage, cov, cmp]
 }
 
 /// A file written into a release.
 #[derive(Debug, Clone)]
 pub struct Output {
-    pub path: String,
+    /// The file name within the release folder.
+    pub name: String,
     pub bytes: u64,
+    pub sha256: String,
 }
 
-/// Writes every table as CSV and Parquet into `dir`, each file atomically.
-pub fn write(release: &Release, dir: &Path) -> Result<Vec<Output>, PublishError> {
-    let mut outputs = Vec::new();
+/// Every file of a release, by name, in the order written.
+pub fn render(release: &Release) -> Result<Vec<(String, Vec<u8>)>, PublishError> {
+    let mut files = Vec::new();
     for t in &release.tables {
-        let csv = t.csv_bytes().map_err(|e| PublishError::Table {
+        let fail = |reason: String| PublishError::Table {
             table: t.name.clone(),
-            reason: e.to_string(),
+            reason,
+        };
+        files.push((
+            format!("{}.csv", t.name),
+            t.csv_bytes().map_err(|e| fail(e.to_string()))?,
+        ));
+        files.push((
+            format!("{}.parquet", t.name),
+            t.parquet_bytes().map_err(|e| fail(e.to_string()))?,
+        ));
+    }
+    let xlsx = workbook_bytes(release).map_err(|e| PublishError::Table {
+        table: format!("{}.xlsx", release.campaign),
+        reason: e.to_string(),
+    })?;
+    files.push((format!("{}.xlsx", release.campaign), xlsx));
+    files.push((
+        "datapackage.json".into(),
+        datapackage::datapackage_bytes(release),
+    ));
+    files.push(("summary.html".into(), summary_html(release).into_bytes()));
+    Ok(files)
+}
+
+/// Writes every file of the release into `dir`, each atomically.
+pub fn write(release: &Release, dir: &Path) -> Result<Vec<Output>, PublishError> {
+    use sha2::{Digest, Sha256};
+    let mut outputs = Vec::new();
+    for (name, bytes) in render(release)? {
+        let path = dir.join(&name);
+        write_atomic(&path, &bytes).map_err(|source| PublishError::Write {
+            path: path.display().to_string(),
+            source,
         })?;
-        let parquet = t.parquet_bytes().map_err(|e| PublishError::Table {
-            table: t.name.clone(),
-            reason: e.to_string(),
-        })?;
-        for (ext, bytes) in [("csv", csv), ("parquet", parquet)] {
-            let path = dir.join(format!("{}.{ext}", t.name));
-            write_atomic(&path, &bytes).map_err(|source| PublishError::Write {
-                path: path.display().to_string(),
-                source,
-            })?;
-            outputs.push(Output {
-                path: path.display().to_string(),
-                bytes: bytes.len() as u64,
-            });
-        }
+        outputs.push(Output {
+            name,
+            bytes: bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+        });
     }
     Ok(outputs)
 }

@@ -6,14 +6,22 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
+    /// A count: whole and non-negative.
     Int,
+    /// A change: whole, either sign.
+    Signed,
+    /// A percentage or ratio.
+    Number,
     Bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Text(String),
     Int(Option<u64>),
+    Signed(Option<i64>),
+    /// Written with one decimal place, so outputs are byte-stable.
+    Number(Option<f64>),
     Bool(bool),
 }
 
@@ -27,7 +35,9 @@ impl Value {
         match self {
             Value::Text(s) => neutralise(s),
             Value::Int(Some(n)) => n.to_string(),
-            Value::Int(None) => String::new(),
+            Value::Signed(Some(n)) => n.to_string(),
+            Value::Number(Some(x)) => format!("{x:.1}"),
+            Value::Int(None) | Value::Signed(None) | Value::Number(None) => String::new(),
             Value::Bool(b) => b.to_string(),
         }
     }
@@ -48,6 +58,10 @@ pub struct Table {
     /// File stem: "national", "by_force", "records"…
     pub name: String,
     pub title: String,
+    /// What a row is and how to read it, for the xlsx, datapackage and HTML.
+    pub description: String,
+    /// The columns that identify a row.
+    pub key: Vec<String>,
     pub columns: Vec<(String, Kind)>,
     pub rows: Vec<Vec<Value>>,
 }
@@ -57,9 +71,21 @@ impl Table {
         Table {
             name: name.to_string(),
             title: title.to_string(),
+            description: String::new(),
+            key: Vec::new(),
             columns: columns.iter().map(|(n, k)| (n.to_string(), *k)).collect(),
             rows: Vec::new(),
         }
+    }
+
+    pub fn describe(mut self, description: &str, key: &[&str]) -> Table {
+        self.description = description.to_string();
+        self.key = key.iter().map(|k| k.to_string()).collect();
+        self
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|(n, _)| n == name)
     }
 
     pub fn csv_bytes(&self) -> Result<Vec<u8>, csv::Error> {
@@ -96,6 +122,27 @@ impl Table {
                             _ => None,
                         })
                         .collect::<Vec<Option<u64>>>(),
+                ),
+                Kind::Signed => Column::new(
+                    name.as_str().into(),
+                    self.rows
+                        .iter()
+                        .map(|r| match &r[i] {
+                            Value::Signed(n) => *n,
+                            _ => None,
+                        })
+                        .collect::<Vec<Option<i64>>>(),
+                ),
+                Kind::Number => Column::new(
+                    name.as_str().into(),
+                    self.rows
+                        .iter()
+                        .map(|r| match &r[i] {
+                            // The same rounding as the CSV, so both say the same.
+                            Value::Number(x) => x.map(|x| (x * 10.0).round() / 10.0),
+                            _ => None,
+                        })
+                        .collect::<Vec<Option<f64>>>(),
                 ),
                 Kind::Bool => Column::new(
                     name.as_str().into(),
