@@ -52,6 +52,26 @@ struct Cli {
     /// Print only the headline and errors.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Fetching: a download that sends nothing for this many seconds has
+    /// timed out (default 30; decimals allowed).
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
+    fetch_timeout: Option<std::time::Duration>,
+    /// Fetching: retries after a failed attempt (default 3).
+    #[arg(long, global = true, value_name = "N")]
+    retries: Option<u32>,
+    /// Fetching: the wait before the first retry, doubled for each further
+    /// one (default 1000).
+    #[arg(long, global = true, value_name = "MS")]
+    backoff_ms: Option<u64>,
+    /// Fetching: the largest download accepted, in bytes (default 50000000).
+    #[arg(long, global = true, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_bytes: Option<u64>,
+    /// Fetching: sources fetched at once (default 8).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: Option<u16>,
+    /// Fetching: downloads from one host at once (default 2).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    per_host: Option<u16>,
     #[command(subcommand)]
     command: Command,
 }
@@ -187,47 +207,122 @@ fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize)> {
         .iter()
         .filter_map(foi_ingest::SourceSpec::from_response)
         .collect();
+    let defaults = foi_ingest::FetchOptions::default();
+    let read_timeout = cli.fetch_timeout.unwrap_or(defaults.read_timeout);
     let opts = foi_ingest::FetchOptions {
         cache_dir: ctx.cache.clone(),
         root: ctx.dirs.root.clone(),
         campaign: ctx.config.campaign.id.clone(),
-        ..Default::default()
+        read_timeout,
+        connect_timeout: defaults.connect_timeout.min(read_timeout),
+        retries: cli.retries.unwrap_or(defaults.retries),
+        backoff: cli
+            .backoff_ms
+            .map_or(defaults.backoff, std::time::Duration::from_millis),
+        max_bytes: cli.max_bytes.unwrap_or(defaults.max_bytes),
+        concurrency: cli.concurrency.map_or(defaults.concurrency, usize::from),
+        per_host: cli.per_host.map_or(defaults.per_host, usize::from),
+        ..defaults
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let outcomes = runtime.block_on(foi_ingest::fetch_all(&specs, &opts));
+    // One bar per run, on a terminal only.
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let bar = if on_terminal && !cli.quiet && !specs.is_empty() {
+        let bar = indicatif::ProgressBar::new(specs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} fetching [{bar:30}] {pos}/{len} sources, {elapsed} {wide_msg}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let outcomes = runtime.block_on(foi_ingest::fetch_all_with(&specs, &opts, |o| {
+        bar.set_message(o.key.clone());
+        bar.inc(1);
+    }));
+    bar.finish_and_clear();
     let mut code = exit::COMPLETE;
-    let mut failed = 0;
+    let (mut downloaded, mut unchanged, mut local, mut stale, mut failed) = (0, 0, 0, 0, 0);
     for o in &outcomes {
         for w in &o.warnings {
             eprintln!("warning: {w}");
             code = worst(code, exit::WARNINGS);
         }
-        if let Some(e) = &o.error {
-            failed += 1;
-            let stale = o.manifest.as_ref().is_some_and(|m| m.stale);
-            if stale {
-                eprintln!("warning: {e} (using the last good copy)");
+        match (&o.error, &o.manifest) {
+            (Some(e), Some(m)) if m.stale => {
+                stale += 1;
+                eprintln!(
+                    "warning: {e} (using the last good copy, fetched {})",
+                    m.fetched_at
+                );
                 code = worst(code, exit::WARNINGS);
-            } else {
+            }
+            (Some(e), _) => {
+                failed += 1;
                 eprintln!("error: {e}");
                 code = worst(code, exit::FAILED);
             }
+            (None, Some(m)) => match m.http_status {
+                Some(304) => unchanged += 1,
+                Some(_) => downloaded += 1,
+                None => local += 1,
+            },
+            (None, None) => {}
         }
-    }
-    if !cli.quiet {
-        eprintln!(
-            "fetched {} of {} sources",
-            outcomes.len() - failed,
-            outcomes.len()
-        );
     }
     if cli.strict && code == exit::WARNINGS {
         code = exit::FAILED;
     }
-    Ok((code, failed))
+    if !cli.quiet {
+        let fresh: Vec<String> = [
+            (downloaded, "downloaded"),
+            (unchanged, "unchanged since the last fetch"),
+            (local, "local"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        let mut line = format!(
+            "fetched {} of {} sources",
+            outcomes.len() - stale - failed,
+            outcomes.len()
+        );
+        if !fresh.is_empty() {
+            line.push_str(&format!(" ({})", fresh.join(", ")));
+        }
+        if stale > 0 {
+            line.push_str(&format!("; {stale} stale (last good copy kept)"));
+        }
+        if failed > 0 {
+            line.push_str(&format!("; {failed} failed"));
+        }
+        let verdict = match code {
+            exit::COMPLETE => "complete",
+            exit::WARNINGS => "complete with warnings",
+            _ => "incomplete",
+        };
+        eprintln!("{line}; {verdict}");
+    }
+    Ok((code, stale + failed))
+}
+
+/// "30", "0.25": a positive number of seconds, to the millisecond.
+fn parse_seconds(s: &str) -> std::result::Result<std::time::Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(secs) if (0.001..=86_400.0).contains(&secs) => Ok(std::time::Duration::from_millis(
+            (secs * 1000.0).round() as u64,
+        )),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0.001 and 86400"
+        )),
+    }
 }
 
 fn is_unmapped(d: &Diagnostic) -> bool {
