@@ -66,6 +66,9 @@ pub struct CampaignFile {
     /// Which dimension the headline's age figures come from.
     #[serde(default)]
     pub headline: HeadlineDef,
+    /// Bounds on what one response may make foi read.
+    #[serde(default)]
+    pub limits: crate::Limits,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -520,6 +523,7 @@ pub struct Campaign {
     pub threshold: u64,
     pub breakdowns: Vec<Vec<DimId>>,
     pub headline_age: Option<DimId>,
+    pub limits: crate::Limits,
 }
 
 impl Campaign {
@@ -822,6 +826,7 @@ fn resolve_campaign(
         threshold: def.suppression.threshold,
         breakdowns,
         headline_age,
+        limits: def.limits,
     })
 }
 

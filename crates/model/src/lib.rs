@@ -23,6 +23,7 @@ mod diagnostic;
 mod dim;
 mod force;
 mod format;
+mod limits;
 mod period;
 mod record;
 
@@ -32,6 +33,7 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use dim::{DimId, DimValue};
 pub use force::{Force, ForceId, Forces};
 pub use format::{sniff, Format};
+pub use limits::Limits;
 pub use period::{Month, Period};
 pub use record::{grain_name as record_grain_name, CellRef, Lineage, Record, Status, Unit};
 
