@@ -381,6 +381,7 @@ fn normalise_all(ctx: &Ctx) -> Stage {
             response,
             bytes: &bytes,
             sha256: &sha,
+            limits: &config.campaign.limits,
         });
         if n.records.is_empty() && n.has_errors() {
             let why = n

@@ -19,8 +19,9 @@ mod harmonise;
 mod html;
 mod table;
 mod value;
+mod workbook;
 
-pub use grid::{read as read_grid, Cell, Sheet};
+pub use grid::{read as read_grid, Cell, ReadError, Sheet};
 pub use value::{parse_text, Parsed, Suppression};
 
 use foi_model::config::{Campaign, Response};
@@ -38,6 +39,8 @@ pub struct Input<'a> {
     pub bytes: &'a [u8],
     /// sha256 of `bytes`, for lineage.
     pub sha256: &'a str,
+    /// Bounds on what reading the bytes may take.
+    pub limits: &'a foi_model::Limits,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -177,6 +180,7 @@ pub fn normalise(input: &Input) -> Normalised {
         response,
         bytes,
         sha256,
+        limits,
     } = *input;
     let file = response
         .source
@@ -196,12 +200,15 @@ pub fn normalise(input: &Input) -> Normalised {
     }
     if !response.tables.is_empty() {
         let format = sniff(bytes);
-        match grid::read(bytes, format) {
-            Err(e) => ctx.diagnostics.push(
-                Diagnostic::error(e.to_string())
+        match grid::read(bytes, format, limits) {
+            Err(e) => {
+                let mut d = Diagnostic::error(e.to_string())
                     .force(&response.force)
-                    .file(file.clone()),
-            ),
+                    .file(file.clone());
+                d.sheet = e.sheet().map(str::to_string);
+                d.cell = e.cell();
+                ctx.diagnostics.push(d)
+            }
             Ok(sheets) => {
                 for table in &response.tables {
                     match pick_sheet(&sheets, table) {
