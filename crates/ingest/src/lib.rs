@@ -229,7 +229,9 @@ where
     let duplicate: Vec<bool> = specs.iter().map(|s| !seen.insert(&s.key)).collect();
     let (ctx, on_done) = (&ctx, &on_done);
     let fetches = specs.iter().zip(duplicate).map(|(spec, dup)| async move {
-        let span = tracing::info_span!("fetch", force = %spec.force, key = %spec.key);
+        // At error level, so that it is enabled whenever any event inside
+        // it is: a "retrying" warning then always says which source.
+        let span = tracing::error_span!("fetch", force = %spec.force, key = %spec.key);
         let outcome = fetch_one(spec, opts, ctx, dup).instrument(span).await;
         on_done(&outcome);
         outcome
