@@ -2,6 +2,8 @@
 //! for the crate; each module covers one part of the CLI.
 
 mod build;
+mod fetch;
+mod server;
 
 pub use assert_cmd::Command;
 pub use std::path::{Path, PathBuf};
