@@ -27,7 +27,7 @@ pub struct Limits {
 
 impl Limits {
     pub const DEFAULT: Limits = Limits {
-        max_inflated_bytes: 256 * 1024 * 1024,
+        max_inflated_bytes: 128 * 1024 * 1024,
         max_cells_per_sheet: 2_000_000,
         max_cells_per_workbook: 4_000_000,
         max_sheets: 100,
