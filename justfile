@@ -27,3 +27,9 @@ fmt:
 
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
+
+# Fuzz: run each property-test target (value parser, table detector, csv,
+# sniff and read) for SECS seconds on random and mutated inputs; each prints
+# its cases and failures. `cargo test` runs them briefly.
+fuzz SECS="600":
+    FOI_FUZZ_SECS={{SECS}} cargo test --release -p foi-normalise --test normalise fuzz -- --nocapture --test-threads 4

@@ -1,6 +1,7 @@
 //! Integration tests: the real `foi` binary on real files. One test binary
 //! for the crate; each module covers one part of the CLI.
 
+mod bad;
 mod build;
 mod fetch;
 mod server;

@@ -24,10 +24,11 @@ struct CampaignDir(PathBuf);
 
 impl ConfigFiles for CampaignDir {
     fn campaign_file(&self, rel: &str) -> Result<(String, String), ConfigError> {
-        let p = self.0.join(rel);
-        std::fs::read_to_string(&p)
-            .map(|t| (rel.to_string(), t))
-            .map_err(|e| ConfigError::file(rel, e.to_string()))
+        // Shown as the foi binary shows it: relative to the workspace root.
+        let shown = format!("config/campaigns/nspcc-online-csa/{rel}");
+        std::fs::read_to_string(self.0.join(rel))
+            .map(|t| (shown.clone(), t))
+            .map_err(|e| ConfigError::file(shown, e.to_string()))
     }
 }
 
