@@ -645,6 +645,24 @@ fn resolve_campaign(
     files: &dyn ConfigFiles,
 ) -> Result<Campaign, ConfigError> {
     let def: CampaignFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    // The id names folders and files in the cache and the output: it must
+    // be one plain path component, never a way out of them.
+    if def.id.is_empty()
+        || def.id.starts_with('.')
+        || !def
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(ConfigError::at(
+            file,
+            line_of_value(text, &def.id),
+            format!(
+                "campaign id {:?} must be a plain name (letters, digits, '-', '_', '.'; not starting with '.')",
+                def.id
+            ),
+        ));
+    }
     let resolve_force = |n: &str| forces.resolve(n).map(|f| f.id.clone());
     let mut requests = Vec::new();
     for r in &def.requests {

@@ -152,7 +152,7 @@ column = [
 
 /// (force, request) of every coverage row added to the national figures.
 fn included(dir: &Path) -> BTreeSet<(String, String)> {
-    read_csv(&dir.join("out/coverage.csv"))
+    read_csv(&dir.join("out/latest/coverage.csv"))
         .into_iter()
         .filter(|r| r["included"] == "true")
         .map(|r| (r["force_id"].clone(), r["request"].clone()))
@@ -260,7 +260,7 @@ fn every_bad_file_gives_its_error_and_the_rest_is_published() {
         }
 
         // Coverage says why Surrey was not added, in the same words.
-        let coverage = read_csv(&dir.join("out/coverage.csv"));
+        let coverage = read_csv(&dir.join("out/latest/coverage.csv"));
         let surrey = coverage
             .iter()
             .find(|r| r["force_id"] == "surrey" && r["request"] == "fy-2016-17")
@@ -307,4 +307,46 @@ fn every_bad_file_gives_its_error_and_the_rest_is_published() {
         }
     }
     eprintln!("{}", report.join("\n"));
+}
+
+/// Names from config never let a write escape the cache or output folders:
+/// a campaign id of "../../escape" is refused, and nothing appears outside
+/// the folders.
+#[test]
+fn names_from_config_never_write_outside_the_cache_or_output() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("work");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let config = copy_config(&dir);
+    let campaign = config.join("campaigns/nspcc-online-csa/campaign.toml");
+    let text = std::fs::read_to_string(&campaign).expect("campaign.toml");
+    let text = text.replace("id = \"nspcc-online-csa\"", "id = \"../../escape\"");
+    std::fs::write(&campaign, text).expect("write");
+    let out = Command::cargo_bin("foi")
+        .expect("foi")
+        .current_dir(&dir)
+        .arg("run")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("campaign id \"../../escape\" must be a plain name"),
+        "{stderr}"
+    );
+    let mut outside = Vec::new();
+    for e in std::fs::read_dir(tmp.path()).expect("tmp") {
+        let name = e.expect("entry").file_name();
+        if name != "work" {
+            outside.push(name);
+        }
+    }
+    assert!(outside.is_empty(), "written outside: {outside:?}\n{stderr}");
+    for e in std::fs::read_dir(&dir).expect("work") {
+        let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+        assert!(
+            ["config", "fixtures", "cache", "out"].contains(&name.as_str()),
+            "unexpected {name:?} beside the folders\n{stderr}"
+        );
+    }
 }
