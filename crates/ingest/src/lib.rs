@@ -397,7 +397,14 @@ async fn fetch_one(
         });
         return out;
     }
-    push_format_warning(&mut out.warnings, spec, &who, manifest.format);
+    // Some force systems export a real table as HTML (often named .xls):
+    // only an HTML page without a table is likely an error or login page.
+    let html_table = manifest.format == Format::Html
+        && cache::read_raw(&opts.cache_dir, &manifest.sha256)
+            .is_ok_and(|b| b.windows(6).any(|w| w.eq_ignore_ascii_case(b"<table")));
+    if !html_table {
+        push_format_warning(&mut out.warnings, spec, &who, manifest.format);
+    }
     out.manifest = Some(manifest);
     out
 }

@@ -67,7 +67,7 @@ fn every_fixture_normalises_to_its_answer_key() {
         matches!(out.status.code(), Some(0) | Some(3)),
         "foi run failed: {stderr}"
     );
-    let records = read_csv(&tmp.path().join("out/records.csv"));
+    let records = read_csv(&tmp.path().join("out/latest/records.csv"));
     let mut by_force: BTreeMap<String, BTreeSet<Vec<String>>> = BTreeMap::new();
     for r in &records {
         by_force
@@ -101,7 +101,7 @@ fn national_totals_equal_the_answer_keys() {
     );
     let expected = read_csv(&root().join("fixtures/nspcc/expected.csv"));
     assert!(!expected.is_empty());
-    let national = read_csv(&tmp.path().join("out/national.csv"));
+    let national = read_csv(&tmp.path().join("out/latest/national.csv"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     for e in &expected {
         let row = national
@@ -162,7 +162,7 @@ fn a_missing_file_is_reported_and_the_rest_published() {
         stderr.contains("fixtures/nspcc/kent/no-such-file.xlsx"),
         "names the file: {stderr}"
     );
-    let coverage = read_csv(&tmp.path().join("out/coverage.csv"));
+    let coverage = read_csv(&tmp.path().join("out/latest/coverage.csv"));
     let kent_rows: Vec<_> = coverage
         .iter()
         .filter(|c| c["force_id"] == "kent")
@@ -181,7 +181,7 @@ fn explain_adds_up_to_every_national_figure() {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = foi(tmp.path()).arg("run").output().expect("runs");
     assert!(matches!(out.status.code(), Some(0) | Some(3)));
-    let national = read_csv(&tmp.path().join("out/national.csv"));
+    let national = read_csv(&tmp.path().join("out/latest/national.csv"));
     let dims = ["offence_group", "victim_age"];
     for row in national
         .iter()

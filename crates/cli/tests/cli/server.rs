@@ -15,8 +15,6 @@ pub struct Req {
     /// The path, percent-decoded: "/kent/FOI 17-0412 Response.xlsx".
     pub path: String,
     pub headers: Vec<(String, String)>,
-    /// When the request had been read.
-    pub at: Instant,
 }
 
 impl Req {
@@ -331,7 +329,6 @@ fn read_request(conn: &mut TcpStream) -> Option<Req> {
     Some(Req {
         path: decode_path(&target),
         headers,
-        at: Instant::now(),
     })
 }
 

@@ -1,0 +1,273 @@
+//! `foi build`: every response normalised from the cache (or taken from the
+//! normalised cache when nothing it depends on changed), the release
+//! assembled and written to a staging folder, then published whole.
+
+use crate::release::{self, Manifest, OutputEntry, SourceEntry};
+use crate::{exit, headline, incremental, report, Cli, Ctx};
+use anyhow::{Context, Result};
+use foi_model::{Diagnostic, Record, Severity};
+use std::collections::BTreeMap;
+
+fn is_unmapped(d: &Diagnostic) -> bool {
+    d.message.starts_with("unmapped ")
+}
+
+/// Every response normalised.
+pub struct Stage {
+    pub records: Vec<Record>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Response key -> why it could not be read at all.
+    pub failures: BTreeMap<String, String>,
+    /// Responses read afresh, and taken from the normalised cache.
+    pub normalised: usize,
+    pub reused: usize,
+}
+
+pub fn normalise_all(ctx: &Ctx) -> Stage {
+    let config = &ctx.config;
+    let campaign_sha = incremental::tree_sha(
+        &ctx.dirs.root,
+        &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],
+        Some(&ctx.dirs.campaign.join("responses")),
+    );
+    let mut stage = Stage {
+        records: Vec::new(),
+        diagnostics: Vec::new(),
+        failures: BTreeMap::new(),
+        normalised: 0,
+        reused: 0,
+    };
+    for response in &config.responses {
+        if !response.status.has_figures() {
+            continue;
+        }
+        let Some(source) = &response.source else {
+            continue;
+        };
+        let manifest = foi_ingest::read_manifest(&ctx.cache, &config.campaign.id, &response.key)
+            .ok()
+            .flatten();
+        let sha = manifest.as_ref().map(|m| m.sha256.clone());
+        let response_text = std::fs::read(ctx.dirs.root.join(&response.file)).unwrap_or_default();
+        let key = sha
+            .as_deref()
+            .map(|sha| incremental::key(&campaign_sha, &response_text, sha));
+        if let Some(cached) = key
+            .as_deref()
+            .and_then(|k| incremental::load(&ctx.cache, &config.campaign.id, k))
+        {
+            stage.reused += 1;
+            absorb(
+                &mut stage,
+                &response.key,
+                cached.records,
+                cached.diagnostics,
+            );
+            continue;
+        }
+        let bytes_sha = match &manifest {
+            None => Err("not in the cache (run `foi fetch` first)".to_string()),
+            Some(m) => foi_ingest::read_raw(&ctx.cache, &m.sha256)
+                .map(|b| (b, m.sha256.clone()))
+                .map_err(|e| e.to_string()),
+        };
+        let (bytes, sha) = match bytes_sha {
+            Ok(x) => x,
+            // A manual-only response (figures typed from a PDF) needs no bytes.
+            Err(_) if response.tables.is_empty() && !response.manual.is_empty() => {
+                (Vec::new(), String::new())
+            }
+            Err(why) => {
+                stage.diagnostics.push(
+                    Diagnostic::error(why.clone())
+                        .force(&response.force)
+                        .file(source.display()),
+                );
+                stage.failures.insert(response.key.clone(), why);
+                continue;
+            }
+        };
+        let _span = tracing::info_span!("normalise", force = %response.force, key = %response.key)
+            .entered();
+        let n = foi_normalise::normalise(&foi_normalise::Input {
+            campaign: &config.campaign,
+            response,
+            bytes: &bytes,
+            sha256: &sha,
+            limits: &config.campaign.limits,
+        });
+        stage.normalised += 1;
+        if let Some(k) = &key {
+            incremental::store(
+                &ctx.cache,
+                &config.campaign.id,
+                k,
+                &incremental::Cached {
+                    records: n.records.clone(),
+                    diagnostics: n.diagnostics.clone(),
+                },
+            );
+        }
+        absorb(&mut stage, &response.key, n.records, n.diagnostics);
+    }
+    stage
+}
+
+fn absorb(stage: &mut Stage, key: &str, records: Vec<Record>, diagnostics: Vec<Diagnostic>) {
+    if records.is_empty() {
+        if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
+            stage.failures.insert(key.to_string(), d.message.clone());
+        }
+    }
+    stage.records.extend(records);
+    stage.diagnostics.extend(diagnostics);
+}
+
+fn sources(ctx: &Ctx) -> Vec<SourceEntry> {
+    ctx.config
+        .responses
+        .iter()
+        .filter_map(|r| {
+            let source = r.source.as_ref()?;
+            let m = foi_ingest::read_manifest(&ctx.cache, &ctx.config.campaign.id, &r.key)
+                .ok()
+                .flatten();
+            Some(SourceEntry {
+                key: r.key.clone(),
+                force: r.force.0.clone(),
+                source: source.display().to_string(),
+                status: match &m {
+                    None => "missing".into(),
+                    Some(m) if m.stale => "stale".into(),
+                    Some(m) => match m.http_status {
+                        Some(304) => "unchanged".into(),
+                        Some(s) => format!("http {s}"),
+                        None => "local".into(),
+                    },
+                },
+                sha256: m.as_ref().map(|m| m.sha256.clone()),
+                stale: m.as_ref().is_some_and(|m| m.stale),
+                error: m.and_then(|m| m.error),
+            })
+        })
+        .collect()
+}
+
+pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
+    let config = &ctx.config;
+    let stage = normalise_all(ctx);
+    let unmapped = stage.diagnostics.iter().filter(|d| is_unmapped(d)).count();
+    for d in &stage.diagnostics {
+        if !cli.quiet || d.severity == Severity::Error {
+            report::diagnostic(d);
+        }
+    }
+    if !cli.quiet {
+        report::info(&format!(
+            "normalised {} responses, {} unchanged since the last build",
+            stage.normalised, stage.reused
+        ));
+    }
+    if unmapped > 0 && !cli.allow_unmapped {
+        report::error(&format!(
+            "{unmapped} label(s) map to nothing, so nothing was published; add the crosswalk lines above, or run with --allow-unmapped to publish the rest"
+        ));
+        return Ok(exit::FAILED);
+    }
+    let release = foi_publish::assemble(config, &stage.records, &stage.failures);
+    let errors = stage
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && !is_unmapped(d))
+        .count();
+    let warnings = stage
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count()
+        + unmapped;
+    let flagged = release.coverage.iter().any(|c| c.flagged);
+    let stale = sources(ctx).iter().any(|s| s.stale);
+    let warned = warnings > 0 || flagged || stale;
+    let code = if errors > 0 || !stage.failures.is_empty() || (warned && cli.strict) {
+        exit::FAILED
+    } else if warned {
+        exit::WARNINGS
+    } else {
+        exit::COMPLETE
+    };
+
+    let files = foi_publish::render(&release)?;
+    let outputs: Vec<OutputEntry> = files
+        .iter()
+        .map(|(name, bytes)| {
+            use sha2::{Digest, Sha256};
+            OutputEntry {
+                name: name.clone(),
+                bytes: bytes.len() as u64,
+                sha256: hex::encode(Sha256::digest(bytes)),
+            }
+        })
+        .collect();
+    release::check_out(&ctx.out)?;
+    let previous = release::latest(&ctx.out);
+    let unchanged = previous
+        .as_ref()
+        .and_then(|(_, dir)| release::read_manifest(dir))
+        .is_some_and(|m| m.outputs == outputs);
+    if let (true, Some((id, _))) = (unchanged, &previous) {
+        report::info(&format!(
+            "nothing changed since release {id}: no new release published ({})",
+            ctx.out.join("latest").display()
+        ));
+    } else {
+        let id = report::run_id();
+        let staging = release::stage(&ctx.out, id)?;
+        for (name, bytes) in &files {
+            foi_publish::write_atomic(&staging.join(name), bytes)
+                .with_context(|| format!("writing {name}"))?;
+        }
+        let manifest = Manifest {
+            schema_version: 1,
+            run_id: id.to_string(),
+            started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            foi_version: env!("CARGO_PKG_VERSION").to_string(),
+            campaign: config.campaign.id.clone(),
+            config_sha256: incremental::tree_sha(
+                &ctx.dirs.root,
+                &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],
+                None,
+            ),
+            sources: sources(ctx),
+            normalised: stage.normalised,
+            reused: stage.reused,
+            outputs,
+            exit_code: code,
+        };
+        release::write_manifest(&staging, &manifest)?;
+        let dest = release::publish(&ctx.out, &staging, id)?;
+        let pruned = release::prune(&ctx.out, cli.keep)?;
+        if !cli.quiet {
+            report::info(&format!(
+                "published release {id}: {} files in {} ({} now points at it){}",
+                files.len() + 1,
+                dest.display(),
+                ctx.out.join("latest").display(),
+                if pruned.is_empty() {
+                    String::new()
+                } else {
+                    format!("; pruned {} old release(s)", pruned.len())
+                }
+            ));
+        }
+    }
+    headline::print(&release, config);
+    if code == exit::FAILED && (!stage.failures.is_empty() || errors > 0) {
+        report::error(&format!(
+            "incomplete: {} response(s) could not be read and {errors} error(s) were found; the rest was published",
+            stage.failures.len()
+        ));
+    }
+    Ok(code)
+}

@@ -1,0 +1,82 @@
+//! The headline `foi run` ends with: what a researcher quotes.
+
+use foi_model::config::Config;
+use foi_model::Interval;
+use foi_publish::{show_range, thousands, Release};
+
+pub fn show(i: Interval) -> String {
+    show_range(i.lo, i.hi)
+}
+
+fn signed(d: i64) -> String {
+    if d >= 0 {
+        format!("+{}", thousands(d as u64))
+    } else {
+        format!("-{}", thousands(d.unsigned_abs()))
+    }
+}
+
+pub fn print(release: &Release, config: &Config) {
+    let h = &release.headline;
+    let n = config.forces.len();
+    println!("{}", h.campaign);
+    for r in &h.requests {
+        let flagged = if r.flagged.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; flagged: {}",
+                r.flagged
+                    .iter()
+                    .map(|f| f.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        println!(
+            "  {} ({}): {} {} from {} of {n} forces{flagged}",
+            r.title,
+            r.request,
+            show(r.total),
+            h.unit,
+            r.forces
+        );
+    }
+    for c in &release.comparisons {
+        let change = if c.change.0 == c.change.1 {
+            signed(c.change.0)
+        } else {
+            format!("{} to {}", signed(c.change.0), signed(c.change.1))
+        };
+        let percent = c
+            .percent
+            .map(|p| format!(" ({p:+.1}%)"))
+            .unwrap_or_default();
+        let basis = match c.basis {
+            "matched_panel" => format!("matched panel of {} forces", c.forces),
+            _ => format!("{} forces", c.forces),
+        };
+        println!(
+            "  change, {} to {}, {basis}: {change}{percent}",
+            c.from, c.to
+        );
+    }
+    for r in &h.requests {
+        if let Some(ages) = &r.ages {
+            let common = ages
+                .most_common
+                .map(|(a, _)| a.to_string())
+                .unwrap_or_else(|| "unknown".into());
+            let youngest = ages
+                .youngest
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "unknown".into());
+            println!(
+                "  {}: most common victim age {common}; victims under {}: {}; youngest victim {youngest}",
+                r.title,
+                ages.under.0,
+                show(ages.under.1)
+            );
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Releases: each run builds in a staging folder and publishes it whole as
+//! `out/releases/<run-id>/`, then points `out/latest` at it with an atomic
+//! rename. A lock keeps two runs from overlapping; the operating system
+//! drops it when a run dies, so a killed run never leaves it held.
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Held for the whole run; released on drop or when the process dies.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+/// Takes `out/.lock`, waiting up to `wait`. `Ok(None)`: another run holds it.
+pub fn lock(out: &Path, wait: Duration) -> Result<Option<Lock>> {
+    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let path = out.join(".lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => {
+                // Who holds it, for a person looking at a stuck run.
+                let _ = file.set_len(0);
+                let _ = std::io::Write::write_all(
+                    &mut &file,
+                    format!("{}\n", std::process::id()).as_bytes(),
+                );
+                return Ok(Some(Lock { _file: file }));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if start.elapsed() >= wait {
+                    return Ok(None);
+                }
+                std::thread::sleep(
+                    Duration::from_millis(100)
+                        .min(wait.saturating_sub(start.elapsed()))
+                        .max(Duration::from_millis(10)),
+                );
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("locking {}", path.display()))
+            }
+        }
+    }
+}
+
+/// A fresh staging folder for `id`; leftovers of killed runs are removed
+/// first (safe: we hold the lock, so no other run is writing them).
+pub fn stage(out: &Path, id: &str) -> Result<PathBuf> {
+    if let Ok(rd) = fs::read_dir(out) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(".staging-") {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let dir = out.join(format!(".staging-{id}"));
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Moves a complete staging folder into `releases/` and points `latest`
+/// at it. Each step is a rename, so a reader sees the old release or the
+/// new one, never a mixture.
+pub fn publish(out: &Path, staging: &Path, id: &str) -> Result<PathBuf> {
+    // Make the files durable before they become visible.
+    for e in fs::read_dir(staging)?.flatten() {
+        if let Ok(f) = File::open(e.path()) {
+            let _ = f.sync_all();
+        }
+    }
+    let releases = out.join("releases");
+    fs::create_dir_all(&releases)?;
+    let dest = releases.join(id);
+    fs::rename(staging, &dest)
+        .with_context(|| format!("moving the release into {}", dest.display()))?;
+    if let Ok(d) = File::open(&releases) {
+        let _ = d.sync_all();
+    }
+    let tmp = out.join(format!(".latest-{id}"));
+    let _ = fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(Path::new("releases").join(id), &tmp)
+        .with_context(|| format!("linking {}", tmp.display()))?;
+    fs::rename(&tmp, out.join("latest")).context("pointing out/latest at the new release")?;
+    if let Ok(d) = File::open(out) {
+        let _ = d.sync_all();
+    }
+    Ok(dest)
+}
+
+/// The release `out/latest` points at.
+pub fn latest(out: &Path) -> Option<(String, PathBuf)> {
+    let target = fs::read_link(out.join("latest")).ok()?;
+    let id = target.file_name()?.to_str()?.to_string();
+    let dir = out.join("releases").join(&id);
+    dir.is_dir().then_some((id, dir))
+}
+
+/// Removes all but the newest `keep` releases (never the one `latest`
+/// points at). Returns the ids removed.
+pub fn prune(out: &Path, keep: usize) -> Result<Vec<String>> {
+    let current = latest(out).map(|(id, _)| id);
+    let mut ids: Vec<String> = fs::read_dir(out.join("releases"))
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    let keep = keep.max(1);
+    let mut removed = Vec::new();
+    if ids.len() > keep {
+        for id in &ids[..ids.len() - keep] {
+            if Some(id) == current.as_ref() {
+                continue;
+            }
+            fs::remove_dir_all(out.join("releases").join(id))?;
+            removed.push(id.clone());
+        }
+    }
+    Ok(removed)
+}
+
+/// What a run did, written into its release as manifest.json. The run's
+/// time and the tool's version live here, never in the tables, so the
+/// tables of two runs on the same inputs are byte-identical.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub run_id: String,
+    pub started: String,
+    pub finished: String,
+    pub foi_version: String,
+    pub campaign: String,
+    pub config_sha256: String,
+    pub sources: Vec<SourceEntry>,
+    pub normalised: usize,
+    pub reused: usize,
+    pub outputs: Vec<OutputEntry>,
+    pub exit_code: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceEntry {
+    pub key: String,
+    pub force: String,
+    pub source: String,
+    pub status: String,
+    pub sha256: Option<String>,
+    pub stale: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputEntry {
+    pub name: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+pub fn read_manifest(dir: &Path) -> Option<Manifest> {
+    serde_json::from_slice(&fs::read(dir.join("manifest.json")).ok()?).ok()
+}
+
+pub fn write_manifest(dir: &Path, m: &Manifest) -> Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(m)?;
+    bytes.push(b'\n');
+    foi_publish::write_atomic(&dir.join("manifest.json"), &bytes)?;
+    Ok(())
+}
+
+/// Refuses an output folder that is a file, or a `latest` that is not ours.
+pub fn check_out(out: &Path) -> Result<()> {
+    if out.exists() && !out.is_dir() {
+        bail!("{} exists and is not a folder", out.display());
+    }
+    let latest = out.join("latest");
+    if latest.exists() && fs::symlink_metadata(&latest).is_ok_and(|m| !m.file_type().is_symlink()) {
+        bail!(
+            "{} is not a link to a release: move it away",
+            latest.display()
+        );
+    }
+    Ok(())
+}
