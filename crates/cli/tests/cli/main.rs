@@ -47,17 +47,7 @@ pub fn read_csv(path: &Path) -> Vec<Row> {
         .collect()
 }
 
-pub fn thousands(n: u64) -> String {
-    let d = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use foi_publish::thousands;
 
 /// Copies the config to `tmp/config` so a test can break one response.
 pub fn copy_config(tmp: &Path) -> PathBuf {
