@@ -20,8 +20,11 @@ impl fmt::Display for DimId {
     }
 }
 
-/// The value of one dimension on a record.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The value of one dimension on a record. Tables show it through
+/// `Display` ("13", "10-12", "22B"); serde keeps the variant, so a cached
+/// record reads back exactly (offence code "13" is not age 13).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DimValue {
     /// A code from the dimension's domain: a Home Office offence category
     /// ("22B"), an offence group, an online method.
@@ -95,12 +98,6 @@ impl fmt::Display for DimValue {
             DimValue::AgeBand { lo, hi: None } => write!(f, "{lo}+"),
             DimValue::Unknown => f.write_str("unknown"),
         }
-    }
-}
-
-impl Serialize for DimValue {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 

@@ -83,7 +83,7 @@ impl Lineage {
 /// `victim_age` is a total over ages. The set of dimension ids present is the
 /// record's grain; a response may give several grains (an offence table and
 /// an age table, a totals row), and publish never adds two grains together.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub force: ForceId,
     pub campaign: String,
