@@ -167,12 +167,19 @@ pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
         Cell::Date(d) => Some(*d),
         Cell::Text(t) => {
             let t = t.trim();
-            let t = t.split_whitespace().next().unwrap_or(t);
+            // The whole text ("5 July 2015"), else its first word (a date
+            // followed by a time).
+            let first = t.split_whitespace().next().unwrap_or(t);
+            // chrono's %Y also reads "15" as the year 15, so a format only
+            // counts when it gives a year a police record could have.
             [
-                "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d-%b-%y", "%d/%m/%y",
+                "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y",
+                "%d-%b-%y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y",
             ]
             .iter()
-            .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+            .flat_map(|f| [t, first].map(|text| NaiveDate::parse_from_str(text, f).ok()))
+            .flatten()
+            .find(|d| (1900..=2100).contains(&d.year()))
         }
         _ => None,
     }
@@ -541,6 +548,22 @@ fn read_records(
             }
         }
     }
+    if counted.is_empty() && !rows.is_empty() {
+        ctx.warning(
+            sheet,
+            None,
+            format!(
+                "none of the {} rows has a date in a requested period ({})",
+                rows.len(),
+                requests
+                    .iter()
+                    .map(|(r, p)| format!("{r}: {p}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Some("check the date column and the response's requests".into()),
+        );
+    }
     for ((request, dims), cells) in counted {
         out.push(Raw {
             request,
@@ -555,5 +578,21 @@ fn read_records(
             sheet: sheet.name.clone(),
             page: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_forces_write_them() {
+        let d = |t: &str| parse_date(&Cell::Text(t.into())).map(|d| d.to_string());
+        assert_eq!(d("05-Jul-15").as_deref(), Some("2015-07-05"));
+        assert_eq!(d("05/07/15").as_deref(), Some("2015-07-05"));
+        assert_eq!(d("05/07/2015").as_deref(), Some("2015-07-05"));
+        assert_eq!(d("2015-07-05 10:32").as_deref(), Some("2015-07-05"));
+        assert_eq!(d("5 July 2015").as_deref(), Some("2015-07-05"));
+        assert_eq!(d("31/02/2016"), None);
     }
 }
