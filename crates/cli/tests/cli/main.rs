@@ -4,6 +4,7 @@
 mod bad;
 mod build;
 mod fetch;
+mod publish;
 mod server;
 
 pub use assert_cmd::Command;

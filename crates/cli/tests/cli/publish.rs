@@ -1,0 +1,836 @@
+//! The published release of the bundled campaign, checked as its readers
+//! will use it: every table snapshotted; the spreadsheet and the Parquet
+//! read back and compared with the CSV, cell by cell; datapackage.json
+//! checked against the CSV it describes (what `frictionless validate`
+//! checks); two builds from one cache byte-identical; the HTML summary
+//! self-contained.
+//!
+//! Snapshots live in snapshots/ beside this file; `just bless` refreshes
+//! them when the corpus or publish changes on purpose.
+
+use crate::*;
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+/// The tables every release of the bundled campaign holds, in order.
+const TABLES: &[&str] = &[
+    "national",
+    "by_force",
+    "records",
+    "lineage",
+    "coverage",
+    "comparisons",
+];
+
+/// A CSV larger than this is snapshotted as its sha256, its row counts by
+/// force and its first rows, so no snapshot file nears 1 MB.
+const WHOLE_SNAPSHOT_LIMIT: usize = 500_000;
+
+/// One `foi run` of the bundled campaign, shared by this module's tests.
+/// It lives under Cargo's scratch folder for tests, named by process id;
+/// folders left by earlier test processes are removed first.
+struct Published {
+    /// The temporary root: `cache/` and `out/` are inside.
+    root: PathBuf,
+    /// The release `out/latest` points at.
+    release: PathBuf,
+}
+
+fn published() -> &'static Published {
+    static ONCE: OnceLock<Published> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        std::fs::create_dir_all(scratch).expect("scratch dir");
+        for e in std::fs::read_dir(scratch).expect("scratch dir").flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if let Some(pid) = name.strip_prefix("publish-") {
+                if !Path::new("/proc").join(pid).exists() {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let root = scratch.join(format!("publish-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("mkdir");
+        let out = foi(&root).arg("run").output().expect("foi run");
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(3)),
+            "foi run failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let release = root
+            .join("out/latest")
+            .canonicalize()
+            .expect("out/latest points at a release");
+        Published { root, release }
+    })
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn datapackage(dir: &Path) -> Json {
+    serde_json::from_slice(&read(&dir.join("datapackage.json"))).expect("datapackage.json is JSON")
+}
+
+/// Header and rows of a CSV, as text.
+fn csv_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut rdr =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = rdr
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Field name -> Table Schema type ("string", "integer", "number", "boolean").
+fn field_types(resource: &Json) -> BTreeMap<String, String> {
+    resource["schema"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().expect("name").to_string(),
+                f["type"].as_str().expect("type").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn resources(pkg: &Json) -> &Vec<Json> {
+    pkg["resources"].as_array().expect("resources")
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+// ---------------------------------------------------------------------------
+// Snapshots
+
+#[test]
+fn every_table_matches_its_snapshot() {
+    let p = published();
+    let pkg = datapackage(&p.release);
+    let names: Vec<&str> = resources(&pkg)
+        .iter()
+        .map(|r| r["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, TABLES, "the release's tables, in order");
+    for name in TABLES {
+        let bytes = read(&p.release.join(format!("{name}.csv")));
+        let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+        // RFC 4180, as datapackage.json's dialect says: every line ends CRLF.
+        assert!(text.ends_with("\r\n"), "{name}.csv ends with CRLF");
+        assert_eq!(
+            text.matches('\n').count(),
+            text.matches("\r\n").count(),
+            "{name}.csv: every line ends CRLF"
+        );
+        let lf = text.replace("\r\n", "\n");
+        let snapshot = if bytes.len() <= WHOLE_SNAPSHOT_LIMIT {
+            lf
+        } else {
+            summary_of_large_csv(&bytes, &lf)
+        };
+        insta::assert_snapshot!(format!("{name}.csv"), snapshot);
+    }
+    let pkg_text = String::from_utf8(read(&p.release.join("datapackage.json"))).expect("UTF-8");
+    insta::assert_snapshot!("datapackage.json", pkg_text);
+}
+
+/// For a table too large to snapshot whole: its sha256 and size, its rows
+/// counted by request and force (the first two parts of the record id), so
+/// a change shows where it happened, and its header and first rows.
+fn summary_of_large_csv(bytes: &[u8], lf: &str) -> String {
+    let mut rdr = csv::Reader::from_reader(bytes);
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rows = 0;
+    for r in rdr.records() {
+        let r = r.expect("row");
+        rows += 1;
+        let id = r.get(0).unwrap_or_default();
+        let group: Vec<&str> = id.splitn(3, '/').take(2).collect();
+        *counts.entry(group.join("/")).or_default() += 1;
+    }
+    let mut s = format!(
+        "sha256 {}\nbytes {}\nrows {rows}\n\nrows by request/force:\n",
+        sha256(bytes),
+        bytes.len()
+    );
+    for (k, n) in &counts {
+        s.push_str(&format!("{k} {n}\n"));
+    }
+    s.push_str("\nheader and first 20 rows:\n");
+    for line in lf.lines().take(21) {
+        s.push_str(line);
+        s.push('\n');
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------
+// The spreadsheet
+
+/// "1,234"; "-1,234".
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// What the spreadsheet shows where the CSV has no number: for a `value`
+/// column (or `from_value`, `change_value`…) whose `lo` and `hi` are known,
+/// the range in words ("5,650 to 5,661"; "[c] 2 to 8" for a cell a force
+/// suppressed, in records); otherwise [x], not available.
+fn expected_blank(table: &str, header: &[String], row: &[String], col: usize) -> String {
+    let name = &header[col];
+    let known = |n: String| -> Option<i64> {
+        header
+            .iter()
+            .position(|h| *h == n)
+            .and_then(|i| row[i].parse().ok())
+    };
+    if let Some(prefix) = name.strip_suffix("value") {
+        if let (Some(lo), Some(hi)) = (known(format!("{prefix}lo")), known(format!("{prefix}hi"))) {
+            let range = if lo == hi {
+                grouped(lo)
+            } else {
+                format!("{} to {}", grouped(lo), grouped(hi))
+            };
+            return if table == "records" {
+                format!("[c] {range}")
+            } else {
+                range
+            };
+        }
+    }
+    "[x]".to_string()
+}
+
+fn cell_text(d: Option<&Data>) -> String {
+    match d {
+        None | Some(Data::Empty) => String::new(),
+        Some(Data::String(s)) => s.clone(),
+        Some(other) => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_spreadsheet_says_what_the_csv_says() {
+    let p = published();
+    let pkg = datapackage(&p.release);
+    let path = p.release.join("nspcc-online-csa.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).expect("the xlsx opens");
+    let sheets = wb.sheet_names();
+    let mut want_sheets = vec!["Cover", "Contents", "Notes"];
+    want_sheets.extend(TABLES);
+    assert_eq!(
+        sheets, want_sheets,
+        "cover, contents and notes first, then one table per sheet"
+    );
+    for sheet in &sheets {
+        let merged = wb.merge_cells_by_sheet_name(sheet).expect("merged cells");
+        assert!(merged.is_empty(), "{sheet}: no merged cells: {merged:?}");
+    }
+
+    // The contents list every table, linked by sheet name.
+    let contents = wb.worksheet_range("Contents").expect("Contents");
+    let listed: BTreeSet<String> = contents
+        .rows()
+        .filter_map(|r| r.first().map(|c| cell_text(Some(c))))
+        .collect();
+    for t in TABLES {
+        assert!(listed.contains(*t), "Contents lists {t}: {listed:?}");
+    }
+    // The notes explain the shorthand the tables use.
+    let notes = wb.worksheet_range("Notes").expect("Notes");
+    let notes_text: String = notes
+        .rows()
+        .flat_map(|r| r.iter().map(|c| cell_text(Some(c))))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for mark in ["[c]", "[x]"] {
+        assert!(notes_text.contains(mark), "the notes explain {mark}");
+    }
+
+    let mut problems = Vec::new();
+    for resource in resources(&pkg) {
+        let table = resource["name"].as_str().expect("name");
+        let types = field_types(resource);
+        let (header, rows) = csv_table(&p.release.join(format!("{table}.csv")));
+        let range = wb.worksheet_range(table).expect("sheet");
+        let at = |r: u32, c: u32| range.get_value((r, c));
+        // Row 1: the title; row 2: a line saying what the sheet holds;
+        // row 3: the one header row; then the rows, with nothing below or
+        // beside them.
+        assert_eq!(range.start(), Some((0, 0)), "{table}: starts at A1");
+        assert!(!cell_text(at(0, 0)).is_empty(), "{table}: a title in A1");
+        let header_row = 2u32;
+        let got_header: Vec<String> = (0..header.len() as u32)
+            .map(|c| cell_text(at(header_row, c)))
+            .collect();
+        assert_eq!(got_header, header, "{table}: one header row, as the CSV");
+        let end = range.end().expect("not empty");
+        assert_eq!(
+            end,
+            (header_row + rows.len() as u32, header.len() as u32 - 1),
+            "{table}: exactly the CSV's rows and columns, nothing beside or below"
+        );
+        for (i, row) in rows.iter().enumerate() {
+            let r = header_row + 1 + i as u32;
+            if (0..header.len() as u32).all(|c| cell_text(at(r, c)).is_empty()) {
+                problems.push(format!("{table}: row {} is blank", r + 1));
+            }
+            for (c, csv) in row.iter().enumerate() {
+                let got = at(r, c as u32);
+                let ty = types.get(&header[c]).map(String::as_str);
+                let ok = match (ty, csv.as_str()) {
+                    (Some("integer" | "number"), "") => {
+                        cell_text(got) == expected_blank(table, &header, row, c)
+                    }
+                    (Some("integer" | "number"), n) => {
+                        let n: f64 = n.parse().expect("a number in the CSV");
+                        match got {
+                            Some(Data::Float(x)) => *x == n,
+                            Some(Data::Int(x)) => *x as f64 == n,
+                            _ => false,
+                        }
+                    }
+                    (Some("boolean"), b) => {
+                        cell_text(got) == if b == "true" { "yes" } else { "no" }
+                    }
+                    (_, text) => cell_text(got) == text,
+                };
+                if !ok {
+                    problems.push(format!(
+                        "{table} row {} column {}: xlsx {got:?}, csv {csv:?}",
+                        r + 1,
+                        header[c]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} cells differ:\n{}",
+        problems.len(),
+        problems[..problems.len().min(40)].join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Parquet
+
+#[test]
+fn the_parquet_holds_the_csv_rows() {
+    use polars::prelude::{AnyValue, DataType, ParquetReader, SerReader};
+    let p = published();
+    let pkg = datapackage(&p.release);
+    let mut problems = Vec::new();
+    for resource in resources(&pkg) {
+        let table = resource["name"].as_str().expect("name");
+        let types = field_types(resource);
+        let (header, rows) = csv_table(&p.release.join(format!("{table}.csv")));
+        let file = std::fs::File::open(p.release.join(format!("{table}.parquet"))).expect("open");
+        let df = ParquetReader::new(file)
+            .finish()
+            .expect("the parquet reads");
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(names, header, "{table}: the same columns, in order");
+        assert_eq!(df.height(), rows.len(), "{table}: the same number of rows");
+        for (c, col) in df.columns().iter().enumerate() {
+            let ty = types[&header[c]].as_str();
+            let dtype_ok = matches!(
+                (ty, col.dtype()),
+                ("string", DataType::String)
+                    | ("integer", DataType::UInt64 | DataType::Int64)
+                    | ("number", DataType::Float64)
+                    | ("boolean", DataType::Boolean)
+            );
+            assert!(
+                dtype_ok,
+                "{table}.{}: {ty} in the CSV's schema, {:?} in the parquet",
+                header[c],
+                col.dtype()
+            );
+            for (i, row) in rows.iter().enumerate() {
+                let v = col.get(i).expect("cell");
+                let got = match v {
+                    AnyValue::Null => String::new(),
+                    // The CSV's text is neutralised against formulas; the
+                    // parquet holds it as written.
+                    AnyValue::String(s) => foi_publish::neutralise(s),
+                    AnyValue::StringOwned(ref s) => foi_publish::neutralise(s),
+                    AnyValue::UInt64(n) => n.to_string(),
+                    AnyValue::Int64(n) => n.to_string(),
+                    AnyValue::Float64(x) => format!("{x:.1}"),
+                    AnyValue::Boolean(b) => b.to_string(),
+                    other => format!("{other:?}"),
+                };
+                if got != row[c] {
+                    problems.push(format!(
+                        "{table} row {} column {}: parquet {got:?}, csv {:?}",
+                        i + 1,
+                        header[c],
+                        row[c]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} cells differ:\n{}",
+        problems.len(),
+        problems[..problems.len().min(40)].join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// datapackage.json, checked as `frictionless validate` checks it
+
+/// Every problem `frictionless validate` would report for a tabular data
+/// package whose resources are local CSV files: the package and resource
+/// descriptors, each CSV's dialect and encoding, field names and order,
+/// every value against its type and constraints, and primary keys present
+/// and unique.
+fn validate_datapackage(dir: &Path) -> Vec<String> {
+    let pkg = datapackage(dir);
+    let mut errors = Vec::new();
+    let mut err = |s: String| errors.push(s);
+    let name_ok = |n: &str| {
+        !n.is_empty()
+            && n.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            })
+    };
+    if pkg["profile"] != "tabular-data-package" {
+        err(format!("package profile {}", pkg["profile"]));
+    }
+    if !pkg["name"].as_str().is_some_and(name_ok) {
+        err(format!("package name {}", pkg["name"]));
+    }
+    let Some(resources) = pkg["resources"].as_array().filter(|r| !r.is_empty()) else {
+        err("no resources".into());
+        return errors;
+    };
+    let mut resource_names = BTreeSet::new();
+    for res in resources {
+        let rname = res["name"].as_str().unwrap_or_default().to_string();
+        if !name_ok(&rname) || !resource_names.insert(rname.clone()) {
+            err(format!(
+                "resource name {rname:?} missing, malformed or repeated"
+            ));
+        }
+        if res["profile"] != "tabular-data-resource" {
+            err(format!("{rname}: profile {}", res["profile"]));
+        }
+        let Some(path) = res["path"].as_str() else {
+            err(format!("{rname}: no path"));
+            continue;
+        };
+        // A path is relative, inside the package, with no way out of it.
+        if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
+            err(format!("{rname}: unsafe path {path:?}"));
+            continue;
+        }
+        if res["encoding"] != "utf-8" || res["format"] != "csv" {
+            err(format!(
+                "{rname}: encoding {} format {}",
+                res["encoding"], res["format"]
+            ));
+        }
+        let d = &res["dialect"];
+        let terminator = d["lineTerminator"].as_str().unwrap_or("\r\n");
+        if d["delimiter"].as_str().unwrap_or(",") != ","
+            || d["quoteChar"].as_str().unwrap_or("\"") != "\""
+            || d["header"] == false
+            || d["doubleQuote"] == false
+        {
+            err(format!("{rname}: a dialect this check does not read: {d}"));
+        }
+        let Ok(bytes) = std::fs::read(dir.join(path)) else {
+            err(format!("{rname}: {path} cannot be read"));
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            err(format!("{rname}: {path} is not UTF-8"));
+            continue;
+        };
+        if !text.is_empty() && !text.ends_with(terminator) {
+            err(format!("{rname}: {path} does not end with {terminator:?}"));
+        }
+        let schema = &res["schema"];
+        let fields: Vec<&Json> = schema["fields"]
+            .as_array()
+            .map(|f| f.iter().collect())
+            .unwrap_or_default();
+        let missing: Vec<&str> = schema["missingValues"]
+            .as_array()
+            .map(|m| m.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_else(|| vec![""]);
+        let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let header: Vec<String> = match rdr.headers() {
+            Ok(h) => h.iter().map(str::to_string).collect(),
+            Err(e) => {
+                err(format!("{rname}: header: {e}"));
+                continue;
+            }
+        };
+        let names: Vec<String> = fields
+            .iter()
+            .map(|f| f["name"].as_str().unwrap_or_default().to_string())
+            .collect();
+        if header != names {
+            err(format!(
+                "{rname}: header {header:?} is not the schema's fields {names:?}"
+            ));
+            continue;
+        }
+        let key_names: Vec<String> = match &schema["primaryKey"] {
+            Json::Null => Vec::new(),
+            Json::String(k) => vec![k.clone()],
+            Json::Array(ks) => ks
+                .iter()
+                .map(|k| k.as_str().unwrap_or_default().to_string())
+                .collect(),
+            other => {
+                err(format!("{rname}: primaryKey {other}"));
+                Vec::new()
+            }
+        };
+        let mut key = Vec::new();
+        for k in &key_names {
+            match names.iter().position(|n| n == k) {
+                Some(i) => key.push(i),
+                None => err(format!("{rname}: primary key {k:?} is not a field")),
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (n, row) in rdr.records().enumerate() {
+            let line = n + 2;
+            let row = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    err(format!("{rname} row {line}: {e}"));
+                    continue;
+                }
+            };
+            if row.len() != fields.len() {
+                err(format!(
+                    "{rname} row {line}: {} cells, {} fields",
+                    row.len(),
+                    fields.len()
+                ));
+                continue;
+            }
+            for (v, f) in row.iter().zip(&fields) {
+                if let Some(problem) = check_value(v, f, &missing) {
+                    err(format!(
+                        "{rname} row {line} field {}: {problem}",
+                        f["name"].as_str().unwrap_or_default()
+                    ));
+                }
+            }
+            if !key.is_empty() {
+                let k: Vec<&str> = key.iter().map(|&i| &row[i]).collect();
+                if k.iter().any(|v| missing.contains(v)) {
+                    err(format!(
+                        "{rname} row {line}: primary key {k:?} has an empty part"
+                    ));
+                } else if !seen.insert(k.iter().map(|s| s.to_string()).collect::<Vec<_>>()) {
+                    err(format!("{rname} row {line}: primary key {k:?} repeated"));
+                }
+            }
+        }
+    }
+    // Every CSV of the release is described.
+    for e in std::fs::read_dir(dir).expect("release dir").flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.ends_with(".csv")
+            && !resources
+                .iter()
+                .any(|r| r["path"].as_str() == Some(name.as_str()))
+        {
+            errors.push(format!("{name} is not in datapackage.json"));
+        }
+    }
+    errors
+}
+
+/// One value against its field: type (integer, number, boolean, string,
+/// date) and constraints (required, minimum, maximum, enum, pattern-free).
+fn check_value(v: &str, field: &Json, missing: &[&str]) -> Option<String> {
+    let c = &field["constraints"];
+    if missing.contains(&v) {
+        return (c["required"] == true).then(|| "required but empty".to_string());
+    }
+    let ty = field["type"].as_str().unwrap_or("any");
+    let is_int = |s: &str| {
+        let d = s.strip_prefix('-').unwrap_or(s);
+        !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
+    };
+    let number: Option<f64> = match ty {
+        "integer" => {
+            if !is_int(v) {
+                return Some(format!("{v:?} is not an integer"));
+            }
+            v.parse::<f64>().ok()
+        }
+        "number" => match v.parse::<f64>() {
+            Ok(x) if x.is_finite() && !v.starts_with('+') => Some(x),
+            _ => return Some(format!("{v:?} is not a number")),
+        },
+        "boolean" => {
+            let t = field["trueValues"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Json::as_str).collect::<Vec<_>>())
+                .unwrap_or_else(|| vec!["true", "True", "TRUE", "1"]);
+            let f = field["falseValues"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Json::as_str).collect::<Vec<_>>())
+                .unwrap_or_else(|| vec!["false", "False", "FALSE", "0"]);
+            if !t.contains(&v) && !f.contains(&v) {
+                return Some(format!("{v:?} is not a boolean"));
+            }
+            None
+        }
+        "date" => {
+            let ok = v.len() == 10
+                && v.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            if !ok {
+                return Some(format!("{v:?} is not a date"));
+            }
+            None
+        }
+        "string" | "any" => None,
+        other => return Some(format!("type {other} is not checked here")),
+    };
+    if let Some(x) = number {
+        if let Some(min) = c["minimum"].as_f64() {
+            if x < min {
+                return Some(format!("{v} is below the minimum {min}"));
+            }
+        }
+        if let Some(max) = c["maximum"].as_f64() {
+            if x > max {
+                return Some(format!("{v} is above the maximum {max}"));
+            }
+        }
+    }
+    if let Some(allowed) = c["enum"].as_array() {
+        if !allowed.iter().any(|a| a.as_str() == Some(v)) {
+            return Some(format!("{v:?} is not one of {allowed:?}"));
+        }
+    }
+    for k in ["minLength", "maxLength", "pattern", "unique"] {
+        if !c[k].is_null() {
+            return Some(format!("constraint {k} is not checked here"));
+        }
+    }
+    None
+}
+
+#[test]
+fn the_datapackage_describes_its_csv() {
+    let p = published();
+    let errors = validate_datapackage(&p.release);
+    assert!(
+        errors.is_empty(),
+        "{} problems:\n{}",
+        errors.len(),
+        errors[..errors.len().min(40)].join("\n")
+    );
+}
+
+/// The check itself finds what it should: a release with a repeated key, a
+/// word where a count belongs, a negative count, an empty key and a column
+/// out of order.
+#[test]
+fn the_datapackage_check_finds_broken_csv() {
+    let p = published();
+    let tmp = tempfile::tempdir().expect("tmp");
+    for e in std::fs::read_dir(&p.release).expect("release").flatten() {
+        std::fs::copy(e.path(), tmp.path().join(e.file_name())).expect("copy");
+    }
+    let by_force = tmp.path().join("by_force.csv");
+    let text = String::from_utf8(read(&by_force)).expect("UTF-8");
+    let mut lines: Vec<String> = text.split_terminator("\r\n").map(str::to_string).collect();
+    let first = lines[1].clone();
+    lines.push(first); // a repeated key
+    let cells = |l: &str| l.split(',').map(str::to_string).collect::<Vec<_>>();
+    let mut word = cells(&lines[2]);
+    word[4] = "twelve".into();
+    lines[2] = word.join(",");
+    let mut negative = cells(&lines[3]);
+    negative[5] = "-1".into();
+    lines[3] = negative.join(",");
+    let mut no_key = cells(&lines[4]);
+    no_key[1] = String::new();
+    lines[4] = no_key.join(",");
+    std::fs::write(&by_force, format!("{}\r\n", lines.join("\r\n"))).expect("write");
+    let coverage = tmp.path().join("coverage.csv");
+    let text = String::from_utf8(read(&coverage)).expect("UTF-8");
+    std::fs::write(
+        &coverage,
+        text.replacen("force_id,force_code", "force_code,force_id", 1),
+    )
+    .expect("write");
+
+    let errors = validate_datapackage(tmp.path()).join("\n");
+    for want in [
+        "repeated",
+        "\"twelve\" is not an integer",
+        "-1 is below the minimum 0",
+        "has an empty part",
+        "coverage: header",
+    ] {
+        assert!(errors.contains(want), "finds {want:?}:\n{errors}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reproducible builds
+
+#[test]
+fn two_builds_from_one_cache_are_byte_identical() {
+    let p = published();
+    let out2 = tempfile::tempdir().expect("tmp");
+    let out = Command::cargo_bin("foi")
+        .expect("foi")
+        .current_dir(root())
+        .arg("--cache-dir")
+        .arg(p.root.join("cache"))
+        .arg("--out")
+        .arg(out2.path())
+        .arg("build")
+        .output()
+        .expect("foi build");
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(3)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let second = out2.path().join("latest").canonicalize().expect("latest");
+    assert_ne!(second, p.release);
+    let files = |dir: &Path| -> BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .expect("release")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n != "summary.png") // scripts/check-html's screenshot
+            .collect()
+    };
+    let names = files(&p.release);
+    assert_eq!(names, files(&second), "the same files");
+    let mut expected: BTreeSet<String> = TABLES
+        .iter()
+        .flat_map(|t| [format!("{t}.csv"), format!("{t}.parquet")])
+        .collect();
+    for n in [
+        "nspcc-online-csa.xlsx",
+        "datapackage.json",
+        "summary.html",
+        "manifest.json",
+    ] {
+        expected.insert(n.to_string());
+    }
+    assert_eq!(names, expected, "every file a release holds");
+    let mut differ = Vec::new();
+    for n in names.iter().filter(|n| *n != "manifest.json") {
+        if read(&p.release.join(n)) != read(&second.join(n)) {
+            differ.push(n.clone());
+        }
+    }
+    assert!(differ.is_empty(), "differ between builds: {differ:?}");
+
+    // manifest.json differs by design (run id, times), but the outputs it
+    // lists are the files as written, and the same in both.
+    let manifest = |dir: &Path| -> Json {
+        serde_json::from_slice(&read(&dir.join("manifest.json"))).expect("manifest.json")
+    };
+    let (m1, m2) = (manifest(&p.release), manifest(&second));
+    assert_eq!(m1["outputs"], m2["outputs"]);
+    for o in m1["outputs"].as_array().expect("outputs") {
+        let name = o["name"].as_str().expect("name");
+        let bytes = read(&p.release.join(name));
+        assert_eq!(
+            o["sha256"],
+            sha256(&bytes),
+            "{name}'s sha256 in manifest.json"
+        );
+        assert_eq!(o["bytes"], bytes.len(), "{name}'s size in manifest.json");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The HTML summary (scripts/check-html renders it in a real browser)
+
+#[test]
+fn the_summary_is_one_self_contained_file() {
+    let p = published();
+    let html = String::from_utf8(read(&p.release.join("summary.html"))).expect("UTF-8");
+    // The SVG namespace is a name, not something fetched.
+    let lower = html
+        .to_ascii_lowercase()
+        .replace(" xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(lower.starts_with("<!doctype html>"));
+    assert!(lower.contains("<html lang=\"en\">"));
+    for banned in [
+        "<script", "src=", "href=", "url(", "@import", "http:", "https:",
+    ] {
+        assert!(
+            !lower.contains(banned),
+            "summary.html needs nothing from elsewhere: found {banned:?}"
+        );
+    }
+    // Balanced: every table, figure and list closed.
+    for tag in ["table", "figure", "svg", "ol", "p", "tr", "td", "th"] {
+        let open =
+            lower.matches(&format!("<{tag}>")).count() + lower.matches(&format!("<{tag} ")).count();
+        let close = lower.matches(&format!("</{tag}>")).count();
+        assert_eq!(open, close, "<{tag}> opened {open} times, closed {close}");
+    }
+    // The headline figures are the national totals.
+    let national = read_csv(&p.release.join("national.csv"));
+    for row in national.iter().filter(|r| r["breakdown"] == "total") {
+        let lo: u64 = row["lo"].parse().expect("lo");
+        let hi: u64 = row["hi"].parse().expect("hi");
+        let shown = foi_publish::show_range(lo, hi);
+        assert!(html.contains(&shown), "the headline shows {shown}");
+    }
+}
