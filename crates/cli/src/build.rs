@@ -5,7 +5,7 @@
 use crate::release::{self, Manifest, OutputEntry, SourceEntry};
 use crate::{exit, headline, incremental, report, Cli, Ctx};
 use anyhow::{Context, Result};
-use foi_model::{Diagnostic, Record, Severity};
+use foi_model::{Aggregate, Diagnostic, Record, Severity};
 use std::collections::BTreeMap;
 
 fn is_unmapped(d: &Diagnostic) -> bool {
@@ -15,6 +15,7 @@ fn is_unmapped(d: &Diagnostic) -> bool {
 /// Every response normalised.
 pub struct Stage {
     pub records: Vec<Record>,
+    pub aggregates: Vec<Aggregate>,
     pub diagnostics: Vec<Diagnostic>,
     /// Response key -> why it could not be read at all.
     pub failures: BTreeMap<String, String>,
@@ -32,6 +33,7 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
     );
     let mut stage = Stage {
         records: Vec::new(),
+        aggregates: Vec::new(),
         diagnostics: Vec::new(),
         failures: BTreeMap::new(),
         normalised: 0,
@@ -80,17 +82,18 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
             Err(why) => {
                 stage.diagnostics.push(
                     Diagnostic::error(why.clone())
-                        .force(&response.force)
+                        .force(&foi_model::ForceId(response.who()))
                         .file(source.display()),
                 );
                 stage.failures.insert(response.key.clone(), why);
                 continue;
             }
         };
-        let _span = tracing::info_span!("normalise", force = %response.force, key = %response.key)
+        let _span = tracing::info_span!("normalise", force = %response.who(), key = %response.key)
             .entered();
         let n = foi_normalise::normalise(&foi_normalise::Input {
             campaign: &config.campaign,
+            forces: &config.forces,
             response,
             bytes: &bytes,
             sha256: &sha,
@@ -104,10 +107,12 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
                 k,
                 &incremental::Cached {
                     records: n.records.clone(),
+                    aggregates: n.aggregates.clone(),
                     diagnostics: n.diagnostics.clone(),
                 },
             );
         }
+        stage.aggregates.extend(n.aggregates);
         absorb(&mut stage, &response.key, n.records, n.diagnostics);
     }
     stage
@@ -134,7 +139,7 @@ fn sources(ctx: &Ctx) -> Vec<SourceEntry> {
                 .flatten();
             Some(SourceEntry {
                 key: r.key.clone(),
-                force: r.force.0.clone(),
+                force: r.who(),
                 source: source.display().to_string(),
                 status: match &m {
                     None => "missing".into(),
@@ -174,7 +179,33 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         ));
         return Ok(exit::FAILED);
     }
-    let release = foi_publish::assemble(config, &stage.records, &stage.failures);
+    let release = foi_publish::assemble(config, &stage.records, &stage.aggregates, &stage.failures);
+    let differences: Vec<&foi_publish::Check> =
+        release.checks.iter().filter(|c| !c.agrees()).collect();
+    for c in &differences {
+        report::warn(&format!(
+            "reconciliation: {} {} {}{}: the source states {} but foi computes {} ({}: {})",
+            c.request,
+            c.scope,
+            c.label,
+            if c.breakdown.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", c.breakdown)
+            },
+            headline::show(c.stated),
+            headline::show(c.computed),
+            c.source,
+            c.cells
+        ));
+    }
+    if !cli.quiet && !release.checks.is_empty() {
+        report::info(&format!(
+            "reconciliation: {} figures the sources state checked, {} differences",
+            release.checks.len(),
+            differences.len()
+        ));
+    }
     let errors = stage
         .diagnostics
         .iter()
@@ -188,7 +219,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         + unmapped;
     let flagged = release.coverage.iter().any(|c| c.flagged);
     let stale = sources(ctx).iter().any(|s| s.stale);
-    let warned = warnings > 0 || flagged || stale;
+    let warned = warnings > 0 || flagged || stale || !differences.is_empty();
     let code = if errors > 0 || !stage.failures.is_empty() || (warned && cli.strict) {
         exit::FAILED
     } else if warned {

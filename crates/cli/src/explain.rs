@@ -20,7 +20,7 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String]) -> Result<u8> {
     // same figures as the published release.
     let stage = build::normalise_all(ctx);
     let records = stage.records;
-    let release = foi_publish::assemble(config, &records, &stage.failures);
+    let release = foi_publish::assemble(config, &records, &stage.aggregates, &stage.failures);
     let Some(fig) = release.figure(request, &wanted) else {
         report::error(&format!(
             "no published figure for request {request:?} with {breakdown:?}"

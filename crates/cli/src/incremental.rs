@@ -2,7 +2,7 @@
 //! the campaign's config, the response's own config and foi's version. A
 //! response none of those changed for is not read again.
 
-use foi_model::{Diagnostic, Record};
+use foi_model::{Aggregate, Diagnostic, Record};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cached {
     pub records: Vec<Record>,
+    pub aggregates: Vec<Aggregate>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -132,7 +132,8 @@ impl SourceSpec {
     pub fn from_response(r: &Response) -> Option<SourceSpec> {
         Some(SourceSpec {
             key: r.key.clone(),
-            force: r.force.clone(),
+            // A national table answers for many forces: it is named by its key.
+            force: r.force.clone().unwrap_or_else(|| ForceId(r.key.clone())),
             source: r.source.clone()?,
             expect_spreadsheet: !r.tables.is_empty(),
         })

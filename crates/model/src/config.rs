@@ -88,6 +88,9 @@ pub enum DimKind {
     Code,
     /// Values are ages or age bands.
     Age,
+    /// Values are labels as written (trimmed, footnote marks dropped):
+    /// partnerships, hospitals, anything without a fixed list.
+    Text,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +110,10 @@ pub struct DimensionDef {
     /// A dimension computed from another through a crosswalk (offence group
     /// from offence code); responses never state it.
     pub derive_from: Option<String>,
+    /// Values overlap (a group and its sub-groups, as in ONS tables): figures
+    /// are published per value, never added across values.
+    #[serde(default)]
+    pub overlapping: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -162,7 +169,10 @@ pub enum Zeros {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseFile {
-    pub force: String,
+    /// The force that answered. Absent for a source that answers for many
+    /// forces (a national table): its tables then have a `role = "force"`
+    /// column.
+    pub force: Option<String>,
     /// The requests this response answers.
     pub requests: Vec<String>,
     pub status: StatusDef,
@@ -233,6 +243,11 @@ pub struct TableDef {
     pub total_rows: Option<String>,
     /// Regex on a row's label cells: rows to leave out (notes, subheadings).
     pub skip_rows: Option<String>,
+    /// With a `role = "force"` column: rows whose force cell matches this
+    /// are the source's own total over all its forces ("England and
+    /// Wales"): checked against foi's sum, never added. Other rows that
+    /// name no force (regions, countries) are left out.
+    pub aggregate_rows: Option<String>,
     /// Header text (regex) to request id, for columns with `role = "request"`.
     #[serde(default)]
     pub requests: BTreeMap<String, String>,
@@ -261,6 +276,11 @@ pub enum Role {
     Month,
     /// The date of a counted record (shape = "records").
     Date,
+    /// The force a row belongs to, by GSS code or name, in a source that
+    /// answers for many forces. With several force columns (code and name),
+    /// the first non-empty one decides: a code that is not a force's (a
+    /// region's) makes the row no force's, whatever its name says.
+    Force,
     Ignore,
 }
 
@@ -274,6 +294,15 @@ pub struct ColumnDef {
     /// The request this column's figures belong to (years as columns),
     /// instead of the table's or the response's.
     pub request: Option<String>,
+    /// For a label column: `blank = "total"` reads an empty cell as the
+    /// total over this dimension (a subtotal row), not as a missing label.
+    pub blank: Option<Blank>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Blank {
+    Total,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -310,6 +339,7 @@ pub struct Dimension {
     /// Whether labels containing a reference code map without a crosswalk.
     pub codes_in_labels: bool,
     pub derive_from: Option<DimId>,
+    pub overlapping: bool,
 }
 
 /// Why a label could not be mapped: carries the crosswalk line to add.
@@ -334,6 +364,10 @@ impl Dimension {
             return DimValue::parse(self.kind == DimKind::Age, &entry.value).ok_or_else(unmapped);
         }
         let value = match self.kind {
+            DimKind::Text => {
+                let t = strip_footnote_digits(label.trim());
+                (!t.is_empty()).then(|| DimValue::Code(t.to_string()))
+            }
             DimKind::Age => parse_age_label(label),
             DimKind::Code => {
                 let trimmed = label.trim();
@@ -346,7 +380,19 @@ impl Dimension {
                 }
             }
         };
-        value.ok_or_else(unmapped)
+        match value {
+            Some(v) => Ok(v),
+            // "fraud4", "Stalking and harassment5": a footnote mark glued to
+            // the label. Try once more without it.
+            None => {
+                let stripped = strip_footnote_digits(label.trim());
+                if stripped.len() < label.trim().len() {
+                    self.map(stripped, force).map_err(|_| unmapped())
+                } else {
+                    Err(unmapped())
+                }
+            }
+        }
     }
 
     /// Checks a canonical value against the domain.
@@ -354,8 +400,46 @@ impl Dimension {
         match (self.kind, v) {
             (_, DimValue::Unknown) => true,
             (DimKind::Age, DimValue::Age(_) | DimValue::AgeBand { .. }) => true,
+            (DimKind::Text, DimValue::Code(_)) => true,
             (DimKind::Code, DimValue::Code(c)) => self.domain.is_empty() || self.domain.contains(c),
             _ => false,
+        }
+    }
+}
+
+/// Drops footnote marks from the end of a label: digits glued to a word
+/// ("ENGLAND AND WALES8", "fraud4", "Residential burglary6,7") and
+/// bracketed notes ("Humberside [note 4]", "Total [1]"). "Under 10", "22B"
+/// and "2016/17" keep their digits: a digit is a footnote only when glued
+/// to a word.
+pub fn strip_footnote_digits(label: &str) -> &str {
+    let mut t = label.trim_end();
+    loop {
+        let before = t;
+        // "[note 4]", "[4]", "[notes 1 and 2]"
+        if let Some(open) = t.strip_suffix(']').and_then(|x| x.rfind('[')) {
+            let inner = t[open + 1..t.len() - 1].to_ascii_lowercase();
+            if open > 0
+                && (inner.starts_with("note")
+                    || inner
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ',' || c == ' '))
+            {
+                t = t[..open].trim_end();
+            }
+        }
+        let without = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',');
+        let glued_to_word = without
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic() || *c == ')')
+            .count()
+            >= 2;
+        if without.len() < t.len() && glued_to_word && !without.ends_with(char::is_whitespace) {
+            t = without.trim_end();
+        }
+        if t == before {
+            return t;
         }
     }
 }
@@ -463,6 +547,7 @@ pub struct Table {
     pub request: Option<String>,
     pub total_rows: Option<Regex>,
     pub skip_rows: Option<Regex>,
+    pub aggregate_rows: Option<Regex>,
     pub requests: Vec<(Regex, String)>,
     pub columns: Vec<Column>,
 }
@@ -473,6 +558,7 @@ pub struct Column {
     pub role: Role,
     pub dim: Option<DimId>,
     pub request: Option<String>,
+    pub blank: Option<Blank>,
 }
 
 #[derive(Debug, Clone)]
@@ -496,7 +582,8 @@ pub struct Response {
     pub file: String,
     /// A stable key: the response file's stem ("kent").
     pub key: String,
-    pub force: ForceId,
+    /// `None` for a source answering for many forces (a national table).
+    pub force: Option<ForceId>,
     pub requests: Vec<String>,
     pub status: Status,
     pub note: String,
@@ -508,6 +595,16 @@ pub struct Response {
     pub threshold: u64,
     pub tables: Vec<Table>,
     pub manual: Vec<ManualDef>,
+}
+
+impl Response {
+    /// The force, or "all forces" for a national table: for messages.
+    pub fn who(&self) -> String {
+        self.force
+            .as_ref()
+            .map(|f| f.0.clone())
+            .unwrap_or_else(|| "all forces".to_string())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -576,12 +673,37 @@ fn compile(file: &str, text: &str, pattern: &str) -> Result<Regex, ConfigError> 
     })
 }
 
-/// Parses `period` into a [`Period`], refusing an empty one.
-fn period(file: &str, text: &str, p: &PeriodDef) -> Result<Period, ConfigError> {
+/// The line of the first `key = …` (or `key.… =`, `[….key]`) starting at or
+/// after byte `from`, comments skipped; for errors about a value whose own
+/// text could be anywhere (several requests each have a `period`).
+fn line_of_key(text: &str, from: usize, key: &str) -> usize {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        if start < from {
+            continue;
+        }
+        let t = line.trim_start();
+        let is_key = t
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(['=', '.']));
+        let is_table = t.starts_with('[')
+            && (t.contains(&format!(".{key}]")) || t.contains(&format!("[{key}]")));
+        if is_key || is_table {
+            return i + 1;
+        }
+    }
+    line_of_value(text, key)
+}
+
+/// Parses `period` into a [`Period`], refusing an empty one; `from` is
+/// where in `text` to look for its line (the start of its request).
+fn period(file: &str, text: &str, p: &PeriodDef, from: usize) -> Result<Period, ConfigError> {
     Period::new(p.from.0, p.to.0).ok_or_else(|| {
         ConfigError::at(
             file,
-            line_of_value(text, "period"),
+            line_of_key(text, from, "period"),
             format!("period ends ({}) before it starts ({})", p.to.0, p.from.0),
         )
     })
@@ -602,7 +724,7 @@ impl Config {
             .map_err(|e| vec![e])?;
         let mut errors = Vec::new();
         let mut resolved: Vec<Response> = Vec::new();
-        let mut seen: BTreeMap<(ForceId, String), String> = BTreeMap::new();
+        let mut seen: BTreeMap<(Option<ForceId>, String), String> = BTreeMap::new();
         for (path, text) in responses {
             match resolve_response(&forces, &campaign, path, text) {
                 Ok(r) => {
@@ -615,7 +737,7 @@ impl Config {
                                 line_of_value(text, "requests"),
                                 format!(
                                     "{} already has a response for request {req:?} in {prev}",
-                                    r.force
+                                    r.who()
                                 ),
                             ));
                         }
@@ -677,7 +799,12 @@ fn resolve_campaign(
             id: r.id.clone(),
             title: r.title.clone(),
             wording: r.wording.clone(),
-            period: period(file, text, &r.period)?,
+            period: period(
+                file,
+                text,
+                &r.period,
+                text.find(&format!("\"{}\"", r.id)).unwrap_or(0),
+            )?,
         });
     }
     if requests.is_empty() {
@@ -687,7 +814,14 @@ fn resolve_campaign(
         ));
     }
     let load_cw = |rel: &str| -> Result<Crosswalk, ConfigError> {
-        let (path, body) = files.campaign_file(rel)?;
+        // A file that cannot be read is reported where it is named.
+        let (path, body) = files.campaign_file(rel).map_err(|e| match e {
+            ConfigError::File {
+                file: path,
+                message,
+            } => ConfigError::at(file, line_of_value(text, rel), format!("{path}: {message}")),
+            e => e,
+        })?;
         Crosswalk::from_csv(&path, &body, &resolve_force)
     };
     let mut dimensions = Vec::new();
@@ -763,6 +897,7 @@ fn resolve_campaign(
             domain,
             codes_in_labels,
             derive_from: d.derive_from.as_deref().map(DimId::new),
+            overlapping: d.overlapping,
         });
     }
     for (from, to, cw) in &derivations {
@@ -856,19 +991,21 @@ fn resolve_response(
 ) -> Result<Response, ConfigError> {
     let def: ResponseFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
     let at = |needle: &str, msg: String| ConfigError::at(file, line_of_value(text, needle), msg);
-    let force = forces
-        .resolve(&def.force)
-        .ok_or_else(|| {
-            at(
-                &def.force,
-                format!(
-                    "unknown force {:?} (see config/reference/forces.csv)",
-                    def.force
-                ),
-            )
-        })?
-        .id
-        .clone();
+    let force = match &def.force {
+        None => None,
+        Some(name) => Some(
+            forces
+                .resolve(name)
+                .ok_or_else(|| {
+                    at(
+                        name,
+                        format!("unknown force {name:?} (see config/reference/forces.csv)"),
+                    )
+                })?
+                .id
+                .clone(),
+        ),
+    };
     if def.requests.is_empty() {
         return Err(at(
             "requests",
@@ -896,7 +1033,7 @@ fn resolve_response(
     let period = def
         .period
         .as_ref()
-        .map(|p| period(file, text, p))
+        .map(|p| period(file, text, p, 0))
         .transpose()?;
     if period.is_some() && def.requests.len() != 1 {
         return Err(at(
@@ -978,12 +1115,38 @@ fn resolve_response(
                     return Err(at(r, format!("a {:?} column takes no request", c.role)));
                 }
             }
+            if c.blank.is_some() && c.role != Role::Label {
+                return Err(at(&c.header, "only a label column takes `blank`".into()));
+            }
             columns.push(Column {
                 header: compile(file, text, &c.header)?,
                 role: c.role,
                 dim,
                 request: c.request.clone(),
+                blank: c.blank,
             });
+        }
+        let has_force_column = columns.iter().any(|c| c.role == Role::Force);
+        match (&force, has_force_column) {
+            (None, false) => {
+                return Err(at(
+                    &t.header,
+                    "a response without `force` answers for many forces: its tables need a column with role = \"force\"".into(),
+                ))
+            }
+            (Some(_), true) => {
+                return Err(at(
+                    "force",
+                    "a response for one force has no `role = \"force\"` column; drop `force` to read the force from each row".into(),
+                ))
+            }
+            _ => {}
+        }
+        if t.aggregate_rows.is_some() && !has_force_column {
+            return Err(at(
+                "aggregate_rows",
+                "aggregate_rows needs a column with role = \"force\"".into(),
+            ));
         }
         if let Some(r) = &t.request {
             if !def.requests.contains(r) {
@@ -1021,6 +1184,7 @@ fn resolve_response(
             request: t.request.clone(),
             total_rows: opt(&t.total_rows)?,
             skip_rows: opt(&t.skip_rows)?,
+            aggregate_rows: opt(&t.aggregate_rows)?,
             requests,
             columns,
         });
@@ -1087,6 +1251,24 @@ mod tests {
             );
         }
         assert_eq!(parse_age_label("Total"), None);
+    }
+
+    #[test]
+    fn footnotes_dropped() {
+        for (label, want) in [
+            ("ENGLAND AND WALES8", "ENGLAND AND WALES"),
+            ("fraud4", "fraud"),
+            ("Residential burglary6,7", "Residential burglary"),
+            ("Humberside [note 4]", "Humberside"),
+            ("Total [1]", "Total"),
+            ("London10", "London"),
+            ("Under 10", "Under 10"),
+            ("22B", "22B"),
+            ("2016/17", "2016/17"),
+            ("[x]", "[x]"),
+        ] {
+            assert_eq!(strip_footnote_digits(label), want, "{label}");
+        }
     }
 
     #[test]

@@ -35,7 +35,9 @@ pub use force::{Force, ForceId, Forces};
 pub use format::{sniff, Format};
 pub use limits::Limits;
 pub use period::{Month, Period};
-pub use record::{grain_name as record_grain_name, CellRef, Lineage, Record, Status, Unit};
+pub use record::{
+    grain_name as record_grain_name, Aggregate, CellRef, Lineage, Record, Status, Unit,
+};
 
 /// Errors from reading config text. Each carries the file and, where the
 /// parser knows it, the line.

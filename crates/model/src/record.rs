@@ -114,6 +114,20 @@ pub fn grain_name<'a>(dims: impl Iterator<Item = &'a DimId>) -> String {
     }
 }
 
+/// A figure a source states over all the forces it covers (an "England
+/// and Wales" row): checked against the sum foi computes from the same
+/// source, never added to anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Aggregate {
+    pub campaign: String,
+    pub request: String,
+    /// The row's label as written ("ENGLAND AND WALES8").
+    pub label: String,
+    pub dims: BTreeMap<DimId, DimValue>,
+    pub count: Count,
+    pub lineage: Lineage,
+}
+
 /// How a force answered a request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]

@@ -8,12 +8,31 @@
 //! cell is then narrowed: it is at least the total less everything else in
 //! its grain at most, and at most the total less everything else at least.
 
-use foi_model::config::Response;
-use foi_model::{Diagnostic, DimId, Interval, Record, Status};
+use foi_model::config::{Campaign, Response};
+use foi_model::{Diagnostic, DimId, DimValue, ForceId, Interval, Record, Status};
 use std::collections::BTreeMap;
+
+/// Whose figures are compared: force, request, and the values of the
+/// campaign's overlapping dimensions.
+pub type Context = (ForceId, String, BTreeMap<DimId, DimValue>);
+
+/// A record's overlapping dimension values, and its grain: the other
+/// dimensions it carries.
+pub fn split(campaign: &Campaign, r: &Record) -> (BTreeMap<DimId, DimValue>, Vec<DimId>) {
+    let overlapping = |d: &DimId| campaign.dimension(d).is_some_and(|x| x.overlapping);
+    let context = r
+        .dims
+        .iter()
+        .filter(|(d, _)| overlapping(d))
+        .map(|(d, v)| (d.clone(), v.clone()))
+        .collect();
+    let grain = r.dims.keys().filter(|d| !overlapping(d)).cloned().collect();
+    (context, grain)
+}
 
 pub fn narrow(
     records: &mut [Record],
+    campaign: &Campaign,
     response: &Response,
     diags: &mut Vec<Diagnostic>,
     file: &str,
@@ -22,17 +41,21 @@ pub fn narrow(
         // Some of what was asked is missing, so no grain need add up to the rest.
         return;
     }
-    let mut by_request: BTreeMap<&str, BTreeMap<Vec<DimId>, Vec<usize>>> = BTreeMap::new();
+    // Values of an overlapping dimension (a group and its sub-groups) never
+    // add up, so each value is checked on its own: records are compared
+    // only with records of the same overlapping values.
+    let mut by_request: BTreeMap<Context, BTreeMap<Vec<DimId>, Vec<usize>>> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
+        let (context, grain) = split(campaign, r);
         by_request
-            .entry(r.request.as_str())
+            .entry((r.force.clone(), r.request.clone(), context))
             .or_default()
-            .entry(r.dims.keys().cloned().collect())
+            .entry(grain)
             .or_default()
             .push(i);
     }
     let mut updates: Vec<(usize, Interval)> = Vec::new();
-    for (request, grains) in &by_request {
+    for ((force, request, context), grains) in &by_request {
         if grains.len() < 2 {
             continue;
         }
@@ -59,10 +82,15 @@ pub fn narrow(
                 .collect();
             diags.push(
                 Diagnostic::warning(format!(
-                    "the force's figures for request {request} disagree: {}; they were published as given",
+                    "the force's figures for request {request}{} disagree: {}; they were published as given",
+                    if context.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", crate::describe_dims(context))
+                    },
                     parts.join("; ")
                 ))
-                .force(&response.force)
+                .force(force)
                 .file(file.to_string()),
             );
             continue;

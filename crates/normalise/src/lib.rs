@@ -26,7 +26,8 @@ pub use value::{parse_text, Parsed, Suppression};
 
 use foi_model::config::{Campaign, Response};
 use foi_model::{
-    sniff, CellRef, Count, Diagnostic, DimId, DimValue, Interval, Lineage, Record, Severity,
+    sniff, Aggregate, CellRef, Count, Diagnostic, DimId, DimValue, ForceId, Interval, Lineage,
+    Record, Severity,
 };
 use std::collections::BTreeMap;
 
@@ -34,6 +35,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
     pub campaign: &'a Campaign,
+    /// The reference list of forces, for sources that name a force per row.
+    pub forces: &'a foi_model::Forces,
     pub response: &'a Response,
     /// The source's bytes (from the raw cache); empty for manual-only responses.
     pub bytes: &'a [u8],
@@ -46,6 +49,8 @@ pub struct Input<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Normalised {
     pub records: Vec<Record>,
+    /// Totals a source states over all its forces: to be checked, not added.
+    pub aggregates: Vec<foi_model::Aggregate>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -60,6 +65,10 @@ impl Normalised {
 /// A figure read from a table, before the response's fixed facts are added.
 #[derive(Debug, Clone)]
 pub(crate) struct Raw {
+    /// The row's force, in a source answering for many; else the response's.
+    pub force: Option<ForceId>,
+    /// Set for a row stating a total over all the source's forces.
+    pub aggregate: Option<String>,
     pub request: String,
     pub dims: BTreeMap<DimId, DimValue>,
     pub interval: Interval,
@@ -69,9 +78,21 @@ pub(crate) struct Raw {
     pub page: Option<u32>,
 }
 
+/// How a person finds a cell: "C14" in a sheet, "line 14, field 3" in text.
+pub(crate) fn place(sheet: &Sheet, c: CellRef) -> String {
+    if sheet.name.is_some() {
+        c.a1()
+    } else {
+        format!("line {}, field {}", c.row + 1, c.col + 1)
+    }
+}
+
 /// What the readers share: the response, and the diagnostics so far.
 pub(crate) struct Ctx<'a> {
     pub campaign: &'a Campaign,
+    pub forces: &'a foi_model::Forces,
+    /// The force of the row being read, in a source answering for many.
+    pub row_force: Option<ForceId>,
     pub response: &'a Response,
     pub file: String,
     pub diagnostics: Vec<Diagnostic>,
@@ -90,17 +111,13 @@ impl<'a> Ctx<'a> {
         hint: Option<String>,
     ) {
         let mut d = Diagnostic::new(severity, message)
-            .force(&self.response.force)
+            .force(&self.who())
             .file(self.file.clone());
         if let Some(name) = &sheet.name {
             d = d.sheet(name.clone());
         }
         if let Some(c) = at {
-            d = d.cell(if sheet.name.is_some() {
-                c.a1()
-            } else {
-                format!("line {}, field {}", c.row + 1, c.col + 1)
-            });
+            d = d.cell(place(sheet, c));
         }
         d.hint = hint;
         self.diagnostics.push(d);
@@ -123,10 +140,21 @@ impl<'a> Ctx<'a> {
     ) {
         self.diag(Severity::Warning, sheet, at, message, hint)
     }
+    pub fn note(&mut self, sheet: &Sheet, at: Option<CellRef>, message: String) {
+        self.diag(Severity::Note, sheet, at, message, None)
+    }
+    /// The force a diagnostic or a force-scoped crosswalk line is about: the
+    /// row's, the response's, or (for a national table's own rows) all.
+    pub fn who(&self) -> ForceId {
+        self.row_force
+            .clone()
+            .or_else(|| self.response.force.clone())
+            .unwrap_or_else(|| ForceId("all forces".into()))
+    }
     pub fn map(&self, dim: &DimId, label: &str) -> Option<DimValue> {
         self.campaign
             .dimension(dim)
-            .and_then(|d| d.map(label, &self.response.force).ok())
+            .and_then(|d| d.map(label, &self.who()).ok())
     }
     /// An unmapped label: an error that says which crosswalk line to add.
     pub fn unmapped(&mut self, sheet: &Sheet, at: CellRef, dim: &DimId, label: &str) {
@@ -159,7 +187,11 @@ impl<'a> Ctx<'a> {
             format!("unmapped {dim} label {label:?}"),
             Some(format!(
                 "add to {file}: {quoted},<{dim}>,{}",
-                self.response.force
+                self.row_force
+                    .as_ref()
+                    .or(self.response.force.as_ref())
+                    .map(|f| f.0.as_str())
+                    .unwrap_or("")
             )),
         );
     }
@@ -177,11 +209,16 @@ impl<'a> Ctx<'a> {
 pub fn normalise(input: &Input) -> Normalised {
     let Input {
         campaign,
+        forces,
         response,
         bytes,
         sha256,
         limits,
     } = *input;
+    let who = response
+        .force
+        .clone()
+        .unwrap_or_else(|| ForceId("all forces".into()));
     let file = response
         .source
         .as_ref()
@@ -189,6 +226,8 @@ pub fn normalise(input: &Input) -> Normalised {
         .unwrap_or_default();
     let mut ctx = Ctx {
         campaign,
+        forces,
+        row_force: None,
         response,
         file: file.clone(),
         diagnostics: Vec::new(),
@@ -203,7 +242,7 @@ pub fn normalise(input: &Input) -> Normalised {
         match grid::read(bytes, format, limits) {
             Err(e) => {
                 let mut d = Diagnostic::error(e.to_string())
-                    .force(&response.force)
+                    .force(&who)
                     .file(file.clone());
                 d.sheet = e.sheet().map(str::to_string);
                 d.cell = e.cell();
@@ -213,11 +252,9 @@ pub fn normalise(input: &Input) -> Normalised {
                 for table in &response.tables {
                     match pick_sheet(&sheets, table) {
                         Ok(sheet) => table::read_table(sheet, table, &mut ctx, &mut raws),
-                        Err(msg) => ctx.diagnostics.push(
-                            Diagnostic::error(msg)
-                                .force(&response.force)
-                                .file(file.clone()),
-                        ),
+                        Err(msg) => ctx
+                            .diagnostics
+                            .push(Diagnostic::error(msg).force(&who).file(file.clone())),
                     }
                 }
             }
@@ -229,11 +266,18 @@ pub fn normalise(input: &Input) -> Normalised {
             ctx.diagnostics[*i].message += &format!(" (and {more} more cells)");
         }
     }
-    let mut records = finish(&mut ctx, raws, sha256);
-    harmonise::narrow(&mut records, response, &mut ctx.diagnostics, &file);
-    records.sort_by(|a, b| (&a.request, &a.dims).cmp(&(&b.request, &b.dims)));
+    let (mut records, aggregates) = finish(&mut ctx, raws, sha256);
+    harmonise::narrow(
+        &mut records,
+        campaign,
+        response,
+        &mut ctx.diagnostics,
+        &file,
+    );
+    records.sort_by(|a, b| (&a.force, &a.request, &a.dims).cmp(&(&b.force, &b.request, &b.dims)));
     Normalised {
         records,
+        aggregates,
         diagnostics: ctx.diagnostics,
     }
 }
@@ -288,7 +332,7 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
             match ctx
                 .campaign
                 .dimension(&id)
-                .map(|d| d.map(label, &ctx.response.force))
+                .map(|d| d.map(label, &ctx.who()))
             {
                 Some(Ok(v)) => {
                     dims.insert(id, v);
@@ -299,7 +343,7 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                             "manual entry, page {}: unmapped {dim} label {label:?}",
                             m.page
                         ))
-                        .force(&ctx.response.force)
+                        .force(&ctx.who())
                         .file(ctx.file.clone()),
                     );
                     ok = false;
@@ -308,6 +352,8 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
         }
         match parse_text(&m.count, &sup) {
             Parsed::Count(interval) if ok => new.push(Raw {
+                force: None,
+                aggregate: None,
                 request: m.request.clone(),
                 dims,
                 interval,
@@ -322,7 +368,7 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                     "manual entry, page {}: {:?} is not a count ({other:?})",
                     m.page, m.count
                 ))
-                .force(&ctx.response.force)
+                .force(&ctx.who())
                 .file(ctx.file.clone()),
             ),
         }
@@ -333,28 +379,40 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
 
 /// Adds what the response fixes for all its figures (period, unit, fixed
 /// dimensions, derived dimensions), and refuses a figure given twice.
-fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> Vec<Record> {
+/// Rows stating a total over all the source's forces become aggregates.
+fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggregate>) {
     let response = ctx.response;
     let campaign = ctx.campaign;
-    let mut seen: BTreeMap<(String, BTreeMap<DimId, DimValue>), String> = BTreeMap::new();
+    type Key = (
+        Option<ForceId>,
+        Option<String>,
+        String,
+        BTreeMap<DimId, DimValue>,
+    );
+    let mut seen: BTreeMap<Key, String> = BTreeMap::new();
     let mut out = Vec::with_capacity(raws.len());
+    let mut aggregates = Vec::new();
     for raw in raws {
         let Some(request) = campaign.request(&raw.request) else {
             continue;
         };
+        let force = raw.force.clone().or_else(|| response.force.clone());
+        let who = force
+            .clone()
+            .unwrap_or_else(|| ForceId("all forces".into()));
         let mut dims = raw.dims;
         for (k, v) in &response.fixed {
             dims.insert(k.clone(), v.clone());
         }
         for (from, to, cw) in &campaign.derivations {
             if let Some(DimValue::Code(code)) = dims.get(from) {
-                match cw.lookup(code, &response.force) {
+                match cw.lookup(code, &who) {
                     Some(e) => {
                         dims.insert(to.clone(), DimValue::Code(e.value.clone()));
                     }
                     None => ctx.diagnostics.push(
                         Diagnostic::error(format!("{from} {code} belongs to no {to}"))
-                            .force(&response.force)
+                            .force(&who)
                             .file(ctx.file.clone())
                             .hint(format!("add to {}: {code},<{to}>", cw.file)),
                     ),
@@ -368,7 +426,12 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> Vec<Record> {
             cells: raw.cells,
             page: raw.page,
         };
-        let key = (raw.request.clone(), dims.clone());
+        let key = (
+            force.clone(),
+            raw.aggregate.clone(),
+            raw.request.clone(),
+            dims.clone(),
+        );
         if let Some(prev) = seen.get(&key) {
             ctx.diagnostics.push(
                 Diagnostic::error(format!(
@@ -378,27 +441,40 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> Vec<Record> {
                     prev,
                     lineage.describe()
                 ))
-                .force(&response.force)
+                .force(&who)
                 .file(ctx.file.clone()),
             );
             continue;
         }
         seen.insert(key, lineage.describe());
+        let count = Count {
+            interval: raw.interval,
+            text: raw.text,
+        };
+        if let Some(label) = raw.aggregate {
+            aggregates.push(Aggregate {
+                campaign: campaign.id.clone(),
+                request: raw.request,
+                label,
+                dims,
+                count,
+                lineage,
+            });
+            continue;
+        }
+        let Some(force) = force else { continue };
         out.push(Record {
-            force: response.force.clone(),
+            force,
             campaign: campaign.id.clone(),
             request: raw.request,
             period: response.period.unwrap_or(request.period),
             dims,
             unit: response.unit.clone(),
-            count: Count {
-                interval: raw.interval,
-                text: raw.text,
-            },
+            count,
             lineage,
         });
     }
-    out
+    (out, aggregates)
 }
 
 pub(crate) fn describe_dims(dims: &BTreeMap<DimId, DimValue>) -> String {

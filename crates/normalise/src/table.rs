@@ -5,8 +5,8 @@ use crate::grid::{Cell, Sheet};
 use crate::value::{parse_count, Parsed};
 use crate::{Ctx, Raw};
 use chrono::{Datelike, NaiveDate};
-use foi_model::config::{Role, Shape, Table};
-use foi_model::{CellRef, DimId, DimValue, Interval, Month};
+use foi_model::config::{Blank, Role, Shape, Table};
+use foi_model::{CellRef, DimId, DimValue, ForceId, Interval, Month};
 use std::collections::BTreeMap;
 
 /// A located table: where its header ends and which column plays which part.
@@ -18,12 +18,18 @@ struct Located {
     roles: BTreeMap<usize, usize>,
 }
 
+/// A cell's text with every run of white space (line breaks in a header
+/// cell included) as one space: how header patterns see it.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn find_header(sheet: &Sheet, table: &Table, from_row: usize) -> Option<usize> {
     let mut seen = 0;
     for r in from_row..sheet.rows.len() {
         if sheet.rows[r]
             .iter()
-            .any(|c| !c.is_empty() && table.header.is_match(&c.text()))
+            .any(|c| !c.is_empty() && table.header.is_match(&flat(&c.text())))
         {
             seen += 1;
             if seen == table.occurrence {
@@ -87,7 +93,10 @@ fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
         }
     }
     for (i, col) in table.columns.iter().enumerate() {
-        let needed = matches!(col.role, Role::Label | Role::Value | Role::Date);
+        let needed = matches!(
+            col.role,
+            Role::Label | Role::Value | Role::Date | Role::Force
+        );
         if needed && !roles.values().any(|&j| j == i) {
             ctx.error(
                 sheet,
@@ -119,6 +128,12 @@ fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
 fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
     let mut rows = Vec::new();
     for r in loc.first_data_row..sheet.rows.len() {
+        // In a text file, a row with no fields at all is a line inside a
+        // quoted field that spans lines (or an empty line the CSV reader
+        // skips): not a blank row of the table. ",,," is.
+        if sheet.name.is_none() && sheet.rows[r].is_empty() {
+            continue;
+        }
         let first = sheet.rows[r].iter().find(|c| !c.is_empty()).map(Cell::text);
         match (&first, &table.stop) {
             (None, None) => break,
@@ -130,7 +145,7 @@ fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
         if r != loc.header_row
             && sheet.rows[r]
                 .iter()
-                .any(|c| !c.is_empty() && table.header.is_match(&c.text()))
+                .any(|c| !c.is_empty() && table.header.is_match(&flat(&c.text())))
         {
             break;
         }
@@ -201,23 +216,96 @@ pub fn read_table(sheet: &Sheet, table: &Table, ctx: &mut Ctx, out: &mut Vec<Raw
 enum RowLabels {
     Dims(BTreeMap<DimId, DimValue>),
     Total(BTreeMap<DimId, DimValue>),
+    /// A row stating a total over all the source's forces, with its label.
+    Aggregate(String, BTreeMap<DimId, DimValue>),
     Skip,
 }
 
+/// In a source answering for many forces: whose row this is. Sets
+/// `ctx.row_force`; `Err` carries the row's own label when it names no
+/// force (a region, a country, "England and Wales").
+///
+/// Force columns are read in the order the config lists them, and the first
+/// non-empty one decides: listed first, a code column makes a region's row
+/// no force's even where its name is also a force's ("West Midlands"). When
+/// another force column names a different force, the row is reported.
+fn row_force(
+    sheet: &Sheet,
+    table: &Table,
+    loc: &Located,
+    r: usize,
+    ctx: &mut Ctx,
+) -> Result<(), String> {
+    ctx.row_force = None;
+    let mut cols: Vec<(usize, usize)> = loc
+        .roles
+        .iter()
+        .filter(|(_, &i)| table.columns[i].role == Role::Force)
+        .map(|(&c, &i)| (i, c))
+        .collect();
+    if cols.is_empty() {
+        return Ok(());
+    }
+    cols.sort();
+    let cells: Vec<(usize, String)> = cols
+        .iter()
+        .map(|&(_, c)| (c, sheet.cell(r, c).text()))
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    let label = cells
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let resolve = |t: &str| {
+        ctx.forces
+            .resolve(t)
+            .or_else(|| {
+                ctx.forces
+                    .resolve(foi_model::config::strip_footnote_digits(t))
+            })
+            .map(|f| f.id.clone())
+    };
+    let Some((first_col, first)) = cells.first() else {
+        return Err(label);
+    };
+    let Some(force) = resolve(first) else {
+        return Err(label);
+    };
+    ctx.row_force = Some(force.clone());
+    for (c, t) in &cells[1..] {
+        if let Some(other) = resolve(t).filter(|o| o != &force) {
+            ctx.warning(
+                sheet,
+                Some(CellRef::new(r as u32, *c as u32)),
+                format!(
+                    "this row names two forces: {first:?} ({}) is {force}, {t:?} ({}) is {other}; read as {force}, from the force column listed first",
+                    crate::place(sheet, CellRef::new(r as u32, *first_col as u32)),
+                    crate::place(sheet, CellRef::new(r as u32, *c as u32)),
+                ),
+                Some("if the other column is right, list it first among the table's force columns".into()),
+            );
+        }
+    }
+    Ok(())
+}
+
 fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut Ctx) -> RowLabels {
-    let label_cols: Vec<(usize, &DimId)> = loc
+    let label_cols: Vec<(usize, &DimId, bool)> = loc
         .roles
         .iter()
         .filter_map(|(&c, &i)| {
             let col = &table.columns[i];
-            (col.role == Role::Label)
-                .then_some(())
-                .and(col.dim.as_ref().map(|d| (c, d)))
+            (col.role == Role::Label).then_some(()).and(
+                col.dim
+                    .as_ref()
+                    .map(|d| (c, d, col.blank == Some(Blank::Total))),
+            )
         })
         .collect();
     let texts: Vec<String> = label_cols
         .iter()
-        .map(|(c, _)| sheet.cell(r, *c).text())
+        .map(|(c, _, _)| sheet.cell(r, *c).text())
         .collect();
     let first_text = sheet.rows[r]
         .iter()
@@ -229,9 +317,30 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
     if table.skip_rows.as_ref().is_some_and(matches_any) {
         return RowLabels::Skip;
     }
+    let aggregate = match row_force(sheet, table, loc, r, ctx) {
+        Ok(()) => None,
+        Err(label) => {
+            if table
+                .aggregate_rows
+                .as_ref()
+                .is_some_and(|re| re.is_match(&label))
+            {
+                Some(label)
+            } else {
+                ctx.note(
+                    sheet,
+                    Some(CellRef::new(r as u32, 0)),
+                    format!(
+                        "row {label:?} names no force (a region or other area?) and was left out"
+                    ),
+                );
+                return RowLabels::Skip;
+            }
+        }
+    };
     let is_total = table.total_rows.as_ref().is_some_and(matches_any);
     let mut dims = BTreeMap::new();
-    for ((c, dim), text) in label_cols.iter().zip(&texts) {
+    for ((c, dim, blank_total), text) in label_cols.iter().zip(&texts) {
         if is_total
             && table
                 .total_rows
@@ -241,7 +350,8 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
             continue;
         }
         if text.is_empty() {
-            if is_total {
+            // A subtotal row: no label here means all of this dimension.
+            if is_total || *blank_total {
                 continue;
             }
             ctx.warning(
@@ -262,15 +372,19 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
             }
         }
     }
-    if is_total {
-        RowLabels::Total(dims)
-    } else {
-        RowLabels::Dims(dims)
+    match (aggregate, is_total) {
+        (Some(label), _) => RowLabels::Aggregate(label, dims),
+        (None, true) => RowLabels::Total(dims),
+        (None, false) => RowLabels::Dims(dims),
     }
 }
 
 /// What monthly columns gave for one row and month: the sum, its cells and texts.
 type MonthCells = (Interval, Vec<CellRef>, Vec<String>);
+
+/// Whose figure a row gives: its force (in a source for many forces), its
+/// aggregate label (a row over all of them), and its dimensions.
+type RowKey = (Option<ForceId>, Option<String>, BTreeMap<DimId, DimValue>);
 
 fn read_cells(
     sheet: &Sheet,
@@ -303,7 +417,7 @@ fn read_cells(
             month: None,
         };
         match col.role {
-            Role::Label | Role::Date | Role::Ignore => continue,
+            Role::Label | Role::Date | Role::Force | Role::Ignore => continue,
             Role::Value | Role::Total => {}
             Role::ByHeader => {
                 let Some(dim) = &col.dim else { continue };
@@ -365,14 +479,14 @@ fn read_cells(
     }
     let sup = ctx.suppression();
     // Monthly figures, summed into requests after all rows are read.
-    let mut monthly: BTreeMap<BTreeMap<DimId, DimValue>, BTreeMap<Month, MonthCells>> =
-        BTreeMap::new();
+    let mut monthly: BTreeMap<RowKey, BTreeMap<Month, MonthCells>> = BTreeMap::new();
     for &r in rows {
-        let (dims, _total) = match row_labels(sheet, table, loc, r, ctx) {
+        let (dims, aggregate) = match row_labels(sheet, table, loc, r, ctx) {
             RowLabels::Skip => continue,
-            RowLabels::Dims(d) => (d, false),
-            RowLabels::Total(d) => (d, true),
+            RowLabels::Dims(d) | RowLabels::Total(d) => (d, None),
+            RowLabels::Aggregate(label, d) => (d, Some(label)),
         };
+        let force = ctx.row_force.clone();
         for vc in &value_cols {
             let cell = sheet.cell(r, vc.col);
             let at = CellRef::new(r as u32, vc.col as u32);
@@ -401,7 +515,8 @@ fn read_cells(
                 d.insert(id.clone(), v.clone());
             }
             if let Some(m) = vc.month {
-                let e = monthly.entry(d).or_default().entry(m).or_insert((
+                let key = (force.clone(), aggregate.clone(), d);
+                let e = monthly.entry(key).or_default().entry(m).or_insert((
                     Interval::ZERO,
                     Vec::new(),
                     Vec::new(),
@@ -415,6 +530,8 @@ fn read_cells(
                 continue;
             };
             out.push(Raw {
+                force: force.clone(),
+                aggregate: aggregate.clone(),
                 request,
                 dims: d,
                 interval,
@@ -464,7 +581,7 @@ fn read_cells(
             );
             continue;
         }
-        for (dims, by_month) in &monthly {
+        for ((force, aggregate, dims), by_month) in &monthly {
             let mut interval = Interval::ZERO;
             let mut cells = Vec::new();
             let mut texts = Vec::new();
@@ -479,6 +596,8 @@ fn read_cells(
                 continue;
             }
             out.push(Raw {
+                force: force.clone(),
+                aggregate: aggregate.clone(),
                 request: req.clone(),
                 dims: dims.clone(),
                 interval,
@@ -520,11 +639,11 @@ fn read_records(
         .filter(|r| table.request.as_ref().is_none_or(|t| t == *r))
         .filter_map(|r| ctx.campaign.request(r).map(|q| (r.clone(), q.period)))
         .collect();
-    let mut counted: BTreeMap<(String, BTreeMap<DimId, DimValue>), Vec<CellRef>> = BTreeMap::new();
+    let mut counted: BTreeMap<(String, RowKey), Vec<CellRef>> = BTreeMap::new();
     for &r in rows {
         let dims = match row_labels(sheet, table, loc, r, ctx) {
             RowLabels::Dims(d) => d,
-            RowLabels::Total(_) | RowLabels::Skip => continue,
+            RowLabels::Total(_) | RowLabels::Aggregate(..) | RowLabels::Skip => continue,
         };
         let at = CellRef::new(r as u32, date_col as u32);
         let Some(date) = parse_date(sheet.cell(r, date_col)) else {
@@ -542,7 +661,7 @@ fn read_records(
         for (req, period) in &requests {
             if period.contains(date) {
                 counted
-                    .entry((req.clone(), dims.clone()))
+                    .entry((req.clone(), (ctx.row_force.clone(), None, dims.clone())))
                     .or_default()
                     .push(at);
             }
@@ -564,8 +683,10 @@ fn read_records(
             Some("check the date column and the response's requests".into()),
         );
     }
-    for ((request, dims), cells) in counted {
+    for ((request, (force, _, dims)), cells) in counted {
         out.push(Raw {
+            force,
+            aggregate: None,
             request,
             dims,
             interval: Interval::point(cells.len() as u64),

@@ -31,7 +31,7 @@ pub use table::{neutralise, write_atomic, Kind, Table, Value};
 pub use xlsx::{show_range, thousands, workbook_bytes};
 
 use foi_model::config::{Config, Response};
-use foi_model::{DimId, DimValue, ForceId, Interval, Record};
+use foi_model::{Aggregate, DimId, DimValue, ForceId, Interval, Record};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -132,6 +132,30 @@ pub struct Comparison {
     pub notes: Vec<String>,
 }
 
+/// A figure a source states that foi can compute too: a national row
+/// ("England and Wales") against the sum of the source's force rows, or a
+/// force's stated total against its cells.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub request: String,
+    /// "national", or the force whose own figures are compared.
+    pub scope: String,
+    /// What was stated: the row's label, or the grain of a force's table.
+    pub label: String,
+    pub breakdown: String,
+    pub stated: Interval,
+    pub computed: Interval,
+    pub source: String,
+    pub cells: String,
+}
+
+impl Check {
+    /// Two honest ranges for one quantity agree when they meet.
+    pub fn agrees(&self) -> bool {
+        self.stated.intersect(&self.computed).is_some()
+    }
+}
+
 /// Everything a release holds, before it is written.
 #[derive(Debug, Clone)]
 pub struct Release {
@@ -141,6 +165,8 @@ pub struct Release {
     pub figures: Vec<Figure>,
     pub coverage: Vec<CoverageRow>,
     pub comparisons: Vec<Comparison>,
+    /// Reconciliation: every figure a source states that foi also computes.
+    pub checks: Vec<Check>,
     pub headline: Headline,
     /// Notes a reader needs: what the shorthand means, what was left out or
     /// flagged, where definitions differ.
@@ -166,7 +192,15 @@ fn response_for<'c>(config: &'c Config, force: &ForceId, request: &str) -> Optio
     config
         .responses
         .iter()
-        .find(|r| &r.force == force && r.requests.iter().any(|q| q == request))
+        .filter(|r| r.requests.iter().any(|q| q == request))
+        .find(|r| r.force.as_ref() == Some(force))
+        .or_else(|| {
+            // A national table answers for every force it has a row for.
+            config
+                .responses
+                .iter()
+                .find(|r| r.force.is_none() && r.requests.iter().any(|q| q == request))
+        })
 }
 
 /// The value most responses give a fixed dimension: a response that differs
@@ -197,6 +231,7 @@ fn usual_fixed(config: &Config) -> BTreeMap<DimId, DimValue> {
 pub fn assemble(
     config: &Config,
     records: &[Record],
+    aggregates: &[Aggregate],
     failures: &BTreeMap<String, String>,
 ) -> Release {
     let campaign = &config.campaign;
@@ -256,7 +291,11 @@ pub fn assemble(
                     } else if !resp.status.has_figures() {
                         row.reason = resp.status.to_string();
                     } else if idx.is_none() {
-                        row.reason = "no figures could be read for this request".into();
+                        row.reason = if resp.force.is_none() {
+                            "the source has no row for this force".into()
+                        } else {
+                            "no figures could be read for this request".into()
+                        };
                     } else if period != request.period {
                         row.reason = format!(
                             "answered for {period}, not the request's {}; not added",
@@ -287,7 +326,7 @@ pub fn assemble(
                 let Some(idx) = by_force.get(&(force.clone(), req.clone())) else {
                     continue;
                 };
-                let Some(grain) = choose_grain(records, idx, dims) else {
+                let Some(grain) = choose_grain(config, records, idx, dims) else {
                     continue;
                 };
                 let mut parts: BTreeMap<Vec<DimValue>, (Interval, Vec<usize>)> = BTreeMap::new();
@@ -333,6 +372,7 @@ pub fn assemble(
 
     let headline = headline(config, &figures, &coverage);
     let comparisons = compare(config, &figures, &coverage);
+    let checks = reconcile(config, records, aggregates);
     let notes = notes(config, &coverage, &comparisons);
     let mut release = Release {
         campaign: campaign.id.clone(),
@@ -341,6 +381,7 @@ pub fn assemble(
         figures,
         coverage,
         comparisons,
+        checks,
         headline,
         notes,
         tables: Vec::new(),
@@ -352,7 +393,13 @@ pub fn assemble(
 /// The grain a force's figure for `dims` is read from: among the grains
 /// whose records all carry `dims`, the one whose total is narrowest; on a
 /// tie, the one with fewest dimensions (fewest cells added).
-fn choose_grain(records: &[Record], idx: &[usize], dims: &[DimId]) -> Option<Vec<usize>> {
+fn choose_grain(
+    config: &Config,
+    records: &[Record],
+    idx: &[usize],
+    dims: &[DimId],
+) -> Option<Vec<usize>> {
+    let overlapping = |d: &DimId| config.campaign.dimension(d).is_some_and(|x| x.overlapping);
     let mut grains: BTreeMap<Vec<DimId>, Vec<usize>> = BTreeMap::new();
     for &i in idx {
         let g: Vec<DimId> = records[i].dims.keys().cloned().collect();
@@ -361,11 +408,98 @@ fn choose_grain(records: &[Record], idx: &[usize], dims: &[DimId]) -> Option<Vec
     grains
         .into_iter()
         .filter(|(g, _)| dims.iter().all(|d| g.contains(d)))
+        // Values of an overlapping dimension never add up: such a grain
+        // serves only a breakdown by that dimension.
+        .filter(|(g, _)| g.iter().all(|d| !overlapping(d) || dims.contains(d)))
         .min_by_key(|(g, idx)| {
             let s: Interval = idx.iter().map(|&i| records[i].count.interval).sum();
             (s.hi - s.lo, g.len())
         })
         .map(|(_, idx)| idx)
+}
+
+fn describe(dims: &BTreeMap<DimId, DimValue>) -> String {
+    dims.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Every figure a source states that foi also computes, with both.
+fn reconcile(config: &Config, records: &[Record], aggregates: &[Aggregate]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    // A national row against the sum of the same source's force rows.
+    for a in aggregates {
+        let computed: Interval = records
+            .iter()
+            .filter(|r| {
+                r.lineage.sha256 == a.lineage.sha256 && r.request == a.request && r.dims == a.dims
+            })
+            .map(|r| r.count.interval)
+            .sum();
+        checks.push(Check {
+            request: a.request.clone(),
+            scope: "national".into(),
+            label: a.label.clone(),
+            breakdown: describe(&a.dims),
+            stated: a.count.interval,
+            computed,
+            source: a.lineage.file.clone(),
+            cells: a.lineage.describe(),
+        });
+    }
+    // A force's coarsest grain (its stated total) against each finer one,
+    // separately for each value of an overlapping dimension.
+    let overlapping = |d: &DimId| config.campaign.dimension(d).is_some_and(|x| x.overlapping);
+    type Key = (ForceId, String, BTreeMap<DimId, DimValue>);
+    let mut grains: BTreeMap<Key, BTreeMap<Vec<DimId>, Vec<&Record>>> = BTreeMap::new();
+    for r in records {
+        let context: BTreeMap<DimId, DimValue> = r
+            .dims
+            .iter()
+            .filter(|(d, _)| overlapping(d))
+            .map(|(d, v)| (d.clone(), v.clone()))
+            .collect();
+        grains
+            .entry((r.force.clone(), r.request.clone(), context))
+            .or_default()
+            .entry(r.dims.keys().filter(|d| !overlapping(d)).cloned().collect())
+            .or_default()
+            .push(r);
+    }
+    for ((force, request, context), by_grain) in grains {
+        let Some((stated_grain, stated)) = by_grain.iter().min_by_key(|(g, _)| g.len()) else {
+            continue;
+        };
+        let stated_sum: Interval = stated.iter().map(|r| r.count.interval).sum();
+        for (grain, recs) in &by_grain {
+            if grain == stated_grain {
+                continue;
+            }
+            checks.push(Check {
+                request: request.clone(),
+                scope: force.0.clone(),
+                label: format!(
+                    "{} against {}",
+                    foi_model::record_grain_name(stated_grain.iter()),
+                    foi_model::record_grain_name(grain.iter())
+                ),
+                breakdown: describe(&context),
+                stated: stated_sum,
+                computed: recs.iter().map(|r| r.count.interval).sum(),
+                source: stated
+                    .first()
+                    .map(|r| r.lineage.file.clone())
+                    .unwrap_or_default(),
+                cells: stated
+                    .iter()
+                    .map(|r| r.lineage.describe())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            });
+        }
+    }
+    checks
 }
 
 fn headline(config: &Config, figures: &[Figure], coverage: &[CoverageRow]) -> Headline {
@@ -950,7 +1084,56 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
         row.push(Value::text(c.notes.join("; ")));
         cmp.rows.push(row);
     }
-    vec![national, by_force, recs, lineage, cov, cmp]
+    let mut rec = Table::new(
+        "reconciliation",
+        "Reconciliation: figures the sources state against what foi computes",
+        &[
+            ("check_id", Kind::Text),
+            ("request", Kind::Text),
+            ("scope", Kind::Text),
+            ("label", Kind::Text),
+            ("breakdown", Kind::Text),
+            ("stated_value", Kind::Int),
+            ("stated_lo", Kind::Int),
+            ("stated_hi", Kind::Int),
+            ("computed_value", Kind::Int),
+            ("computed_lo", Kind::Int),
+            ("computed_hi", Kind::Int),
+            ("difference", Kind::Signed),
+            ("agrees", Kind::Bool),
+            ("source", Kind::Text),
+            ("cells", Kind::Text),
+        ],
+    )
+    .describe(
+        "One row per figure a source states that foi also computes: a national row (\"England and Wales\") against the sum of the same source's force rows, and each force's stated total against its cells. `agrees` is true when the two ranges meet; `difference` is computed minus stated, when both are exact.",
+        &["check_id"],
+    );
+    for c in &release.checks {
+        let mut row = vec![
+            Value::text(format!(
+                "{}/{}/{}/{}",
+                c.request, c.scope, c.label, c.breakdown
+            )),
+            Value::text(&c.request),
+            Value::text(&c.scope),
+            Value::text(&c.label),
+            Value::text(&c.breakdown),
+        ];
+        row.extend(interval_values(c.stated));
+        row.extend(interval_values(c.computed));
+        row.push(Value::Signed(
+            match (c.computed.value(), c.stated.value()) {
+                (Some(a), Some(b)) => Some(a as i64 - b as i64),
+                _ => None,
+            },
+        ));
+        row.push(Value::Bool(c.agrees()));
+        row.push(Value::text(&c.source));
+        row.push(Value::text(&c.cells));
+        rec.rows.push(row);
+    }
+    vec![national, by_force, recs, lineage, cov, cmp, rec]
 }
 
 /// A file written into a release.

@@ -5,6 +5,7 @@ mod bad;
 mod build;
 mod fetch;
 mod publish;
+mod realworld;
 mod server;
 
 pub use assert_cmd::Command;

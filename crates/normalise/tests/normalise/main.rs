@@ -93,6 +93,7 @@ pub fn response(config: &Config) -> &Response {
 pub fn read(config: &Config, bytes: &[u8], limits: &Limits) -> Normalised {
     normalise(&Input {
         campaign: &config.campaign,
+        forces: &config.forces,
         response: response(config),
         bytes,
         sha256: "0",
