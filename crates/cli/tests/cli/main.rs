@@ -3,6 +3,7 @@
 
 mod bad;
 mod build;
+mod crosswalk;
 mod fetch;
 mod publish;
 mod realworld;
