@@ -22,7 +22,10 @@ impl ConfigFiles for CampaignDir<'_> {
         let shown = display(self.1, &path);
         std::fs::read_to_string(&path)
             .map(|t| (shown.clone(), t))
-            .map_err(|e| ConfigError::file(shown, format!("cannot read: {e}")))
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => ConfigError::file(shown, "file does not exist"),
+                _ => ConfigError::file(shown, format!("cannot read: {e}")),
+            })
     }
 }
 

@@ -200,6 +200,14 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
     };
     match &cli.command {
         Command::Check => {
+            // What the loader cannot see: whether each local source exists.
+            let missing = missing_sources(&ctx);
+            for m in &missing {
+                report::error(&format!("config: {m}"));
+            }
+            if !missing.is_empty() {
+                return Ok(exit::USAGE);
+            }
             println!(
                 "config ok: campaign {} with {} requests, {} dimensions, {} responses",
                 ctx.config.campaign.id,
@@ -231,6 +239,32 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
             Ok(worst(fetched, built))
         }
     }
+}
+
+/// Each response whose local source file does not exist, as
+/// "<response file>:<line>: source file <path> does not exist". Paths are
+/// relative to the root (the config folder's parent), as `foi fetch` reads them.
+fn missing_sources(ctx: &Ctx) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &ctx.config.responses {
+        let Some(foi_model::config::Source::Path(p)) = &r.source else {
+            continue;
+        };
+        if ctx.dirs.root.join(p).exists() {
+            continue;
+        }
+        let text = std::fs::read_to_string(ctx.dirs.root.join(&r.file)).unwrap_or_default();
+        let line = text
+            .lines()
+            .position(|l| l.contains(p.as_str()))
+            .or_else(|| {
+                text.lines()
+                    .position(|l| l.trim_start().starts_with("source"))
+            })
+            .map_or(1, |i| i + 1);
+        out.push(format!("{}:{line}: source file {p} does not exist", r.file));
+    }
+    out
 }
 
 /// The more serious of two exit codes.
