@@ -149,7 +149,13 @@ fn main() -> ExitCode {
 
 fn init_logging(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    // Without RUST_LOG: warnings and errors; in JSON also foi's own progress
+    // lines ("published release …"), which text mode prints anyway.
+    let default = match format {
+        LogFormat::Text => "warn",
+        LogFormat::Json => "warn,foi=info",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -26,6 +26,7 @@ pub fn lock(out: &Path, wait: Duration) -> Result<Option<Lock>> {
         .open(&path)
         .with_context(|| format!("opening {}", path.display()))?;
     let start = Instant::now();
+    let mut told = false;
     loop {
         match file.try_lock() {
             Ok(()) => {
@@ -35,11 +36,22 @@ pub fn lock(out: &Path, wait: Duration) -> Result<Option<Lock>> {
                     &mut &file,
                     format!("{}\n", std::process::id()).as_bytes(),
                 );
+                clean(out);
                 return Ok(Some(Lock { _file: file }));
             }
             Err(std::fs::TryLockError::WouldBlock) => {
                 if start.elapsed() >= wait {
                     return Ok(None);
+                }
+                if !told {
+                    told = true;
+                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    crate::report::info(&format!(
+                        "another foi run (pid {}) holds {}; waiting up to {:?} for it",
+                        holder.trim(),
+                        path.display(),
+                        wait
+                    ));
                 }
                 std::thread::sleep(
                     Duration::from_millis(100)
@@ -54,16 +66,27 @@ pub fn lock(out: &Path, wait: Duration) -> Result<Option<Lock>> {
     }
 }
 
+/// Removes what a killed run can leave in `out/`: a half-written staging
+/// folder, or the new `latest` link it had not yet renamed into place.
+/// Called with the lock held, so no other run is writing them.
+fn clean(out: &Path) {
+    let Ok(rd) = fs::read_dir(out) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".staging-") {
+            let _ = fs::remove_dir_all(e.path());
+        } else if name.starts_with(".latest-") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
 /// A fresh staging folder for `id`; leftovers of killed runs are removed
 /// first (safe: we hold the lock, so no other run is writing them).
 pub fn stage(out: &Path, id: &str) -> Result<PathBuf> {
-    if let Ok(rd) = fs::read_dir(out) {
-        for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(".staging-") {
-                let _ = fs::remove_dir_all(e.path());
-            }
-        }
-    }
+    clean(out);
     let dir = out.join(format!(".staging-{id}"));
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
@@ -117,7 +140,17 @@ pub fn prune(out: &Path, keep: usize) -> Result<Vec<String>> {
                 .collect()
         })
         .unwrap_or_default();
-    ids.sort();
+    // Oldest first: by the time in the id, then (two runs in one second)
+    // by when the release was written; never by the process id.
+    let written = |id: &String| {
+        fs::metadata(out.join("releases").join(id))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    ids.sort_by_cached_key(|id| {
+        let time = id.split('-').next().unwrap_or_default().to_string();
+        (time, written(id), id.clone())
+    });
     let keep = keep.max(1);
     let mut removed = Vec::new();
     if ids.len() > keep {
