@@ -2,6 +2,7 @@
 //! for the crate; each module covers one part of the CLI.
 
 mod bad;
+mod batch;
 mod build;
 mod crosswalk;
 mod fetch;
