@@ -29,6 +29,63 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// "-1,234"; "56".
+fn signed_thousands(n: i64) -> String {
+    if n < 0 {
+        format!("-{}", thousands(n.unsigned_abs()))
+    } else {
+        thousands(n as u64)
+    }
+}
+
+/// A whole number from a cell, of either sign.
+fn whole(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(Some(n)) => i64::try_from(*n).ok(),
+        Value::Signed(Some(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+/// For each `<prefix>value` column (`value`, `from_value`, `change_value`,
+/// `computed_value`…), its `<prefix>lo` and `<prefix>hi` columns, so an
+/// empty value can be shown as the range it lies in.
+fn range_columns(t: &Table) -> Vec<Option<(usize, usize)>> {
+    t.columns
+        .iter()
+        .map(|(name, _)| {
+            let prefix = name.strip_suffix("value")?;
+            Some((
+                t.column(&format!("{prefix}lo"))?,
+                t.column(&format!("{prefix}hi"))?,
+            ))
+        })
+        .collect()
+}
+
+/// What a sheet shows where a table has no number: for a value whose lo
+/// and hi are known, the range in words ("5,650 to 5,661"; "[c] 2 to 8" for
+/// a force's own suppressed cell in records); otherwise [x].
+fn blank_cell(t: &Table, row: &[Value], range: Option<(usize, usize)>, col: usize) -> String {
+    let known = range.and_then(|(l, h)| Some((whole(&row[l])?, whole(&row[h])?)));
+    match known {
+        Some((lo, hi)) => {
+            let shown = if lo == hi {
+                signed_thousands(lo)
+            } else {
+                format!("{} to {}", signed_thousands(lo), signed_thousands(hi))
+            };
+            if t.name == "records" && t.columns[col].0 == "value" {
+                // A force's own cell: it suppressed it.
+                format!("[c] {shown}")
+            } else {
+                shown
+            }
+        }
+        None => "[x]".to_string(),
+    }
+}
+
 /// Sheet names: at most 31 characters, no []:*?/\.
 fn sheet_name(t: &Table) -> String {
     let mut n: String = t
@@ -137,7 +194,7 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
             "This worksheet contains one table. See the Notes sheet for [c] and [x].",
         )?;
         let header_row = 2;
-        let lo_hi = (t.column("lo"), t.column("hi"));
+        let ranges = range_columns(t);
         for (c, (name, _)) in t.columns.iter().enumerate() {
             ws.write_string_with_format(header_row, c as u16, name, &bold)?;
             ws.set_column_width(c as u16, (name.len().max(10) + 2) as f64)?;
@@ -146,7 +203,6 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
             let r = header_row + 1 + i as u32;
             for (c, v) in row.iter().enumerate() {
                 let col = c as u16;
-                let is_value = t.columns[c].0 == "value";
                 match v {
                     Value::Text(s) => {
                         ws.write_string(r, col, neutralise(s))?;
@@ -165,22 +221,7 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
                     }
                     Value::Int(None) | Value::Signed(None) | Value::Number(None) => {
                         // A range where a point belongs: say so in words; else [x].
-                        let range = match (is_value, lo_hi) {
-                            (true, (Some(l), Some(h))) => match (&row[l], &row[h]) {
-                                (Value::Int(Some(lo)), Value::Int(Some(hi)))
-                                    if t.name == "records" =>
-                                {
-                                    // A force's own cell: it suppressed it.
-                                    Some(format!("[c] {}", show_range(*lo, *hi)))
-                                }
-                                (Value::Int(Some(lo)), Value::Int(Some(hi))) => {
-                                    Some(show_range(*lo, *hi))
-                                }
-                                _ => None,
-                            },
-                            _ => None,
-                        };
-                        ws.write_string(r, col, range.unwrap_or_else(|| "[x]".to_string()))?;
+                        ws.write_string(r, col, blank_cell(t, row, ranges[c], c))?;
                     }
                 }
             }
@@ -190,4 +231,57 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
         }
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str, cols: &[(&str, Kind)], row: Vec<Value>) -> Table {
+        let mut t = Table::new(name, name, cols);
+        t.rows.push(row);
+        t
+    }
+
+    #[test]
+    fn an_empty_value_shows_its_range_whatever_its_prefix() {
+        let t = table(
+            "reconciliation",
+            &[
+                ("computed_value", Kind::Int),
+                ("computed_lo", Kind::Int),
+                ("computed_hi", Kind::Int),
+                ("change_value", Kind::Signed),
+                ("change_lo", Kind::Signed),
+                ("change_hi", Kind::Signed),
+                ("difference", Kind::Signed),
+            ],
+            vec![
+                Value::Int(None),
+                Value::Int(Some(68)),
+                Value::Int(Some(1080)),
+                Value::Signed(None),
+                Value::Signed(Some(-1250)),
+                Value::Signed(Some(40)),
+                Value::Signed(None),
+            ],
+        );
+        let ranges = range_columns(&t);
+        let row = &t.rows[0];
+        assert_eq!(blank_cell(&t, row, ranges[0], 0), "68 to 1,080");
+        assert_eq!(blank_cell(&t, row, ranges[3], 3), "-1,250 to 40");
+        // No lo and hi beside it: not available.
+        assert_eq!(blank_cell(&t, row, ranges[6], 6), "[x]");
+    }
+
+    #[test]
+    fn a_suppressed_record_is_marked_c() {
+        let t = table(
+            "records",
+            &[("value", Kind::Int), ("lo", Kind::Int), ("hi", Kind::Int)],
+            vec![Value::Int(None), Value::Int(Some(1)), Value::Int(Some(4))],
+        );
+        let ranges = range_columns(&t);
+        assert_eq!(blank_cell(&t, &t.rows[0], ranges[0], 0), "[c] 1 to 4");
+    }
 }
