@@ -33,3 +33,13 @@ lint:
 # its cases and failures. `cargo test` runs them briefly.
 fuzz SECS="600":
     FOI_FUZZ_SECS={{SECS}} cargo test --release -p foi-normalise --test normalise fuzz -- --nocapture --test-threads 4
+
+# Validate a release's datapackage.json with the Frictionless tool
+# (installed with pip into ~/.cache/foi/tools on first use).
+validate RELEASE="out/latest":
+    scripts/validate-datapackage {{RELEASE}}
+
+# Render a release's summary.html in headless Chromium: no console errors,
+# fits a desktop and a phone; writes summary.png beside it to look at.
+check-html RELEASE="out/latest":
+    scripts/check-html {{RELEASE}}
