@@ -1,12 +1,17 @@
 //! The spreadsheet for people who work in Excel, laid out as the UK
 //! Government Analysis Function advises for releasing statistics in
 //! spreadsheets: a cover sheet, contents and notes first; then one table per
-//! sheet, each with a single header row, no merged cells and no blank rows
-//! or columns inside it; shorthand ([c], [x]) explained in the notes.
+//! sheet, marked up as a table, each with a single header row, no merged
+//! cells, no blank rows or columns and no blank cells inside it (shorthand
+//! instead: [c] suppressed, [x] not available, [z] does not apply, each
+//! explained in the notes); rows tall enough for their wrapped text.
 
 use crate::table::{neutralise, Kind, Table, Value};
 use crate::Release;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, Table as XlsxTable, TableColumn, TableStyle,
+    Url, Workbook, XlsxError,
+};
 
 /// "5,653", or "5,650 to 5,661".
 pub fn show_range(lo: u64, hi: u64) -> String {
@@ -97,6 +102,66 @@ fn sheet_name(t: &Table) -> String {
     n
 }
 
+/// A row height (points) for `text` wrapped in a column `width` characters
+/// wide: Excel and LibreOffice do not grow a row to fit wrapped text
+/// written by a program, so the text would spill over the rows above.
+fn wrapped_height(text: &str, width: f64) -> f64 {
+    let per_line = (width * 1.15).max(1.0);
+    let lines: f64 = text
+        .split('\n')
+        .map(|l| (l.chars().count() as f64 / per_line).ceil().max(1.0))
+        .sum();
+    15.0 * lines
+}
+
+/// Text from config as one paragraph: its line breaks are the TOML's.
+fn one_paragraph(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The width (in characters) of a table's column: fits its header and its
+/// longest cell as shown, within 10 to 60.
+fn column_width(t: &Table, c: usize, ranges: &[Option<(usize, usize)>]) -> f64 {
+    let longest = t
+        .rows
+        .iter()
+        .map(|row| match &row[c] {
+            Value::Text(s) if s.is_empty() => 3,
+            Value::Text(s) => neutralise(s).chars().count(),
+            Value::Int(Some(n)) => thousands(*n).len(),
+            Value::Signed(Some(n)) => signed_thousands(*n).len(),
+            Value::Number(Some(x)) => format!("{x:.1}").len(),
+            Value::Bool(_) => 3,
+            Value::Int(None) | Value::Signed(None) | Value::Number(None) => {
+                blank_cell(t, row, ranges[c], c).chars().count()
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    (longest.max(t.columns[c].0.chars().count()) as f64 + 2.0).clamp(10.0, 60.0)
+}
+
+/// A name for the Excel table on a sheet: letters, digits and underscores.
+fn table_name(t: &Table) -> String {
+    let base: String = t
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("table_{base}")
+}
+
+/// Landscape, one page wide, the header row repeated on every page: so a
+/// printed or PDF sheet shows every column.
+fn print_setup(ws: &mut rust_xlsxwriter::Worksheet, repeat: Option<u32>) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    if let Some(r) = repeat {
+        ws.set_repeat_rows(r, r)?;
+    }
+    Ok(())
+}
+
 pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // A fixed creation date: the same release gives the same bytes.
@@ -108,15 +173,31 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
     );
     let title = Format::new().set_bold().set_font_size(15);
     let bold = Format::new().set_bold();
-    let wrap = Format::new().set_text_wrap();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let count = Format::new().set_num_format("#,##0");
+    // Shorthand and ranges in a column of numbers line up with the numbers.
+    let right = Format::new().set_align(FormatAlign::Right);
+    let all_forces = {
+        let mut f: Vec<&str> = release
+            .coverage
+            .iter()
+            .map(|c| c.force.0.as_str())
+            .collect();
+        f.sort_unstable();
+        f.dedup();
+        f.len()
+    };
 
     // Cover
     let cover = wb.add_worksheet();
     cover.set_name("Cover")?;
-    cover.set_column_width(0, 110)?;
+    let cover_w = 110.0;
+    cover.set_column_width(0, cover_w)?;
+    print_setup(cover, None)?;
     cover.write_string_with_format(0, 0, &release.title, &title)?;
-    cover.write_string_with_format(1, 0, release.description.trim(), &wrap)?;
+    let description = one_paragraph(&release.description);
+    cover.write_string_with_format(1, 0, &description, &wrap)?;
+    cover.set_row_height(1, wrapped_height(&description, cover_w))?;
     let mut row = 2;
     cover.write_string_with_format(row, 0, "Headline", &bold)?;
     row += 1;
@@ -125,7 +206,7 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
             row,
             0,
             format!(
-                "{}: {} {} from {} forces",
+                "{}: {} {} from {} of {all_forces} forces",
                 r.title,
                 show_range(r.total.lo, r.total.hi),
                 release.headline.unit,
@@ -135,25 +216,31 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
         row += 1;
     }
     cover.write_string_with_format(row, 0, "About these tables", &bold)?;
-    cover.write_string_with_format(
-        row + 1,
-        0,
-        "Each table is on its own sheet, with one header row. The Contents sheet lists them and the Notes sheet explains the shorthand [c] (a count the force suppressed, followed by its range) and [x] (not available). Ranges are written as \"5,650 to 5,661\".",
-        &wrap,
-    )?;
+    let about = "Each table is on its own sheet, with one header row, marked up as a table. The Contents sheet lists them and the Notes sheet explains the shorthand: [c] a count the force suppressed, followed by its range; [x] not available; [z] does not apply to the row. Ranges are written as \"5,650 to 5,661\". The same tables are published as CSV and Parquet, where a cell shown here as [x] or [z] is empty.";
+    cover.write_string_with_format(row + 1, 0, about, &wrap)?;
+    cover.set_row_height(row + 1, wrapped_height(about, cover_w))?;
 
     // Contents
     let contents = wb.add_worksheet();
     contents.set_name("Contents")?;
+    print_setup(contents, Some(2))?;
     contents.write_string_with_format(0, 0, "Contents", &title)?;
     contents.write_string(1, 0, "This worksheet contains one table.")?;
     contents.write_string_with_format(2, 0, "Sheet", &bold)?;
     contents.write_string_with_format(2, 1, "Table", &bold)?;
     contents.write_string_with_format(2, 2, "What a row is", &bold)?;
-    contents.set_column_width(0, 14)?;
-    contents.set_column_width(1, 60)?;
-    contents.set_column_width(2, 100)?;
-    contents.write_string(3, 0, "Notes")?;
+    let (title_w, what_w) = (60.0, 100.0);
+    contents.set_column_width(0, 16)?;
+    contents.set_column_width(1, title_w)?;
+    contents.set_column_width(2, what_w)?;
+    // Links at the top of their row, level with the wrapped text beside them.
+    let link = Format::new().set_hyperlink().set_align(FormatAlign::Top);
+    contents.write_url_with_format(
+        3,
+        0,
+        Url::new("internal:'Notes'!A1").set_text("Notes"),
+        &link,
+    )?;
     contents.write_string(3, 1, "Notes")?;
     contents.write_string(
         3,
@@ -163,47 +250,66 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
     for (i, t) in release.tables.iter().enumerate() {
         let r = 4 + i as u32;
         let name = sheet_name(t);
-        contents.write_url_with_text(r, 0, format!("internal:'{name}'!A1").as_str(), &name)?;
-        contents.write_string(r, 1, &t.title)?;
+        contents.write_url_with_format(
+            r,
+            0,
+            Url::new(format!("internal:'{name}'!A1")).set_text(&name),
+            &link,
+        )?;
+        contents.write_string_with_format(r, 1, &t.title, &wrap)?;
         contents.write_string_with_format(r, 2, &t.description, &wrap)?;
+        contents.set_row_height(
+            r,
+            wrapped_height(&t.description, what_w).max(wrapped_height(&t.title, title_w)),
+        )?;
     }
 
-    // Notes
+    // Notes: the release's, then the one shorthand only the spreadsheet uses.
     let notes = wb.add_worksheet();
     notes.set_name("Notes")?;
+    print_setup(notes, Some(2))?;
     notes.write_string_with_format(0, 0, "Notes", &title)?;
     notes.write_string(1, 0, "This worksheet contains one table.")?;
     notes.write_string_with_format(2, 0, "Note number", &bold)?;
     notes.write_string_with_format(2, 1, "Note text", &bold)?;
+    let note_w = 140.0;
     notes.set_column_width(0, 12)?;
-    notes.set_column_width(1, 140)?;
-    for (i, n) in release.notes.iter().enumerate() {
+    notes.set_column_width(1, note_w)?;
+    let z_note = "[z] marks a cell that does not apply to its row: a breakdown column on a total, a force code for a force with none (British Transport Police), a sheet for a text file, an empty list. In the CSV and Parquet such a cell is empty.".to_string();
+    for (i, n) in release.notes.iter().chain([&z_note]).enumerate() {
         let r = 3 + i as u32;
-        notes.write_string(r, 0, format!("note {}", i + 1))?;
-        notes.write_string_with_format(r, 1, neutralise(n), &wrap)?;
+        let text = neutralise(n);
+        notes.write_string_with_format(r, 0, format!("note {}", i + 1), &wrap)?;
+        notes.write_string_with_format(r, 1, &text, &wrap)?;
+        notes.set_row_height(r, wrapped_height(&text, note_w))?;
     }
 
     // One table per sheet.
     for t in &release.tables {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(t))?;
+        let header_row = 2;
+        print_setup(ws, Some(header_row))?;
         ws.write_string_with_format(0, 0, &t.title, &title)?;
         ws.write_string(
             1,
             0,
-            "This worksheet contains one table. See the Notes sheet for [c] and [x].",
+            "This worksheet contains one table. See the Notes sheet for [c], [x] and [z].",
         )?;
-        let header_row = 2;
         let ranges = range_columns(t);
         for (c, (name, _)) in t.columns.iter().enumerate() {
             ws.write_string_with_format(header_row, c as u16, name, &bold)?;
-            ws.set_column_width(c as u16, (name.len().max(10) + 2) as f64)?;
+            ws.set_column_width(c as u16, column_width(t, c, &ranges))?;
         }
         for (i, row) in t.rows.iter().enumerate() {
             let r = header_row + 1 + i as u32;
             for (c, v) in row.iter().enumerate() {
                 let col = c as u16;
                 match v {
+                    // Nothing to say here: it does not apply to this row.
+                    Value::Text(s) if s.is_empty() => {
+                        ws.write_string(r, col, "[z]")?;
+                    }
                     Value::Text(s) => {
                         ws.write_string(r, col, neutralise(s))?;
                     }
@@ -221,10 +327,35 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
                     }
                     Value::Int(None) | Value::Signed(None) | Value::Number(None) => {
                         // A range where a point belongs: say so in words; else [x].
-                        ws.write_string(r, col, blank_cell(t, row, ranges[c], c))?;
+                        ws.write_string_with_format(
+                            r,
+                            col,
+                            blank_cell(t, row, ranges[c], c),
+                            &right,
+                        )?;
                     }
                 }
             }
+        }
+        // Marked up as a table (a screen reader announces it and its
+        // headers; filters on the header row). Excel needs a row under it.
+        if !t.rows.is_empty() && !t.columns.is_empty() {
+            let columns: Vec<TableColumn> = t
+                .columns
+                .iter()
+                .map(|(name, _)| TableColumn::new().set_header(name).set_header_format(&bold))
+                .collect();
+            let table = XlsxTable::new()
+                .set_name(table_name(t))
+                .set_columns(&columns)
+                .set_style(TableStyle::Light1);
+            ws.add_table(
+                header_row,
+                0,
+                header_row + t.rows.len() as u32,
+                t.columns.len() as u16 - 1,
+                &table,
+            )?;
         }
         if matches!(t.columns.first(), Some((_, Kind::Text))) {
             ws.set_freeze_panes(header_row + 1, 0)?;

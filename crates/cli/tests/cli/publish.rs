@@ -284,15 +284,34 @@ fn the_spreadsheet_says_what_the_csv_says() {
         .flat_map(|r| r.iter().map(|c| cell_text(Some(c))))
         .collect::<Vec<_>>()
         .join("\n");
-    for mark in ["[c]", "[x]"] {
+    for mark in ["[c]", "[x]", "[z]"] {
         assert!(notes_text.contains(mark), "the notes explain {mark}");
     }
 
+    wb.load_tables().expect("tables");
     let mut problems = Vec::new();
     for resource in resources(&pkg) {
         let table = resource["name"].as_str().expect("name");
         let types = field_types(resource);
         let (header, rows) = csv_table(&p.release.join(format!("{table}.csv")));
+        // Marked up as one Excel table, its headers the CSV's.
+        let marked: Vec<String> = wb
+            .table_names_in_sheet(table)
+            .into_iter()
+            .cloned()
+            .collect();
+        assert_eq!(marked.len(), 1, "{table}: one table marked up: {marked:?}");
+        let xt = wb.table_by_name(&marked[0]).expect("table");
+        assert_eq!(
+            xt.columns(),
+            header,
+            "{table}: the marked-up table's headers"
+        );
+        assert_eq!(
+            xt.data().height(),
+            rows.len(),
+            "{table}: the marked-up table covers every row"
+        );
         let range = wb.worksheet_range(table).expect("sheet");
         let at = |r: u32, c: u32| range.get_value((r, c));
         // Row 1: the title; row 2: a line saying what the sheet holds;
@@ -334,6 +353,8 @@ fn the_spreadsheet_says_what_the_csv_says() {
                     (Some("boolean"), b) => {
                         cell_text(got) == if b == "true" { "yes" } else { "no" }
                     }
+                    // An empty text cell does not apply to its row: [z].
+                    (_, "") => cell_text(got) == "[z]",
                     (_, text) => cell_text(got) == text,
                 };
                 if !ok {
