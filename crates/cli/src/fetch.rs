@@ -32,9 +32,10 @@ pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize)> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    // One bar per run, on a terminal only.
+    // One bar per run, on a terminal only, and never among JSON log lines.
     let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let bar = if on_terminal && !cli.quiet && !specs.is_empty() {
+    let text = matches!(cli.log_format, crate::LogFormat::Text);
+    let bar = if on_terminal && text && !cli.quiet && !specs.is_empty() {
         let bar = indicatif::ProgressBar::new(specs.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} fetching [{bar:30}] {pos}/{len} sources, {elapsed} {wide_msg}",
