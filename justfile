@@ -43,3 +43,8 @@ validate RELEASE="out/latest":
 # fits a desktop and a phone; writes summary.png beside it to look at.
 check-html RELEASE="out/latest":
     scripts/check-html {{RELEASE}}
+
+# Time a first `foi run` from an empty cache against a second with nothing
+# changed (hyperfine when installed); PROFILE is release or dev.
+bench-rerun PROFILE="release" RUNS="5":
+    scripts/bench-rerun {{PROFILE}} {{RUNS}}
