@@ -44,6 +44,19 @@ validate RELEASE="out/latest":
 check-html RELEASE="out/latest":
     scripts/check-html {{RELEASE}}
 
+# Write the bench corpus: the 44 forces answering with N record-level rows
+# in all (xlsx, csv, ods, xls) and its expected totals, into
+# target/bench-corpus/N (not committed; the same bytes for the same N).
+bench-corpus N="1000000":
+    cargo run --release -q -p foi-fixtures -- bench-corpus {{N}}
+
+# Time `foi build` on the bench corpus from a cold start against a plain
+# single-threaded calamine pass over the same files; then a no-change
+# `foi run`; check the published totals. Needs GNU time
+# (`apt-get install -y time`). BENCHMARKS.md has the figures.
+bench N="1000000":
+    bash scripts/bench {{N}}
+
 # Time a first `foi run` from an empty cache against a second with nothing
 # changed (hyperfine when installed); PROFILE is release or dev.
 bench-rerun PROFILE="release" RUNS="5":
