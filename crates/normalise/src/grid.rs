@@ -38,6 +38,13 @@ impl Cell {
             Cell::Error(e) => e.clone(),
         }
     }
+    /// [`Cell::text`], borrowed from a text cell rather than copied.
+    pub fn text_cow(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(t) => Cow::Borrowed(t.trim()),
+            other => Cow::Owned(other.text()),
+        }
+    }
     /// A text cell with control characters made spaces (see [`clean_text`]).
     pub(crate) fn text_cell(s: &str) -> Cell {
         match clean_text(s) {
@@ -350,14 +357,15 @@ fn read_csv_text(text: &str, limits: &Limits) -> Result<Sheet, ReadError> {
     })
 }
 
-/// Collects one sheet's cells, refusing any that would make the grid span
-/// more cells than the limits allow, then lays them out as rows.
+/// Lays one sheet's cells out as rows as they arrive, refusing any that
+/// would make the grid span more cells than the limits allow.
 pub(crate) struct Bounded<'a> {
     limits: &'a Limits,
     name: Option<String>,
     /// Cells the workbook's earlier sheets span.
     before: u64,
-    cells: Vec<(u32, u32, Cell)>,
+    /// The grid so far: `rows` rows, each as long as its last cell.
+    grid: Vec<Vec<Cell>>,
     rows: u64,
     cols: u64,
 }
@@ -368,7 +376,7 @@ impl<'a> Bounded<'a> {
             limits,
             name,
             before,
-            cells: Vec::new(),
+            grid: Vec::new(),
             rows: 0,
             cols: 0,
         }
@@ -415,23 +423,24 @@ impl<'a> Bounded<'a> {
         }
         self.rows = rows;
         self.cols = cols;
-        self.cells.push((row, col, cell));
+        // Within the limits checked above, so these allocations are bounded.
+        let (r, c) = (row as usize, col as usize);
+        if self.grid.len() <= r {
+            self.grid.resize_with(r + 1, Vec::new);
+        }
+        let line = &mut self.grid[r];
+        if line.len() <= c {
+            line.resize(c + 1, Cell::Empty);
+        }
+        line[c] = cell;
         Ok(())
     }
 
     pub fn finish(self, visible: bool) -> Sheet {
-        let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); self.rows as usize];
-        for (r, c, cell) in self.cells {
-            let row = &mut rows[r as usize];
-            if row.len() <= c as usize {
-                row.resize(c as usize + 1, Cell::Empty);
-            }
-            row[c as usize] = cell;
-        }
         Sheet {
             name: self.name,
             visible,
-            rows,
+            rows: self.grid,
         }
     }
 }

@@ -99,7 +99,17 @@ pub(crate) struct Ctx<'a> {
     /// Unmapped labels already reported: (dim, label) -> (diagnostic index,
     /// further cells), so a label on 200 rows is one error, not 200.
     unmapped_seen: BTreeMap<(DimId, String), (usize, usize)>,
+    /// [`Ctx::map`]'s answers so far, by dimension and force: a label on
+    /// thousands of rows is mapped once.
+    mapped: std::cell::RefCell<Vec<MapMemo>>,
 }
+
+/// The labels of one dimension mapped for one force, and what they map to.
+type MapMemo = (
+    DimId,
+    Option<ForceId>,
+    std::collections::HashMap<String, Option<DimValue>>,
+);
 
 impl<'a> Ctx<'a> {
     fn diag(
@@ -152,9 +162,29 @@ impl<'a> Ctx<'a> {
             .unwrap_or_else(|| ForceId("all forces".into()))
     }
     pub fn map(&self, dim: &DimId, label: &str) -> Option<DimValue> {
-        self.campaign
+        // Mapping depends only on the dimension, the label and whose it is.
+        let force = self.row_force.as_ref().or(self.response.force.as_ref());
+        let mut memo = self.mapped.borrow_mut();
+        let i = match memo
+            .iter()
+            .position(|(d, f, _)| d == dim && f.as_ref() == force)
+        {
+            Some(i) => i,
+            None => {
+                memo.push((dim.clone(), force.cloned(), Default::default()));
+                memo.len() - 1
+            }
+        };
+        let labels = &mut memo[i].2;
+        if let Some(v) = labels.get(label) {
+            return v.clone();
+        }
+        let v = self
+            .campaign
             .dimension(dim)
-            .and_then(|d| d.map(label, &self.who()).ok())
+            .and_then(|d| d.map(label, &self.who()).ok());
+        labels.insert(label.to_string(), v.clone());
+        v
     }
     /// An unmapped label: an error that says which crosswalk line to add.
     pub fn unmapped(&mut self, sheet: &Sheet, at: CellRef, dim: &DimId, label: &str) {
@@ -232,6 +262,7 @@ pub fn normalise(input: &Input) -> Normalised {
         file: file.clone(),
         diagnostics: Vec::new(),
         unmapped_seen: BTreeMap::new(),
+        mapped: Default::default(),
     };
     let mut raws = Vec::new();
     if !response.status.has_figures() {
@@ -389,9 +420,16 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         String,
         BTreeMap<DimId, DimValue>,
     );
-    let mut seen: BTreeMap<Key, String> = BTreeMap::new();
-    let mut out = Vec::with_capacity(raws.len());
-    let mut aggregates = Vec::new();
+    // Where each figure was first given, so that its cells are described
+    // only when it is given twice.
+    enum First {
+        Record(usize),
+        Aggregate(usize),
+        Described(String),
+    }
+    let mut seen: BTreeMap<Key, First> = BTreeMap::new();
+    let mut out: Vec<Record> = Vec::with_capacity(raws.len());
+    let mut aggregates: Vec<Aggregate> = Vec::new();
     for raw in raws {
         let Some(request) = campaign.request(&raw.request) else {
             continue;
@@ -432,7 +470,12 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             raw.request.clone(),
             dims.clone(),
         );
-        if let Some(prev) = seen.get(&key) {
+        if let Some(first) = seen.get(&key) {
+            let prev = match first {
+                First::Record(i) => out[*i].lineage.describe(),
+                First::Aggregate(i) => aggregates[*i].lineage.describe(),
+                First::Described(d) => d.clone(),
+            };
             ctx.diagnostics.push(
                 Diagnostic::error(format!(
                     "the same figure is given twice for request {} ({}), at {} and {}; the second was left out",
@@ -446,12 +489,12 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             );
             continue;
         }
-        seen.insert(key, lineage.describe());
         let count = Count {
             interval: raw.interval,
             text: raw.text,
         };
         if let Some(label) = raw.aggregate {
+            seen.insert(key, First::Aggregate(aggregates.len()));
             aggregates.push(Aggregate {
                 campaign: campaign.id.clone(),
                 request: raw.request,
@@ -462,7 +505,11 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             });
             continue;
         }
-        let Some(force) = force else { continue };
+        let Some(force) = force else {
+            seen.insert(key, First::Described(lineage.describe()));
+            continue;
+        };
+        seen.insert(key, First::Record(out.len()));
         out.push(Record {
             force,
             campaign: campaign.id.clone(),

@@ -7,7 +7,8 @@ use crate::{Ctx, Raw};
 use chrono::{Datelike, NaiveDate};
 use foi_model::config::{Blank, Role, Shape, Table};
 use foi_model::{CellRef, DimId, DimValue, ForceId, Interval, Month};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 /// A located table: where its header ends and which column plays which part.
 struct Located {
@@ -19,9 +20,25 @@ struct Located {
 }
 
 /// A cell's text with every run of white space (line breaks in a header
-/// cell included) as one space: how header patterns see it.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// cell included) as one space: how header patterns see it. Borrowed when
+/// the text already is (every data row is checked for a header).
+fn flat(text: &str) -> Cow<'_, str> {
+    let mut space = true; // at the start, as after a space
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if c != ' ' || space {
+                return Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+            space = true;
+        } else {
+            space = false;
+        }
+    }
+    if space && !text.is_empty() {
+        // A trailing space.
+        return Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    Cow::Borrowed(text)
 }
 
 fn find_header(sheet: &Sheet, table: &Table, from_row: usize) -> Option<usize> {
@@ -29,7 +46,7 @@ fn find_header(sheet: &Sheet, table: &Table, from_row: usize) -> Option<usize> {
     for r in from_row..sheet.rows.len() {
         if sheet.rows[r]
             .iter()
-            .any(|c| !c.is_empty() && table.header.is_match(&flat(&c.text())))
+            .any(|c| !c.is_empty() && table.header.is_match(&flat(&c.text_cow())))
         {
             seen += 1;
             if seen == table.occurrence {
@@ -134,7 +151,10 @@ fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
         if sheet.name.is_none() && sheet.rows[r].is_empty() {
             continue;
         }
-        let first = sheet.rows[r].iter().find(|c| !c.is_empty()).map(Cell::text);
+        let first = sheet.rows[r]
+            .iter()
+            .find(|c| !c.is_empty())
+            .map(Cell::text_cow);
         match (&first, &table.stop) {
             (None, None) => break,
             (None, Some(_)) => continue,
@@ -145,7 +165,7 @@ fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
         if r != loc.header_row
             && sheet.rows[r]
                 .iter()
-                .any(|c| !c.is_empty() && table.header.is_match(&flat(&c.text())))
+                .any(|c| !c.is_empty() && table.header.is_match(&flat(&c.text_cow())))
         {
             break;
         }
@@ -303,17 +323,19 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
             )
         })
         .collect();
-    let texts: Vec<String> = label_cols
+    let texts: Vec<Cow<str>> = label_cols
         .iter()
-        .map(|(c, _, _)| sheet.cell(r, *c).text())
+        .map(|(c, _, _)| sheet.cell(r, *c).text_cow())
         .collect();
-    let first_text = sheet.rows[r]
-        .iter()
-        .find(|c| !c.is_empty())
-        .map(Cell::text)
-        .unwrap_or_default();
+    let first_text = || {
+        sheet.rows[r]
+            .iter()
+            .find(|c| !c.is_empty())
+            .map(Cell::text_cow)
+            .unwrap_or_default()
+    };
     let matches_any =
-        |re: &regex::Regex| texts.iter().any(|t| re.is_match(t)) || re.is_match(&first_text);
+        |re: &regex::Regex| texts.iter().any(|t| re.is_match(t)) || re.is_match(&first_text());
     if table.skip_rows.as_ref().is_some_and(matches_any) {
         return RowLabels::Skip;
     }
@@ -639,14 +661,29 @@ fn read_records(
         .filter(|r| table.request.as_ref().is_none_or(|t| t == *r))
         .filter_map(|r| ctx.campaign.request(r).map(|q| (r.clone(), q.period)))
         .collect();
-    let mut counted: BTreeMap<(String, RowKey), Vec<CellRef>> = BTreeMap::new();
+    // Each request's rows by whose figure they count to; one map per
+    // request, so a row's key is cloned only the first time it is seen.
+    let mut counted: Vec<HashMap<RowKey, Vec<CellRef>>> = vec![HashMap::new(); requests.len()];
+    // A request listed twice counts into one figure, once per listing.
+    let canon: Vec<usize> = requests
+        .iter()
+        .map(|(id, _)| requests.iter().position(|(x, _)| x == id).unwrap_or(0))
+        .collect();
+    // Forces print the same few hundred dates on thousands of rows.
+    let mut dates: HashMap<&str, Option<NaiveDate>> = HashMap::new();
     for &r in rows {
         let dims = match row_labels(sheet, table, loc, r, ctx) {
             RowLabels::Dims(d) => d,
             RowLabels::Total(_) | RowLabels::Aggregate(..) | RowLabels::Skip => continue,
         };
         let at = CellRef::new(r as u32, date_col as u32);
-        let Some(date) = parse_date(sheet.cell(r, date_col)) else {
+        let date = match sheet.cell(r, date_col) {
+            Cell::Text(t) => *dates
+                .entry(t.as_str())
+                .or_insert_with(|| parse_date(sheet.cell(r, date_col))),
+            cell => parse_date(cell),
+        };
+        let Some(date) = date else {
             ctx.error(
                 sheet,
                 Some(at),
@@ -658,15 +695,34 @@ fn read_records(
             );
             continue;
         };
-        for (req, period) in &requests {
+        let key: RowKey = (ctx.row_force.clone(), None, dims);
+        for (k, (_, period)) in requests.iter().enumerate() {
             if period.contains(date) {
-                counted
-                    .entry((req.clone(), (ctx.row_force.clone(), None, dims.clone())))
-                    .or_default()
-                    .push(at);
+                let map = &mut counted[canon[k]];
+                match map.get_mut(&key) {
+                    Some(cells) => cells.push(at),
+                    None => {
+                        map.insert(key.clone(), vec![at]);
+                    }
+                }
             }
         }
     }
+    // In the order of (request, key), as one map keyed by both would give.
+    let mut order: Vec<usize> = (0..requests.len()).filter(|&k| canon[k] == k).collect();
+    order.sort_by(|&a, &b| requests[a].0.cmp(&requests[b].0));
+    let counted: Vec<((String, RowKey), Vec<CellRef>)> = order
+        .into_iter()
+        .flat_map(|k| {
+            let request = requests[k].0.clone();
+            let mut keyed: Vec<(RowKey, Vec<CellRef>)> =
+                std::mem::take(&mut counted[k]).into_iter().collect();
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            keyed
+                .into_iter()
+                .map(move |(key, cells)| ((request.clone(), key), cells))
+        })
+        .collect();
     if counted.is_empty() && !rows.is_empty() {
         ctx.warning(
             sheet,
