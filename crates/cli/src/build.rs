@@ -24,13 +24,36 @@ pub struct Stage {
     pub reused: usize,
 }
 
+/// One response's part of the stage, worked out on any thread.
+enum Outcome {
+    /// Nothing to read: no figures, or no source.
+    Skip,
+    /// The source could not be had: why.
+    Missing(String),
+    Reused(incremental::Cached),
+    Normalised(foi_normalise::Normalised),
+}
+
+/// Every response normalised, in parallel across cores (rayon), each read
+/// once. The outcomes are gathered in the order of `config.responses`, so
+/// the stage (and every table built from it) is the same whatever order
+/// the threads finish in.
 pub fn normalise_all(ctx: &Ctx) -> Stage {
+    use rayon::prelude::*;
     let config = &ctx.config;
     let campaign_sha = incremental::tree_sha(
         &ctx.dirs.root,
         &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],
         Some(&ctx.dirs.campaign.join("responses")),
     );
+    // Worker threads have no current span of their own: each response's
+    // span hangs under the caller's (the run span, with its run_id).
+    let parent = tracing::Span::current();
+    let outcomes: Vec<Outcome> = config
+        .responses
+        .par_iter()
+        .map(|response| normalise_one(ctx, &campaign_sha, response, &parent))
+        .collect();
     let mut stage = Stage {
         records: Vec::new(),
         aggregates: Vec::new(),
@@ -39,83 +62,104 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
         normalised: 0,
         reused: 0,
     };
-    for response in &config.responses {
-        if !response.status.has_figures() {
-            continue;
-        }
-        let Some(source) = &response.source else {
-            continue;
-        };
-        let manifest = foi_ingest::read_manifest(&ctx.cache, &config.campaign.id, &response.key)
-            .ok()
-            .flatten();
-        let sha = manifest.as_ref().map(|m| m.sha256.clone());
-        let response_text = std::fs::read(ctx.dirs.root.join(&response.file)).unwrap_or_default();
-        let key = sha
-            .as_deref()
-            .map(|sha| incremental::key(&campaign_sha, &response_text, sha));
-        if let Some(cached) = key
-            .as_deref()
-            .and_then(|k| incremental::load(&ctx.cache, &config.campaign.id, k))
-        {
-            stage.reused += 1;
-            absorb(
-                &mut stage,
-                &response.key,
-                cached.records,
-                cached.diagnostics,
-            );
-            continue;
-        }
-        let bytes_sha = match &manifest {
-            None => Err("not in the cache (run `foi fetch` first)".to_string()),
-            Some(m) => foi_ingest::read_raw(&ctx.cache, &m.sha256)
-                .map(|b| (b, m.sha256.clone()))
-                .map_err(|e| e.to_string()),
-        };
-        let (bytes, sha) = match bytes_sha {
-            Ok(x) => x,
-            // A manual-only response (figures typed from a PDF) needs no bytes.
-            Err(_) if response.tables.is_empty() && !response.manual.is_empty() => {
-                (Vec::new(), String::new())
-            }
-            Err(why) => {
+    for (response, outcome) in config.responses.iter().zip(outcomes) {
+        match outcome {
+            Outcome::Skip => {}
+            Outcome::Missing(why) => {
+                let source = response
+                    .source
+                    .as_ref()
+                    .map(|s| s.display())
+                    .unwrap_or_default();
                 stage.diagnostics.push(
                     Diagnostic::error(why.clone())
                         .force(&foi_model::ForceId(response.who()))
-                        .file(source.display()),
+                        .file(source),
                 );
                 stage.failures.insert(response.key.clone(), why);
-                continue;
             }
-        };
-        let _span = tracing::info_span!("normalise", force = %response.who(), key = %response.key)
-            .entered();
-        let n = foi_normalise::normalise(&foi_normalise::Input {
-            campaign: &config.campaign,
-            forces: &config.forces,
-            response,
-            bytes: &bytes,
-            sha256: &sha,
-            limits: &config.campaign.limits,
-        });
-        stage.normalised += 1;
-        if let Some(k) = &key {
-            incremental::store(
-                &ctx.cache,
-                &config.campaign.id,
-                k,
-                &incremental::Cached {
-                    records: n.records.clone(),
-                    aggregates: n.aggregates.clone(),
-                    diagnostics: n.diagnostics.clone(),
-                },
-            );
+            Outcome::Reused(cached) => {
+                stage.reused += 1;
+                stage.aggregates.extend(cached.aggregates);
+                absorb(
+                    &mut stage,
+                    &response.key,
+                    cached.records,
+                    cached.diagnostics,
+                );
+            }
+            Outcome::Normalised(n) => {
+                stage.normalised += 1;
+                stage.aggregates.extend(n.aggregates);
+                absorb(&mut stage, &response.key, n.records, n.diagnostics);
+            }
         }
-        stage.aggregates.extend(n.aggregates);
-        absorb(&mut stage, &response.key, n.records, n.diagnostics);
     }
     stage
+}
+
+fn normalise_one(
+    ctx: &Ctx,
+    campaign_sha: &str,
+    response: &foi_model::config::Response,
+    parent: &tracing::Span,
+) -> Outcome {
+    let config = &ctx.config;
+    if !response.status.has_figures() || response.source.is_none() {
+        return Outcome::Skip;
+    }
+    let manifest = foi_ingest::read_manifest(&ctx.cache, &config.campaign.id, &response.key)
+        .ok()
+        .flatten();
+    let sha = manifest.as_ref().map(|m| m.sha256.clone());
+    let response_text = std::fs::read(ctx.dirs.root.join(&response.file)).unwrap_or_default();
+    let key = sha
+        .as_deref()
+        .map(|sha| incremental::key(campaign_sha, &response_text, sha));
+    if let Some(cached) = key
+        .as_deref()
+        .and_then(|k| incremental::load(&ctx.cache, &config.campaign.id, k))
+    {
+        return Outcome::Reused(cached);
+    }
+    let bytes_sha = match &manifest {
+        None => Err("not in the cache (run `foi fetch` first)".to_string()),
+        Some(m) => foi_ingest::read_raw(&ctx.cache, &m.sha256)
+            .map(|b| (b, m.sha256.clone()))
+            .map_err(|e| e.to_string()),
+    };
+    let (bytes, sha) = match bytes_sha {
+        Ok(x) => x,
+        // A manual-only response (figures typed from a PDF) needs no bytes.
+        Err(_) if response.tables.is_empty() && !response.manual.is_empty() => {
+            (Vec::new(), String::new())
+        }
+        Err(why) => return Outcome::Missing(why),
+    };
+    let _span = tracing::info_span!(parent: parent, "normalise", force = %response.who(), key = %response.key)
+        .entered();
+    let n = foi_normalise::normalise(&foi_normalise::Input {
+        campaign: &config.campaign,
+        forces: &config.forces,
+        response,
+        bytes: &bytes,
+        sha256: &sha,
+        limits: &config.campaign.limits,
+    });
+    drop(bytes);
+    if let Some(k) = &key {
+        incremental::store(
+            &ctx.cache,
+            &config.campaign.id,
+            k,
+            &incremental::Cached {
+                records: n.records.clone(),
+                aggregates: n.aggregates.clone(),
+                diagnostics: n.diagnostics.clone(),
+            },
+        );
+    }
+    Outcome::Normalised(n)
 }
 
 fn absorb(stage: &mut Stage, key: &str, records: Vec<Record>, diagnostics: Vec<Diagnostic>) {
