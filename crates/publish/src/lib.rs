@@ -792,6 +792,65 @@ fn notes(config: &Config, coverage: &[CoverageRow], comparisons: &[Comparison]) 
     notes
 }
 
+/// One record's row of the records table, and its rows of the lineage table.
+fn record_rows(
+    r: &Record,
+    all_dims: &[DimId],
+    force_code: Option<String>,
+) -> (Vec<Value>, Vec<Vec<Value>>) {
+    let id = record_id(r);
+    let mut row = vec![
+        Value::text(&id),
+        Value::text(&r.campaign),
+        Value::text(&r.request),
+        Value::text(&r.force.0),
+        Value::text(force_code.unwrap_or_default()),
+        Value::text(r.period.from.to_string()),
+        Value::text(r.period.to.to_string()),
+        Value::text(&r.unit.0),
+        Value::text(r.grain()),
+    ];
+    for d in all_dims {
+        row.push(Value::text(
+            r.dims.get(d).map(|v| v.to_string()).unwrap_or_default(),
+        ));
+    }
+    row.push(Value::text(&r.count.text));
+    row.extend(interval_values(r.count.interval));
+    row.push(Value::text(&r.lineage.sha256));
+    row.push(Value::text(&r.lineage.file));
+    row.push(Value::text(r.lineage.sheet.clone().unwrap_or_default()));
+    row.push(Value::text(r.lineage.describe()));
+    let sheet = r.lineage.sheet.clone().unwrap_or_default();
+    let mut lineage = Vec::with_capacity(r.lineage.cells.len() + 1);
+    let mut part = 0u64;
+    for c in &r.lineage.cells {
+        part += 1;
+        lineage.push(vec![
+            Value::text(&id),
+            Value::Int(Some(part)),
+            Value::text(&r.lineage.sha256),
+            Value::text(&r.lineage.file),
+            Value::text(&sheet),
+            Value::text(r.lineage.locate(c)),
+            Value::Int(None),
+        ]);
+    }
+    if let Some(page) = r.lineage.page {
+        part += 1;
+        lineage.push(vec![
+            Value::text(&id),
+            Value::Int(Some(part)),
+            Value::text(&r.lineage.sha256),
+            Value::text(&r.lineage.file),
+            Value::text(""),
+            Value::text(""),
+            Value::Int(Some(page as u64)),
+        ]);
+    }
+    (row, lineage)
+}
+
 fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> {
     let campaign = &config.campaign;
     let force_of = |id: &ForceId| config.forces.get(id);
@@ -942,61 +1001,21 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
     );
     let mut order: Vec<&Record> = records.iter().collect();
     order.sort_by(|a, b| (&a.request, &a.force, &a.dims).cmp(&(&b.request, &b.force, &b.dims)));
-    for r in order {
-        let id = record_id(r);
-        let mut row = vec![
-            Value::text(&id),
-            Value::text(&r.campaign),
-            Value::text(&r.request),
-            Value::text(&r.force.0),
-            Value::text(
-                force_of(&r.force)
-                    .map(|f| f.code.clone())
-                    .unwrap_or_default(),
-            ),
-            Value::text(r.period.from.to_string()),
-            Value::text(r.period.to.to_string()),
-            Value::text(&r.unit.0),
-            Value::text(r.grain()),
-        ];
-        for d in &all_dims {
-            row.push(Value::text(
-                r.dims.get(d).map(|v| v.to_string()).unwrap_or_default(),
-            ));
-        }
-        row.push(Value::text(&r.count.text));
-        row.extend(interval_values(r.count.interval));
-        row.push(Value::text(&r.lineage.sha256));
-        row.push(Value::text(&r.lineage.file));
-        row.push(Value::text(r.lineage.sheet.clone().unwrap_or_default()));
-        row.push(Value::text(r.lineage.describe()));
+    // Each record's row and lineage rows, built in parallel (a record read
+    // from one row per crime has thousands of cells), then laid out in order.
+    let built: Vec<(Vec<Value>, Vec<Vec<Value>>)> = {
+        use rayon::prelude::*;
+        order
+            .par_iter()
+            .map(|r| record_rows(r, &all_dims, force_of(&r.force).map(|f| f.code.clone())))
+            .collect()
+    };
+    lineage
+        .rows
+        .reserve(built.iter().map(|(_, l)| l.len()).sum::<usize>());
+    for (row, parts) in built {
         recs.rows.push(row);
-        let sheet = r.lineage.sheet.clone().unwrap_or_default();
-        let mut part = 0u64;
-        for c in &r.lineage.cells {
-            part += 1;
-            lineage.rows.push(vec![
-                Value::text(&id),
-                Value::Int(Some(part)),
-                Value::text(&r.lineage.sha256),
-                Value::text(&r.lineage.file),
-                Value::text(&sheet),
-                Value::text(r.lineage.locate(c)),
-                Value::Int(None),
-            ]);
-        }
-        if let Some(page) = r.lineage.page {
-            part += 1;
-            lineage.rows.push(vec![
-                Value::text(&id),
-                Value::Int(Some(part)),
-                Value::text(&r.lineage.sha256),
-                Value::text(&r.lineage.file),
-                Value::text(""),
-                Value::text(""),
-                Value::Int(Some(page as u64)),
-            ]);
-        }
+        lineage.rows.extend(parts);
     }
 
     // coverage
@@ -1146,33 +1165,54 @@ pub struct Output {
 }
 
 /// Every file of a release, by name, in the order written.
+///
+/// The files are rendered in parallel (rayon), each from the release alone,
+/// and returned in the same order whatever order they finish in; the first
+/// failure in that order is the error.
 pub fn render(release: &Release) -> Result<Vec<(String, Vec<u8>)>, PublishError> {
-    let mut files = Vec::new();
-    for t in &release.tables {
-        let fail = |reason: String| PublishError::Table {
-            table: t.name.clone(),
-            reason,
-        };
-        files.push((
-            format!("{}.csv", t.name),
-            t.csv_bytes().map_err(|e| fail(e.to_string()))?,
-        ));
-        files.push((
-            format!("{}.parquet", t.name),
-            t.parquet_bytes().map_err(|e| fail(e.to_string()))?,
-        ));
+    use rayon::prelude::*;
+    enum Part<'a> {
+        Csv(&'a Table),
+        Parquet(&'a Table),
+        Xlsx,
+        DataPackage,
+        Summary,
     }
-    let xlsx = workbook_bytes(release).map_err(|e| PublishError::Table {
-        table: format!("{}.xlsx", release.campaign),
-        reason: e.to_string(),
-    })?;
-    files.push((format!("{}.xlsx", release.campaign), xlsx));
-    files.push((
-        "datapackage.json".into(),
-        datapackage::datapackage_bytes(release),
-    ));
-    files.push(("summary.html".into(), summary_html(release).into_bytes()));
-    Ok(files)
+    let mut parts = Vec::new();
+    for t in &release.tables {
+        parts.push(Part::Csv(t));
+        parts.push(Part::Parquet(t));
+    }
+    parts.extend([Part::Xlsx, Part::DataPackage, Part::Summary]);
+    let fail = |t: &Table, reason: String| PublishError::Table {
+        table: t.name.clone(),
+        reason,
+    };
+    let files: Vec<Result<(String, Vec<u8>), PublishError>> = parts
+        .par_iter()
+        .map(|p| match p {
+            Part::Csv(t) => t
+                .csv_bytes()
+                .map(|b| (format!("{}.csv", t.name), b))
+                .map_err(|e| fail(t, e.to_string())),
+            Part::Parquet(t) => t
+                .parquet_bytes()
+                .map(|b| (format!("{}.parquet", t.name), b))
+                .map_err(|e| fail(t, e.to_string())),
+            Part::Xlsx => workbook_bytes(release)
+                .map(|b| (format!("{}.xlsx", release.campaign), b))
+                .map_err(|e| PublishError::Table {
+                    table: format!("{}.xlsx", release.campaign),
+                    reason: e.to_string(),
+                }),
+            Part::DataPackage => Ok((
+                "datapackage.json".into(),
+                datapackage::datapackage_bytes(release),
+            )),
+            Part::Summary => Ok(("summary.html".into(), summary_html(release).into_bytes())),
+        })
+        .collect();
+    files.into_iter().collect()
 }
 
 /// Writes every file of the release into `dir`, each atomically.

@@ -1,6 +1,7 @@
 //! A published table: named, typed columns, written identically to CSV and Parquet.
 
 use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
+use std::borrow::Cow;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,13 +33,17 @@ impl Value {
     /// The CSV field; text from sources is neutralised so that a
     /// spreadsheet never reads it as a formula.
     pub fn csv_field(&self) -> String {
+        self.csv_text().into_owned()
+    }
+    /// [`Value::csv_field`], borrowed where the value is text already.
+    fn csv_text(&self) -> Cow<'_, str> {
         match self {
-            Value::Text(s) => neutralise(s),
-            Value::Int(Some(n)) => n.to_string(),
-            Value::Signed(Some(n)) => n.to_string(),
-            Value::Number(Some(x)) => format!("{x:.1}"),
-            Value::Int(None) | Value::Signed(None) | Value::Number(None) => String::new(),
-            Value::Bool(b) => b.to_string(),
+            Value::Text(s) => neutralised(s),
+            Value::Int(Some(n)) => Cow::Owned(n.to_string()),
+            Value::Signed(Some(n)) => Cow::Owned(n.to_string()),
+            Value::Number(Some(x)) => Cow::Owned(format!("{x:.1}")),
+            Value::Int(None) | Value::Signed(None) | Value::Number(None) => Cow::Borrowed(""),
+            Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
         }
     }
 }
@@ -46,10 +51,14 @@ impl Value {
 /// Text starting with =, +, - or @ would run as a formula in Excel (and
 /// tab or CR can smuggle one in): prefix it with an apostrophe.
 pub fn neutralise(s: &str) -> String {
+    neutralised(s).into_owned()
+}
+
+fn neutralised(s: &str) -> Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+        Cow::Owned(format!("'{s}"))
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
@@ -94,7 +103,10 @@ impl Table {
             .from_writer(Vec::new());
         w.write_record(self.columns.iter().map(|(n, _)| n.as_str()))?;
         for row in &self.rows {
-            w.write_record(row.iter().map(Value::csv_field))?;
+            for v in row {
+                w.write_field(v.csv_text().as_bytes())?;
+            }
+            w.write_record(None::<&[u8]>)?;
         }
         w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
     }
@@ -103,15 +115,19 @@ impl Table {
         let mut cols = Vec::with_capacity(self.columns.len());
         for (i, (name, kind)) in self.columns.iter().enumerate() {
             let col = match kind {
+                // Borrowed: polars copies each string once, into its column.
                 Kind::Text => Column::new(
                     name.as_str().into(),
                     self.rows
                         .iter()
                         .map(|r| match &r[i] {
-                            Value::Text(s) => s.clone(),
-                            other => other.csv_field(),
+                            Value::Text(s) => Cow::Borrowed(s.as_str()),
+                            other => Cow::Owned(other.csv_field()),
                         })
-                        .collect::<Vec<String>>(),
+                        .collect::<Vec<Cow<str>>>()
+                        .iter()
+                        .map(|s| s.as_ref())
+                        .collect::<Vec<&str>>(),
                 ),
                 Kind::Int => Column::new(
                     name.as_str().into(),
