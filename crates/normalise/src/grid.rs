@@ -64,6 +64,11 @@ pub(crate) fn clean_text(s: &str) -> Cow<'_, str> {
         (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
             || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
     }
+    // Printable ASCII, tabs and line breaks hold nothing to clean: most
+    // cells are, and a byte scan is far cheaper than decoding chars.
+    if s.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r')) {
+        return Cow::Borrowed(s);
+    }
     if s.chars().any(bad) {
         Cow::Owned(s.chars().map(|c| if bad(c) { ' ' } else { c }).collect())
     } else {
