@@ -66,7 +66,9 @@ pub(crate) fn clean_text(s: &str) -> Cow<'_, str> {
     }
     // Printable ASCII, tabs and line breaks hold nothing to clean: most
     // cells are, and a byte scan is far cheaper than decoding chars.
-    if s.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r')) {
+    if s.bytes()
+        .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'))
+    {
         return Cow::Borrowed(s);
     }
     if s.chars().any(bad) {
