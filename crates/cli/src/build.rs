@@ -202,8 +202,55 @@ fn sources(ctx: &Ctx) -> Vec<SourceEntry> {
         .collect()
 }
 
+/// sha256 of everything a release is made from: foi's version, the config,
+/// each source's bytes and staleness, and the flags that change the result.
+fn inputs_sha(cli: &Cli, config_sha: &str, sources: &[SourceEntry]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(config_sha.as_bytes());
+    for s in sources {
+        h.update([0]);
+        h.update(s.key.as_bytes());
+        h.update([0]);
+        h.update(s.sha256.as_deref().unwrap_or("-").as_bytes());
+        h.update([u8::from(s.stale)]);
+    }
+    h.update([u8::from(cli.allow_unmapped), u8::from(cli.strict)]);
+    hex::encode(h.finalize())
+}
+
 pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
     let config = &ctx.config;
+    let config_sha = incremental::tree_sha(
+        &ctx.dirs.root,
+        &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],
+        None,
+    );
+    let source_entries = sources(ctx);
+    let inputs = inputs_sha(cli, &config_sha, &source_entries);
+    release::check_out(&ctx.out)?;
+    // Nothing the last release was made from has changed: read nothing,
+    // publish nothing, and say what that release said.
+    if let Some((id, m)) = release::latest(&ctx.out)
+        .and_then(|(id, dir)| release::read_manifest(&dir).map(|m| (id, m)))
+        .filter(|(_, m)| m.inputs_sha256 == inputs)
+    {
+        if !cli.quiet {
+            report::info(&format!(
+                "normalised 0 responses, {} unchanged since the last build",
+                m.responses
+            ));
+            report::info(&format!(
+                "nothing changed since release {id}: the same config, sources and foi version; no new release published ({}, exit code {} as then)",
+                ctx.out.join("latest").display(),
+                m.exit_code
+            ));
+        }
+        print!("{}", m.headline);
+        return Ok(m.exit_code);
+    }
     let stage = normalise_all(ctx);
     let unmapped = stage.diagnostics.iter().filter(|d| is_unmapped(d)).count();
     for d in &stage.diagnostics {
@@ -262,7 +309,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         .count()
         + unmapped;
     let flagged = release.coverage.iter().any(|c| c.flagged);
-    let stale = sources(ctx).iter().any(|s| s.stale);
+    let stale = source_entries.iter().any(|s| s.stale);
     let warned = warnings > 0 || flagged || stale || !differences.is_empty();
     let code = if errors > 0 || !stage.failures.is_empty() || (warned && cli.strict) {
         exit::FAILED
@@ -284,7 +331,6 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
             }
         })
         .collect();
-    release::check_out(&ctx.out)?;
     let previous = release::latest(&ctx.out);
     let unchanged = previous
         .as_ref()
@@ -309,16 +355,15 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
             finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             foi_version: env!("CARGO_PKG_VERSION").to_string(),
             campaign: config.campaign.id.clone(),
-            config_sha256: incremental::tree_sha(
-                &ctx.dirs.root,
-                &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],
-                None,
-            ),
-            sources: sources(ctx),
+            config_sha256: config_sha,
+            sources: source_entries,
             normalised: stage.normalised,
             reused: stage.reused,
             outputs,
             exit_code: code,
+            inputs_sha256: inputs,
+            headline: headline::render(&release, config),
+            responses: stage.normalised + stage.reused,
         };
         release::write_manifest(&staging, &manifest)?;
         let dest = release::publish(&ctx.out, &staging, id)?;

@@ -17,9 +17,16 @@ fn signed(d: i64) -> String {
 }
 
 pub fn print(release: &Release, config: &Config) {
+    print!("{}", render(release, config));
+}
+
+/// The headline as text, one line each.
+pub fn render(release: &Release, config: &Config) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
     let h = &release.headline;
     let n = config.forces.len();
-    println!("{}", h.campaign);
+    let _ = writeln!(out, "{}", h.campaign);
     for r in &h.requests {
         let flagged = if r.flagged.is_empty() {
             String::new()
@@ -33,7 +40,8 @@ pub fn print(release: &Release, config: &Config) {
                     .join(", ")
             )
         };
-        println!(
+        let _ = writeln!(
+            out,
             "  {} ({}): {} {} from {} of {n} forces{flagged}",
             r.title,
             r.request,
@@ -56,7 +64,8 @@ pub fn print(release: &Release, config: &Config) {
             "matched_panel" => format!("matched panel of {} forces", c.forces),
             _ => format!("{} forces", c.forces),
         };
-        println!(
+        let _ = writeln!(
+            out,
             "  change, {} to {}, {basis}: {change}{percent}",
             c.from, c.to
         );
@@ -71,7 +80,8 @@ pub fn print(release: &Release, config: &Config) {
                 .youngest
                 .map(|a| a.to_string())
                 .unwrap_or_else(|| "unknown".into());
-            println!(
+            let _ = writeln!(
+                out,
                 "  {}: most common victim age {common}; victims under {}: {}; youngest victim {youngest}",
                 r.title,
                 ages.under.0,
@@ -79,4 +89,5 @@ pub fn print(release: &Release, config: &Config) {
             );
         }
     }
+    out
 }

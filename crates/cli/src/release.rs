@@ -182,6 +182,18 @@ pub struct Manifest {
     pub reused: usize,
     pub outputs: Vec<OutputEntry>,
     pub exit_code: u8,
+    /// sha256 of everything the release was made from: foi's version, the
+    /// config, each source's bytes and staleness, and the flags that change
+    /// the result. A run whose inputs match reads nothing and publishes
+    /// nothing.
+    #[serde(default)]
+    pub inputs_sha256: String,
+    /// The headline as `foi run` printed it, to print again.
+    #[serde(default)]
+    pub headline: String,
+    /// Responses with figures: what a no-change run would have reused.
+    #[serde(default)]
+    pub responses: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

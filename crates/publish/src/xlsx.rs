@@ -91,6 +91,28 @@ fn blank_cell(t: &Table, row: &[Value], range: Option<(usize, usize)>, col: usiz
     }
 }
 
+/// Excel's most characters in one cell, less room for the pointer.
+const CELL_CHARS: usize = 32_000;
+/// Excel's most rows in a sheet, less the title, subtitle and header rows.
+const SHEET_ROWS: usize = 1_048_576 - 3;
+
+/// Text longer than a cell holds (a record counted from thousands of rows
+/// lists them all): cut, saying where the whole text is.
+fn clip(text: &str, table: &str) -> String {
+    if text.len() <= CELL_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(CELL_CHARS).collect();
+    format!("{cut} … (cut here: the whole text is in {table}.csv)")
+}
+
+/// The tables the workbook holds: those a person reads in Excel. Lineage
+/// (one row per source cell, millions for a record-level campaign) and any
+/// table past Excel's row limit stay in the CSV and Parquet files.
+pub fn in_workbook(t: &Table) -> bool {
+    t.name != "lineage" && t.rows.len() <= SHEET_ROWS
+}
+
 /// Sheet names: at most 31 characters, no []:*?/\.
 fn sheet_name(t: &Table) -> String {
     let mut n: String = t
@@ -247,7 +269,9 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
         2,
         "What the shorthand means and where definitions differ",
     )?;
-    for (i, t) in release.tables.iter().enumerate() {
+    let (kept, left_out): (Vec<&Table>, Vec<&Table>) =
+        release.tables.iter().partition(|t| in_workbook(t));
+    for (i, t) in kept.iter().enumerate() {
         let r = 4 + i as u32;
         let name = sheet_name(t);
         contents.write_url_with_format(
@@ -261,6 +285,24 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
         contents.set_row_height(
             r,
             wrapped_height(&t.description, what_w).max(wrapped_height(&t.title, title_w)),
+        )?;
+    }
+
+    for (i, t) in left_out.iter().enumerate() {
+        let r = 4 + (kept.len() + i) as u32;
+        let text = format!(
+            "{} (in {}.csv and {}.parquet only: {} rows, too many to read in a spreadsheet)",
+            t.title,
+            t.name,
+            t.name,
+            thousands(t.rows.len() as u64)
+        );
+        contents.write_string(r, 0, &t.name)?;
+        contents.write_string_with_format(r, 1, &text, &wrap)?;
+        contents.write_string_with_format(r, 2, &t.description, &wrap)?;
+        contents.set_row_height(
+            r,
+            wrapped_height(&t.description, what_w).max(wrapped_height(&text, title_w)),
         )?;
     }
 
@@ -285,7 +327,7 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
     }
 
     // One table per sheet.
-    for t in &release.tables {
+    for t in kept {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(t))?;
         let header_row = 2;
@@ -311,7 +353,7 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
                         ws.write_string(r, col, "[z]")?;
                     }
                     Value::Text(s) => {
-                        ws.write_string(r, col, neutralise(s))?;
+                        ws.write_string(r, col, clip(&neutralise(s), &t.name))?;
                     }
                     Value::Int(Some(n)) => {
                         ws.write_number_with_format(r, col, *n as f64, &count)?;
