@@ -315,6 +315,43 @@ async fn local_file_is_copied_into_the_cache_with_a_manifest() {
 }
 
 #[tokio::test]
+async fn an_unchanged_local_file_is_known_by_its_size_and_time_and_not_read_again() {
+    let dir = test_dir("local_unchanged");
+    std::fs::create_dir_all(dir.join("data")).expect("mkdir");
+    let file = dir.join("data/kent.csv");
+    std::fs::write(&file, CSV).expect("write");
+    let opts = options(&dir);
+    let kent = || spec("kent", Source::Path("data/kent.csv".into()));
+    let first = fetch_one(kent(), &opts).await.manifest.expect("manifest");
+    let when = std::fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert!(first.modified_ns.is_some());
+
+    // Other bytes of the same length, given back the old time: as make
+    // would, foi takes the file as unchanged and keeps the cached copy.
+    let mut other = CSV.to_vec();
+    other[0] ^= 1;
+    std::fs::write(&file, &other).expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_modified(when))
+        .expect("set mtime");
+    let second = fetch_one(kent(), &opts).await.manifest.expect("manifest");
+    assert_eq!(second.sha256, first.sha256);
+
+    // A new time: read again.
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_modified(when + std::time::Duration::from_secs(1)))
+        .expect("set mtime");
+    let third = fetch_one(kent(), &opts).await.manifest.expect("manifest");
+    assert_eq!(third.sha256, sha(&other));
+}
+
+#[tokio::test]
 async fn missing_local_file_is_an_error_naming_force_and_path() {
     let dir = test_dir("local_missing");
     let opts = options(&dir);
