@@ -174,16 +174,7 @@ fn chart(release: &Release, names: &BTreeMap<String, String>, request: &str) -> 
 
 fn headline(release: &Release, names: &BTreeMap<String, String>, s: &mut String) {
     let h = &release.headline;
-    let all_forces = {
-        let mut f: Vec<&str> = release
-            .coverage
-            .iter()
-            .map(|c| c.force.0.as_str())
-            .collect();
-        f.sort_unstable();
-        f.dedup();
-        f.len()
-    };
+    let all_forces = release.forces_asked();
     for r in &h.requests {
         let _ = writeln!(
             s,

@@ -175,6 +175,15 @@ pub struct Release {
 }
 
 impl Release {
+    /// How many forces the campaign asked: every force in the coverage table.
+    pub fn forces_asked(&self) -> usize {
+        self.coverage
+            .iter()
+            .map(|c| &c.force)
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
     /// The figure for a request and breakdown cell, as `foi explain` asks.
     pub fn figure(&self, request: &str, breakdown: &[(DimId, String)]) -> Option<&Figure> {
         self.figures.iter().find(|f| {

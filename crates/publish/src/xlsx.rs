@@ -199,16 +199,7 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
     let count = Format::new().set_num_format("#,##0");
     // Shorthand and ranges in a column of numbers line up with the numbers.
     let right = Format::new().set_align(FormatAlign::Right);
-    let all_forces = {
-        let mut f: Vec<&str> = release
-            .coverage
-            .iter()
-            .map(|c| c.force.0.as_str())
-            .collect();
-        f.sort_unstable();
-        f.dedup();
-        f.len()
-    };
+    let all_forces = release.forces_asked();
 
     // Cover
     let cover = wb.add_worksheet();
