@@ -27,7 +27,7 @@ mod limits;
 mod period;
 mod record;
 
-pub use count::{Count, Interval};
+pub use count::{thousands, Count, Interval};
 pub use crosswalk::{fold_label, Crosswalk, CrosswalkEntry};
 pub use diagnostic::{Diagnostic, Severity};
 pub use dim::{DimId, DimValue};

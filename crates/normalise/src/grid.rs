@@ -6,7 +6,7 @@
 //! memory. Workbooks are read by `workbook.rs`, HTML by `html.rs`.
 
 use chrono::NaiveDate;
-use foi_model::{CellRef, Format, Limits};
+use foi_model::{thousands, CellRef, Format, Limits};
 use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,19 +155,6 @@ impl ReadError {
             _ => None,
         }
     }
-}
-
-/// 1234567 -> "1,234,567".
-pub(crate) fn thousands(n: u64) -> String {
-    let d = n.to_string();
-    let mut out = String::with_capacity(d.len() + d.len() / 3);
-    for (i, ch) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// A byte count as a person reads it: "2.0 GB", "128 MB", "512 bytes".

@@ -5,7 +5,8 @@
 //! so a hostile page (a million cells on one row, a sea of '<') cannot make
 //! it slow; the grid it builds is bounded by the sheet's cell limit.
 
-use crate::grid::{thousands, Cell, ReadError, Sheet};
+use crate::grid::{Cell, ReadError, Sheet};
+use foi_model::thousands;
 use foi_model::Limits;
 
 pub fn read_html(text: &str, limits: &Limits) -> Result<Sheet, ReadError> {

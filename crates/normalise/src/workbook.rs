@@ -21,9 +21,10 @@
 //! .xls with a FILEPASS record) is said to be password-protected. A panic
 //! inside a reader becomes an error for the response.
 
-use crate::grid::{bytes as size_text, thousands, Bounded, Cell, ReadError, Sheet};
+use crate::grid::{bytes as size_text, Bounded, Cell, ReadError, Sheet};
 use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError};
 use chrono::NaiveDate;
+use foi_model::thousands;
 use foi_model::{CellRef, Format, Limits};
 use std::io::{Cursor, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -8,6 +8,7 @@
 
 use crate::table::{neutralise, Kind, Table, Value};
 use crate::Release;
+pub use foi_model::thousands;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Table as XlsxTable, TableColumn, TableStyle,
     Url, Workbook, XlsxError,
@@ -20,18 +21,6 @@ pub fn show_range(lo: u64, hi: u64) -> String {
     } else {
         format!("{} to {}", thousands(lo), thousands(hi))
     }
-}
-
-pub fn thousands(n: u64) -> String {
-    let d = n.to_string();
-    let mut out = String::with_capacity(d.len() + d.len() / 3);
-    for (i, ch) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// "-1,234"; "56".
