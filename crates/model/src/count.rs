@@ -37,9 +37,6 @@ impl Interval {
         let hi = self.hi.min(other.hi);
         (lo <= hi).then_some(Interval { lo, hi })
     }
-    pub fn contains(&self, n: u64) -> bool {
-        self.lo <= n && n <= self.hi
-    }
 }
 
 impl std::ops::Add for Interval {

@@ -47,9 +47,6 @@ impl Period {
     pub fn overlaps(&self, o: &Period) -> bool {
         self.from <= o.to && o.from <= self.to
     }
-    pub fn covers(&self, o: &Period) -> bool {
-        self.from <= o.from && o.to <= self.to
-    }
     /// The months this period is made of, when it starts on a first and
     /// ends on a last day of a month: what monthly columns can be re-binned into.
     pub fn months(&self) -> Option<Vec<Month>> {
