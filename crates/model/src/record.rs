@@ -28,16 +28,40 @@ impl CellRef {
     }
     /// "C14".
     pub fn a1(&self) -> String {
-        let mut col = self.col + 1;
-        let mut letters = Vec::new();
-        while col > 0 {
-            let rem = (col - 1) % 26;
-            letters.push(b'A' + rem as u8);
+        let mut out = String::with_capacity(8);
+        self.write_a1(&mut out);
+        out
+    }
+    /// [`CellRef::a1`] appended to `out`: lineage writes millions of these.
+    pub fn write_a1(&self, out: &mut String) {
+        // Seven letters name any u32 column (26^7 > 2^32); Excel stops at XFD.
+        let mut letters = [0u8; 7];
+        let mut at = letters.len();
+        let mut col = self.col as u64 + 1;
+        while col > 0 && at > 0 {
+            at -= 1;
+            letters[at] = b'A' + ((col - 1) % 26) as u8;
             col = (col - 1) / 26;
         }
-        letters.reverse();
-        format!("{}{}", String::from_utf8_lossy(&letters), self.row + 1)
+        letters[at..].iter().for_each(|b| out.push(char::from(*b)));
+        push_number(out, self.row as u64 + 1);
     }
+}
+
+/// `n` in decimal, appended without going through `format!`.
+fn push_number(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[at..].iter().for_each(|b| out.push(char::from(*b)));
 }
 
 /// Where a number came from, down to the cell.
@@ -60,19 +84,38 @@ pub struct Lineage {
 impl Lineage {
     /// How a person finds cell `c`: "C14" in a sheet, "line 14, field 3" in text.
     pub fn locate(&self, c: &CellRef) -> String {
+        let mut out = String::new();
+        self.write_locate(c, &mut out);
+        out
+    }
+    /// [`Lineage::locate`] appended to `out`.
+    pub fn write_locate(&self, c: &CellRef, out: &mut String) {
         if self.sheet.is_some() {
-            c.a1()
+            c.write_a1(out);
         } else {
-            format!("line {}, field {}", c.row + 1, c.col + 1)
+            out.push_str("line ");
+            push_number(out, c.row as u64 + 1);
+            out.push_str(", field ");
+            push_number(out, c.col as u64 + 1);
         }
     }
-    /// Every location, joined: "C14 C15", "page 2".
+    /// Every location, joined: "C14; C15", "page 2".
     pub fn describe(&self) -> String {
-        let mut parts: Vec<String> = self.cells.iter().map(|c| self.locate(c)).collect();
-        if let Some(p) = self.page {
-            parts.push(format!("page {p}"));
+        let mut out = String::with_capacity(self.cells.len() * 8);
+        for c in &self.cells {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            self.write_locate(c, &mut out);
         }
-        parts.join("; ")
+        if let Some(p) = self.page {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str("page ");
+            push_number(&mut out, p as u64);
+        }
+        out
     }
 }
 
@@ -172,5 +215,24 @@ mod tests {
         assert_eq!(CellRef::new(13, 2).a1(), "C14");
         assert_eq!(CellRef::new(0, 26).a1(), "AA1");
         assert_eq!(CellRef::new(1048575, 16383).a1(), "XFD1048576");
+        assert_eq!(CellRef::new(u32::MAX, u32::MAX).a1(), "MWLQKWV4294967296");
+    }
+
+    #[test]
+    fn descriptions() {
+        let mut l = Lineage {
+            sha256: String::new(),
+            file: "a.csv".into(),
+            sheet: None,
+            cells: vec![CellRef::new(0, 0), CellRef::new(9, 2)],
+            page: None,
+        };
+        assert_eq!(l.describe(), "line 1, field 1; line 10, field 3");
+        l.sheet = Some("Data".into());
+        assert_eq!(l.describe(), "A1; C10");
+        l.page = Some(4);
+        assert_eq!(l.describe(), "A1; C10; page 4");
+        l.cells.clear();
+        assert_eq!(l.describe(), "page 4");
     }
 }
