@@ -1,5 +1,6 @@
-//! A Frictionless Data Package (datapackage.json) describing every CSV of a
-//! release: field types, primary keys, missing values, the CSV dialect.
+//! A Frictionless Data Package (datapackage.json) describing every table of
+//! a release: each CSV (field types, primary keys, missing values, the CSV
+//! dialect), and lineage, which is published as Parquet only.
 
 use crate::table::{Kind, Table};
 use crate::Release;
@@ -32,6 +33,21 @@ fn resource(t: &Table) -> Json {
         .iter()
         .map(|(n, k)| field(n, *k, t.key.contains(n)))
         .collect();
+    if t.parquet_only() {
+        return json!({
+            "name": t.name,
+            "path": format!("{}.parquet", t.name),
+            "profile": "tabular-data-resource",
+            "title": t.title,
+            "description": t.description,
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "schema": {
+                "fields": fields,
+                "primaryKey": t.key,
+            }
+        });
+    }
     json!({
         "name": t.name,
         "path": format!("{}.csv", t.name),

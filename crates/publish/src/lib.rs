@@ -801,15 +801,10 @@ fn notes(config: &Config, coverage: &[CoverageRow], comparisons: &[Comparison]) 
     notes
 }
 
-/// One record's row of the records table, and its rows of the lineage table.
-fn record_rows(
-    r: &Record,
-    all_dims: &[DimId],
-    force_code: Option<String>,
-) -> (Vec<Value>, Vec<Vec<Value>>) {
-    let id = record_id(r);
+/// One record's row of the records table.
+fn record_row(r: &Record, id: &str, all_dims: &[DimId], force_code: Option<String>) -> Vec<Value> {
     let mut row = vec![
-        Value::text(&id),
+        Value::text(id),
         Value::text(&r.campaign),
         Value::text(&r.request),
         Value::text(&r.force.0),
@@ -830,34 +825,63 @@ fn record_rows(
     row.push(Value::text(&r.lineage.file));
     row.push(Value::text(r.lineage.sheet.clone().unwrap_or_default()));
     row.push(Value::text(r.lineage.describe()));
-    let sheet = r.lineage.sheet.clone().unwrap_or_default();
-    let mut lineage = Vec::with_capacity(r.lineage.cells.len() + 1);
-    let mut part = 0u64;
-    for c in &r.lineage.cells {
-        part += 1;
-        lineage.push(vec![
-            Value::text(&id),
-            Value::Int(Some(part)),
-            Value::text(&r.lineage.sha256),
-            Value::text(&r.lineage.file),
-            Value::text(&sheet),
-            Value::text(r.lineage.locate(c)),
-            Value::Int(None),
-        ]);
+    row
+}
+
+/// The lineage table's columns: one row per source cell (or PDF page) of
+/// each record, in the records table's order. Built straight into columns:
+/// a record counted from one row per crime has thousands of cells, and the
+/// table millions of rows.
+fn lineage_frame(
+    order: &[&Record],
+    ids: &[String],
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::{Column, DataFrame, IntoColumn, StringChunked};
+    use polars_arrow::array::MutableBinaryViewArray;
+    let n: usize = order
+        .iter()
+        .map(|r| r.lineage.cells.len() + usize::from(r.lineage.page.is_some()))
+        .sum();
+    // A record's rows all point at one copy of its id: the id repeated row
+    // by row would be a hundred bytes a row, 100 MB for a million rows.
+    let mut record_id = MutableBinaryViewArray::<str>::with_capacity(n);
+    let mut part: Vec<u64> = Vec::with_capacity(n);
+    // Every cell's name in one buffer, cut into a column after.
+    let mut names = String::with_capacity(n * 8);
+    let mut ends: Vec<usize> = Vec::with_capacity(n);
+    for (r, id) in order.iter().zip(ids) {
+        let l = &r.lineage;
+        let rows = l.cells.len() + usize::from(l.page.is_some());
+        record_id.extend_constant(rows, Some(id.as_str()));
+        part.extend(1..=rows as u64);
+        for c in &l.cells {
+            l.write_locate(c, &mut names);
+            ends.push(names.len());
+        }
+        if let Some(p) = l.page {
+            // As the records table's `cells` names it.
+            names.push_str("page ");
+            names.push_str(&p.to_string());
+            ends.push(names.len());
+        }
     }
-    if let Some(page) = r.lineage.page {
-        part += 1;
-        lineage.push(vec![
-            Value::text(&id),
-            Value::Int(Some(part)),
-            Value::text(&r.lineage.sha256),
-            Value::text(&r.lineage.file),
-            Value::text(""),
-            Value::text(""),
-            Value::Int(Some(page as u64)),
-        ]);
-    }
-    (row, lineage)
+    let mut start = 0;
+    let cell: Vec<&str> = ends
+        .iter()
+        .map(|&end| {
+            let s = &names[start..end];
+            start = end;
+            s
+        })
+        .collect();
+    DataFrame::new(
+        n,
+        vec![
+            StringChunked::with_chunk("record_id".into(), record_id.freeze()).into_column(),
+            Column::new("part".into(), part),
+            Column::new("cell".into(), cell),
+        ],
+    )
 }
 
 fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> {
@@ -893,6 +917,7 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
         key: vec!["figure_id".into()],
         columns: cols,
         rows: Vec::new(),
+        frame: None,
     };
     for f in &release.figures {
         let mut row = vec![
@@ -990,6 +1015,7 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
         key: vec!["record_id".into()],
         columns: cols,
         rows: Vec::new(),
+        frame: None,
     };
     let mut lineage = Table::new(
         "lineage",
@@ -997,35 +1023,30 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
         &[
             ("record_id", Kind::Text),
             ("part", Kind::Int),
-            ("source_sha256", Kind::Text),
-            ("source", Kind::Text),
-            ("sheet", Kind::Text),
             ("cell", Kind::Text),
-            ("page", Kind::Int),
         ],
     )
     .describe(
-        "One row per source cell (or PDF page) of each record: the file's sha256 as fetched, its path or URL, the sheet, and the cell in A1 form (\"line N, field M\" for text files).",
+        "One row per source cell of each record, for joining: the cell in A1 form, \"line N, field M\" in a text file, or \"page N\" of a document whose figures were typed in, as the records table's `cells` lists them. The record's source file, its sha256 and the sheet are in the records table. Published as Parquet only: a record-level campaign gives one row per crime.",
         &["record_id", "part"],
     );
     let mut order: Vec<&Record> = records.iter().collect();
     order.sort_by(|a, b| (&a.request, &a.force, &a.dims).cmp(&(&b.request, &b.force, &b.dims)));
-    // Each record's row and lineage rows, built in parallel (a record read
-    // from one row per crime has thousands of cells), then laid out in order.
-    let built: Vec<(Vec<Value>, Vec<Vec<Value>>)> = {
+    let ids: Vec<String> = order.iter().map(|r| record_id(r)).collect();
+    // The records' rows in parallel: a record counted from one row per
+    // crime names thousands of cells in its `cells` column.
+    recs.rows = {
         use rayon::prelude::*;
         order
             .par_iter()
-            .map(|r| record_rows(r, &all_dims, force_of(&r.force).map(|f| f.code.clone())))
+            .zip(&ids)
+            .map(|(r, id)| record_row(r, id, &all_dims, force_of(&r.force).map(|f| f.code.clone())))
             .collect()
     };
-    lineage
-        .rows
-        .reserve(built.iter().map(|(_, l)| l.len()).sum::<usize>());
-    for (row, parts) in built {
-        recs.rows.push(row);
-        lineage.rows.extend(parts);
-    }
+    lineage.frame = Some(
+        // Three columns of one length, each named once: nothing to fail on.
+        lineage_frame(&order, &ids).expect("lineage columns have one length and distinct names"),
+    );
 
     // coverage
     let mut cov = Table::new(
@@ -1173,72 +1194,94 @@ pub struct Output {
     pub sha256: String,
 }
 
-/// Every file of a release, by name, in the order written.
+/// One file of a release, rendered on its own.
+enum Part<'a> {
+    Csv(&'a Table),
+    Parquet(&'a Table),
+    Xlsx,
+    DataPackage,
+    Summary,
+}
+
+/// Every file of a release, in the order they are listed.
+fn parts(release: &Release) -> Vec<Part<'_>> {
+    let mut parts = Vec::new();
+    for t in &release.tables {
+        if !t.parquet_only() {
+            parts.push(Part::Csv(t));
+        }
+        parts.push(Part::Parquet(t));
+    }
+    parts.extend([Part::Xlsx, Part::DataPackage, Part::Summary]);
+    parts
+}
+
+fn render_part(release: &Release, part: &Part<'_>) -> Result<(String, Vec<u8>), PublishError> {
+    let fail = |t: &Table, reason: String| PublishError::Table {
+        table: t.name.clone(),
+        reason,
+    };
+    match part {
+        Part::Csv(t) => t
+            .csv_bytes()
+            .map(|b| (format!("{}.csv", t.name), b))
+            .map_err(|e| fail(t, e.to_string())),
+        Part::Parquet(t) => t
+            .parquet_bytes()
+            .map(|b| (format!("{}.parquet", t.name), b))
+            .map_err(|e| fail(t, e.to_string())),
+        Part::Xlsx => workbook_bytes(release)
+            .map(|b| (format!("{}.xlsx", release.campaign), b))
+            .map_err(|e| PublishError::Table {
+                table: format!("{}.xlsx", release.campaign),
+                reason: e.to_string(),
+            }),
+        Part::DataPackage => Ok((
+            "datapackage.json".into(),
+            datapackage::datapackage_bytes(release),
+        )),
+        Part::Summary => Ok(("summary.html".into(), summary_html(release).into_bytes())),
+    }
+}
+
+/// Every file of the release, by name, in a fixed order.
 ///
 /// The files are rendered in parallel (rayon), each from the release alone,
 /// and returned in the same order whatever order they finish in; the first
 /// failure in that order is the error.
 pub fn render(release: &Release) -> Result<Vec<(String, Vec<u8>)>, PublishError> {
     use rayon::prelude::*;
-    enum Part<'a> {
-        Csv(&'a Table),
-        Parquet(&'a Table),
-        Xlsx,
-        DataPackage,
-        Summary,
-    }
-    let mut parts = Vec::new();
-    for t in &release.tables {
-        parts.push(Part::Csv(t));
-        parts.push(Part::Parquet(t));
-    }
-    parts.extend([Part::Xlsx, Part::DataPackage, Part::Summary]);
-    let fail = |t: &Table, reason: String| PublishError::Table {
-        table: t.name.clone(),
-        reason,
-    };
-    let files: Vec<Result<(String, Vec<u8>), PublishError>> = parts
+    let files: Vec<Result<(String, Vec<u8>), PublishError>> = parts(release)
         .par_iter()
-        .map(|p| match p {
-            Part::Csv(t) => t
-                .csv_bytes()
-                .map(|b| (format!("{}.csv", t.name), b))
-                .map_err(|e| fail(t, e.to_string())),
-            Part::Parquet(t) => t
-                .parquet_bytes()
-                .map(|b| (format!("{}.parquet", t.name), b))
-                .map_err(|e| fail(t, e.to_string())),
-            Part::Xlsx => workbook_bytes(release)
-                .map(|b| (format!("{}.xlsx", release.campaign), b))
-                .map_err(|e| PublishError::Table {
-                    table: format!("{}.xlsx", release.campaign),
-                    reason: e.to_string(),
-                }),
-            Part::DataPackage => Ok((
-                "datapackage.json".into(),
-                datapackage::datapackage_bytes(release),
-            )),
-            Part::Summary => Ok(("summary.html".into(), summary_html(release).into_bytes())),
-        })
+        .map(|p| render_part(release, p))
         .collect();
     files.into_iter().collect()
 }
 
-/// Writes every file of the release into `dir`, each atomically.
+/// Writes every file of the release into `dir`, each atomically and made
+/// durable (fsync), and says what was written, in [`render`]'s order.
+///
+/// Each file is written and hashed as soon as it is rendered, on the same
+/// thread, so one file's disk writes overlap the others' rendering, and
+/// no file is held in memory longer than it takes to write it.
 pub fn write(release: &Release, dir: &Path) -> Result<Vec<Output>, PublishError> {
+    use rayon::prelude::*;
     use sha2::{Digest, Sha256};
-    let mut outputs = Vec::new();
-    for (name, bytes) in render(release)? {
-        let path = dir.join(&name);
-        write_atomic(&path, &bytes).map_err(|source| PublishError::Write {
-            path: path.display().to_string(),
-            source,
-        })?;
-        outputs.push(Output {
-            name,
-            bytes: bytes.len() as u64,
-            sha256: hex::encode(Sha256::digest(&bytes)),
-        });
-    }
-    Ok(outputs)
+    let outputs: Vec<Result<Output, PublishError>> = parts(release)
+        .par_iter()
+        .map(|p| {
+            let (name, bytes) = render_part(release, p)?;
+            let path = dir.join(&name);
+            write_atomic(&path, &bytes).map_err(|source| PublishError::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
+            Ok(Output {
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                bytes: bytes.len() as u64,
+                name,
+            })
+        })
+        .collect();
+    outputs.into_iter().collect()
 }

@@ -73,6 +73,11 @@ pub struct Table {
     pub key: Vec<String>,
     pub columns: Vec<(String, Kind)>,
     pub rows: Vec<Vec<Value>>,
+    /// A table held as columns instead of `rows` and published as Parquet
+    /// only: lineage, one row per source cell, runs to millions of rows for
+    /// a record-level campaign, where a CSV would be ten times the size of
+    /// everything else in the release and no one reads it in a text editor.
+    pub frame: Option<DataFrame>,
 }
 
 impl Table {
@@ -84,7 +89,22 @@ impl Table {
             key: Vec::new(),
             columns: columns.iter().map(|(n, k)| (n.to_string(), *k)).collect(),
             rows: Vec::new(),
+            frame: None,
         }
+    }
+
+    /// The number of rows, however the table is held.
+    pub fn len(&self) -> usize {
+        self.frame.as_ref().map_or(self.rows.len(), |f| f.height())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the table is published as Parquet alone (no CSV, no sheet).
+    pub fn parquet_only(&self) -> bool {
+        self.frame.is_some()
     }
 
     pub fn describe(mut self, description: &str, key: &[&str]) -> Table {
@@ -112,6 +132,9 @@ impl Table {
     }
 
     pub fn frame(&self) -> polars::prelude::PolarsResult<DataFrame> {
+        if let Some(f) = &self.frame {
+            return Ok(f.clone());
+        }
         let mut cols = Vec::with_capacity(self.columns.len());
         for (i, (name, kind)) in self.columns.iter().enumerate() {
             let col = match kind {

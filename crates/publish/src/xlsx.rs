@@ -95,11 +95,36 @@ fn clip(text: &str, table: &str) -> String {
     format!("{cut} … (cut here: the whole text is in {table}.csv)")
 }
 
+/// The most characters of a list of source cells shown in a sheet: a
+/// record counted from one row per crime lists thousands, which no one
+/// reads in a spreadsheet and which would make the workbook slow to open.
+const LIST_CHARS: usize = 1_000;
+
+/// A "; "-separated list of cells cut after whole items, saying how many
+/// are left out and where they all are.
+fn clip_list(text: &str, table: &str) -> String {
+    if text.len() <= LIST_CHARS {
+        return text.to_string();
+    }
+    let cut = text
+        .match_indices("; ")
+        .map(|(i, _)| i)
+        .take_while(|&i| i <= LIST_CHARS)
+        .last()
+        .unwrap_or(0);
+    let left = text[cut..].matches("; ").count();
+    format!(
+        "{}; … and {} more (every cell is in {table}.csv and lineage.parquet)",
+        &text[..cut],
+        thousands(left as u64)
+    )
+}
+
 /// The tables the workbook holds: those a person reads in Excel. Lineage
-/// (one row per source cell, millions for a record-level campaign) and any
-/// table past Excel's row limit stay in the CSV and Parquet files.
+/// (one row per source cell, millions for a record-level campaign; Parquet
+/// only) and any table past Excel's row limit stay in their other files.
 pub fn in_workbook(t: &Table) -> bool {
-    t.name != "lineage" && t.rows.len() <= SHEET_ROWS
+    !t.parquet_only() && t.len() <= SHEET_ROWS
 }
 
 /// Sheet names: at most 31 characters, no []:*?/\.
@@ -175,6 +200,7 @@ fn print_setup(ws: &mut rust_xlsxwriter::Worksheet, repeat: Option<u32>) -> Resu
 
 pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
     // A fixed creation date: the same release gives the same bytes.
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
@@ -270,12 +296,15 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
 
     for (i, t) in left_out.iter().enumerate() {
         let r = 4 + (kept.len() + i) as u32;
+        let files = if t.parquet_only() {
+            format!("{}.parquet", t.name)
+        } else {
+            format!("{}.csv and {}.parquet", t.name, t.name)
+        };
         let text = format!(
-            "{} (in {}.csv and {}.parquet only: {} rows, too many to read in a spreadsheet)",
+            "{} (in {files} only: {} rows, too many to read in a spreadsheet)",
             t.title,
-            t.name,
-            t.name,
-            thousands(t.rows.len() as u64)
+            thousands(t.len() as u64)
         );
         contents.write_string(r, 0, &t.name)?;
         contents.write_string_with_format(r, 1, &text, &wrap)?;
@@ -331,6 +360,9 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
                     // Nothing to say here: it does not apply to this row.
                     Value::Text(s) if s.is_empty() => {
                         ws.write_string(r, col, "[z]")?;
+                    }
+                    Value::Text(s) if t.columns[c].0 == "cells" => {
+                        ws.write_string(r, col, clip_list(&neutralise(s), &t.name))?;
                     }
                     Value::Text(s) => {
                         ws.write_string(r, col, clip(&neutralise(s), &t.name))?;
@@ -436,5 +468,20 @@ mod tests {
         );
         let ranges = range_columns(&t);
         assert_eq!(blank_cell(&t, &t.rows[0], ranges[0], 0), "[c] 1 to 4");
+    }
+
+    #[test]
+    fn a_long_list_of_cells_is_cut_after_a_whole_cell() {
+        let short = "B2; B3";
+        assert_eq!(clip_list(short, "records"), short);
+        let cells: Vec<String> = (1..=400).map(|r| format!("B{r}")).collect();
+        let clipped = clip_list(&cells.join("; "), "records");
+        assert!(clipped.len() < LIST_CHARS + 100, "{}", clipped.len());
+        let kept = clipped.split("; ").filter(|c| c.starts_with('B')).count();
+        assert!(clipped.starts_with("B1; B2; B3;"));
+        assert!(clipped.ends_with(&format!(
+            "; … and {} more (every cell is in records.csv and lineage.parquet)",
+            400 - kept
+        )));
     }
 }

@@ -127,6 +127,61 @@ fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// Whether a resource is published as Parquet only (lineage).
+fn parquet_only(resource: &Json) -> bool {
+    resource["format"] == "parquet"
+}
+
+fn resource<'a>(pkg: &'a Json, name: &str) -> &'a Json {
+    resources(pkg)
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no resource {name}"))
+}
+
+/// A Parquet table written out as the CSV of it would be: the header, then
+/// each row with nulls empty, lines ending CRLF. Lineage is Parquet only;
+/// as text it is snapshotted and checked like every CSV.
+fn parquet_as_csv(path: &Path) -> Vec<u8> {
+    use polars::prelude::{AnyValue, ParquetReader, SerReader};
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let df = ParquetReader::new(file)
+        .finish()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(df.get_column_names().iter().map(|n| n.as_str()))
+        .expect("header");
+    for i in 0..df.height() {
+        let row: Vec<String> = df
+            .columns()
+            .iter()
+            .map(|c| match c.get(i).expect("cell") {
+                AnyValue::Null => String::new(),
+                AnyValue::String(s) => s.to_string(),
+                AnyValue::StringOwned(s) => s.to_string(),
+                AnyValue::UInt64(n) => n.to_string(),
+                AnyValue::Int64(n) => n.to_string(),
+                AnyValue::Boolean(b) => b.to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        w.write_record(&row).expect("row");
+    }
+    w.into_inner().expect("flush")
+}
+
+/// A table's rows as CSV bytes: its CSV file, or its Parquet as CSV.
+fn table_bytes(dir: &Path, resource: &Json) -> Vec<u8> {
+    let path = dir.join(resource["path"].as_str().expect("path"));
+    if parquet_only(resource) {
+        parquet_as_csv(&path)
+    } else {
+        read(&path)
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Snapshots
 
@@ -142,7 +197,9 @@ fn every_table_matches_its_snapshot() {
         .collect();
     assert_eq!(core, TABLES, "the release's tables, in order: {names:?}");
     for name in &names {
-        let bytes = read(&p.release.join(format!("{name}.csv")));
+        let res = resource(&pkg, name);
+        let bytes = table_bytes(&p.release, res);
+        let file = res["path"].as_str().expect("path");
         let text = String::from_utf8(bytes.clone()).expect("UTF-8");
         // RFC 4180, as datapackage.json's dialect says: every line ends CRLF.
         assert!(text.ends_with("\r\n"), "{name}.csv ends with CRLF");
@@ -157,7 +214,7 @@ fn every_table_matches_its_snapshot() {
         } else {
             summary_of_large_csv(&bytes, &lf)
         };
-        insta::assert_snapshot!(format!("{name}.csv"), snapshot);
+        insta::assert_snapshot!(file.to_string(), snapshot);
     }
     let pkg_text = String::from_utf8(read(&p.release.join("datapackage.json"))).expect("UTF-8");
     insta::assert_snapshot!("datapackage.json", pkg_text);
@@ -258,8 +315,13 @@ fn the_spreadsheet_says_what_the_csv_says() {
     let mut wb: Xlsx<_> = open_workbook(&path).expect("the xlsx opens");
     let sheets = wb.sheet_names();
     let mut want_sheets = vec!["Cover", "Contents", "Notes"];
-    // Lineage, one row per source cell, is for machines: CSV and Parquet only.
-    want_sheets.extend(table_names(&pkg).into_iter().filter(|t| *t != "lineage"));
+    // Lineage, one row per source cell, is for machines: Parquet only.
+    want_sheets.extend(
+        resources(&pkg)
+            .iter()
+            .filter(|r| !parquet_only(r))
+            .map(|r| r["name"].as_str().expect("name")),
+    );
     assert_eq!(
         sheets, want_sheets,
         "cover, contents and notes first, then one table per sheet"
@@ -293,7 +355,7 @@ fn the_spreadsheet_says_what_the_csv_says() {
     let mut problems = Vec::new();
     for resource in resources(&pkg) {
         let table = resource["name"].as_str().expect("name");
-        if table == "lineage" {
+        if parquet_only(resource) {
             continue;
         }
         let types = field_types(resource);
@@ -390,6 +452,11 @@ fn the_parquet_holds_the_csv_rows() {
     let mut problems = Vec::new();
     for resource in resources(&pkg) {
         let table = resource["name"].as_str().expect("name");
+        if parquet_only(resource) {
+            // Nothing to compare with: its snapshot and the datapackage
+            // check read it.
+            continue;
+        }
         let types = field_types(resource);
         let (header, rows) = csv_table(&p.release.join(format!("{table}.csv")));
         let file = std::fs::File::open(p.release.join(format!("{table}.parquet"))).expect("open");
@@ -451,6 +518,37 @@ fn the_parquet_holds_the_csv_rows() {
     );
 }
 
+/// lineage.parquet names, part by part, exactly the cells (and pages) each
+/// record's row of records.csv lists, for every record and no other.
+#[test]
+fn lineage_names_each_records_cells() {
+    let p = published();
+    let (header, rows) = csv_table(&p.release.join("records.csv"));
+    let col = |n: &str| header.iter().position(|h| h == n).expect(n);
+    let (id, cells) = (col("record_id"), col("cells"));
+    let want: BTreeMap<String, String> = rows
+        .iter()
+        .map(|r| (r[id].clone(), r[cells].clone()))
+        .collect();
+    let lineage = parquet_as_csv(&p.release.join("lineage.parquet"));
+    let mut rdr = csv::Reader::from_reader(lineage.as_slice());
+    assert_eq!(
+        rdr.headers().expect("header").iter().collect::<Vec<_>>(),
+        ["record_id", "part", "cell"]
+    );
+    let mut got: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in rdr.records() {
+        let r = r.expect("row");
+        let parts = got.entry(r[0].to_string()).or_default();
+        assert_eq!(r[1], (parts.len() + 1).to_string(), "parts count up: {r:?}");
+        assert!(!r[2].is_empty(), "every part names a place: {r:?}");
+        parts.push(r[2].to_string());
+    }
+    let got: BTreeMap<String, String> = got.into_iter().map(|(k, v)| (k, v.join("; "))).collect();
+    assert_eq!(got.len(), want.len(), "every record has lineage");
+    assert_eq!(got, want);
+}
+
 // ---------------------------------------------------------------------------
 // datapackage.json, checked as `frictionless validate` checks it
 
@@ -499,7 +597,15 @@ fn validate_datapackage(dir: &Path) -> Vec<String> {
             err(format!("{rname}: unsafe path {path:?}"));
             continue;
         }
-        if res["encoding"] != "utf-8" || res["format"] != "csv" {
+        let parquet = parquet_only(res);
+        if parquet {
+            if !path.ends_with(".parquet") || res["mediatype"] != "application/vnd.apache.parquet" {
+                err(format!(
+                    "{rname}: a Parquet resource at {path:?}, mediatype {}",
+                    res["mediatype"]
+                ));
+            }
+        } else if res["encoding"] != "utf-8" || res["format"] != "csv" {
             err(format!(
                 "{rname}: encoding {} format {}",
                 res["encoding"], res["format"]
@@ -514,9 +620,15 @@ fn validate_datapackage(dir: &Path) -> Vec<String> {
         {
             err(format!("{rname}: a dialect this check does not read: {d}"));
         }
-        let Ok(bytes) = std::fs::read(dir.join(path)) else {
-            err(format!("{rname}: {path} cannot be read"));
-            continue;
+        // A Parquet table is checked as the CSV of it would be.
+        let bytes = if parquet {
+            parquet_as_csv(&dir.join(path))
+        } else {
+            let Ok(bytes) = std::fs::read(dir.join(path)) else {
+                err(format!("{rname}: {path} cannot be read"));
+                continue;
+            };
+            bytes
         };
         let Ok(text) = String::from_utf8(bytes) else {
             err(format!("{rname}: {path} is not UTF-8"));
@@ -795,9 +907,17 @@ fn two_builds_from_one_cache_are_byte_identical() {
     let names = files(&p.release);
     assert_eq!(names, files(&second), "the same files");
     let pkg = datapackage(&p.release);
-    let mut expected: BTreeSet<String> = table_names(&pkg)
-        .into_iter()
-        .flat_map(|t| [format!("{t}.csv"), format!("{t}.parquet")])
+    // Each table as CSV and Parquet, or Parquet alone.
+    let mut expected: BTreeSet<String> = resources(&pkg)
+        .iter()
+        .flat_map(|r| {
+            let t = r["name"].as_str().expect("name");
+            if parquet_only(r) {
+                vec![format!("{t}.parquet")]
+            } else {
+                vec![format!("{t}.csv"), format!("{t}.parquet")]
+            }
+        })
         .collect();
     for n in [
         "nspcc-online-csa.xlsx",
