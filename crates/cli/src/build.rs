@@ -138,6 +138,7 @@ fn normalise_one(
     };
     let _span = tracing::info_span!(parent: parent, "normalise", force = %response.who(), key = %response.key)
         .entered();
+    let t0 = std::time::Instant::now();
     let n = foi_normalise::normalise(&foi_normalise::Input {
         campaign: &config.campaign,
         forces: &config.forces,
@@ -146,6 +147,7 @@ fn normalise_one(
         sha256: &sha,
         limits: &config.campaign.limits,
     });
+    let t1 = t0.elapsed().as_millis() as u64;
     drop(bytes);
     if let Some(k) = &key {
         incremental::store(
@@ -159,6 +161,11 @@ fn normalise_one(
             },
         );
     }
+    tracing::debug!(
+        normalise_ms = t1,
+        store_ms = t0.elapsed().as_millis() as u64 - t1,
+        "response done"
+    );
     Outcome::Normalised(n)
 }
 
@@ -251,7 +258,11 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         print!("{}", m.headline);
         return Ok(m.exit_code);
     }
+    let clock = std::time::Instant::now();
+    let lap =
+        |phase: &str| tracing::debug!(phase, ms = clock.elapsed().as_millis() as u64, "phase done");
     let stage = normalise_all(ctx);
+    lap("normalise");
     let unmapped = stage.diagnostics.iter().filter(|d| is_unmapped(d)).count();
     for d in &stage.diagnostics {
         if !cli.quiet || d.severity == Severity::Error {
@@ -271,6 +282,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         return Ok(exit::FAILED);
     }
     let release = foi_publish::assemble(config, &stage.records, &stage.aggregates, &stage.failures);
+    lap("assemble");
     let differences: Vec<&foi_publish::Check> =
         release.checks.iter().filter(|c| !c.agrees()).collect();
     for c in &differences {
@@ -319,35 +331,38 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         exit::COMPLETE
     };
 
-    let files = foi_publish::render(&release)?;
-    let outputs: Vec<OutputEntry> = files
-        .iter()
-        .map(|(name, bytes)| {
-            use sha2::{Digest, Sha256};
-            OutputEntry {
-                name: name.clone(),
-                bytes: bytes.len() as u64,
-                sha256: hex::encode(Sha256::digest(bytes)),
-            }
-        })
-        .collect();
+    // Each file is written into a staging folder as soon as it is rendered;
+    // the folder becomes a release only if something in it changed.
+    let id = report::run_id();
+    let staging = release::stage(&ctx.out, id)?;
+    let outputs: Vec<OutputEntry> = match foi_publish::write(&release, &staging) {
+        Ok(written) => written
+            .into_iter()
+            .map(|o| OutputEntry {
+                name: o.name,
+                bytes: o.bytes,
+                sha256: o.sha256,
+            })
+            .collect(),
+        Err(e) => {
+            release::discard(&staging);
+            return Err(e).context("writing the release");
+        }
+    };
+    lap("write");
     let previous = release::latest(&ctx.out);
     let unchanged = previous
         .as_ref()
         .and_then(|(_, dir)| release::read_manifest(dir))
         .is_some_and(|m| m.outputs == outputs);
-    if let (true, Some((id, _))) = (unchanged, &previous) {
+    if let (true, Some((last, _))) = (unchanged, &previous) {
+        release::discard(&staging);
         report::info(&format!(
-            "nothing changed since release {id}: no new release published ({})",
+            "nothing changed since release {last}: no new release published ({})",
             ctx.out.join("latest").display()
         ));
     } else {
-        let id = report::run_id();
-        let staging = release::stage(&ctx.out, id)?;
-        for (name, bytes) in &files {
-            foi_publish::write_atomic(&staging.join(name), bytes)
-                .with_context(|| format!("writing {name}"))?;
-        }
+        let files = outputs.len();
         let manifest = Manifest {
             schema_version: 1,
             run_id: id.to_string(),
@@ -371,7 +386,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         if !cli.quiet {
             report::info(&format!(
                 "published release {id}: {} files in {} ({} now points at it){}",
-                files.len() + 1,
+                files + 1,
                 dest.display(),
                 ctx.out.join("latest").display(),
                 if pruned.is_empty() {
@@ -382,6 +397,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
             ));
         }
     }
+    lap("publish");
     headline::print(&release, config);
     if code == exit::FAILED && (!stage.failures.is_empty() || errors > 0) {
         report::error(&format!(

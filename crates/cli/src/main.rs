@@ -125,6 +125,9 @@ fn parse_wait(s: &str) -> std::result::Result<Duration, String> {
     parse_seconds(s)
 }
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = chrono::Utc::now();

@@ -92,6 +92,13 @@ pub fn stage(out: &Path, id: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Removes a staging folder that will not become a release (nothing in
+/// it changed, or writing it failed); a folder left behind by a killed
+/// run goes at the next [`stage`].
+pub fn discard(staging: &Path) {
+    let _ = fs::remove_dir_all(staging);
+}
+
 /// Moves a complete staging folder into `releases/` and points `latest`
 /// at it. Each step is a rename, so a reader sees the old release or the
 /// new one, never a mixture.
