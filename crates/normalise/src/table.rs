@@ -7,8 +7,33 @@ use crate::{Ctx, Raw};
 use chrono::{Datelike, NaiveDate};
 use foi_model::config::{Blank, Role, Shape, Table};
 use foi_model::{CellRef, DimId, DimValue, ForceId, Interval, Month};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+/// A cell as a hash key: what it holds, borrowed. Record-level tables
+/// repeat the same few hundred labels, dates and ages on every row, so
+/// work done for one cell's value is kept for the next with the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum CellKey<'s> {
+    Empty,
+    Text(&'s str),
+    Number(u64),
+    Date(NaiveDate),
+    Error(&'s str),
+}
+
+impl<'s> CellKey<'s> {
+    fn of(cell: &'s Cell) -> Self {
+        match cell {
+            Cell::Empty => CellKey::Empty,
+            Cell::Text(t) => CellKey::Text(t),
+            Cell::Number(n) => CellKey::Number(n.to_bits()),
+            Cell::Date(d) => CellKey::Date(*d),
+            Cell::Error(e) => CellKey::Error(e),
+        }
+    }
+}
 
 /// A located table: where its header ends and which column plays which part.
 struct Located {
@@ -144,6 +169,9 @@ fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
 /// The rows of the table: from below the header to the stop.
 fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
     let mut rows = Vec::new();
+    // Whether a cell's value matches the header pattern, by value: a
+    // million rows hold a few thousand distinct values.
+    let mut is_header: FxHashMap<CellKey<'_>, bool> = FxHashMap::default();
     for r in loc.first_data_row..sheet.rows.len() {
         // In a text file, a row with no fields at all is a line inside a
         // quoted field that spans lines (or an empty line the CSV reader
@@ -163,9 +191,11 @@ fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
         }
         // Another table's header starts here.
         if r != loc.header_row
-            && sheet.rows[r]
-                .iter()
-                .any(|c| !c.is_empty() && table.header.is_match(&flat(&c.text_cow())))
+            && sheet.rows[r].iter().any(|c| {
+                *is_header
+                    .entry(CellKey::of(c))
+                    .or_insert_with(|| !c.is_empty() && table.header.is_match(&flat(&c.text_cow())))
+            })
         {
             break;
         }
@@ -661,20 +691,63 @@ fn read_records(
         .filter(|r| table.request.as_ref().is_none_or(|t| t == *r))
         .filter_map(|r| ctx.campaign.request(r).map(|q| (r.clone(), q.period)))
         .collect();
-    // Each request's rows by whose figure they count to; one map per
-    // request, so a row's key is cloned only the first time it is seen.
-    let mut counted: Vec<HashMap<RowKey, Vec<CellRef>>> = vec![HashMap::new(); requests.len()];
+    // Whose figure a row counts to is worked out once per distinct set of
+    // the cells `row_labels` reads (label and force columns, and the first
+    // cell when skip or total patterns look at it), when that gave a figure
+    // and reported nothing: a million rows hold a few thousand such sets.
+    let key_cols: Vec<usize> = loc
+        .roles
+        .iter()
+        .filter(|(_, &i)| matches!(table.columns[i].role, Role::Label | Role::Force))
+        .map(|(&c, _)| c)
+        .collect();
+    let reads_first = table.skip_rows.is_some() || table.total_rows.is_some();
+    let mut seen: FxHashMap<Vec<CellKey<'_>>, usize> = FxHashMap::default();
+    let mut probe: Vec<CellKey<'_>> = Vec::with_capacity(key_cols.len() + 1);
+    // Each distinct figure's key, and its index.
+    let mut keys: Vec<RowKey> = Vec::new();
+    let mut key_index: FxHashMap<RowKey, usize> = FxHashMap::default();
+    // Each request's cells by key index.
+    let mut counted: Vec<Vec<Vec<CellRef>>> = vec![Vec::new(); requests.len()];
     // A request listed twice counts into one figure, once per listing.
     let canon: Vec<usize> = requests
         .iter()
         .map(|(id, _)| requests.iter().position(|(x, _)| x == id).unwrap_or(0))
         .collect();
     // Forces print the same few hundred dates on thousands of rows.
-    let mut dates: HashMap<&str, Option<NaiveDate>> = HashMap::new();
+    let mut dates: FxHashMap<&str, Option<NaiveDate>> = FxHashMap::default();
     for &r in rows {
-        let dims = match row_labels(sheet, table, loc, r, ctx) {
-            RowLabels::Dims(d) => d,
-            RowLabels::Total(_) | RowLabels::Aggregate(..) | RowLabels::Skip => continue,
+        probe.clear();
+        probe.extend(key_cols.iter().map(|&c| CellKey::of(sheet.cell(r, c))));
+        if reads_first {
+            let first = sheet.rows[r].iter().find(|c| !c.is_empty());
+            probe.push(first.map_or(CellKey::Empty, CellKey::of));
+        }
+        let k = match seen.get(probe.as_slice()) {
+            Some(&k) => {
+                ctx.row_force.clone_from(&keys[k].0);
+                k
+            }
+            None => {
+                let reported = ctx.diagnostics.len();
+                let dims = match row_labels(sheet, table, loc, r, ctx) {
+                    RowLabels::Dims(d) => d,
+                    RowLabels::Total(_) | RowLabels::Aggregate(..) | RowLabels::Skip => continue,
+                };
+                let key: RowKey = (ctx.row_force.clone(), None, dims);
+                let k = match key_index.get(&key) {
+                    Some(&k) => k,
+                    None => {
+                        keys.push(key.clone());
+                        key_index.insert(key, keys.len() - 1);
+                        keys.len() - 1
+                    }
+                };
+                if ctx.diagnostics.len() == reported {
+                    seen.insert(probe.clone(), k);
+                }
+                k
+            }
         };
         let at = CellRef::new(r as u32, date_col as u32);
         let date = match sheet.cell(r, date_col) {
@@ -695,32 +768,33 @@ fn read_records(
             );
             continue;
         };
-        let key: RowKey = (ctx.row_force.clone(), None, dims);
-        for (k, (_, period)) in requests.iter().enumerate() {
+        for (q, (_, period)) in requests.iter().enumerate() {
             if period.contains(date) {
-                let map = &mut counted[canon[k]];
-                match map.get_mut(&key) {
-                    Some(cells) => cells.push(at),
-                    None => {
-                        map.insert(key.clone(), vec![at]);
-                    }
+                let by_key = &mut counted[canon[q]];
+                if by_key.len() <= k {
+                    by_key.resize_with(keys.len(), Vec::new);
                 }
+                by_key[k].push(at);
             }
         }
     }
     // In the order of (request, key), as one map keyed by both would give.
-    let mut order: Vec<usize> = (0..requests.len()).filter(|&k| canon[k] == k).collect();
+    let mut order: Vec<usize> = (0..requests.len()).filter(|&q| canon[q] == q).collect();
     order.sort_by(|&a, &b| requests[a].0.cmp(&requests[b].0));
+    let mut by_key: Vec<usize> = (0..keys.len()).collect();
+    by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     let counted: Vec<((String, RowKey), Vec<CellRef>)> = order
         .into_iter()
-        .flat_map(|k| {
-            let request = requests[k].0.clone();
-            let mut keyed: Vec<(RowKey, Vec<CellRef>)> =
-                std::mem::take(&mut counted[k]).into_iter().collect();
-            keyed.sort_by(|a, b| a.0.cmp(&b.0));
-            keyed
-                .into_iter()
-                .map(move |(key, cells)| ((request.clone(), key), cells))
+        .flat_map(|q| {
+            let request = &requests[q].0;
+            let mut cells = std::mem::take(&mut counted[q]);
+            by_key
+                .iter()
+                .filter_map(|&k| {
+                    let c = std::mem::take(cells.get_mut(k)?);
+                    (!c.is_empty()).then(|| ((request.clone(), keys[k].clone()), c))
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     if counted.is_empty() && !rows.is_empty() {
