@@ -115,11 +115,25 @@ pub fn read_manifest(
         .map_err(|e| err(format!("the manifest is not valid: {e}")))
 }
 
-/// Writes a manifest: temporary file, sync, rename.
+/// How much a manifest write must survive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// Synced before it is renamed into place: it records a new copy, or a
+    /// failure, which a crash must not lose.
+    Synced,
+    /// Renamed into place unsynced: it only confirms that the copy is
+    /// still current (a new `fetched_at`); a crash that loses it leaves the
+    /// previous manifest, which says the same but for that time. A
+    /// scheduled run that changes nothing writes one of these per source.
+    Confirmation,
+}
+
+/// Writes a manifest: temporary file, sync (see [`Durability`]), rename.
 pub(crate) fn write_manifest(
     cache_dir: &Path,
     campaign: &str,
     m: &Manifest,
+    durability: Durability,
 ) -> io::Result<PathBuf> {
     let path = manifest_path(cache_dir, campaign, &m.key);
     let dir = path.parent().unwrap_or(cache_dir);
@@ -130,7 +144,10 @@ pub(crate) fn write_manifest(
     let result = (|| {
         let mut w = BufWriter::new(file);
         w.write_all(text.as_bytes())?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        if durability == Durability::Synced {
+            file.sync_all()?;
+        }
         fs::rename(&tmp, &path)
     })();
     if result.is_err() {

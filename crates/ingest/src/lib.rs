@@ -56,7 +56,7 @@ mod time;
 pub use cache::{raw_path, read_manifest, read_raw};
 pub use error::IngestError;
 
-use cache::{check_name, has_copy, write_manifest, FinishError, RawWriter, Stored};
+use cache::{check_name, has_copy, write_manifest, Durability, FinishError, RawWriter, Stored};
 use error::who;
 use foi_model::config::{Response, Source};
 use foi_model::{ForceId, Format};
@@ -354,7 +354,13 @@ async fn fetch_one(
                 error: None,
                 ..prev.clone()
             };
-            if let Err(e) = write_manifest(&opts.cache_dir, &opts.campaign, &manifest) {
+            let written = write_manifest(
+                &opts.cache_dir,
+                &opts.campaign,
+                &manifest,
+                Durability::Confirmation,
+            );
+            if let Err(e) = written {
                 out.error = Some(IngestError::Cache {
                     who,
                     path: cache::manifest_path(&opts.cache_dir, &opts.campaign, &spec.key),
@@ -372,6 +378,11 @@ async fn fetch_one(
     };
     tracing::info!(ok = result.is_ok(), attempts, "fetched");
 
+    // A 304 only confirms the copy (see `Durability`).
+    let durability = match &result {
+        Ok(Fetched::NotModified(_)) => Durability::Confirmation,
+        _ => Durability::Synced,
+    };
     let manifest = match result {
         Ok(Fetched::Fresh(stored, meta)) => Manifest {
             key: spec.key.clone(),
@@ -422,7 +433,9 @@ async fn fetch_one(
             stale.stale = true;
             stale.error = Some(err.to_string());
             stale.attempts = attempts;
-            if let Err(e) = write_manifest(&opts.cache_dir, &opts.campaign, &stale) {
+            if let Err(e) =
+                write_manifest(&opts.cache_dir, &opts.campaign, &stale, Durability::Synced)
+            {
                 out.warnings.push(format!(
                     "{who}: {src}: could not mark the previous manifest stale: {e}"
                 ));
@@ -448,7 +461,7 @@ async fn fetch_one(
             return out;
         }
     };
-    if let Err(e) = write_manifest(&opts.cache_dir, &opts.campaign, &manifest) {
+    if let Err(e) = write_manifest(&opts.cache_dir, &opts.campaign, &manifest, durability) {
         out.error = Some(IngestError::Cache {
             who,
             path: cache::manifest_path(&opts.cache_dir, &opts.campaign, &spec.key),
