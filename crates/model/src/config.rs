@@ -664,13 +664,25 @@ fn line_of_value(text: &str, needle: &str) -> usize {
 }
 
 fn compile(file: &str, text: &str, pattern: &str) -> Result<Regex, ConfigError> {
-    Regex::new(pattern).map_err(|e| {
+    thread_local! {
+        // A campaign's responses repeat the same header patterns (44 forces
+        // answering in a few layouts): each is compiled once per thread,
+        // and a clone shares the compiled form.
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+            Default::default();
+    }
+    if let Some(re) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = Regex::new(pattern).map_err(|e| {
         ConfigError::at(
             file,
             line_of_value(text, pattern),
             format!("bad pattern {pattern:?}: {e}"),
         )
-    })
+    })?;
+    COMPILED.with(|c| c.borrow_mut().insert(pattern.to_string(), re.clone()));
+    Ok(re)
 }
 
 /// The line of the first `key = …` (or `key.… =`, `[….key]`) starting at or
