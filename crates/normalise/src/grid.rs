@@ -8,11 +8,15 @@
 use chrono::NaiveDate;
 use foi_model::{thousands, CellRef, Format, Limits};
 use std::borrow::Cow;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
-    Text(String),
+    /// Shared: a workbook's shared string is one allocation however many
+    /// cells show it (a record-level sheet repeats a few hundred labels and
+    /// dates on every row). A sheet is read and used on one thread.
+    Text(Rc<str>),
     Number(f64),
     Date(NaiveDate),
     /// A formula error such as #REF!.
@@ -47,10 +51,7 @@ impl Cell {
     }
     /// A text cell with control characters made spaces (see [`clean_text`]).
     pub(crate) fn text_cell(s: &str) -> Cell {
-        match clean_text(s) {
-            Cow::Borrowed(_) => Cell::Text(s.to_string()),
-            Cow::Owned(t) => Cell::Text(t),
-        }
+        Cell::Text(Rc::from(clean_text(s).as_ref()))
     }
 }
 
@@ -424,6 +425,11 @@ impl<'a> Bounded<'a> {
         }
         let line = &mut self.grid[r];
         if line.len() <= c {
+            // A new row is as wide as the rows before it will be: one
+            // allocation, not one per doubling.
+            if line.capacity() == 0 {
+                line.reserve_exact(self.cols as usize);
+            }
             line.resize(c + 1, Cell::Empty);
         }
         line[c] = cell;

@@ -752,7 +752,7 @@ fn read_records(
         let at = CellRef::new(r as u32, date_col as u32);
         let date = match sheet.cell(r, date_col) {
             Cell::Text(t) => *dates
-                .entry(t.as_str())
+                .entry(&**t)
                 .or_insert_with(|| parse_date(sheet.cell(r, date_col))),
             cell => parse_date(cell),
         };

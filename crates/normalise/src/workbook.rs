@@ -153,6 +153,8 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     too_many_sheets(metas.len(), limits)?;
     let mut sheets = Vec::with_capacity(metas.len());
     let mut spanned: u64 = 0;
+    // Each shared string's cell, made once for the whole workbook.
+    let mut shared: rustc_hash::FxHashMap<usize, Cell> = Default::default();
     for meta in metas {
         let visible = meta.visible == SheetVisible::Visible;
         let mut grid = Bounded::new(limits, Some(meta.name.clone()), spanned);
@@ -169,7 +171,16 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
                 match reader.next_cell() {
                     Ok(Some(c)) => {
                         let (row, col) = c.get_position();
-                        grid.put(row, col, convert_ref(c.get_value()))?;
+                        let cell = match c.get_value() {
+                            // calamine lends each shared string from its one
+                            // copy: its address names it.
+                            DataRef::SharedString(s) => shared
+                                .entry(s.as_ptr() as usize)
+                                .or_insert_with(|| Cell::text_cell(s))
+                                .clone(),
+                            other => convert_ref(other),
+                        };
+                        grid.put(row, col, cell)?;
                     }
                     Ok(None) => break,
                     Err(e) => return Err(sheet_error(&meta.name, xlsx_error(e))),
@@ -254,7 +265,7 @@ fn convert(d: &Data) -> Cell {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
         Data::String(s) => Cell::text_cell(s),
-        Data::Bool(b) => Cell::Text(b.to_string()),
+        Data::Bool(b) => Cell::Text(b.to_string().into()),
         Data::DateTime(dt) => match dt.as_datetime() {
             Some(t) => Cell::Date(t.date()),
             None => Cell::Number(dt.as_f64()),
