@@ -39,7 +39,6 @@ enum Outcome {
 /// the stage (and every table built from it) is the same whatever order
 /// the threads finish in.
 pub fn normalise_all(ctx: &Ctx) -> Stage {
-    use rayon::prelude::*;
     let config = &ctx.config;
     let campaign_sha = incremental::tree_sha(
         &ctx.dirs.root,
@@ -49,11 +48,43 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
     // Worker threads have no current span of their own: each response's
     // span hangs under the caller's (the run span, with its run_id).
     let parent = tracing::Span::current();
-    let outcomes: Vec<Outcome> = config
+    // Largest source first, each thread taking the next when it is done:
+    // the last to start are the smallest, so the cores finish together
+    // rather than one waiting on a big workbook picked up late.
+    let size = |r: &foi_model::config::Response| {
+        foi_ingest::read_manifest(&ctx.cache, &config.campaign.id, &r.key)
+            .ok()
+            .flatten()
+            .map_or(0, |m| m.size)
+    };
+    let mut order: Vec<(u64, usize)> = config
         .responses
-        .par_iter()
-        .map(|response| normalise_one(ctx, &campaign_sha, response, &parent))
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (size(r), i))
         .collect();
+    order.sort_by_key(|&(bytes, i)| (std::cmp::Reverse(bytes), i));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(order.len()));
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads() {
+            s.spawn(|_| loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&(_, i)) = order.get(k) else {
+                    break;
+                };
+                let outcome = normalise_one(ctx, &campaign_sha, &config.responses[i], &parent);
+                done.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((i, outcome));
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(i, _)| *i);
+    let outcomes = done.into_iter().map(|(_, o)| o);
     let mut stage = Stage {
         records: Vec::new(),
         aggregates: Vec::new(),
