@@ -1033,20 +1033,25 @@ fn tables(config: &Config, records: &[Record], release: &Release) -> Vec<Table> 
     let mut order: Vec<&Record> = records.iter().collect();
     order.sort_by(|a, b| (&a.request, &a.force, &a.dims).cmp(&(&b.request, &b.force, &b.dims)));
     let ids: Vec<String> = order.iter().map(|r| record_id(r)).collect();
-    // The records' rows in parallel: a record counted from one row per
-    // crime names thousands of cells in its `cells` column.
-    recs.rows = {
-        use rayon::prelude::*;
-        order
-            .par_iter()
-            .zip(&ids)
-            .map(|(r, id)| record_row(r, id, &all_dims, force_of(&r.force).map(|f| f.code.clone())))
-            .collect()
-    };
-    lineage.frame = Some(
-        // Three columns of one length, each named once: nothing to fail on.
-        lineage_frame(&order, &ids).expect("lineage columns have one length and distinct names"),
+    // The records' rows in parallel (a record counted from one row per
+    // crime names thousands of cells in its `cells` column), beside the
+    // lineage columns.
+    let (rows, frame) = rayon::join(
+        || {
+            use rayon::prelude::*;
+            order
+                .par_iter()
+                .zip(&ids)
+                .map(|(r, id)| {
+                    record_row(r, id, &all_dims, force_of(&r.force).map(|f| f.code.clone()))
+                })
+                .collect()
+        },
+        || lineage_frame(&order, &ids),
     );
+    recs.rows = rows;
+    // Three columns of one length, each named once: nothing to fail on.
+    lineage.frame = Some(frame.expect("lineage columns have one length and distinct names"));
 
     // coverage
     let mut cov = Table::new(
