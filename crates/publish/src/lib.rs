@@ -1,8 +1,8 @@
 //! foi-publish: canonical records in, national tables out.
 //!
 //! ```text
-//! assemble(&config, &records, &failures) -> Release     pure: figures, tables, headline
-//! write(&release, dir) -> Vec<Output>                  CSV + Parquet, each file atomically
+//! assemble(&config, &records, &aggregates, &failures) -> Release   pure: figures, tables, headline
+//! write(&release, dir) -> Vec<Output>    CSV, Parquet, xlsx, datapackage.json, summary.html
 //! ```
 //!
 //! Every published figure is an [`Interval`] with its contributions kept
@@ -1249,25 +1249,14 @@ fn render_part(release: &Release, part: &Part<'_>) -> Result<(String, Vec<u8>), 
     }
 }
 
-/// Every file of the release, by name, in a fixed order.
-///
-/// The files are rendered in parallel (rayon), each from the release alone,
-/// and returned in the same order whatever order they finish in; the first
-/// failure in that order is the error.
-pub fn render(release: &Release) -> Result<Vec<(String, Vec<u8>)>, PublishError> {
-    use rayon::prelude::*;
-    let files: Vec<Result<(String, Vec<u8>), PublishError>> = parts(release)
-        .par_iter()
-        .map(|p| render_part(release, p))
-        .collect();
-    files.into_iter().collect()
-}
-
 /// Writes every file of the release into `dir`, each atomically and made
-/// durable (fsync), and says what was written, in [`render`]'s order.
+/// durable (fsync), and says what was written, in a fixed order whatever
+/// order the threads finish in; the first failure in that order is the
+/// error.
 ///
-/// Each file is written and hashed as soon as it is rendered, on the same
-/// thread, so one file's disk writes overlap the others' rendering, and
+/// The files are rendered in parallel (rayon), each from the release
+/// alone, and each is hashed and written as soon as it is rendered, on the
+/// same thread: one file's disk writes overlap the others' rendering, and
 /// no file is held in memory longer than it takes to write it.
 pub fn write(release: &Release, dir: &Path) -> Result<Vec<Output>, PublishError> {
     use rayon::prelude::*;
