@@ -296,16 +296,18 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
 
     for (i, t) in left_out.iter().enumerate() {
         let r = 4 + (kept.len() + i) as u32;
-        let files = if t.parquet_only() {
-            format!("{}.parquet", t.name)
+        let rows = thousands(t.len() as u64);
+        let text = if t.parquet_only() {
+            format!(
+                "{} (in {}.parquet only: {rows} rows, one per source cell, for joining by program)",
+                t.title, t.name
+            )
         } else {
-            format!("{}.csv and {}.parquet", t.name, t.name)
+            format!(
+                "{} (in {}.csv and {}.parquet only: {rows} rows, too many to read in a spreadsheet)",
+                t.title, t.name, t.name
+            )
         };
-        let text = format!(
-            "{} (in {files} only: {} rows, too many to read in a spreadsheet)",
-            t.title,
-            thousands(t.len() as u64)
-        );
         contents.write_string(r, 0, &t.name)?;
         contents.write_string_with_format(r, 1, &text, &wrap)?;
         contents.write_string_with_format(r, 2, &t.description, &wrap)?;
