@@ -12,6 +12,29 @@ fn is_unmapped(d: &Diagnostic) -> bool {
     d.message.starts_with("unmapped ")
 }
 
+/// What the stage could not read, for coverage: the responses that failed,
+/// and each force's unmapped labels ("offence label \"IIOC\""), whose rows
+/// are missing from its figures when the release is published anyway.
+pub fn gaps(stage: &Stage) -> foi_publish::Gaps {
+    let mut unmapped: BTreeMap<foi_model::ForceId, std::collections::BTreeSet<String>> =
+        BTreeMap::new();
+    for d in stage.diagnostics.iter().filter(|d| is_unmapped(d)) {
+        if let Some(force) = &d.force {
+            let what = d.message.trim_start_matches("unmapped ");
+            // "… (and 12 more cells)": the label is the same on each.
+            let what = what.split(" (and ").next().unwrap_or(what);
+            unmapped
+                .entry(force.clone())
+                .or_default()
+                .insert(what.to_string());
+        }
+    }
+    foi_publish::Gaps {
+        failures: stage.failures.clone(),
+        unmapped,
+    }
+}
+
 /// Every response normalised.
 pub struct Stage {
     pub records: Vec<Record>,
@@ -312,7 +335,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         ));
         return Ok(exit::FAILED);
     }
-    let release = foi_publish::assemble(config, &stage.records, &stage.aggregates, &stage.failures);
+    let release = foi_publish::assemble(config, &stage.records, &stage.aggregates, &gaps(&stage));
     lap("assemble");
     let differences: Vec<&foi_publish::Check> =
         release.checks.iter().filter(|c| !c.agrees()).collect();

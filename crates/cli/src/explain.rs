@@ -19,8 +19,13 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String]) -> Result<u8> {
     // Rebuilt from the cache and config, offline: the same inputs give the
     // same figures as the published release.
     let stage = build::normalise_all(ctx);
+    let release = foi_publish::assemble(
+        config,
+        &stage.records,
+        &stage.aggregates,
+        &build::gaps(&stage),
+    );
     let records = stage.records;
-    let release = foi_publish::assemble(config, &records, &stage.aggregates, &stage.failures);
     let Some(fig) = release.figure(request, &wanted) else {
         report::error(&format!(
             "no published figure for request {request:?} with {breakdown:?}"

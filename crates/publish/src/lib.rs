@@ -1,7 +1,7 @@
 //! foi-publish: canonical records in, national tables out.
 //!
 //! ```text
-//! assemble(&config, &records, &aggregates, &failures) -> Release   pure: figures, tables, headline
+//! assemble(&config, &records, &aggregates, &gaps) -> Release   pure: figures, tables, headline
 //! write(&release, dir) -> Vec<Output>    CSV, Parquet, xlsx, datapackage.json, summary.html
 //! ```
 //!
@@ -235,14 +235,25 @@ fn usual_fixed(config: &Config) -> BTreeMap<DimId, DimValue> {
         .collect()
 }
 
+/// What normalising could not read, for coverage to report.
+#[derive(Debug, Clone, Default)]
+pub struct Gaps {
+    /// Response key -> why it could not be read at all.
+    pub failures: BTreeMap<String, String>,
+    /// Force -> the labels no crosswalk maps ("offence label \"IIOC\""),
+    /// whose rows were left out of a release published anyway
+    /// (`--allow-unmapped`): the force's figures fall short by those rows.
+    pub unmapped: BTreeMap<ForceId, BTreeSet<String>>,
+}
+
 /// Works out coverage, every national figure, and the tables. Pure.
-/// `failures` maps a response key to why it could not be read at all.
 pub fn assemble(
     config: &Config,
     records: &[Record],
     aggregates: &[Aggregate],
-    failures: &BTreeMap<String, String>,
+    gaps: &Gaps,
 ) -> Release {
+    let failures = &gaps.failures;
     let campaign = &config.campaign;
     let usual = usual_fixed(config);
     // (force, request) -> record indexes
@@ -294,6 +305,12 @@ pub fn assemble(
                         if usual.get(k).is_some_and(|u| u != v) {
                             flags.push(format!("{k} is {v}"));
                         }
+                    }
+                    if let Some(labels) = gaps.unmapped.get(&force.id) {
+                        flags.push(format!(
+                            "undercounts: rows with labels no crosswalk maps were left out ({})",
+                            labels.iter().cloned().collect::<Vec<_>>().join(", ")
+                        ));
                     }
                     if let Some(why) = failures.get(&resp.key) {
                         row.reason = format!("could not be read: {why}");

@@ -1,5 +1,6 @@
 //! A label no crosswalk maps: an error naming force, file, cell and label,
-//! with the line to add; nothing published unless --allow-unmapped.
+//! with the line to add; nothing published unless --allow-unmapped, and
+//! then the force is flagged as short wherever its figures are added.
 
 use crate::*;
 
@@ -73,8 +74,32 @@ fn allow_unmapped_publishes_the_rest_and_lists_what_was_left_out() {
     };
     // Sussex's indecent-image rows are left out, so its total falls short.
     assert!(total("fy-2016-17") < 5653);
+    // Added, but flagged as short in coverage and in the national figures,
+    // naming the label whose rows are missing.
     let coverage = read_csv(&tmp.path().join("out/latest/coverage.csv"));
+    let sussex: Vec<_> = coverage
+        .iter()
+        .filter(|c| c["force_id"] == "sussex" && c["included"] == "true")
+        .collect();
+    assert!(!sussex.is_empty(), "sussex is added");
+    for c in &sussex {
+        assert_eq!(c["flagged"], "true", "{c:?}");
+        assert!(
+            c["reason"].contains(
+                "undercounts: rows with labels no crosswalk maps were left out (offence label \"IIOC\")"
+            ),
+            "{c:?}"
+        );
+    }
+    // Only the force with the unmapped label.
     assert!(coverage
         .iter()
-        .any(|c| c["force_id"] == "sussex" && c["included"] == "true"));
+        .filter(|c| c["reason"].contains("undercounts"))
+        .all(|c| c["force_id"] == "sussex"));
+    let flagged = national
+        .iter()
+        .find(|r| r["request"] == "fy-2016-17" && r["breakdown"] == "total")
+        .map(|r| r["flagged_forces"].clone())
+        .expect("total");
+    assert!(flagged.split(';').any(|f| f == "sussex"), "{flagged}");
 }
