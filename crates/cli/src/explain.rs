@@ -4,9 +4,34 @@
 use crate::headline::show;
 use crate::{build, exit, report, Ctx};
 use anyhow::Result;
-use foi_model::{DimId, Interval};
+use foi_model::{DimId, Interval, Lineage};
 
-pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String]) -> Result<u8> {
+/// Cells listed for a record unless `--all-cells`: enough to find the rows
+/// in the source, few enough that a figure counted from a million rows
+/// fits on a screen.
+const CELLS_SHOWN: usize = 10;
+
+/// The record's cells (and page), cut after [`CELLS_SHOWN`] unless `all`.
+fn cells(l: &Lineage, all: bool) -> String {
+    if all || l.cells.len() <= CELLS_SHOWN {
+        return l.describe();
+    }
+    let first = Lineage {
+        sha256: String::new(),
+        file: String::new(),
+        sheet: l.sheet.clone(),
+        cells: l.cells[..CELLS_SHOWN].to_vec(),
+        page: None,
+    };
+    let page = l.page.map(|p| format!("; page {p}")).unwrap_or_default();
+    format!(
+        "{}; … and {} more cells{page}",
+        first.describe(),
+        foi_publish::thousands((l.cells.len() - CELLS_SHOWN) as u64)
+    )
+}
+
+pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) -> Result<u8> {
     let config = &ctx.config;
     let mut wanted = Vec::new();
     for b in breakdown {
@@ -66,7 +91,7 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String]) -> Result<u8> {
             println!(
                 "      {}{sheet}, {}: {:?} = {}",
                 r.lineage.file,
-                r.lineage.describe(),
+                cells(&r.lineage, all_cells),
                 r.count.text,
                 show(r.count.interval)
             );

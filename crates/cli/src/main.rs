@@ -115,6 +115,11 @@ enum Command {
         request: String,
         /// dim=value pairs picking a breakdown cell; none for the total.
         breakdown: Vec<String>,
+        /// List every source cell of each record. Without it a record
+        /// counted from one row per crime shows its first 10 cells and how
+        /// many more there are (records.csv and lineage.parquet list all).
+        #[arg(long)]
+        all_cells: bool,
     },
 }
 
@@ -226,7 +231,11 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
             );
             Ok(exit::COMPLETE)
         }
-        Command::Explain { request, breakdown } => explain::explain(&ctx, request, breakdown),
+        Command::Explain {
+            request,
+            breakdown,
+            all_cells,
+        } => explain::explain(&ctx, request, breakdown, *all_cells),
         Command::Fetch | Command::Build | Command::Run => {
             // Runs that write never overlap; the OS drops the lock of a killed run.
             let Some(_lock) = release::lock(&ctx.out, cli.wait)? else {

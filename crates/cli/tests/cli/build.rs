@@ -401,3 +401,48 @@ fn check_reports_config_errors_with_file_and_line() {
         "points at file and line: {stderr}"
     );
 }
+
+/// A record counted from many rows lists its first 10 cells and how many
+/// more there are; `--all-cells` lists every one, and the count of cells
+/// shown that way is the record's count of rows.
+#[test]
+fn explain_cuts_long_cell_lists_unless_asked() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = foi(tmp.path()).arg("run").output().expect("runs");
+    assert!(matches!(out.status.code(), Some(0) | Some(3)));
+    let explain = |extra: &[&str]| -> String {
+        let out = foi(tmp.path())
+            .args(["explain", "fy-2016-17"])
+            .args(extra)
+            .output()
+            .expect("explain runs");
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // `file, B2; B3: "12 rows" = 12` -> ("file, B2; B3", 12).
+    let sources = |text: &str| -> Vec<(String, u64)> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("      "))
+            .filter(|l| l.contains(" rows\" = "))
+            .filter_map(|l| {
+                let (left, _) = l.rsplit_once(": \"")?;
+                let (_, n) = l.rsplit_once(" = ")?;
+                Some((left.to_string(), n.parse().ok()?))
+            })
+            .collect()
+    };
+    let cut = explain(&[]);
+    let all = explain(&["--all-cells"]);
+    let (cut, all) = (sources(&cut), sources(&all));
+    assert_eq!(cut.len(), all.len(), "the same records");
+    let long: Vec<_> = cut.iter().zip(&all).filter(|(_, (_, n))| *n > 10).collect();
+    assert!(!long.is_empty(), "records counted from more than 10 rows");
+    for ((short, n), (full, _)) in long {
+        let more = format!("; … and {} more cells", n - 10);
+        assert!(short.ends_with(&more), "{short} (ends with {more:?})");
+        assert_eq!(short.matches("; ").count(), 10, "{short}");
+        assert!(!full.contains('…'), "{full}");
+        assert_eq!(full.matches("; ").count() as u64, n - 1, "{full}");
+        assert!(full.starts_with(short.trim_end_matches(&more)), "{full}");
+    }
+}
