@@ -136,14 +136,18 @@ pub fn latest(out: &Path) -> Option<(String, PathBuf)> {
     dir.is_dir().then_some((id, dir))
 }
 
-/// Removes all but the newest `keep` releases (never the one `latest`
-/// points at). Returns the ids removed.
+/// Removes all but the newest `keep` of the releases foi made (never the
+/// one `latest` points at, nor anything else in `releases/`). Returns the
+/// ids removed.
 pub fn prune(out: &Path, keep: usize) -> Result<Vec<String>> {
     let current = latest(out).map(|(id, _)| id);
+    // Only what foi named: a folder someone else put in releases/ (notes,
+    // a copy kept by hand) is never removed.
     let mut ids: Vec<String> = fs::read_dir(out.join("releases"))
         .map(|rd| {
             rd.flatten()
                 .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| is_run_id(n))
                 .collect()
         })
         .unwrap_or_default();
@@ -170,6 +174,22 @@ pub fn prune(out: &Path, keep: usize) -> Result<Vec<String>> {
         }
     }
     Ok(removed)
+}
+
+/// A run id as foi makes them: "20261128T041305Z-6578" (UTC time, process id).
+fn is_run_id(name: &str) -> bool {
+    let Some((time, pid)) = name.split_once('-') else {
+        return false;
+    };
+    let b = time.as_bytes();
+    b.len() == 16
+        && b[8] == b'T'
+        && b[15] == b'Z'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| matches!(i, 8 | 15) || c.is_ascii_digit())
+        && !pid.is_empty()
+        && pid.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// What a run did, written into its release as manifest.json. The run's

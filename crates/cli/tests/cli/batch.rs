@@ -646,7 +646,24 @@ fn keep_prunes_all_but_the_newest_releases() {
         .line("published release ")
         .ends_with("; pruned 2 old release(s)"));
     let (id, _) = setup.latest();
-    assert_eq!(setup.releases(), vec![id]);
+    assert_eq!(setup.releases(), vec![id.clone()]);
+
+    // Only releases foi made are pruned: a folder put there by hand stays.
+    let by_hand = setup.out().join("releases/copy-for-the-board");
+    std::fs::create_dir_all(&by_hand).expect("mkdir");
+    std::fs::write(by_hand.join("note.txt"), "kept by hand").expect("write");
+    setup.kent_method("keyword_search");
+    let run = setup.run(&["--keep", "1", "run"]).ok();
+    assert!(run
+        .line("published release ")
+        .ends_with("; pruned 1 old release(s)"));
+    let (newest, _) = setup.latest();
+    assert_ne!(newest, id);
+    assert_eq!(
+        setup.releases(),
+        vec![newest, "copy-for-the-board".to_string()]
+    );
+    assert!(by_hand.join("note.txt").exists());
 }
 
 /// One kind of config error, made in a fresh copy of the config.
