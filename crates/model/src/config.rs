@@ -69,6 +69,22 @@ pub struct CampaignFile {
     /// Bounds on what one response may make foi read.
     #[serde(default)]
     pub limits: crate::Limits,
+    /// Who publishes the tables and how to reach them, for the workbook's
+    /// cover and datapackage.json.
+    pub publisher: Option<Publisher>,
+}
+
+/// Who publishes a campaign's tables. A date, not a clock reading: the
+/// same config and cache give the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// "NSPCC", "University of Leeds, School of Law".
+    pub name: String,
+    /// An email address or a web page.
+    pub contact: Option<String>,
+    /// When these figures were first published.
+    pub published: Option<DateDef>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -621,6 +637,7 @@ pub struct Campaign {
     pub breakdowns: Vec<Vec<DimId>>,
     pub headline_age: Option<DimId>,
     pub limits: crate::Limits,
+    pub publisher: Option<Publisher>,
 }
 
 impl Campaign {
@@ -992,6 +1009,7 @@ fn resolve_campaign(
         breakdowns,
         headline_age,
         limits: def.limits,
+        publisher: def.publisher,
     })
 }
 

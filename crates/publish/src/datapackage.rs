@@ -73,13 +73,23 @@ fn resource(t: &Table) -> Json {
 }
 
 pub fn datapackage(release: &Release) -> Json {
-    json!({
+    let mut pkg = json!({
         "profile": "tabular-data-package",
         "name": release.campaign,
         "title": release.title,
         "description": release.description.trim(),
         "resources": release.tables.iter().map(resource).collect::<Vec<_>>(),
-    })
+    });
+    if let Some(p) = &release.publisher {
+        let mut who = json!({ "title": p.name, "role": "publisher" });
+        match &p.contact {
+            Some(c) if c.contains('@') && !c.contains("://") => who["email"] = json!(c),
+            Some(c) => who["path"] = json!(c),
+            None => {}
+        }
+        pkg["contributors"] = json!([who]);
+    }
+    pkg
 }
 
 pub fn datapackage_bytes(release: &Release) -> Vec<u8> {

@@ -340,6 +340,10 @@ pub fn summary_html(release: &Release) -> String {
     for n in &release.notes {
         let _ = writeln!(s, "<li>{}</li>", esc_text(n));
     }
-    s.push_str("</ol>\n</body></html>\n");
+    s.push_str("</ol>\n");
+    for line in release.published_by() {
+        s.push_str(&format!("<p>{}</p>\n", esc(&line)));
+    }
+    s.push_str("</body></html>\n");
     s
 }

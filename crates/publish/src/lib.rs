@@ -162,6 +162,8 @@ pub struct Release {
     pub campaign: String,
     pub title: String,
     pub description: String,
+    /// Who publishes the tables, as the campaign says.
+    pub publisher: Option<foi_model::config::Publisher>,
     pub figures: Vec<Figure>,
     pub coverage: Vec<CoverageRow>,
     pub comparisons: Vec<Comparison>,
@@ -175,6 +177,21 @@ pub struct Release {
 }
 
 impl Release {
+    /// "Published by NSPCC on 20 June 2017. Contact: …", or nothing.
+    pub fn published_by(&self) -> Vec<String> {
+        let Some(p) = &self.publisher else {
+            return Vec::new();
+        };
+        let mut lines = vec![match &p.published {
+            Some(d) => format!("Published by {} on {}.", p.name, d.0.format("%-d %B %Y")),
+            None => format!("Published by {}.", p.name),
+        }];
+        if let Some(c) = &p.contact {
+            lines.push(format!("Contact: {c}"));
+        }
+        lines
+    }
+
     /// How many forces the campaign asked: every force in the coverage table.
     pub fn forces_asked(&self) -> usize {
         self.coverage
@@ -404,6 +421,7 @@ pub fn assemble(
         campaign: campaign.id.clone(),
         title: campaign.title.clone(),
         description: campaign.description.clone(),
+        publisher: campaign.publisher.clone(),
         figures,
         coverage,
         comparisons,

@@ -247,6 +247,18 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, XlsxError> {
     let about = "Each table is on its own sheet, with one header row, marked up as a table. The Contents sheet lists them and the Notes sheet explains the shorthand: [c] a count the force suppressed, followed by its range; [x] not available; [z] does not apply to the row. Ranges are written as \"5,650 to 5,661\". The same tables are published as CSV and Parquet, where a cell shown here as [x] or [z] is empty.";
     cover.write_string_with_format(row + 1, 0, about, &wrap)?;
     cover.set_row_height(row + 1, wrapped_height(about, cover_w))?;
+    row += 2;
+    cover.write_string_with_format(row, 0, "Source", &bold)?;
+    let source = format!(
+        "Replies of the {all_forces} police forces asked to Freedom of Information requests. The coverage sheet says how each answered and whether its figures were added; lineage.parquet and the records sheet name the file, sheet and cells behind every figure."
+    );
+    cover.write_string_with_format(row + 1, 0, &source, &wrap)?;
+    cover.set_row_height(row + 1, wrapped_height(&source, cover_w))?;
+    row += 2;
+    for line in release.published_by() {
+        cover.write_string(row, 0, line)?;
+        row += 1;
+    }
 
     // Contents
     let contents = wb.add_worksheet();

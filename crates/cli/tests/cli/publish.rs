@@ -992,3 +992,87 @@ fn the_summary_is_one_self_contained_file() {
         assert!(html.contains(&shown), "the headline shows {shown}");
     }
 }
+
+/// A campaign's `[publisher]` is on the workbook's cover, at the foot of
+/// the HTML summary and among datapackage.json's contributors.
+#[test]
+fn the_publisher_is_named_where_readers_look() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = copy_config(tmp.path());
+    let campaign = config.join("campaigns/nspcc-online-csa/campaign.toml");
+    let text = std::fs::read_to_string(&campaign).expect("campaign.toml");
+    std::fs::write(
+        &campaign,
+        format!(
+            "{text}\n[publisher]\nname = \"Example Charity\"\ncontact = \"research@example.org\"\npublished = 2017-06-20\n"
+        ),
+    )
+    .expect("write");
+    // Run in the copy, so its config is the one read.
+    let out = Command::cargo_bin("foi")
+        .expect("foi")
+        .current_dir(tmp.path())
+        .arg("run")
+        .output()
+        .expect("runs");
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(3)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let release = tmp.path().join("out/latest");
+
+    let mut wb: Xlsx<_> = open_workbook(release.join("nspcc-online-csa.xlsx")).expect("xlsx");
+    let cover = wb.worksheet_range("Cover").expect("Cover");
+    let lines: Vec<String> = cover
+        .rows()
+        .filter_map(|r| r.first().map(|c| cell_text(Some(c))))
+        .collect();
+    for want in [
+        "Published by Example Charity on 20 June 2017.",
+        "Contact: research@example.org",
+    ] {
+        assert!(lines.iter().any(|l| l == want), "{want:?} in {lines:?}");
+    }
+    assert!(lines.iter().any(|l| l == "Source"), "{lines:?}");
+
+    let html = String::from_utf8(read(&release.join("summary.html"))).expect("UTF-8");
+    assert!(html.contains("<p>Published by Example Charity on 20 June 2017.</p>"));
+    assert!(html.contains("<p>Contact: research@example.org</p>"));
+
+    let pkg = datapackage(&release);
+    assert_eq!(
+        pkg["contributors"],
+        serde_json::json!([
+            { "title": "Example Charity", "role": "publisher", "email": "research@example.org" }
+        ])
+    );
+}
+
+/// A `[publisher]` with a key foi does not know is an error at its line.
+#[test]
+fn an_unknown_publisher_key_is_an_error_at_its_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = copy_config(tmp.path());
+    let campaign = config.join("campaigns/nspcc-online-csa/campaign.toml");
+    let text = std::fs::read_to_string(&campaign).expect("campaign.toml");
+    let lines = text.lines().count();
+    std::fs::write(
+        &campaign,
+        format!("{text}[publisher]\nname = \"Example Charity\"\nphone = \"0800\"\n"),
+    )
+    .expect("write");
+    let out = Command::cargo_bin("foi")
+        .expect("foi")
+        .current_dir(tmp.path())
+        .arg("check")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("campaign.toml:{}:", lines + 3)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("phone"), "{stderr}");
+}
