@@ -322,12 +322,7 @@ fn names_from_config_never_write_outside_the_cache_or_output() {
     let text = std::fs::read_to_string(&campaign).expect("campaign.toml");
     let text = text.replace("id = \"nspcc-online-csa\"", "id = \"../../escape\"");
     std::fs::write(&campaign, text).expect("write");
-    let out = Command::cargo_bin("foi")
-        .expect("foi")
-        .current_dir(&dir)
-        .arg("run")
-        .output()
-        .expect("runs");
+    let out = foi_in(&dir).arg("run").output().expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(

@@ -785,6 +785,13 @@ fn check_names_file_and_line_for_each_kind_of_config_error() {
             says: "unknown field `units`",
         },
         Broken {
+            what: "unknown key in the campaign's publisher",
+            file: "campaign.toml",
+            change: |t| format!("{t}[publisher]\nname = \"Example Charity\"\nphone = \"0800\"\n"),
+            at: "phone = ",
+            says: "unknown field `phone`, expected one of `name`, `contact`, `published`",
+        },
+        Broken {
             what: "unknown force in a crosswalk's force column",
             file: "crosswalks/offences.csv",
             change: |t| {

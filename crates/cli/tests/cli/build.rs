@@ -145,12 +145,7 @@ fn a_missing_file_is_reported_and_the_rest_published() {
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(&kent, broken).expect("write");
-    let out = Command::cargo_bin("foi")
-        .expect("foi")
-        .current_dir(tmp.path())
-        .arg("run")
-        .output()
-        .expect("runs");
+    let out = foi_in(tmp.path()).arg("run").output().expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -388,12 +383,7 @@ fn check_reports_config_errors_with_file_and_line() {
         "force = \"Kent Police\"\nrequests = [\"fy-2016-17\"]\nstatus = \"answred\"\n",
     )
     .expect("write");
-    let out = Command::cargo_bin("foi")
-        .expect("foi")
-        .current_dir(tmp.path())
-        .arg("check")
-        .output()
-        .expect("runs");
+    let out = foi_in(tmp.path()).arg("check").output().expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(

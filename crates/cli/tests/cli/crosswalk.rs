@@ -15,13 +15,7 @@ fn without_iioc(tmp: &Path) {
 }
 
 fn run(tmp: &Path, extra: &[&str]) -> (Option<i32>, String) {
-    let out = Command::cargo_bin("foi")
-        .expect("foi")
-        .current_dir(tmp)
-        .args(extra)
-        .arg("run")
-        .output()
-        .expect("runs");
+    let out = foi_in(tmp).args(extra).arg("run").output().expect("runs");
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),

@@ -33,6 +33,14 @@ pub fn foi(tmp: &Path) -> Command {
     c
 }
 
+/// foi run in `dir`: with the config (and the cache and out folders) a
+/// test copied or made there, not the repository's.
+pub fn foi_in(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("foi").expect("foi binary");
+    c.current_dir(dir);
+    c
+}
+
 pub type Row = BTreeMap<String, String>;
 
 pub fn read_csv(path: &Path) -> Vec<Row> {
