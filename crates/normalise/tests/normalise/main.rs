@@ -6,6 +6,7 @@
 mod bad;
 mod corpus;
 mod fuzz;
+mod records;
 
 use foi_model::config::{Config, ConfigFiles, Response};
 use foi_model::{ConfigError, Forces, Limits};
@@ -55,6 +56,11 @@ column = [
 
 /// The bundled campaign's config with one response read from `source`.
 pub fn config(source: &str) -> Config {
+    config_with("responses/surrey.toml", &response_toml(source))
+}
+
+/// The bundled campaign's config with one response, written as `toml`.
+pub fn config_with(name: &str, toml: &str) -> Config {
     let r = root();
     let forces = Forces::from_csv(
         "forces.csv",
@@ -80,7 +86,7 @@ pub fn config(source: &str) -> Config {
         forces,
         &offences,
         ("campaign.toml", &campaign),
-        &[("responses/surrey.toml".to_string(), response_toml(source))],
+        &[(name.to_string(), toml.to_string())],
         &CampaignDir(dir),
     )
     .unwrap_or_else(|e| panic!("config: {e:?}"))
