@@ -7,6 +7,7 @@ use crate::{exit, headline, incremental, report, Cli, Ctx};
 use anyhow::{Context, Result};
 use foi_model::{Aggregate, Diagnostic, Record, Severity};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 fn is_unmapped(d: &Diagnostic) -> bool {
     d.message.starts_with("unmapped ")
@@ -63,10 +64,23 @@ enum Outcome {
 /// the threads finish in.
 pub fn normalise_all(ctx: &Ctx) -> Stage {
     let config = &ctx.config;
+    // The config without the responses (each keys its own) and without the
+    // crosswalks (each response keys the lines that can apply to it).
+    let mut skip = vec![ctx.dirs.campaign.join("responses")];
+    // Shown relative to the root, or as reached from the working folder
+    // when the config folder was given that way (config::display).
+    skip.extend(incremental::crosswalk_files(config).into_iter().map(|f| {
+        let as_given = PathBuf::from(f);
+        if as_given.exists() {
+            as_given
+        } else {
+            ctx.dirs.root.join(f)
+        }
+    }));
     let campaign_sha = incremental::tree_sha(
         &ctx.dirs.root,
         &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],
-        Some(&ctx.dirs.campaign.join("responses")),
+        &skip,
     );
     // Worker threads have no current span of their own: each response's
     // span hangs under the caller's (the run span, with its run_id).
@@ -167,9 +181,10 @@ fn normalise_one(
         .flatten();
     let sha = manifest.as_ref().map(|m| m.sha256.clone());
     let response_text = std::fs::read(ctx.dirs.root.join(&response.file)).unwrap_or_default();
+    let crosswalk_sha = incremental::crosswalk_sha(config, response);
     let key = sha
         .as_deref()
-        .map(|sha| incremental::key(campaign_sha, &response_text, sha));
+        .map(|sha| incremental::key(campaign_sha, &crosswalk_sha, &response_text, sha));
     if let Some(cached) = key
         .as_deref()
         .and_then(|k| incremental::load(&ctx.cache, &config.campaign.id, k))
@@ -287,7 +302,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
     let config_sha = incremental::tree_sha(
         &ctx.dirs.root,
         &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],
-        None,
+        &[],
     );
     let source_entries = sources(ctx);
     let inputs = inputs_sha(cli, &config_sha, &source_entries);

@@ -1,8 +1,10 @@
 //! Normalised results, cached by what they depend on: the source's bytes,
-//! the campaign's config, the response's own config and foi's version. A
-//! response none of those changed for is not read again.
+//! the campaign's config (of its crosswalks, only the lines that can apply
+//! to the response's force), the response's own config and foi's version.
+//! A response none of those changed for is not read again.
 
-use foi_model::{Aggregate, Diagnostic, Record};
+use foi_model::config::{Config, Response};
+use foi_model::{Aggregate, Crosswalk, Diagnostic, Record};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -14,15 +16,78 @@ pub struct Cached {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn key(campaign_sha: &str, response_text: &[u8], source_sha: &str) -> String {
+/// `campaign_sha` is the config's fingerprint without its crosswalk files;
+/// `crosswalk_sha` the lines of them that apply to the response.
+pub fn key(
+    campaign_sha: &str,
+    crosswalk_sha: &str,
+    response_text: &[u8],
+    source_sha: &str,
+) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
     h.update(campaign_sha.as_bytes());
     h.update([0]);
+    h.update(crosswalk_sha.as_bytes());
+    h.update([0]);
     h.update(response_text);
     h.update([0]);
     h.update(source_sha.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Every crosswalk file of the campaign: their lines enter a response's
+/// key through [`crosswalk_sha`], not through the config's fingerprint.
+pub fn crosswalk_files(config: &Config) -> Vec<&str> {
+    crosswalks(config).map(|c| c.file.as_str()).collect()
+}
+
+fn crosswalks(config: &Config) -> impl Iterator<Item = &Crosswalk> {
+    let c = &config.campaign;
+    c.dimensions
+        .iter()
+        .filter_map(|d| d.crosswalk.as_ref())
+        .chain(c.derivations.iter().map(|(_, _, cw)| cw))
+        .chain(c.markers.as_ref())
+}
+
+/// sha256 of the crosswalk lines that can apply to a response: every line
+/// without a force, and the lines scoped to the response's force (all of
+/// them for a source answering for many forces). A line added for one
+/// force sends only that force's responses to be normalised again, which
+/// is how a researcher fixing crosswalks works.
+pub fn crosswalk_sha(config: &Config, response: &Response) -> String {
+    let mut h = Sha256::new();
+    for cw in crosswalks(config) {
+        h.update(cw.file.as_bytes());
+        h.update([0]);
+        let mut lines: Vec<(&str, &str, &str)> = cw
+            .entries()
+            .iter()
+            .filter(|e| match (&e.force, &response.force) {
+                (None, _) | (_, None) => true,
+                (Some(f), Some(r)) => f == r,
+            })
+            .map(|e| {
+                (
+                    e.label.as_str(),
+                    e.value.as_str(),
+                    e.force.as_ref().map_or("", |f| f.0.as_str()),
+                )
+            })
+            .collect();
+        // The order of a crosswalk's lines decides nothing: a label has
+        // one meaning per force.
+        lines.sort_unstable();
+        for (label, value, force) in lines {
+            for part in [label, value, force] {
+                h.update(part.as_bytes());
+                h.update([0]);
+            }
+        }
+        h.update([1]);
+    }
     hex::encode(h.finalize())
 }
 
@@ -63,16 +128,23 @@ fn write_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// sha256 over every file in the given folders (recursively, sorted by
-/// path), skipping `skip`: a fingerprint of the config.
-pub fn tree_sha(root: &Path, dirs: &[PathBuf], skip: Option<&Path>) -> String {
+/// path), skipping the files and folders in `skip`: a fingerprint of the
+/// config.
+pub fn tree_sha(root: &Path, dirs: &[PathBuf], skip: &[PathBuf]) -> String {
+    // Compared as the file system names them: a config folder given as
+    // "config" or as an absolute path is the same folder.
+    let skip: Vec<PathBuf> = skip
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut files = Vec::new();
-    fn walk(dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) {
+    fn walk(dir: &Path, skip: &[PathBuf], out: &mut Vec<PathBuf>) {
         let Ok(rd) = std::fs::read_dir(dir) else {
             return;
         };
         for e in rd.flatten() {
             let p = e.path();
-            if Some(p.as_path()) == skip {
+            if !skip.is_empty() && std::fs::canonicalize(&p).is_ok_and(|c| skip.contains(&c)) {
                 continue;
             }
             if p.is_dir() {
@@ -83,7 +155,7 @@ pub fn tree_sha(root: &Path, dirs: &[PathBuf], skip: Option<&Path>) -> String {
         }
     }
     for d in dirs {
-        walk(d, skip, &mut files);
+        walk(d, &skip, &mut files);
     }
     files.sort();
     let mut h = Sha256::new();

@@ -525,6 +525,38 @@ fn a_rerun_with_nothing_changed_normalises_and_publishes_nothing() {
     );
 }
 
+/// Fixing crosswalks, a line at a time: a line scoped to one force sends
+/// only that force's responses to be read again; a line for every force
+/// sends them all.
+#[test]
+fn a_crosswalk_line_for_one_force_rereads_only_that_force() {
+    let setup = Setup::small();
+    setup.run(&["run"]).ok();
+    let n = SMALL.len();
+    let offences = setup
+        .config
+        .join(format!("campaigns/{CAMPAIGN}/crosswalks/offences.csv"));
+    let add = |line: &str| {
+        let text = std::fs::read_to_string(&offences).expect("offences.csv");
+        std::fs::write(&offences, format!("{text}{line}\n")).expect("write");
+    };
+    add("A wording only Kent uses,88A,kent");
+    let kent_only = setup.run(&["run"]).ok();
+    assert_eq!(
+        kent_only.line("normalised "),
+        format!(
+            "normalised 1 responses, {} unchanged since the last build",
+            n - 1
+        )
+    );
+    add("A wording any force might use,88A");
+    let everyone = setup.run(&["run"]).ok();
+    assert_eq!(
+        everyone.line("normalised "),
+        format!("normalised {n} responses, 0 unchanged since the last build")
+    );
+}
+
 /// Each stderr line of a `--log-format json` run: parses, and has a level,
 /// a message and the run id (its own field, or the `run` span's).
 fn json_lines(run: &Run) -> Vec<(String, String, String)> {
