@@ -139,15 +139,36 @@ fn resource<'a>(pkg: &'a Json, name: &str) -> &'a Json {
         .unwrap_or_else(|| panic!("no resource {name}"))
 }
 
-/// A Parquet table written out as the CSV of it would be: the header, then
-/// each row with nulls empty, lines ending CRLF. Lineage is Parquet only;
-/// as text it is snapshotted and checked like every CSV.
-fn parquet_as_csv(path: &Path) -> Vec<u8> {
-    use polars::prelude::{AnyValue, ParquetReader, SerReader};
+fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
+    use polars::prelude::{ParquetReader, SerReader};
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let df = ParquetReader::new(file)
+    ParquetReader::new(file)
         .finish()
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A Parquet cell as the CSV writes it: nulls empty, text neutralised
+/// against formulas (the Parquet holds it as written), numbers to one
+/// decimal place.
+fn parquet_cell(v: polars::prelude::AnyValue) -> String {
+    use polars::prelude::AnyValue;
+    match v {
+        AnyValue::Null => String::new(),
+        AnyValue::String(s) => foi_publish::neutralise(s),
+        AnyValue::StringOwned(ref s) => foi_publish::neutralise(s),
+        AnyValue::UInt64(n) => n.to_string(),
+        AnyValue::Int64(n) => n.to_string(),
+        AnyValue::Float64(x) => format!("{x:.1}"),
+        AnyValue::Boolean(b) => b.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A Parquet table written out as the CSV of it would be: the header, then
+/// each row, lines ending CRLF. Lineage is Parquet only; as text it is
+/// snapshotted and checked like every CSV.
+fn parquet_as_csv(path: &Path) -> Vec<u8> {
+    let df = read_parquet(path);
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -157,15 +178,7 @@ fn parquet_as_csv(path: &Path) -> Vec<u8> {
         let row: Vec<String> = df
             .columns()
             .iter()
-            .map(|c| match c.get(i).expect("cell") {
-                AnyValue::Null => String::new(),
-                AnyValue::String(s) => s.to_string(),
-                AnyValue::StringOwned(s) => s.to_string(),
-                AnyValue::UInt64(n) => n.to_string(),
-                AnyValue::Int64(n) => n.to_string(),
-                AnyValue::Boolean(b) => b.to_string(),
-                other => format!("{other:?}"),
-            })
+            .map(|c| parquet_cell(c.get(i).expect("cell")))
             .collect();
         w.write_record(&row).expect("row");
     }
@@ -446,7 +459,7 @@ fn the_spreadsheet_says_what_the_csv_says() {
 
 #[test]
 fn the_parquet_holds_the_csv_rows() {
-    use polars::prelude::{AnyValue, DataType, ParquetReader, SerReader};
+    use polars::prelude::DataType;
     let p = published();
     let pkg = datapackage(&p.release);
     let mut problems = Vec::new();
@@ -459,10 +472,7 @@ fn the_parquet_holds_the_csv_rows() {
         }
         let types = field_types(resource);
         let (header, rows) = csv_table(&p.release.join(format!("{table}.csv")));
-        let file = std::fs::File::open(p.release.join(format!("{table}.parquet"))).expect("open");
-        let df = ParquetReader::new(file)
-            .finish()
-            .expect("the parquet reads");
+        let df = read_parquet(&p.release.join(format!("{table}.parquet")));
         let names: Vec<String> = df
             .get_column_names()
             .iter()
@@ -486,19 +496,7 @@ fn the_parquet_holds_the_csv_rows() {
                 col.dtype()
             );
             for (i, row) in rows.iter().enumerate() {
-                let v = col.get(i).expect("cell");
-                let got = match v {
-                    AnyValue::Null => String::new(),
-                    // The CSV's text is neutralised against formulas; the
-                    // parquet holds it as written.
-                    AnyValue::String(s) => foi_publish::neutralise(s),
-                    AnyValue::StringOwned(ref s) => foi_publish::neutralise(s),
-                    AnyValue::UInt64(n) => n.to_string(),
-                    AnyValue::Int64(n) => n.to_string(),
-                    AnyValue::Float64(x) => format!("{x:.1}"),
-                    AnyValue::Boolean(b) => b.to_string(),
-                    other => format!("{other:?}"),
-                };
+                let got = parquet_cell(col.get(i).expect("cell"));
                 if got != row[c] {
                     problems.push(format!(
                         "{table} row {} column {}: parquet {got:?}, csv {:?}",
