@@ -344,17 +344,7 @@ fn body_error(
         );
     }
     match expected {
-        Some(expected) => Fail {
-            err: IngestError::Truncated {
-                force: t.force.clone(),
-                key: t.key.to_string(),
-                url: t.url.to_string(),
-                expected,
-                received,
-                attempts: 1,
-            },
-            retry: Retry::Backoff,
-        },
+        Some(expected) => truncated(t, expected, received),
         None => network(
             t,
             format!("the connection broke after {received} bytes: {}", chain(e)),
@@ -362,19 +352,24 @@ fn body_error(
     }
 }
 
+/// Fewer bytes than the server said it would send: worth another try.
+fn truncated(t: &Target<'_>, expected: u64, received: u64) -> Fail {
+    Fail {
+        err: IngestError::Truncated {
+            force: t.force.clone(),
+            key: t.key.to_string(),
+            url: t.url.to_string(),
+            expected,
+            received,
+            attempts: 1,
+        },
+        retry: Retry::Backoff,
+    }
+}
+
 fn finish_error(t: &Target<'_>, e: FinishError) -> Fail {
     match e {
-        FinishError::Length { expected, received } => Fail {
-            err: IngestError::Truncated {
-                force: t.force.clone(),
-                key: t.key.to_string(),
-                url: t.url.to_string(),
-                expected,
-                received,
-                attempts: 1,
-            },
-            retry: Retry::Backoff,
-        },
+        FinishError::Length { expected, received } => truncated(t, expected, received),
         other => Fail {
             err: IngestError::Cache {
                 who: who(t.force, t.key),
