@@ -1,5 +1,5 @@
 //! Timestamps for provenance and backoff delays with jitter, without a
-//! date-time or random-number crate.
+//! random-number crate.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -12,42 +12,13 @@ pub(crate) fn now_rfc3339() -> String {
 
 /// Seconds since the Unix epoch as RFC 3339 UTC.
 pub(crate) fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian
-/// calendar (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar
-/// (the inverse of [`civil_from_days`]).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    // Past chrono's range (year 262,143) only for a corrupt time.
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or(chrono::DateTime::UNIX_EPOCH)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// Seconds since the Unix epoch of an HTTP date in its preferred form
@@ -71,10 +42,12 @@ pub(crate) fn parse_http_date(s: &str) -> Option<u64> {
     let [h, min, sec] = hms.as_slice() else {
         return None;
     };
-    if !(1..=31).contains(&d) || *h > 23 || *min > 59 || *sec > 60 || y < 1970 {
+    if *h > 23 || *min > 59 || *sec > 60 || y < 1970 {
         return None;
     }
-    let days = u64::try_from(days_from_civil(y, m, d)).ok()?;
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    let epoch = chrono::DateTime::UNIX_EPOCH.date_naive();
+    let days = u64::try_from((date - epoch).num_days()).ok()?;
     Some(days * 86_400 + h * 3600 + min * 60 + sec)
 }
 
@@ -137,8 +110,11 @@ mod tests {
             Some(951_782_400)
         );
         for secs in [0u64, 951_782_400, 1_714_568_461, 4_107_542_399] {
-            let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-            assert_eq!(days_from_civil(y, m, d), (secs / 86_400) as i64);
+            let text = chrono::DateTime::from_timestamp(secs as i64, 0)
+                .expect("in range")
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string();
+            assert_eq!(parse_http_date(&text), Some(secs), "{text}");
         }
         for bad in [
             "",
@@ -147,6 +123,7 @@ mod tests {
             "Sun, 06 Nov 1994 08:49:37 UTC",
             "Sun, 32 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Wed, 30 Feb 2000 00:00:00 GMT",
         ] {
             assert_eq!(parse_http_date(bad), None, "{bad:?}");
         }
