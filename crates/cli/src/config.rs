@@ -4,7 +4,6 @@
 use anyhow::{bail, Context, Result};
 use foi_model::config::{Config, ConfigFiles};
 use foi_model::{ConfigError, Forces};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub struct Dirs {
@@ -93,7 +92,7 @@ pub fn load(dirs: &Dirs) -> Result<Config, Vec<ConfigError>> {
     )
     .map_err(one)?;
     let offences_path = dirs.config.join("reference/offences.csv");
-    let offences = offence_categories(
+    let offences = foi_model::config::offence_categories(
         &display(&dirs.root, &offences_path),
         &read(&offences_path).map_err(one)?,
     )
@@ -124,30 +123,4 @@ pub fn load(dirs: &Dirs) -> Result<Config, Vec<ConfigError>> {
         &responses,
         &CampaignDir(&dirs.campaign, &dirs.root),
     )
-}
-
-fn offence_categories(file: &str, text: &str) -> Result<BTreeSet<String>, ConfigError> {
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| ConfigError::at(file, 1, e.to_string()))?
-        .clone();
-    let col = headers
-        .iter()
-        .position(|h| h == "category")
-        .ok_or_else(|| ConfigError::at(file, 1, "no `category` column"))?;
-    let mut out = BTreeSet::new();
-    for row in rdr.records() {
-        let row = row.map_err(|e| {
-            ConfigError::at(
-                file,
-                e.position().map(|p| p.line() as usize).unwrap_or(0),
-                e.to_string(),
-            )
-        })?;
-        if let Some(c) = row.get(col) {
-            out.insert(c.trim().to_string());
-        }
-    }
-    Ok(out)
 }

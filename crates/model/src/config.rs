@@ -738,6 +738,35 @@ fn period(file: &str, text: &str, p: &PeriodDef, from: usize) -> Result<Period, 
     })
 }
 
+/// The Home Office offence categories of config/reference/offences.csv
+/// (its `category` column), which `code` dimensions with `reference =
+/// "offences"` check their values against.
+pub fn offence_categories(file: &str, text: &str) -> Result<BTreeSet<String>, ConfigError> {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| ConfigError::at(file, 1, e.to_string()))?
+        .clone();
+    let col = headers
+        .iter()
+        .position(|h| h == "category")
+        .ok_or_else(|| ConfigError::at(file, 1, "no `category` column"))?;
+    let mut out = BTreeSet::new();
+    for row in rdr.records() {
+        let row = row.map_err(|e| {
+            ConfigError::at(
+                file,
+                e.position().map(|p| p.line() as usize).unwrap_or(0),
+                e.to_string(),
+            )
+        })?;
+        if let Some(c) = row.get(col) {
+            out.insert(c.trim().to_string());
+        }
+    }
+    Ok(out)
+}
+
 impl Config {
     /// Resolves a campaign: `campaign` is (path, text) of campaign.toml,
     /// `responses` the (path, text) of each response file, `offences` the

@@ -8,7 +8,6 @@
 use foi_model::config::{Config, ConfigFiles, Zeros};
 use foi_model::{ConfigError, Forces, Format, Limits};
 use foi_normalise::{normalise, parse_text, read_grid, Input, Suppression};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -92,18 +91,11 @@ fn config() -> Config {
     let read = |p: &str| std::fs::read_to_string(r.join(p)).expect("config file");
     let forces =
         Forces::from_csv("forces.csv", &read("config/reference/forces.csv")).expect("forces");
-    let offences_text = read("config/reference/offences.csv");
-    let mut rdr = csv::Reader::from_reader(offences_text.as_bytes());
-    let col = rdr
-        .headers()
-        .expect("headers")
-        .iter()
-        .position(|h| h == "category")
-        .expect("a category column");
-    let offences: BTreeSet<String> = rdr
-        .records()
-        .map(|r| r.expect("row")[col].trim().to_string())
-        .collect();
+    let offences = foi_model::config::offence_categories(
+        "offences.csv",
+        &read("config/reference/offences.csv"),
+    )
+    .expect("offences");
     let response = r#"force = "surrey"
 requests = ["ye-jun-2016", "fy-2016-17"]
 status = "answered"

@@ -11,7 +11,6 @@ mod records;
 use foi_model::config::{Config, ConfigFiles, Response};
 use foi_model::{ConfigError, Forces, Limits};
 use foi_normalise::{normalise, Input, Normalised};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub fn root() -> PathBuf {
@@ -67,19 +66,11 @@ pub fn config_with(name: &str, toml: &str) -> Config {
         &std::fs::read_to_string(r.join("config/reference/forces.csv")).expect("forces"),
     )
     .expect("forces parse");
-    let offences_text =
-        std::fs::read_to_string(r.join("config/reference/offences.csv")).expect("offences");
-    let mut rdr = csv::Reader::from_reader(offences_text.as_bytes());
-    let col = rdr
-        .headers()
-        .expect("headers")
-        .iter()
-        .position(|h| h == "category")
-        .expect("category");
-    let offences: BTreeSet<String> = rdr
-        .records()
-        .map(|r| r.expect("row")[col].trim().to_string())
-        .collect();
+    let offences = foi_model::config::offence_categories(
+        "offences.csv",
+        &std::fs::read_to_string(r.join("config/reference/offences.csv")).expect("offences"),
+    )
+    .expect("offences parse");
     let dir = r.join("config/campaigns/nspcc-online-csa");
     let campaign = std::fs::read_to_string(dir.join("campaign.toml")).expect("campaign");
     Config::from_texts(
