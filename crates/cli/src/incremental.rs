@@ -107,24 +107,11 @@ pub fn store(cache: &Path, campaign: &str, key: &str, value: &Cached) {
     let Ok(bytes) = serde_json::to_vec(value) else {
         return;
     };
-    // A cache that cannot be written costs time next run, nothing else.
-    let _ = write_unsynced(&path(cache, campaign, key), &bytes);
-}
-
-/// Written whole under a temporary name and renamed, but not synced: an
-/// entry a crash damages does not parse, and [`load`] takes it for a miss.
-/// Syncing 44 entries held each normalising thread up on the disk.
-fn write_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    // A cache that cannot be written costs time next run, nothing else; nor
+    // is it synced: an entry a crash damages does not parse, and [`load`]
+    // takes it for a miss. Syncing 44 entries held each normalising thread
+    // up on the disk.
+    let _ = foi_publish::write_atomic_unsynced(&path(cache, campaign, key), &bytes);
 }
 
 /// sha256 over every file in the given folders (recursively, sorted by

@@ -27,7 +27,7 @@ mod xlsx;
 
 pub use datapackage::datapackage;
 pub use html::summary_html;
-pub use table::{neutralise, write_atomic, Kind, Table, Value};
+pub use table::{neutralise, write_atomic, write_atomic_unsynced, Kind, Table, Value};
 pub use xlsx::{show_range, thousands, workbook_bytes};
 
 use foi_model::config::{Config, Response};
