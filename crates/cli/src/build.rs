@@ -7,7 +7,6 @@ use crate::{exit, headline, incremental, report, Cli, Ctx};
 use anyhow::{Context, Result};
 use foi_model::{Aggregate, Diagnostic, Record, Severity};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 fn is_unmapped(d: &Diagnostic) -> bool {
     d.message.starts_with("unmapped ")
@@ -67,16 +66,11 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
     // The config without the responses (each keys its own) and without the
     // crosswalks (each response keys the lines that can apply to it).
     let mut skip = vec![ctx.dirs.campaign.join("responses")];
-    // Shown relative to the root, or as reached from the working folder
-    // when the config folder was given that way (config::display).
-    skip.extend(incremental::crosswalk_files(config).into_iter().map(|f| {
-        let as_given = PathBuf::from(f);
-        if as_given.exists() {
-            as_given
-        } else {
-            ctx.dirs.root.join(f)
-        }
-    }));
+    skip.extend(
+        incremental::crosswalk_files(config)
+            .into_iter()
+            .map(|f| crate::config::shown_path(&ctx.dirs, f)),
+    );
     let campaign_sha = incremental::tree_sha(
         &ctx.dirs.root,
         &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],

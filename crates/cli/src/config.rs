@@ -33,6 +33,18 @@ pub fn display(root: &Path, p: &Path) -> String {
     p.strip_prefix(root).unwrap_or(p).display().to_string()
 }
 
+/// Where a config file lies that [`display`] showed as `shown`: under the
+/// root when the config folder was given as a path inside it, else as
+/// given (absolute, or from the working folder).
+pub fn shown_path(dirs: &Dirs, shown: &str) -> PathBuf {
+    let p = Path::new(shown);
+    if dirs.config.is_absolute() && p.is_relative() {
+        dirs.root.join(p)
+    } else {
+        p.to_path_buf()
+    }
+}
+
 /// Campaigns are the folders under config/campaigns with a campaign.toml.
 pub fn campaigns(config_dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(config_dir.join("campaigns"))

@@ -141,8 +141,14 @@ pub fn tree_sha(root: &Path, dirs: &[PathBuf], skip: &[PathBuf]) -> String {
             }
         }
     }
+    // Walked by their real paths, so each file is named relative to the
+    // root whether the config folder was given relative or absolute.
     for d in dirs {
-        walk(d, &skip, &mut files);
+        walk(
+            &std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()),
+            &skip,
+            &mut files,
+        );
     }
     files.sort();
     let mut h = Sha256::new();
