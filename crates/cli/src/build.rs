@@ -79,20 +79,24 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
     // Worker threads have no current span of their own: each response's
     // span hangs under the caller's (the run span, with its run_id).
     let parent = tracing::Span::current();
+    // Each response's manifest, read once: its size orders the work, and
+    // its sha256 keys and finds the source.
+    let manifests: Vec<Option<foi_ingest::Manifest>> = config
+        .responses
+        .iter()
+        .map(|r| {
+            foi_ingest::read_manifest(&ctx.cache, &config.campaign.id, &r.key)
+                .ok()
+                .flatten()
+        })
+        .collect();
     // Largest source first, each thread taking the next when it is done:
     // the last to start are the smallest, so the cores finish together
     // rather than one waiting on a big workbook picked up late.
-    let size = |r: &foi_model::config::Response| {
-        foi_ingest::read_manifest(&ctx.cache, &config.campaign.id, &r.key)
-            .ok()
-            .flatten()
-            .map_or(0, |m| m.size)
-    };
-    let mut order: Vec<(u64, usize)> = config
-        .responses
+    let mut order: Vec<(u64, usize)> = manifests
         .iter()
         .enumerate()
-        .map(|(i, r)| (size(r), i))
+        .map(|(i, m)| (m.as_ref().map_or(0, |m| m.size), i))
         .collect();
     order.sort_by_key(|&(bytes, i)| (std::cmp::Reverse(bytes), i));
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -104,7 +108,13 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
                 let Some(&(_, i)) = order.get(k) else {
                     break;
                 };
-                let outcome = normalise_one(ctx, &campaign_sha, &config.responses[i], &parent);
+                let outcome = normalise_one(
+                    ctx,
+                    &campaign_sha,
+                    &config.responses[i],
+                    manifests[i].as_ref(),
+                    &parent,
+                );
                 done.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .push((i, outcome));
@@ -164,16 +174,14 @@ fn normalise_one(
     ctx: &Ctx,
     campaign_sha: &str,
     response: &foi_model::config::Response,
+    manifest: Option<&foi_ingest::Manifest>,
     parent: &tracing::Span,
 ) -> Outcome {
     let config = &ctx.config;
     if !response.status.has_figures() || response.source.is_none() {
         return Outcome::Skip;
     }
-    let manifest = foi_ingest::read_manifest(&ctx.cache, &config.campaign.id, &response.key)
-        .ok()
-        .flatten();
-    let sha = manifest.as_ref().map(|m| m.sha256.clone());
+    let sha = manifest.map(|m| m.sha256.clone());
     let response_text = std::fs::read(ctx.dirs.root.join(&response.file)).unwrap_or_default();
     let crosswalk_sha = incremental::crosswalk_sha(config, response);
     let key = sha
@@ -185,7 +193,7 @@ fn normalise_one(
     {
         return Outcome::Reused(cached);
     }
-    let bytes_sha = match &manifest {
+    let bytes_sha = match manifest {
         None => Err("not in the cache (run `foi fetch` first)".to_string()),
         Some(m) => foi_ingest::read_raw(&ctx.cache, &m.sha256)
             .map(|b| (b, m.sha256.clone()))
