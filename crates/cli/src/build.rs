@@ -5,12 +5,8 @@
 use crate::release::{self, Manifest, OutputEntry, SourceEntry};
 use crate::{exit, headline, incremental, report, Cli, Ctx};
 use anyhow::{Context, Result};
-use foi_model::{Aggregate, Diagnostic, Record, Severity};
+use foi_model::{Aggregate, Diagnostic, DiagnosticKind, Record, Severity};
 use std::collections::BTreeMap;
-
-fn is_unmapped(d: &Diagnostic) -> bool {
-    d.message.starts_with("unmapped ")
-}
 
 /// What the stage could not read, for coverage: the responses that failed,
 /// and each force's unmapped labels ("offence label \"IIOC\""), whose rows
@@ -18,15 +14,12 @@ fn is_unmapped(d: &Diagnostic) -> bool {
 pub fn gaps(stage: &Stage) -> foi_publish::Gaps {
     let mut unmapped: BTreeMap<foi_model::ForceId, std::collections::BTreeSet<String>> =
         BTreeMap::new();
-    for d in stage.diagnostics.iter().filter(|d| is_unmapped(d)) {
-        if let Some(force) = &d.force {
-            let what = d.message.trim_start_matches("unmapped ");
-            // "… (and 12 more cells)": the label is the same on each.
-            let what = what.split(" (and ").next().unwrap_or(what);
+    for d in &stage.diagnostics {
+        if let (DiagnosticKind::Unmapped { dim, label }, Some(force)) = (&d.kind, &d.force) {
             unmapped
                 .entry(force.clone())
                 .or_default()
-                .insert(what.to_string());
+                .insert(format!("{dim} label {label:?}"));
         }
     }
     foi_publish::Gaps {
@@ -144,7 +137,7 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
                     .map(|s| s.display())
                     .unwrap_or_default();
                 stage.diagnostics.push(
-                    Diagnostic::error(why.clone())
+                    Diagnostic::error(DiagnosticKind::MissingSource, why.clone())
                         .force(&foi_model::ForceId(response.who()))
                         .file(source),
                 );
@@ -334,7 +327,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         |phase: &str| tracing::debug!(phase, ms = clock.elapsed().as_millis() as u64, "phase done");
     let stage = normalise_all(ctx);
     lap("normalise");
-    let unmapped = stage.diagnostics.iter().filter(|d| is_unmapped(d)).count();
+    let unmapped = stage.diagnostics.iter().filter(|d| d.is_unmapped()).count();
     for d in &stage.diagnostics {
         if !cli.quiet || d.severity == Severity::Error {
             report::diagnostic(d);
@@ -383,7 +376,7 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
     let errors = stage
         .diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error && !is_unmapped(d))
+        .filter(|d| d.severity == Severity::Error && !d.is_unmapped())
         .count();
     let warnings = stage
         .diagnostics

@@ -61,9 +61,16 @@ pub fn diagnostic(d: &Diagnostic) {
     let cell = d.cell.as_deref().unwrap_or("");
     let hint = d.hint.as_deref().unwrap_or("");
     let msg = &d.message;
+    let kind = d.kind.code();
     match d.severity {
-        Severity::Error => tracing::error!(run_id = id, force, file, sheet, cell, hint, "{msg}"),
-        Severity::Warning => tracing::warn!(run_id = id, force, file, sheet, cell, hint, "{msg}"),
-        Severity::Note => tracing::info!(run_id = id, force, file, sheet, cell, hint, "{msg}"),
+        Severity::Error => {
+            tracing::error!(run_id = id, kind, force, file, sheet, cell, hint, "{msg}")
+        }
+        Severity::Warning => {
+            tracing::warn!(run_id = id, kind, force, file, sheet, cell, hint, "{msg}")
+        }
+        Severity::Note => {
+            tracing::info!(run_id = id, kind, force, file, sheet, cell, hint, "{msg}")
+        }
     }
 }

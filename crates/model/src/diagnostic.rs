@@ -1,4 +1,4 @@
-use crate::ForceId;
+use crate::{DimId, ForceId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -13,11 +13,83 @@ pub enum Severity {
     Error,
 }
 
+/// What a diagnostic is about. Code that decides anything on a diagnostic
+/// (whether a run publishes, which force is flagged, what coverage says)
+/// matches on its kind, never on its message, which is for people.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum DiagnosticKind {
+    /// The source could not be read at all: not the format it should be,
+    /// damaged, encrypted, or beyond the campaign's limits.
+    Unreadable,
+    /// A configured sheet, table, header or column is not in the source.
+    Layout,
+    /// A label no crosswalk maps onto a value of `dim` (an offence wording,
+    /// an age, or a code with no line in a derivation crosswalk): the rows
+    /// or cells it labels were left out.
+    Unmapped { dim: DimId, label: String },
+    /// A cell where a count belongs holds something else.
+    NotACount,
+    /// The force marks a figure as not available ("..", "[x]", "n/a").
+    NotAvailable,
+    /// The date of a counted row is not a date.
+    NotADate,
+    /// A row lacks the label it needs.
+    MissingLabel,
+    /// A row of a national table names no force (a region, a country).
+    NotAForce,
+    /// A row names two different forces.
+    TwoForces,
+    /// One figure given two different values (or given twice).
+    Conflict,
+    /// What a response holds does not cover a request's whole period.
+    PartialPeriod,
+    /// A force's own figures disagree with each other.
+    Disagreement,
+    /// A figure a source states differs from what foi computes from it.
+    Reconciliation,
+    /// The last fetch failed; the last good copy was used.
+    StaleSource,
+    /// The source is not in the cache (never fetched, or its copy is gone).
+    MissingSource,
+    /// A fetched file is not what the response expects (an HTML page, a PDF…).
+    WrongFormat,
+    /// Anything else worth a person's attention.
+    Other,
+}
+
+impl DiagnosticKind {
+    /// The kind's name as logs and manifest.json write it: "unmapped",
+    /// "not_a_count", …
+    pub fn code(&self) -> &'static str {
+        match self {
+            DiagnosticKind::Unreadable => "unreadable",
+            DiagnosticKind::Layout => "layout",
+            DiagnosticKind::Unmapped { .. } => "unmapped",
+            DiagnosticKind::NotACount => "not_a_count",
+            DiagnosticKind::NotAvailable => "not_available",
+            DiagnosticKind::NotADate => "not_a_date",
+            DiagnosticKind::MissingLabel => "missing_label",
+            DiagnosticKind::NotAForce => "not_a_force",
+            DiagnosticKind::TwoForces => "two_forces",
+            DiagnosticKind::Conflict => "conflict",
+            DiagnosticKind::PartialPeriod => "partial_period",
+            DiagnosticKind::Disagreement => "disagreement",
+            DiagnosticKind::Reconciliation => "reconciliation",
+            DiagnosticKind::StaleSource => "stale_source",
+            DiagnosticKind::MissingSource => "missing_source",
+            DiagnosticKind::WrongFormat => "wrong_format",
+            DiagnosticKind::Other => "other",
+        }
+    }
+}
+
 /// Something a researcher should hear about a response: where, what, and
 /// what to do. Normalise returns these beside its records instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub kind: DiagnosticKind,
     pub force: Option<ForceId>,
     pub file: Option<String>,
     pub sheet: Option<String>,
@@ -29,9 +101,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, kind: DiagnosticKind, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
+            kind,
             force: None,
             file: None,
             sheet: None,
@@ -40,14 +113,18 @@ impl Diagnostic {
             hint: None,
         }
     }
-    pub fn error(message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, message)
+    pub fn error(kind: DiagnosticKind, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, kind, message)
     }
-    pub fn warning(message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, message)
+    pub fn warning(kind: DiagnosticKind, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, kind, message)
     }
-    pub fn note(message: impl Into<String>) -> Self {
-        Self::new(Severity::Note, message)
+    pub fn note(kind: DiagnosticKind, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, kind, message)
+    }
+    /// Whether rows were left out for a label nothing maps.
+    pub fn is_unmapped(&self) -> bool {
+        matches!(self.kind, DiagnosticKind::Unmapped { .. })
     }
     pub fn force(mut self, f: &ForceId) -> Self {
         self.force = Some(f.clone());

@@ -29,7 +29,7 @@ mod record;
 
 pub use count::{thousands, Count, Interval};
 pub use crosswalk::{fold_label, Crosswalk, CrosswalkEntry};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
 pub use dim::{DimId, DimValue};
 pub use force::{Force, ForceId, Forces};
 pub use format::{sniff, Format};

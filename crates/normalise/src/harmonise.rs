@@ -9,7 +9,9 @@
 //! its grain at most, and at most the total less everything else at least.
 
 use foi_model::config::{Campaign, Response};
-use foi_model::{Diagnostic, DimId, DimValue, ForceId, Interval, Record, Status};
+use foi_model::{
+    Diagnostic, DiagnosticKind as Kind, DimId, DimValue, ForceId, Interval, Record, Status,
+};
 use std::collections::BTreeMap;
 
 /// Whose figures are compared: force, request, and the values of the
@@ -81,7 +83,7 @@ pub fn narrow(
                 })
                 .collect();
             diags.push(
-                Diagnostic::warning(format!(
+                Diagnostic::warning(Kind::Disagreement, format!(
                     "the force's figures for request {request}{} disagree: {}; they were published as given",
                     if context.is_empty() {
                         String::new()

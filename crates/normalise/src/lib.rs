@@ -26,8 +26,8 @@ pub use value::{parse_text, Parsed, Suppression};
 
 use foi_model::config::{Campaign, Response};
 use foi_model::{
-    sniff, Aggregate, CellRef, Count, Diagnostic, DimId, DimValue, ForceId, Interval, Lineage,
-    Record, Severity,
+    sniff, Aggregate, CellRef, Count, Diagnostic, DiagnosticKind as Kind, DimId, DimValue, ForceId,
+    Interval, Lineage, Record, Severity,
 };
 use std::collections::BTreeMap;
 
@@ -115,12 +115,13 @@ impl<'a> Ctx<'a> {
     fn diag(
         &mut self,
         severity: Severity,
+        kind: Kind,
         sheet: &Sheet,
         at: Option<CellRef>,
         message: String,
         hint: Option<String>,
     ) {
-        let mut d = Diagnostic::new(severity, message)
+        let mut d = Diagnostic::new(severity, kind, message)
             .force(&self.who())
             .file(self.file.clone());
         if let Some(name) = &sheet.name {
@@ -134,24 +135,26 @@ impl<'a> Ctx<'a> {
     }
     pub fn error(
         &mut self,
+        kind: Kind,
         sheet: &Sheet,
         at: Option<CellRef>,
         message: String,
         hint: Option<String>,
     ) {
-        self.diag(Severity::Error, sheet, at, message, hint)
+        self.diag(Severity::Error, kind, sheet, at, message, hint)
     }
     pub fn warning(
         &mut self,
+        kind: Kind,
         sheet: &Sheet,
         at: Option<CellRef>,
         message: String,
         hint: Option<String>,
     ) {
-        self.diag(Severity::Warning, sheet, at, message, hint)
+        self.diag(Severity::Warning, kind, sheet, at, message, hint)
     }
-    pub fn note(&mut self, sheet: &Sheet, at: Option<CellRef>, message: String) {
-        self.diag(Severity::Note, sheet, at, message, None)
+    pub fn note(&mut self, kind: Kind, sheet: &Sheet, at: Option<CellRef>, message: String) {
+        self.diag(Severity::Note, kind, sheet, at, message, None)
     }
     /// The force a diagnostic or a force-scoped crosswalk line is about: the
     /// row's, the response's, or (for a national table's own rows) all.
@@ -212,6 +215,10 @@ impl<'a> Ctx<'a> {
         };
         self.diag(
             Severity::Error,
+            Kind::Unmapped {
+                dim: dim.clone(),
+                label: label.to_string(),
+            },
             sheet,
             Some(at),
             format!("unmapped {dim} label {label:?}"),
@@ -272,7 +279,7 @@ pub fn normalise(input: &Input) -> Normalised {
         let format = sniff(bytes);
         match grid::read(bytes, format, limits) {
             Err(e) => {
-                let mut d = Diagnostic::error(e.to_string())
+                let mut d = Diagnostic::error(Kind::Unreadable, e.to_string())
                     .force(&who)
                     .file(file.clone());
                 d.sheet = e.sheet().map(str::to_string);
@@ -283,9 +290,11 @@ pub fn normalise(input: &Input) -> Normalised {
                 for table in &response.tables {
                     match pick_sheet(&sheets, table) {
                         Ok(sheet) => table::read_table(sheet, table, &mut ctx, &mut raws),
-                        Err(msg) => ctx
-                            .diagnostics
-                            .push(Diagnostic::error(msg).force(&who).file(file.clone())),
+                        Err(msg) => ctx.diagnostics.push(
+                            Diagnostic::error(Kind::Layout, msg)
+                                .force(&who)
+                                .file(file.clone()),
+                        ),
                     }
                 }
             }
@@ -370,10 +379,16 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                 }
                 _ => {
                     diags.push(
-                        Diagnostic::error(format!(
-                            "manual entry, page {}: unmapped {dim} label {label:?}",
-                            m.page
-                        ))
+                        Diagnostic::error(
+                            Kind::Unmapped {
+                                dim: id.clone(),
+                                label: label.trim().to_string(),
+                            },
+                            format!(
+                                "manual entry, page {}: unmapped {dim} label {label:?}",
+                                m.page
+                            ),
+                        )
                         .force(&ctx.who())
                         .file(ctx.file.clone()),
                     );
@@ -395,10 +410,13 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
             }),
             Parsed::Count(_) => {}
             other => diags.push(
-                Diagnostic::error(format!(
-                    "manual entry, page {}: {:?} is not a count ({other:?})",
-                    m.page, m.count
-                ))
+                Diagnostic::error(
+                    Kind::NotACount,
+                    format!(
+                        "manual entry, page {}: {:?} is not a count ({other:?})",
+                        m.page, m.count
+                    ),
+                )
                 .force(&ctx.who())
                 .file(ctx.file.clone()),
             ),
@@ -449,10 +467,16 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                         dims.insert(to.clone(), DimValue::Code(e.value.clone()));
                     }
                     None => ctx.diagnostics.push(
-                        Diagnostic::error(format!("{from} {code} belongs to no {to}"))
-                            .force(&who)
-                            .file(ctx.file.clone())
-                            .hint(format!("add to {}: {code},<{to}>", cw.file)),
+                        Diagnostic::error(
+                            Kind::Unmapped {
+                                dim: to.clone(),
+                                label: code.clone(),
+                            },
+                            format!("{from} {code} belongs to no {to}"),
+                        )
+                        .force(&who)
+                        .file(ctx.file.clone())
+                        .hint(format!("add to {}: {code},<{to}>", cw.file)),
                     ),
                 }
             }
@@ -477,7 +501,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                 First::Described(d) => d.clone(),
             };
             ctx.diagnostics.push(
-                Diagnostic::error(format!(
+                Diagnostic::error(Kind::Conflict, format!(
                     "the same figure is given twice for request {} ({}), at {} and {}; the second was left out",
                     raw.request,
                     describe_dims(&dims),

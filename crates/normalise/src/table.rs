@@ -6,7 +6,7 @@ use crate::value::{parse_count, Parsed};
 use crate::{Ctx, Raw};
 use chrono::{Datelike, NaiveDate};
 use foi_model::config::{Blank, Role, Shape, Table};
-use foi_model::{CellRef, DimId, DimValue, ForceId, Interval, Month};
+use foi_model::{CellRef, DiagnosticKind as Kind, DimId, DimValue, ForceId, Interval, Month};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -113,6 +113,7 @@ fn header_texts(sheet: &Sheet, first: usize, rows: usize) -> Vec<String> {
 fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
     let Some(header_row) = find_header(sheet, table, 0) else {
         ctx.error(
+            Kind::Layout,
             sheet,
             None,
             format!(
@@ -141,6 +142,7 @@ fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
         );
         if needed && !roles.values().any(|&j| j == i) {
             ctx.error(
+                Kind::Layout,
                 sheet,
                 Some(CellRef::new(header_row as u32, 0)),
                 format!(
@@ -326,6 +328,7 @@ fn row_force(
     for (c, t) in &cells[1..] {
         if let Some(other) = resolve(t).filter(|o| o != &force) {
             ctx.warning(
+                Kind::TwoForces,
                 sheet,
                 Some(CellRef::new(r as u32, *c as u32)),
                 format!(
@@ -380,6 +383,7 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
                 Some(label)
             } else {
                 ctx.note(
+                    Kind::NotAForce,
                     sheet,
                     Some(CellRef::new(r as u32, 0)),
                     format!(
@@ -407,6 +411,7 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
                 continue;
             }
             ctx.warning(
+                Kind::MissingLabel,
                 sheet,
                 Some(CellRef::new(r as u32, *c as u32)),
                 format!("row has no {dim} label and was left out"),
@@ -494,6 +499,7 @@ fn read_cells(
                 Some((_, r)) => vc.request = Some(r.clone()),
                 None => {
                     ctx.error(
+                        Kind::Layout,
                         sheet,
                         Some(at),
                         format!("column {header:?} names no request of this response"),
@@ -509,6 +515,7 @@ fn read_cells(
                 Some(m) => vc.month = Some(m),
                 None => {
                     ctx.error(
+                        Kind::Layout,
                         sheet,
                         Some(at),
                         format!("column {header:?} is not a month"),
@@ -520,6 +527,7 @@ fn read_cells(
         }
         if vc.request.is_none() && vc.month.is_none() {
             ctx.error(
+                Kind::Layout,
                 sheet,
                 Some(at),
                 "this response answers several requests: say which one this table holds (`request = ...`)".to_string(),
@@ -547,6 +555,7 @@ fn read_cells(
                 Parsed::Blank => continue,
                 Parsed::NotAvailable => {
                     ctx.warning(
+                        Kind::NotAvailable,
                         sheet,
                         Some(at),
                         format!(
@@ -558,7 +567,7 @@ fn read_cells(
                     continue;
                 }
                 Parsed::Invalid(why) => {
-                    ctx.error(sheet, Some(at), why, None);
+                    ctx.error(Kind::NotACount, sheet, Some(at), why, None);
                     continue;
                 }
             };
@@ -623,6 +632,7 @@ fn read_cells(
             .collect();
         if !missing.is_empty() {
             ctx.warning(
+                Kind::PartialPeriod,
                 sheet,
                 None,
                 format!(
@@ -677,6 +687,7 @@ fn read_records(
         .map(|(&c, _)| c)
     else {
         ctx.error(
+            Kind::Layout,
             sheet,
             None,
             "a records table needs a column with role = \"date\"".into(),
@@ -758,6 +769,7 @@ fn read_records(
         };
         let Some(date) = date else {
             ctx.error(
+                Kind::NotADate,
                 sheet,
                 Some(at),
                 format!(
@@ -799,6 +811,7 @@ fn read_records(
         .collect();
     if counted.is_empty() && !rows.is_empty() {
         ctx.warning(
+            Kind::PartialPeriod,
             sheet,
             None,
             format!(
