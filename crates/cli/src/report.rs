@@ -56,6 +56,7 @@ pub fn diagnostic(d: &Diagnostic) {
         return;
     };
     let force = d.force.as_ref().map(|f| f.0.as_str()).unwrap_or("");
+    let request = d.request.as_deref().unwrap_or("");
     let file = d.file.as_deref().unwrap_or("");
     let sheet = d.sheet.as_deref().unwrap_or("");
     let cell = d.cell.as_deref().unwrap_or("");
@@ -64,13 +65,43 @@ pub fn diagnostic(d: &Diagnostic) {
     let kind = d.kind.code();
     match d.severity {
         Severity::Error => {
-            tracing::error!(run_id = id, kind, force, file, sheet, cell, hint, "{msg}")
+            tracing::error!(
+                run_id = id,
+                kind,
+                force,
+                request,
+                file,
+                sheet,
+                cell,
+                hint,
+                "{msg}"
+            )
         }
         Severity::Warning => {
-            tracing::warn!(run_id = id, kind, force, file, sheet, cell, hint, "{msg}")
+            tracing::warn!(
+                run_id = id,
+                kind,
+                force,
+                request,
+                file,
+                sheet,
+                cell,
+                hint,
+                "{msg}"
+            )
         }
         Severity::Note => {
-            tracing::info!(run_id = id, kind, force, file, sheet, cell, hint, "{msg}")
+            tracing::info!(
+                run_id = id,
+                kind,
+                force,
+                request,
+                file,
+                sheet,
+                cell,
+                hint,
+                "{msg}"
+            )
         }
     }
 }

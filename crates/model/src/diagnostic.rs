@@ -91,6 +91,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub kind: DiagnosticKind,
     pub force: Option<ForceId>,
+    /// The request the figure concerned was for, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
     pub file: Option<String>,
     pub sheet: Option<String>,
     /// A1 cell, or "line N" for text sources.
@@ -106,6 +109,7 @@ impl Diagnostic {
             severity,
             kind,
             force: None,
+            request: None,
             file: None,
             sheet: None,
             cell: None,
@@ -128,6 +132,10 @@ impl Diagnostic {
     }
     pub fn force(mut self, f: &ForceId) -> Self {
         self.force = Some(f.clone());
+        self
+    }
+    pub fn request(mut self, r: impl Into<String>) -> Self {
+        self.request = Some(r.into());
         self
     }
     pub fn file(mut self, f: impl Into<String>) -> Self {
@@ -160,6 +168,9 @@ impl fmt::Display for Diagnostic {
         let mut place = Vec::new();
         if let Some(force) = &self.force {
             place.push(force.to_string());
+        }
+        if let Some(request) = &self.request {
+            place.push(format!("request {request}"));
         }
         if let Some(file) = &self.file {
             place.push(file.clone());

@@ -134,6 +134,12 @@ pub struct Record {
     /// The period the figure covers: the request's, unless the force
     /// answered for another.
     pub period: Period,
+    /// The part of `period` the source's figures actually cover, when it
+    /// is less than all of it (rows dated January to June counted into a
+    /// twelve-month request): the figure is partial, and flagged wherever
+    /// it is added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covered: Option<Period>,
     pub dims: BTreeMap<DimId, DimValue>,
     pub unit: Unit,
     pub count: Count,

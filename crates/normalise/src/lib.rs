@@ -539,6 +539,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             campaign: campaign.id.clone(),
             request: raw.request,
             period: response.period.unwrap_or(request.period),
+            covered: None,
             dims,
             unit: response.unit.clone(),
             count,
