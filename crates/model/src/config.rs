@@ -69,9 +69,36 @@ pub struct CampaignFile {
     /// Bounds on what one response may make foi read.
     #[serde(default)]
     pub limits: crate::Limits,
+    /// When a reply counts as covering a request's whole period.
+    #[serde(default)]
+    pub coverage: CoverageDef,
     /// Who publishes the tables and how to reach them, for the workbook's
     /// cover and datapackage.json.
     pub publisher: Option<Publisher>,
+}
+
+/// When figures count as covering a request's whole period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageDef {
+    /// Rows counted into a request whose dates stop short of either end of
+    /// its period by more than this many days make a partial answer (no
+    /// crime need fall on the first or last day). Monthly columns and
+    /// stated periods are exact.
+    #[serde(default = "default_gap_days")]
+    pub gap_days: u32,
+}
+
+fn default_gap_days() -> u32 {
+    31
+}
+
+impl Default for CoverageDef {
+    fn default() -> Self {
+        CoverageDef {
+            gap_days: default_gap_days(),
+        }
+    }
 }
 
 /// Who publishes a campaign's tables. A date, not a clock reading: the
@@ -637,6 +664,9 @@ pub struct Campaign {
     pub breakdowns: Vec<Vec<DimId>>,
     pub headline_age: Option<DimId>,
     pub limits: crate::Limits,
+    /// Days a request's counted rows may stop short of either end of its
+    /// period and still cover it whole ([`CoverageDef::gap_days`]).
+    pub gap_days: i64,
     pub publisher: Option<Publisher>,
 }
 
@@ -1038,6 +1068,7 @@ fn resolve_campaign(
         breakdowns,
         headline_age,
         limits: def.limits,
+        gap_days: i64::from(def.coverage.gap_days),
         publisher: def.publisher,
     })
 }

@@ -34,7 +34,7 @@ pub use dim::{DimId, DimValue};
 pub use force::{Force, ForceId, Forces};
 pub use format::{sniff, Format};
 pub use limits::Limits;
-pub use period::{Month, Period};
+pub use period::{Fit, Month, Period};
 pub use record::{
     grain_name as record_grain_name, Aggregate, CellRef, Lineage, Record, Status, Unit,
 };

@@ -34,7 +34,37 @@ impl Month {
     }
 }
 
+/// How figures covering some span serve a request's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// They cover the whole period (to within the slack allowed).
+    Whole,
+    /// They cover only `covered`, a part of the period: a partial answer.
+    Partial { covered: Period },
+    /// They cover days outside the period: another period's figures, which
+    /// can never be added as this one's.
+    Other,
+}
+
 impl Period {
+    /// What figures covering `covered` are for this period. One rule for
+    /// every way a source shows what it covers: the dates of counted rows
+    /// (with `slack_days` allowed at either end, as no crime need fall on
+    /// the first or last day), the months of monthly columns and a stated
+    /// period (both exact: slack 0).
+    pub fn fit(&self, covered: &Period, slack_days: i64) -> Fit {
+        if covered.from < self.from || covered.to > self.to {
+            return Fit::Other;
+        }
+        let short_start = (covered.from - self.from).num_days();
+        let short_end = (self.to - covered.to).num_days();
+        if short_start <= slack_days && short_end <= slack_days {
+            Fit::Whole
+        } else {
+            Fit::Partial { covered: *covered }
+        }
+    }
+
     pub fn new(from: NaiveDate, to: NaiveDate) -> Option<Period> {
         (from <= to).then_some(Period { from, to })
     }
@@ -90,6 +120,23 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    #[test]
+    fn fit_is_whole_partial_or_other() {
+        let fy = Period::new(d(2016, 4, 1), d(2017, 3, 31)).expect("period");
+        let p = |a, b| Period::new(a, b).expect("period");
+        // Rows from 3 April to 29 March: within a month of both ends.
+        assert_eq!(fy.fit(&p(d(2016, 4, 3), d(2017, 3, 29)), 31), Fit::Whole);
+        // January to June only.
+        let half = p(d(2016, 4, 1), d(2016, 9, 30));
+        assert_eq!(fy.fit(&half, 31), Fit::Partial { covered: half });
+        // A stated period is exact: a day short is partial.
+        let short = p(d(2016, 4, 1), d(2017, 3, 30));
+        assert_eq!(fy.fit(&short, 0), Fit::Partial { covered: short });
+        assert_eq!(fy.fit(&fy, 0), Fit::Whole);
+        // A calendar year runs past the financial year's start.
+        assert_eq!(fy.fit(&p(d(2016, 1, 1), d(2016, 12, 31)), 31), Fit::Other);
     }
 
     #[test]
