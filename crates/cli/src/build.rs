@@ -267,18 +267,40 @@ fn sources(ctx: &Ctx) -> Vec<SourceEntry> {
                 },
                 sha256: m.as_ref().map(|m| m.sha256.clone()),
                 stale: m.as_ref().is_some_and(|m| m.stale),
+                fetched_at: m.as_ref().map(|m| m.fetched_at.clone()),
                 error: m.and_then(|m| m.error),
             })
         })
         .collect()
 }
 
-/// sha256 of everything a release is made from: foi's version, the config,
+/// A warning for each source whose last fetch failed: its figures come
+/// from the last good copy, and the release says so.
+fn stale_causes(sources: &[SourceEntry]) -> Vec<Diagnostic> {
+    sources
+        .iter()
+        .filter(|s| s.stale)
+        .map(|s| {
+            Diagnostic::warning(
+                DiagnosticKind::StaleSource,
+                format!(
+                    "the last fetch failed ({}); the figures come from the last good copy, fetched {}",
+                    s.error.as_deref().unwrap_or("no reason recorded"),
+                    s.fetched_at.as_deref().unwrap_or("at an unknown time")
+                ),
+            )
+            .force(&foi_model::ForceId(s.force.clone()))
+            .file(s.source.clone())
+        })
+        .collect()
+}
+
+/// sha256 of everything a release is made from: foi's build, the config,
 /// each source's bytes and staleness, and the flags that change the result.
 fn inputs_sha(cli: &Cli, config_sha: &str, sources: &[SourceEntry]) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(crate::BUILD_ID.as_bytes());
     h.update([0]);
     h.update(config_sha.as_bytes());
     for s in sources {
@@ -292,7 +314,18 @@ fn inputs_sha(cli: &Cli, config_sha: &str, sources: &[SourceEntry]) -> String {
     hex::encode(h.finalize())
 }
 
-pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
+/// What `foi build` did: its exit code and the counts for the closing line.
+pub struct Built {
+    pub code: u8,
+    pub summary: report::Summary,
+}
+
+pub fn build(
+    cli: &Cli,
+    ctx: &Ctx,
+    started: chrono::DateTime<chrono::Utc>,
+    fetched: Vec<Diagnostic>,
+) -> Result<Built> {
     let config = &ctx.config;
     let config_sha = incremental::tree_sha(
         &ctx.dirs.root,
@@ -302,29 +335,50 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
     let source_entries = sources(ctx);
     let inputs = inputs_sha(cli, &config_sha, &source_entries);
     release::check_out(&ctx.out)?;
+    incremental::sweep(&ctx.cache, &config.campaign.id);
     // Nothing the last release was made from has changed: read nothing,
-    // publish nothing, and say what that release said.
+    // publish nothing, and say what that release said, causes and all.
     if let Some((id, m)) = release::latest(&ctx.out)
         .and_then(|(id, dir)| release::read_manifest(&dir).map(|m| (id, m)))
         .filter(|(_, m)| m.inputs_sha256 == inputs)
     {
+        for c in &m.causes {
+            c.log();
+        }
         if !cli.quiet {
             report::info(&format!(
                 "normalised 0 responses, {} unchanged since the last build",
                 m.responses
             ));
             report::info(&format!(
-                "nothing changed since release {id}: the same config, sources and foi version; no new release published ({}, exit code {} as then)",
+                "nothing changed since release {id}: the same config, sources and foi build; no new release published ({}, exit code {} as then)",
                 ctx.out.join("latest").display(),
                 m.exit_code
             ));
         }
-        print!("{}", m.headline);
-        return Ok(m.exit_code);
+        report::out(&m.headline);
+        let mut summary: report::Summary = m.summary.clone().into();
+        summary.release = Some(id);
+        return Ok(Built {
+            code: m.exit_code,
+            summary,
+        });
     }
     let clock = std::time::Instant::now();
     let lap =
         |phase: &str| tracing::debug!(phase, ms = clock.elapsed().as_millis() as u64, "phase done");
+    let mut causes = crate::verdict::Causes::new(cli.allow_unmapped);
+    // What fetch found that the sources' manifests do not record (the
+    // staleness they do record is reported below, from the manifests).
+    causes.extend(
+        fetched
+            .into_iter()
+            .filter(|d| d.kind != DiagnosticKind::StaleSource),
+    );
+    for d in stale_causes(&source_entries) {
+        report::diagnostic(&d);
+        causes.push(d);
+    }
     let stage = normalise_all(ctx);
     lap("normalise");
     let unmapped = stage.diagnostics.iter().filter(|d| d.is_unmapped()).count();
@@ -333,70 +387,83 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
             report::diagnostic(d);
         }
     }
+    causes.extend(stage.diagnostics.iter().cloned());
     if !cli.quiet {
         report::info(&format!(
             "normalised {} responses, {} unchanged since the last build",
             stage.normalised, stage.reused
         ));
     }
+    let mut summary = report::Summary {
+        sources: source_entries.len(),
+        stale: source_entries.iter().filter(|s| s.stale).count(),
+        failed: source_entries.iter().filter(|s| s.sha256.is_none()).count(),
+        forces: config.forces.len(),
+        ..Default::default()
+    };
     if unmapped > 0 && !cli.allow_unmapped {
         report::error(&format!(
             "{unmapped} label(s) map to nothing, so nothing was published; add the crosswalk lines above, or run with --allow-unmapped to publish the rest"
         ));
-        return Ok(exit::FAILED);
+        summary.warnings = causes.warnings();
+        summary.errors = causes.errors();
+        return Ok(Built {
+            code: exit::FAILED,
+            summary,
+        });
     }
     let release = foi_publish::assemble(config, &stage.records, &stage.aggregates, &gaps(&stage));
     lap("assemble");
-    let differences: Vec<&foi_publish::Check> =
-        release.checks.iter().filter(|c| !c.agrees()).collect();
-    for c in &differences {
-        report::warn(&format!(
-            "reconciliation: {} {} {}{}: the source states {} but foi computes {} ({}: {})",
-            c.request,
-            c.scope,
-            c.label,
-            if c.breakdown.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", c.breakdown)
-            },
-            headline::show(c.stated),
-            headline::show(c.computed),
-            c.source,
-            c.cells
-        ));
+    let mut differences = 0;
+    for c in release.checks.iter().filter(|c| !c.agrees()) {
+        differences += 1;
+        let d = Diagnostic::warning(
+            DiagnosticKind::Reconciliation,
+            format!(
+                "reconciliation: {} {} {}{}: the source states {} but foi computes {} ({})",
+                c.request,
+                c.scope,
+                c.label,
+                if c.breakdown.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", c.breakdown)
+                },
+                headline::show(c.stated),
+                headline::show(c.computed),
+                c.cells
+            ),
+        )
+        .request(c.request.clone())
+        .file(c.source.clone());
+        report::diagnostic(&d);
+        causes.push(d);
     }
     if !cli.quiet && !release.checks.is_empty() {
         report::info(&format!(
-            "reconciliation: {} figures the sources state checked, {} differences",
+            "reconciliation: {} figures the sources state checked, {differences} differences",
             release.checks.len(),
-            differences.len()
         ));
     }
-    let errors = stage
-        .diagnostics
+    let code = causes.exit_code(cli.strict);
+    summary.exit_code = code;
+    summary.warnings = causes.warnings();
+    summary.errors = causes.errors();
+    summary.figures = release.figures.len();
+    summary.forces_added = release
+        .coverage
         .iter()
-        .filter(|d| d.severity == Severity::Error && !d.is_unmapped())
-        .count();
-    let warnings = stage
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count()
-        + unmapped;
-    let flagged = release.coverage.iter().any(|c| c.flagged);
-    let stale = source_entries.iter().any(|s| s.stale);
-    let warned = warnings > 0 || flagged || stale || !differences.is_empty();
-    let code = if errors > 0 || !stage.failures.is_empty() || (warned && cli.strict) {
-        exit::FAILED
-    } else if warned {
-        exit::WARNINGS
-    } else {
-        exit::COMPLETE
-    };
+        .filter(|c| c.included)
+        .map(|c| &c.force)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
 
-    // Each file is written into a staging folder as soon as it is rendered;
-    // the folder becomes a release only if something in it changed.
+    // Each file is written into a staging folder as soon as it is rendered,
+    // then the folder is published whole. Something the release records
+    // changed (or the no-change check above would have returned), so it is
+    // published even when its tables are the same as the last release's:
+    // its manifest says the truth about this run (a source gone stale, a
+    // config fix that changed only the exit code).
     let id = report::run_id();
     let staging = release::stage(&ctx.out, id)?;
     let outputs: Vec<OutputEntry> = match foi_publish::write(&release, &staging) {
@@ -414,60 +481,52 @@ pub fn build(cli: &Cli, ctx: &Ctx, started: chrono::DateTime<chrono::Utc>) -> Re
         }
     };
     lap("write");
-    let previous = release::latest(&ctx.out);
-    let unchanged = previous
-        .as_ref()
-        .and_then(|(_, dir)| release::read_manifest(dir))
-        .is_some_and(|m| m.outputs == outputs);
-    if let (true, Some((last, _))) = (unchanged, &previous) {
-        release::discard(&staging);
+    let files = outputs.len();
+    let manifest = Manifest {
+        schema_version: 2,
+        run_id: id.to_string(),
+        started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        foi_version: env!("CARGO_PKG_VERSION").to_string(),
+        foi_build: crate::BUILD_ID.to_string(),
+        campaign: config.campaign.id.clone(),
+        config_sha256: config_sha,
+        sources: source_entries,
+        normalised: stage.normalised,
+        reused: stage.reused,
+        outputs,
+        exit_code: code,
+        causes: causes.entries(),
+        summary: (&summary).into(),
+        inputs_sha256: inputs,
+        headline: headline::render(&release, config),
+        responses: stage.normalised + stage.reused,
+    };
+    release::write_manifest(&staging, &manifest)?;
+    let dest = release::publish(&ctx.out, &staging, id)?;
+    let pruned = release::prune(&ctx.out, cli.keep)?;
+    summary.release = Some(id.to_string());
+    if !cli.quiet {
         report::info(&format!(
-            "nothing changed since release {last}: no new release published ({})",
-            ctx.out.join("latest").display()
+            "published release {id}: {} files in {} ({} now points at it){}",
+            files + 1,
+            dest.display(),
+            ctx.out.join("latest").display(),
+            if pruned.is_empty() {
+                String::new()
+            } else {
+                format!("; pruned {} old release(s)", pruned.len())
+            }
         ));
-    } else {
-        let files = outputs.len();
-        let manifest = Manifest {
-            schema_version: 1,
-            run_id: id.to_string(),
-            started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            foi_version: env!("CARGO_PKG_VERSION").to_string(),
-            campaign: config.campaign.id.clone(),
-            config_sha256: config_sha,
-            sources: source_entries,
-            normalised: stage.normalised,
-            reused: stage.reused,
-            outputs,
-            exit_code: code,
-            inputs_sha256: inputs,
-            headline: headline::render(&release, config),
-            responses: stage.normalised + stage.reused,
-        };
-        release::write_manifest(&staging, &manifest)?;
-        let dest = release::publish(&ctx.out, &staging, id)?;
-        let pruned = release::prune(&ctx.out, cli.keep)?;
-        if !cli.quiet {
-            report::info(&format!(
-                "published release {id}: {} files in {} ({} now points at it){}",
-                files + 1,
-                dest.display(),
-                ctx.out.join("latest").display(),
-                if pruned.is_empty() {
-                    String::new()
-                } else {
-                    format!("; pruned {} old release(s)", pruned.len())
-                }
-            ));
-        }
     }
     lap("publish");
     headline::print(&release, config);
-    if code == exit::FAILED && (!stage.failures.is_empty() || errors > 0) {
+    if code == exit::FAILED && causes.errors() > 0 {
         report::error(&format!(
-            "incomplete: {} response(s) could not be read and {errors} error(s) were found; the rest was published",
-            stage.failures.len()
+            "incomplete: {} response(s) could not be read and {} error(s) were found; the rest was published",
+            stage.failures.len(),
+            causes.errors()
         ));
     }
-    Ok(code)
+    Ok(Built { code, summary })
 }

@@ -57,7 +57,7 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) 
         ));
         return Ok(exit::USAGE);
     };
-    println!(
+    crate::outln!(
         "{request} {}: {}",
         if wanted.is_empty() {
             "total".to_string()
@@ -74,7 +74,7 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) 
             .get(&c.force)
             .map(|f| f.name.clone())
             .unwrap_or_default();
-        println!(
+        crate::outln!(
             "  {} ({name}): {}{}",
             c.force,
             show(c.interval),
@@ -88,7 +88,7 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) 
                 .as_ref()
                 .map(|s| format!(", sheet {s:?}"))
                 .unwrap_or_default();
-            println!(
+            crate::outln!(
                 "      {}{sheet}, {}: {:?} = {}",
                 r.lineage.file,
                 cells(&r.lineage, all_cells),
@@ -97,7 +97,7 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) 
             );
         }
     }
-    println!(
+    crate::outln!(
         "{} contributions add up to {}{}",
         fig.contributions.len(),
         show(sum),

@@ -17,7 +17,7 @@ fn signed(d: i64) -> String {
 }
 
 pub fn print(release: &Release, config: &Config) {
-    print!("{}", render(release, config));
+    crate::report::out(&render(release, config));
 }
 
 /// The headline as text, one line each.

@@ -1,6 +1,8 @@
 //! Normalised results, cached by what they depend on: the source's bytes,
 //! the campaign's config (of its crosswalks, only the lines that can apply
-//! to the response's force), the response's own config and foi's version.
+//! to the response's force), the response's own config and foi's build
+//! (the fingerprint of its source: a foi with other normalise code never
+//! reuses these).
 //! A response none of those changed for is not read again.
 
 use foi_model::config::{Config, Response};
@@ -24,8 +26,25 @@ pub fn key(
     response_text: &[u8],
     source_sha: &str,
 ) -> String {
+    key_for(
+        crate::BUILD_ID,
+        campaign_sha,
+        crosswalk_sha,
+        response_text,
+        source_sha,
+    )
+}
+
+/// [`key`] for the foi built from source `build`.
+fn key_for(
+    build: &str,
+    campaign_sha: &str,
+    crosswalk_sha: &str,
+    response_text: &[u8],
+    source_sha: &str,
+) -> String {
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(build.as_bytes());
     h.update([0]);
     h.update(campaign_sha.as_bytes());
     h.update([0]);
@@ -114,6 +133,23 @@ pub fn store(cache: &Path, campaign: &str, key: &str, value: &Cached) {
     let _ = foi_publish::write_atomic_unsynced(&path(cache, campaign, key), &bytes);
 }
 
+/// Removes what a killed run left in the campaign's normalised cache:
+/// temporary files that never got their final name. Called under the run
+/// lock, so no other run is writing them.
+pub fn sweep(cache: &Path, campaign: &str) {
+    let dir = cache.join("normalised").join(campaign);
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(".tmp-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// sha256 over every file in the given folders (recursively, sorted by
 /// path), skipping the files and folders in `skip`: a fingerprint of the
 /// config.
@@ -164,4 +200,33 @@ pub fn tree_sha(root: &Path, dirs: &[PathBuf], skip: &[PathBuf]) -> String {
         h.update([0]);
     }
     hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_foi_built_from_other_code_never_reuses_a_cached_response() {
+        let k = |build: &str| key_for(build, "config", "crosswalks", b"force = \"kent\"", "bytes");
+        assert_ne!(k("build-a"), k("build-b"));
+        assert_eq!(k("build-a"), k("build-a"));
+        assert_eq!(crate::BUILD_ID.len(), 64, "{}", crate::BUILD_ID);
+    }
+
+    #[test]
+    fn sweep_removes_only_temporary_files() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join("normalised").join("c");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("abc.json"), b"{}").expect("write");
+        std::fs::write(dir.join(".abc.json.tmp-123-0"), b"{").expect("write");
+        sweep(tmp.path(), "c");
+        let left: Vec<String> = std::fs::read_dir(&dir)
+            .expect("read")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, ["abc.json"]);
+    }
 }

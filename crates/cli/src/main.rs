@@ -10,6 +10,11 @@ mod headline;
 mod incremental;
 mod release;
 mod report;
+mod verdict;
+
+/// The fingerprint of the source this foi was built from (see build.rs):
+/// in every normalised-cache key and release fingerprint.
+pub const BUILD_ID: &str = env!("FOI_BUILD_ID");
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -161,12 +166,15 @@ fn init_logging(format: LogFormat) {
     // lines ("published release …"), which text mode prints anyway.
     let default = match format {
         LogFormat::Text => "warn",
-        LogFormat::Json => "warn,foi=info",
+        LogFormat::Json => "warn,foi=info,foi_ingest=warn,foi_normalise=warn,foi_publish=warn",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    // A closed stderr drops log lines; by default the subscriber would
+    // report each failure with eprintln!, which panics on a closed pipe.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .log_internal_errors(false);
     match format {
         LogFormat::Text => builder.init(),
         // Each line: timestamp, level, fields (message, and run_id on foi's
@@ -222,7 +230,7 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
             if !missing.is_empty() {
                 return Ok(exit::USAGE);
             }
-            println!(
+            outln!(
                 "config ok: campaign {} with {} requests, {} dimensions, {} responses",
                 ctx.config.campaign.id,
                 ctx.config.campaign.requests.len(),
@@ -246,15 +254,29 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
                 ));
                 return Ok(exit::LOCKED);
             };
+            let clock = std::time::Instant::now();
             let fetched = match cli.command {
                 Command::Build => exit::COMPLETE,
                 _ => fetch::fetch(cli, &ctx)?.0,
             };
-            let built = match cli.command {
-                Command::Fetch => exit::COMPLETE,
-                _ => build::build(cli, &ctx, started)?,
+            let (code, mut summary) = match cli.command {
+                Command::Fetch => (fetched, report::Summary::default()),
+                _ => {
+                    let built = build::build(cli, &ctx, started, Vec::new())?;
+                    (worst(fetched, built.code), built.summary)
+                }
             };
-            Ok(worst(fetched, built))
+            summary.command = match cli.command {
+                Command::Fetch => "fetch",
+                Command::Build => "build",
+                _ => "run",
+            };
+            summary.exit_code = code;
+            summary.duration_ms = clock.elapsed().as_millis() as u64;
+            if !cli.quiet || code != exit::COMPLETE {
+                report::closing(&summary);
+            }
+            Ok(code)
         }
     }
 }

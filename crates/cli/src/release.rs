@@ -202,6 +202,9 @@ pub struct Manifest {
     pub started: String,
     pub finished: String,
     pub foi_version: String,
+    /// The fingerprint of the source foi was built from (FOI_BUILD_ID).
+    #[serde(default)]
+    pub foi_build: String,
     pub campaign: String,
     pub config_sha256: String,
     pub sources: Vec<SourceEntry>,
@@ -209,7 +212,13 @@ pub struct Manifest {
     pub reused: usize,
     pub outputs: Vec<OutputEntry>,
     pub exit_code: u8,
-    /// sha256 of everything the release was made from: foi's version, the
+    /// Every warning and error that made the exit code what it is.
+    #[serde(default)]
+    pub causes: Vec<crate::verdict::CauseEntry>,
+    /// The counts of the run's closing line.
+    #[serde(default)]
+    pub summary: Counts,
+    /// sha256 of everything the release was made from: foi's build, the
     /// config, each source's bytes and staleness, and the flags that change
     /// the result. A run whose inputs match reads nothing and publishes
     /// nothing.
@@ -231,7 +240,54 @@ pub struct SourceEntry {
     pub status: String,
     pub sha256: Option<String>,
     pub stale: bool,
+    /// When the copy used was fetched (or last confirmed current).
+    #[serde(default)]
+    pub fetched_at: Option<String>,
     pub error: Option<String>,
+}
+
+/// What a run counted, as its closing line says it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub sources: usize,
+    pub stale: usize,
+    pub failed: usize,
+    pub forces: usize,
+    pub forces_added: usize,
+    pub figures: usize,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+impl From<&crate::report::Summary> for Counts {
+    fn from(s: &crate::report::Summary) -> Self {
+        Counts {
+            sources: s.sources,
+            stale: s.stale,
+            failed: s.failed,
+            forces: s.forces,
+            forces_added: s.forces_added,
+            figures: s.figures,
+            warnings: s.warnings,
+            errors: s.errors,
+        }
+    }
+}
+
+impl From<Counts> for crate::report::Summary {
+    fn from(c: Counts) -> Self {
+        crate::report::Summary {
+            sources: c.sources,
+            stale: c.stale,
+            failed: c.failed,
+            forces: c.forces,
+            forces_added: c.forces_added,
+            figures: c.figures,
+            warnings: c.warnings,
+            errors: c.errors,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

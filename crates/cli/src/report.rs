@@ -1,8 +1,13 @@
 //! What the run tells its operator: readable lines on a terminal, or one
 //! JSON object per event (`--log-format json`) for log collectors. Every
 //! JSON line carries level, message and the run id.
+//!
+//! Nothing here stops a run: a closed stdout or stderr (`foi run | head -1`,
+//! a log collector that restarted) drops the text, and the run goes on to
+//! publish. Rust's own `println!` would panic on the closed pipe.
 
 use foi_model::{Diagnostic, Severity};
+use std::io::Write;
 use std::sync::OnceLock;
 
 struct Mode {
@@ -27,32 +32,57 @@ pub fn run_id() -> &'static str {
     MODE.get().map(|m| m.run_id.as_str()).unwrap_or("")
 }
 
+/// Text the reader asked for (the headline, `foi explain`), on stdout.
+pub fn out(text: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
+}
+
+/// `format!` arguments to stdout, with a line break, through [`out`].
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::report::out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+fn err_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 /// A progress line: "fetched 14 of 14 sources".
 pub fn info(msg: &str) {
     match json() {
         Some(id) => tracing::info!(run_id = id, "{msg}"),
-        None => eprintln!("{msg}"),
+        None => err_line(msg),
     }
 }
 
 pub fn warn(msg: &str) {
     match json() {
         Some(id) => tracing::warn!(run_id = id, "{msg}"),
-        None => eprintln!("warning: {msg}"),
+        None => err_line(&format!("warning: {msg}")),
     }
 }
 
 pub fn error(msg: &str) {
     match json() {
         Some(id) => tracing::error!(run_id = id, "{msg}"),
-        None => eprintln!("error: {msg}"),
+        None => err_line(&format!("error: {msg}")),
     }
 }
 
-/// A normaliser's diagnostic, with its place as separate JSON fields.
+/// A diagnostic, with its kind and place as separate JSON fields.
 pub fn diagnostic(d: &Diagnostic) {
+    diagnostic_as(d, d.kind.code())
+}
+
+/// [`diagnostic`], its kind given by name (a cause read back from a
+/// release's manifest).
+pub fn diagnostic_as(d: &Diagnostic, kind: &str) {
     let Some(id) = json() else {
-        eprintln!("{d}");
+        err_line(&d.to_string());
         return;
     };
     let force = d.force.as_ref().map(|f| f.0.as_str()).unwrap_or("");
@@ -62,7 +92,6 @@ pub fn diagnostic(d: &Diagnostic) {
     let cell = d.cell.as_deref().unwrap_or("");
     let hint = d.hint.as_deref().unwrap_or("");
     let msg = &d.message;
-    let kind = d.kind.code();
     match d.severity {
         Severity::Error => {
             tracing::error!(
@@ -104,4 +133,90 @@ pub fn diagnostic(d: &Diagnostic) {
             )
         }
     }
+}
+
+/// What a run did, for its closing line and closing JSON event.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub command: &'static str,
+    pub exit_code: u8,
+    pub duration_ms: u64,
+    pub sources: usize,
+    pub stale: usize,
+    pub failed: usize,
+    pub forces: usize,
+    /// Forces added to at least one request's national figure.
+    pub forces_added: usize,
+    pub figures: usize,
+    pub warnings: usize,
+    pub errors: usize,
+    /// The release the run published, or the one it left in place.
+    pub release: Option<String>,
+}
+
+/// The run's last line: its verdict and counts, so a scheduler's log says
+/// at a glance what happened. In JSON, one event with each count a field.
+pub fn closing(s: &Summary) {
+    let verdict = match s.exit_code {
+        0 => "complete",
+        3 => "complete with warnings",
+        75 => "locked",
+        2 => "usage or config error",
+        _ => "incomplete",
+    };
+    let secs = s.duration_ms as f64 / 1000.0;
+    if let Some(id) = json() {
+        let release = s.release.as_deref().unwrap_or("");
+        tracing::info!(
+            run_id = id,
+            event = "finished",
+            command = s.command,
+            exit_code = s.exit_code,
+            duration_ms = s.duration_ms,
+            sources = s.sources,
+            stale = s.stale,
+            failed = s.failed,
+            forces = s.forces,
+            forces_added = s.forces_added,
+            figures = s.figures,
+            warnings = s.warnings,
+            errors = s.errors,
+            release,
+            "foi {} {verdict} (exit code {})",
+            s.command,
+            s.exit_code
+        );
+        return;
+    }
+    let mut parts = vec![format!(
+        "{} source{}",
+        s.sources,
+        if s.sources == 1 { "" } else { "s" }
+    )];
+    if s.stale > 0 {
+        parts.push(format!("{} stale", s.stale));
+    }
+    if s.failed > 0 {
+        parts.push(format!("{} failed", s.failed));
+    }
+    if s.forces > 0 {
+        parts.push(format!("{} of {} forces added", s.forces_added, s.forces));
+        parts.push(format!("{} figures", s.figures));
+    }
+    parts.push(format!(
+        "{} warning{}",
+        s.warnings,
+        if s.warnings == 1 { "" } else { "s" }
+    ));
+    parts.push(format!(
+        "{} error{}",
+        s.errors,
+        if s.errors == 1 { "" } else { "s" }
+    ));
+    err_line(&format!(
+        "foi {} {verdict} (exit code {}) in {secs:.1} s: {}",
+        s.command,
+        s.exit_code,
+        parts.join(", ")
+    ));
 }
