@@ -34,6 +34,13 @@ lint:
 fuzz SECS="600":
     FOI_FUZZ_SECS={{SECS}} cargo test --release -p foi-normalise --test normalise fuzz -- --nocapture --test-threads 4
 
+# Crash consistency: kill `foi run` with SIGKILL at N random moments over
+# the bundled campaign served on loopback, and after each kill check that
+# out/latest is whole, the cache true to its hashes, and the next run
+# completes and sweeps what the killed run left. SEED repeats the moments.
+crash-test N="200" SEED="99540737":
+    FOI_CRASH_KILLS={{N}} FOI_CRASH_SEED={{SEED}} cargo test --release -p foi --test cli crash -- --nocapture
+
 # Validate a release's datapackage.json with the Frictionless tool
 # (installed with pip into ~/.cache/foi/tools on first use).
 validate RELEASE="out/latest":

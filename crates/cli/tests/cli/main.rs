@@ -4,6 +4,7 @@
 mod bad;
 mod batch;
 mod build;
+mod crash;
 mod crosswalk;
 mod fetch;
 mod publish;
