@@ -250,7 +250,7 @@ fn a_run_killed_at_any_moment_leaves_a_whole_release_and_a_true_cache() {
     let seed: u64 = std::env::var("FOI_CRASH_SEED")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(0x5EED_F01);
+        .unwrap_or(99_540_737);
     let mut rng = Rng(seed | 1);
     let campaign = serve_all();
     let cache = campaign.dir().join("cache");
