@@ -220,7 +220,7 @@ mod tests {
         // each row or column alone allows it.
         for one in &sums {
             let alone = solve(&given, std::slice::from_ref(one));
-            assert!(alone.values[..4].iter().any(|v| *v == s4), "{one:?}");
+            assert!(alone.values[..4].contains(&s4), "{one:?}");
         }
         // Cell d was narrowed by row 2.
         assert!(s.narrowed_by[3].contains(&1));
