@@ -12,7 +12,7 @@ use foi_model::config::{Campaign, Response};
 use foi_model::{
     Diagnostic, DiagnosticKind as Kind, DimId, DimValue, ForceId, Interval, Record, Status,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Whose figures are compared: force, request, and the values of the
 /// campaign's overlapping dimensions.
@@ -32,10 +32,17 @@ pub fn split(campaign: &Campaign, r: &Record) -> (BTreeMap<DimId, DimValue>, Vec
     (context, grain)
 }
 
+/// Checks each force's grains against each other and narrows suppressed
+/// cells by them. `left_out` says, by force (`None`: every force), why
+/// some of its figures were not read: its grains then need not add up, so
+/// they are not narrowed (a missing part would push a suppressed cell up),
+/// and a disagreement is said as the consequence of that cause, not as a
+/// fault of the force's figures.
 pub fn narrow(
     records: &mut [Record],
     campaign: &Campaign,
     response: &Response,
+    left_out: &BTreeMap<Option<ForceId>, BTreeSet<String>>,
     diags: &mut Vec<Diagnostic>,
     file: &str,
 ) {
@@ -68,6 +75,12 @@ pub fn narrow(
         let total = sums
             .iter()
             .try_fold(Interval::new(0, u64::MAX), |acc, (_, s)| acc.intersect(s));
+        let causes: Vec<&String> = left_out
+            .get(&Some(force.clone()))
+            .into_iter()
+            .chain(left_out.get(&None))
+            .flatten()
+            .collect();
         let Some(total) = total else {
             let parts: Vec<String> = grains
                 .iter()
@@ -82,21 +95,31 @@ pub fn narrow(
                     )
                 })
                 .collect();
-            diags.push(
+            let scope = if context.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", crate::describe_dims(context))
+            };
+            let d = if causes.is_empty() {
                 Diagnostic::warning(Kind::Disagreement, format!(
-                    "the force's figures for request {request}{} disagree: {}; they were published as given",
-                    if context.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", crate::describe_dims(context))
-                    },
+                    "the force's figures for request {request}{scope} disagree: {}; they were published as given",
                     parts.join("; ")
                 ))
-                .force(force)
-                .file(file.to_string()),
-            );
+            } else {
+                // The cause is reported where it was found; this is only
+                // what it did.
+                Diagnostic::note(Kind::Disagreement, format!(
+                    "the force's figures for request {request}{scope} do not add up because {} were left out: {}",
+                    causes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("; "),
+                    parts.join("; ")
+                ))
+            };
+            diags.push(d.force(force).request(request).file(file.to_string()));
             continue;
         };
+        if !causes.is_empty() {
+            continue;
+        }
         for ((_, idx), (_, sum)) in grains.iter().zip(&sums) {
             for &i in idx {
                 let own = records[i].count.interval;
