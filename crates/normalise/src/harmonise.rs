@@ -34,10 +34,9 @@ pub fn split(campaign: &Campaign, r: &Record) -> (BTreeMap<DimId, DimValue>, Vec
 
 /// Checks each force's grains against each other and narrows suppressed
 /// cells by them. `left_out` says, by force (`None`: every force), why
-/// some of its figures were not read: its grains then need not add up, so
-/// they are not narrowed (a missing part would push a suppressed cell up),
-/// and a disagreement is said as the consequence of that cause, not as a
-/// fault of the force's figures.
+/// some of its figures were not read: that force's grains then need not
+/// add up, so they are neither checked nor narrowed; the cause is the one
+/// report.
 pub fn narrow(
     records: &mut [Record],
     campaign: &Campaign,
@@ -75,12 +74,13 @@ pub fn narrow(
         let total = sums
             .iter()
             .try_fold(Interval::new(0, u64::MAX), |acc, (_, s)| acc.intersect(s));
-        let causes: Vec<&String> = left_out
-            .get(&Some(force.clone()))
-            .into_iter()
-            .chain(left_out.get(&None))
-            .flatten()
-            .collect();
+        // Figures left out: the grains need not add up, and the cause was
+        // reported where it was found. A disagreement here would only be
+        // its echo, and narrowing by a total short of parts would push
+        // suppressed cells up.
+        if left_out.contains_key(&Some(force.clone())) || left_out.contains_key(&None) {
+            continue;
+        }
         let Some(total) = total else {
             let parts: Vec<String> = grains
                 .iter()
@@ -95,31 +95,22 @@ pub fn narrow(
                     )
                 })
                 .collect();
-            let scope = if context.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", crate::describe_dims(context))
-            };
-            let d = if causes.is_empty() {
+            diags.push(
                 Diagnostic::warning(Kind::Disagreement, format!(
-                    "the force's figures for request {request}{scope} disagree: {}; they were published as given",
+                    "the force's figures for request {request}{} disagree: {}; they were published as given",
+                    if context.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", crate::describe_dims(context))
+                    },
                     parts.join("; ")
                 ))
-            } else {
-                // The cause is reported where it was found; this is only
-                // what it did.
-                Diagnostic::note(Kind::Disagreement, format!(
-                    "the force's figures for request {request}{scope} do not add up because {} were left out: {}",
-                    causes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("; "),
-                    parts.join("; ")
-                ))
-            };
-            diags.push(d.force(force).request(request).file(file.to_string()));
+                .force(force)
+                .request(request)
+                .file(file.to_string()),
+            );
             continue;
         };
-        if !causes.is_empty() {
-            continue;
-        }
         for ((_, idx), (_, sum)) in grains.iter().zip(&sums) {
             for &i in idx {
                 let own = records[i].count.interval;

@@ -549,7 +549,9 @@ struct Gap {
     from: DimId,
     file: String,
     records: usize,
-    cells: Vec<String>,
+    /// Source cells behind them, and the first few, as a person finds them.
+    cells: usize,
+    shown: Vec<String>,
 }
 
 /// Adds what the response fixes for all its figures (period, unit, fixed
@@ -622,11 +624,18 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                                 from: from.clone(),
                                 file: cw.file.clone(),
                                 records: 0,
-                                cells: Vec::new(),
+                                cells: 0,
+                                shown: Vec::new(),
                             });
                         g.records += 1;
-                        if g.cells.len() < 4 {
-                            g.cells.push(lineage.describe());
+                        g.cells += lineage.cells.len().max(1);
+                        for c in &lineage.cells {
+                            if g.shown.len() < 4 {
+                                g.shown.push(lineage.locate(c));
+                            }
+                        }
+                        if let (Some(p), true) = (lineage.page, g.shown.len() < 4) {
+                            g.shown.push(format!("page {p}"));
                         }
                         gap = true;
                     }
@@ -738,7 +747,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         });
     }
     for ((to, code, force), g) in gaps {
-        let more = g.records.saturating_sub(g.cells.len());
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
         ctx.diagnostics.push(
             Diagnostic::error(
                 Kind::Unmapped {
@@ -746,16 +755,14 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                     label: code.clone(),
                 },
                 format!(
-                    "{} {code} belongs to no {to}: {} figure{} left out ({}{})",
+                    "{} {code} belongs to no {to}: {} figure{} ({} source cell{}: {}{}) left out",
                     g.from,
                     g.records,
-                    if g.records == 1 { "" } else { "s" },
-                    g.cells.join("; "),
-                    if more > 0 {
-                        format!("; … {more} more")
-                    } else {
-                        String::new()
-                    }
+                    plural(g.records),
+                    g.cells,
+                    plural(g.cells),
+                    g.shown.join("; "),
+                    if g.cells > g.shown.len() { "; …" } else { "" }
                 ),
             )
             .force(&force)

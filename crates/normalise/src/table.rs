@@ -1144,6 +1144,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn coverage_is_one_rule_for_rows_and_months() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let p = |a, b| Period::new(a, b).expect("period");
+        let year = p(d(2015, 7, 1), d(2016, 6, 30));
+        // Rows from 3 July to 27 June: no crime need fall on the first or last day.
+        assert_eq!(
+            coverage(&year, Some(p(d(2015, 7, 3), d(2016, 6, 27))), false, 31),
+            Coverage::Whole
+        );
+        // January to June only.
+        let half = p(d(2016, 1, 4), d(2016, 6, 27));
+        assert_eq!(
+            coverage(&year, Some(half), false, 31),
+            Coverage::Partial(half)
+        );
+        // Months are exact: a month short is partial, and so is one missing between.
+        let months = p(d(2015, 7, 1), d(2016, 5, 31));
+        assert_eq!(
+            coverage(&year, Some(months), false, 0),
+            Coverage::Partial(months)
+        );
+        assert_eq!(
+            coverage(&year, Some(year), true, 0),
+            Coverage::Partial(year)
+        );
+        assert_eq!(coverage(&year, Some(year), false, 0), Coverage::Whole);
+        // Only what lies inside the period counts for it.
+        assert_eq!(
+            coverage(&year, Some(p(d(2015, 4, 1), d(2016, 6, 30))), false, 0),
+            Coverage::Whole
+        );
+        assert_eq!(
+            coverage(&year, Some(p(d(2014, 1, 1), d(2014, 12, 31))), false, 31),
+            Coverage::Nothing
+        );
+        assert_eq!(coverage(&year, None, false, 31), Coverage::Nothing);
+    }
+
+    #[test]
     fn dates_as_forces_write_them() {
         let d = |t: &str| parse_date(&Cell::Text(t.into())).map(|d| d.to_string());
         assert_eq!(d("05-Jul-15").as_deref(), Some("2015-07-05"));

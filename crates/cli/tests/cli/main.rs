@@ -9,6 +9,7 @@ mod fetch;
 mod publish;
 mod realworld;
 mod server;
+mod silent;
 
 pub use assert_cmd::Command;
 pub use std::path::{Path, PathBuf};

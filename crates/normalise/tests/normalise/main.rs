@@ -7,6 +7,7 @@ mod bad;
 mod corpus;
 mod fuzz;
 mod records;
+mod silent;
 
 use foi_model::config::{Config, ConfigFiles, Response};
 use foi_model::{ConfigError, Forces, Limits};
