@@ -646,7 +646,11 @@ fn read_cells(
             let at = CellRef::new(r as u32, vc.col as u32);
             let interval = match parse_count(cell, &sup) {
                 Parsed::Count(i) => {
-                    if let Some(meaning) = qualifier(&cell.text_cow()) {
+                    let marked = match cell {
+                        Cell::Text(t) => qualifier(t),
+                        _ => None,
+                    };
+                    if let Some(meaning) = marked {
                         ctx.marked(
                             Severity::Note,
                             sheet,

@@ -55,6 +55,7 @@ pub enum Parsed {
 }
 
 /// What a GSS shorthand mark standing alone in a count cell means.
+#[derive(Clone, Copy)]
 enum Symbol {
     NotAvailable(&'static str),
     Zero,
@@ -64,19 +65,36 @@ enum Symbol {
 
 /// The built-in symbols, matched without regard to case.
 fn symbol(t: &str) -> Option<Symbol> {
-    Some(match t.to_ascii_lowercase().as_str() {
-        ".." | "[x]" => Symbol::NotAvailable("not available"),
-        "[z]" => Symbol::NotAvailable("not applicable"),
-        "[w]" => Symbol::NotAvailable("no data"),
-        "[u]" => Symbol::NotAvailable("marked as of low reliability, but no figure is given"),
-        "[e]" | "[p]" | "[r]" | "[b]" | "[f]" => {
-            Symbol::NotAvailable("a mark that qualifies a figure, but no figure is given")
-        }
-        "-" | "\u{2013}" | "\u{2014}" => Symbol::Zero,
-        "[c]" => Symbol::Suppressed,
-        "[low]" => Symbol::Low,
-        _ => return None,
-    })
+    // Every count cell passes here: most are digits, and no symbol is
+    // longer than "[low]".
+    if t.len() > 5 || t.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    const SYMBOLS: &[(&str, Symbol)] = &[
+        ("..", Symbol::NotAvailable("not available")),
+        ("[x]", Symbol::NotAvailable("not available")),
+        ("[z]", Symbol::NotAvailable("not applicable")),
+        ("[w]", Symbol::NotAvailable("no data")),
+        (
+            "[u]",
+            Symbol::NotAvailable("marked as of low reliability, but no figure is given"),
+        ),
+        ("-", Symbol::Zero),
+        ("\u{2013}", Symbol::Zero),
+        ("\u{2014}", Symbol::Zero),
+        ("[c]", Symbol::Suppressed),
+        ("[low]", Symbol::Low),
+    ];
+    const QUALIFYING: &[&str] = &["[e]", "[p]", "[r]", "[b]", "[f]"];
+    if let Some((_, s)) = SYMBOLS.iter().find(|(m, _)| m.eq_ignore_ascii_case(t)) {
+        return Some(*s);
+    }
+    QUALIFYING
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(t))
+        .then_some(Symbol::NotAvailable(
+            "a mark that qualifies a figure, but no figure is given",
+        ))
 }
 
 /// The GSS mark that qualifies a figure beside it ("12 [u]", "340[e]"),
@@ -90,15 +108,19 @@ pub fn qualifier(raw: &str) -> Option<&'static str> {
     if t[..open].trim().is_empty() {
         return None;
     }
-    Some(match t[open..].to_ascii_lowercase().as_str() {
-        "[u]" => "of low reliability",
-        "[e]" => "an estimate",
-        "[p]" => "provisional",
-        "[r]" => "revised",
-        "[b]" => "after a break in the series",
-        "[f]" => "a forecast",
-        _ => return None,
-    })
+    const MARKS: &[(&str, &str)] = &[
+        ("[u]", "of low reliability"),
+        ("[e]", "an estimate"),
+        ("[p]", "provisional"),
+        ("[r]", "revised"),
+        ("[b]", "after a break in the series"),
+        ("[f]", "a forecast"),
+    ];
+    let mark = &t[open..];
+    MARKS
+        .iter()
+        .find(|(m, _)| m.eq_ignore_ascii_case(mark))
+        .map(|(_, meaning)| *meaning)
 }
 
 impl Suppression<'_> {
