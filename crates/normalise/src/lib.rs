@@ -519,6 +519,16 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
     }
 }
 
+/// Where a figure was given, for a message: its cells, or the first few
+/// of a counted figure's thousands.
+fn brief(l: &Lineage) -> String {
+    if l.cells.len() <= 4 {
+        return l.describe();
+    }
+    let first: Vec<String> = l.cells[..3].iter().map(|c| l.locate(c)).collect();
+    format!("{}, … ({} cells)", first.join("; "), l.cells.len())
+}
+
 /// A figure as given: "11,254", or the text and its range ("<5" (0 to 4)).
 fn as_given(c: &Count) -> String {
     match c.interval.value() {
@@ -667,11 +677,10 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         };
         if let Some(first) = seen.get(&key) {
             let (prev, prev_count) = match first {
-                First::Record(i) => (out[*i].lineage.describe(), out[*i].count.clone()),
-                First::Aggregate(i) => (
-                    aggregates[*i].lineage.describe(),
-                    aggregates[*i].count.clone(),
-                ),
+                First::Record(i) => (brief(&out[*i].lineage), out[*i].count.clone()),
+                First::Aggregate(i) => {
+                    (brief(&aggregates[*i].lineage), aggregates[*i].count.clone())
+                }
                 First::Described(d, c) => (d.clone(), c.clone()),
             };
             let what = format!("request {} ({})", raw.request, describe_dims(&dims));
@@ -682,7 +691,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                         format!(
                             "the figure for {what} is given twice with the same value, {}, at {prev} and {}; it was read once",
                             as_given(&count),
-                            lineage.describe()
+                            brief(&lineage)
                         ),
                     )
                     .force(&who)
@@ -695,7 +704,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                 "the figure for {what} is given as {} at {prev} and as {} at {}",
                 as_given(&prev_count),
                 as_given(&count),
-                lineage.describe()
+                brief(&lineage)
             );
             match (first, &force, &raw.aggregate) {
                 (First::Aggregate(i), _, _) => {
@@ -730,7 +739,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             continue;
         }
         let Some(force) = force else {
-            seen.insert(key, First::Described(lineage.describe(), count));
+            seen.insert(key, First::Described(brief(&lineage), count));
             continue;
         };
         seen.insert(key, First::Record(out.len()));
