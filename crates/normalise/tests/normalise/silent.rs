@@ -211,6 +211,55 @@ fn a_request_with_no_dated_row_in_its_period_says_so() {
 }
 
 #[test]
+fn coverage_is_each_forces_own_in_a_national_table_of_rows() {
+    let toml = r#"requests = ["fy-2016-17"]
+status = "answered"
+fixed = { online_method = "cyber_flag" }
+source = { path = "national.csv" }
+
+[[table]]
+header = '^Force$'
+shape = "records"
+column = [
+  { header = '^Force$', role = "force" },
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^Date$', role = "date" },
+]
+"#;
+    let config = campaign("nspcc-online-csa", toml, None);
+    // Kent's rows span the year; Sussex's stop at the end of June.
+    let csv = "Force,Offence,Date
+               Kent,Sexual grooming,2016-04-12
+               Sussex,Sexual grooming,2016-04-02
+               Kent,Sexual grooming,2016-09-30
+               Sussex,Sexual grooming,2016-06-30
+               Kent,Sexual grooming,2017-03-20
+";
+    let n = run(&config, csv.as_bytes());
+    let covered: Vec<(String, Option<String>)> = n
+        .records
+        .iter()
+        .map(|r| (r.force.0.clone(), r.covered.map(|c| c.to_string())))
+        .collect();
+    assert_eq!(
+        covered,
+        [
+            ("kent".to_string(), None),
+            (
+                "sussex".to_string(),
+                Some("2016-04-02 to 2016-06-30".to_string())
+            )
+        ]
+    );
+    let partial: Vec<_> = said(&n)
+        .into_iter()
+        .filter(|d| d.1 == "partial_period")
+        .map(|d| (d.2, d.3))
+        .collect();
+    assert_eq!(partial, [("sussex".to_string(), "fy-2016-17".to_string())]);
+}
+
+#[test]
 fn monthly_columns_that_cover_part_of_a_request_are_partial_by_the_same_rule() {
     let toml = r#"force = "staffordshire"
 requests = ["ye-jun-2016", "fy-2016-17"]
