@@ -104,9 +104,11 @@ pub(crate) struct Ctx<'a> {
     pub response: &'a Response,
     pub file: String,
     pub diagnostics: Vec<Diagnostic>,
-    /// Unmapped labels already reported: (dim, label) -> (diagnostic index,
-    /// further cells), so a label on 200 rows is one error, not 200.
-    unmapped_seen: BTreeMap<(DimId, String), (usize, usize)>,
+    /// Unmapped labels already reported: (dim, label, force) -> (diagnostic
+    /// index, further cells), so a label on 200 rows is one error, not
+    /// 200. By force, in a source for many: each force whose rows were
+    /// left out is named (and flagged when the rest is published).
+    unmapped_seen: BTreeMap<(DimId, String, ForceId), (usize, usize)>,
     /// Marked cells already reported, by force, request and what the mark
     /// means -> (diagnostic index, further cells): a row of ".." is one
     /// warning, not one per cell.
@@ -254,17 +256,12 @@ impl<'a> Ctx<'a> {
         self.leave_out(format!(
             "figures labelled {label:?}, which no {dim} crosswalk line maps"
         ));
-        if let Some((_, more)) = self
-            .unmapped_seen
-            .get_mut(&(dim.clone(), label.to_string()))
-        {
+        let key = (dim.clone(), label.to_string(), self.who());
+        if let Some((_, more)) = self.unmapped_seen.get_mut(&key) {
             *more += 1;
             return;
         }
-        self.unmapped_seen.insert(
-            (dim.clone(), label.to_string()),
-            (self.diagnostics.len(), 0),
-        );
+        self.unmapped_seen.insert(key, (self.diagnostics.len(), 0));
         let quoted = if label.contains([',', '"']) {
             format!("\"{}\"", label.replace('"', "\"\""))
         } else {

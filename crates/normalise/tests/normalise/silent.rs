@@ -643,6 +643,56 @@ fn a_missing_group_line_is_one_error_and_no_echo() {
             == Some(&foi_model::DimValue::Code("23".into()))));
 }
 
+#[test]
+fn an_unmapped_label_in_a_national_table_names_each_force_it_shortens() {
+    let toml = r#"requests = ["ye-mar-2018"]
+status = "answered"
+source = { path = "national.csv" }
+
+[[table]]
+header = '^Area$'
+[[table.column]]
+header = '^Area$'
+role = "force"
+[[table.column]]
+header = '^Group$'
+role = "label"
+dim = "offence_group"
+[[table.column]]
+header = '^Offences$'
+role = "value"
+"#;
+    let config = campaign("ons-prc-ye-mar2018", toml, None);
+    let csv = "Area,Group,Offences
+               Kent,Robbery,10
+               Kent,Made-up group,3
+               Kent,Made-up group,4
+               Sussex,Robbery,20
+               Sussex,Made-up group,5
+";
+    let n = run(&config, csv.as_bytes());
+    let unmapped: Vec<(String, String)> = said(&n)
+        .into_iter()
+        .filter(|d| d.1 == "unmapped")
+        .map(|d| (d.2, d.4))
+        .collect();
+    // Each force whose rows were left out is named, so each is flagged as
+    // short when the rest is published: one error per force, not per cell.
+    assert_eq!(
+        unmapped,
+        [
+            (
+                "kent".to_string(),
+                "unmapped offence_group label \"Made-up group\" (and 1 more cell)".to_string()
+            ),
+            (
+                "sussex".to_string(),
+                "unmapped offence_group label \"Made-up group\"".to_string()
+            ),
+        ]
+    );
+}
+
 // ------------------------------------------------------------ readers
 
 fn surrey_table(header: &str) -> String {
