@@ -103,6 +103,15 @@ pub fn load(dirs: &Dirs) -> Result<Config, Vec<ConfigError>> {
         &read(&forces_path).map_err(one)?,
     )
     .map_err(one)?;
+    // Regions and countries, which national tables list beside the forces
+    // and sometimes by a force's name ("West Midlands").
+    let areas_path = dirs.config.join("reference/areas.csv");
+    let areas = foi_model::Areas::from_csv(
+        &display(&dirs.root, &areas_path),
+        &read(&areas_path).map_err(one)?,
+    )
+    .map_err(one)?;
+    let forces = forces.with_areas(areas);
     let offences_path = dirs.config.join("reference/offences.csv");
     let offences = foi_model::config::offence_categories(
         &display(&dirs.root, &offences_path),

@@ -291,11 +291,27 @@ pub struct TableDef {
     /// Wales"): checked against foi's sum, never added. Other rows that
     /// name no force (regions, countries) are left out.
     pub aggregate_rows: Option<String>,
+    /// With a `role = "force"` column: what a name that is both a force's
+    /// and an area's ("West Midlands": the police force and the English
+    /// region) means in this table when no code in the row says. Unset,
+    /// such a row is refused, and so is that force's figure for the
+    /// request: foi never guesses from the order of the rows.
+    pub ambiguous_names: Option<NameRule>,
     /// Header text (regex) to request id, for columns with `role = "request"`.
     #[serde(default)]
     pub requests: BTreeMap<String, String>,
     #[serde(rename = "column")]
     pub columns: Vec<ColumnDef>,
+}
+
+/// Which of the two a name that a force and an area share means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameRule {
+    /// The table lists no area by that name: the row is the force's.
+    Force,
+    /// The row is the area's: left out (or, matching `aggregate_rows`, checked).
+    Area,
 }
 
 fn one() -> usize {
@@ -591,6 +607,7 @@ pub struct Table {
     pub total_rows: Option<Regex>,
     pub skip_rows: Option<Regex>,
     pub aggregate_rows: Option<Regex>,
+    pub ambiguous_names: Option<NameRule>,
     pub requests: Vec<(Regex, String)>,
     pub columns: Vec<Column>,
 }
@@ -1238,6 +1255,12 @@ fn resolve_response(
                 "aggregate_rows needs a column with role = \"force\"".into(),
             ));
         }
+        if t.ambiguous_names.is_some() && !has_force_column {
+            return Err(at(
+                "ambiguous_names",
+                "ambiguous_names needs a column with role = \"force\"".into(),
+            ));
+        }
         if let Some(r) = &t.request {
             if !def.requests.contains(r) {
                 return Err(at(
@@ -1275,6 +1298,7 @@ fn resolve_response(
             total_rows: opt(&t.total_rows)?,
             skip_rows: opt(&t.skip_rows)?,
             aggregate_rows: opt(&t.aggregate_rows)?,
+            ambiguous_names: t.ambiguous_names,
             requests,
             columns,
         });

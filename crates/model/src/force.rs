@@ -26,11 +26,15 @@ pub struct Force {
     pub aliases: Vec<String>,
 }
 
-/// The reference list of forces, resolvable by any name variant.
+/// The reference list of forces, resolvable by any name variant, with the
+/// areas (regions, countries) that stand beside them in national tables:
+/// a row naming a place is read as a force's only when it cannot be an
+/// area's ([`Forces::place`]).
 #[derive(Debug, Clone, Default)]
 pub struct Forces {
     forces: Vec<Force>,
     by_name: BTreeMap<String, usize>,
+    areas: crate::Areas,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +114,17 @@ impl Forces {
         self.by_name
             .get(&fold_force_name(name))
             .map(|&i| &self.forces[i])
+    }
+
+    /// The same forces, with the reference list of areas beside them.
+    pub fn with_areas(mut self, areas: crate::Areas) -> Forces {
+        self.areas = areas;
+        self
+    }
+
+    /// The areas (regions, countries) national tables list beside forces.
+    pub fn areas(&self) -> &crate::Areas {
+        &self.areas
     }
 
     pub fn get(&self, id: &ForceId) -> Option<&Force> {

@@ -16,6 +16,7 @@
 //! Main entry points: [`config::Config::from_texts`] compiles a campaign's
 //! config, [`Crosswalk`] maps labels, [`Interval`] does the arithmetic.
 
+mod area;
 pub mod config;
 mod count;
 mod crosswalk;
@@ -27,6 +28,7 @@ mod limits;
 mod period;
 mod record;
 
+pub use area::{Area, Areas, Place};
 pub use count::{thousands, Count, Interval};
 pub use crosswalk::{fold_label, Crosswalk, CrosswalkEntry};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};

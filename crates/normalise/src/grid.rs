@@ -436,6 +436,14 @@ impl<'a> Bounded<'a> {
         Ok(())
     }
 
+    /// Whether a cell has been put at `row`, `col`.
+    pub fn holds(&self, row: u32, col: u32) -> bool {
+        self.grid
+            .get(row as usize)
+            .and_then(|r| r.get(col as usize))
+            .is_some_and(|c| *c != Cell::Empty)
+    }
+
     pub fn finish(self, visible: bool) -> Sheet {
         Sheet {
             name: self.name,

@@ -12,7 +12,7 @@ use foi_model::config::{Campaign, Response};
 use foi_model::{
     Diagnostic, DiagnosticKind as Kind, DimId, DimValue, ForceId, Interval, Record, Status,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Whose figures are compared: force, request, and the values of the
 /// campaign's overlapping dimensions.
@@ -32,10 +32,16 @@ pub fn split(campaign: &Campaign, r: &Record) -> (BTreeMap<DimId, DimValue>, Vec
     (context, grain)
 }
 
+/// Checks each force's grains against each other and narrows suppressed
+/// cells by them. `left_out` says, by force (`None`: every force), why
+/// some of its figures were not read: that force's grains then need not
+/// add up, so they are neither checked nor narrowed; the cause is the one
+/// report.
 pub fn narrow(
     records: &mut [Record],
     campaign: &Campaign,
     response: &Response,
+    left_out: &BTreeMap<Option<ForceId>, BTreeSet<String>>,
     diags: &mut Vec<Diagnostic>,
     file: &str,
 ) {
@@ -68,6 +74,13 @@ pub fn narrow(
         let total = sums
             .iter()
             .try_fold(Interval::new(0, u64::MAX), |acc, (_, s)| acc.intersect(s));
+        // Figures left out: the grains need not add up, and the cause was
+        // reported where it was found. A disagreement here would only be
+        // its echo, and narrowing by a total short of parts would push
+        // suppressed cells up.
+        if left_out.contains_key(&Some(force.clone())) || left_out.contains_key(&None) {
+            continue;
+        }
         let Some(total) = total else {
             let parts: Vec<String> = grains
                 .iter()
@@ -93,6 +106,7 @@ pub fn narrow(
                     parts.join("; ")
                 ))
                 .force(force)
+                .request(request)
                 .file(file.to_string()),
             );
             continue;

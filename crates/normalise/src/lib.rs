@@ -29,10 +29,10 @@ pub use value::{parse_text, Parsed, Suppression};
 
 use foi_model::config::{Campaign, Response};
 use foi_model::{
-    sniff, Aggregate, CellRef, Count, Diagnostic, DiagnosticKind as Kind, DimId, DimValue, ForceId,
-    Interval, Lineage, Record, Severity,
+    sniff, thousands, Aggregate, CellRef, Count, Diagnostic, DiagnosticKind as Kind, DimId,
+    DimValue, ForceId, Interval, Lineage, Period, Record, Severity,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything normalise needs to read one response.
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +79,12 @@ pub(crate) struct Raw {
     pub cells: Vec<CellRef>,
     pub sheet: Option<String>,
     pub page: Option<u32>,
+    /// The part of the request's period the figure covers, when less
+    /// than all of it.
+    pub covered: Option<Period>,
+    /// Why the row may not be the force's at all (a name an area shares):
+    /// the force's figures for the request are refused.
+    pub doubt: Option<String>,
 }
 
 /// How a person finds a cell: "C14" in a sheet, "line 14, field 3" in text.
@@ -96,12 +102,25 @@ pub(crate) struct Ctx<'a> {
     pub forces: &'a foi_model::Forces,
     /// The force of the row being read, in a source answering for many.
     pub row_force: Option<ForceId>,
+    /// Why the row being read may not be its force's (see [`Raw::doubt`]).
+    pub row_doubt: Option<String>,
     pub response: &'a Response,
     pub file: String,
     pub diagnostics: Vec<Diagnostic>,
-    /// Unmapped labels already reported: (dim, label) -> (diagnostic index,
-    /// further cells), so a label on 200 rows is one error, not 200.
-    unmapped_seen: BTreeMap<(DimId, String), (usize, usize)>,
+    /// Unmapped labels already reported: (dim, label, force) -> (diagnostic
+    /// index, further cells), so a label on 200 rows is one error, not
+    /// 200. By force, in a source for many: each force whose rows were
+    /// left out is named (and flagged when the rest is published).
+    unmapped_seen: BTreeMap<(DimId, String, ForceId), (usize, usize)>,
+    /// Marked cells already reported, by force, request and what the mark
+    /// means -> (diagnostic index, further cells): a row of ".." is one
+    /// warning, not one per cell.
+    marks_seen: BTreeMap<(ForceId, Option<String>, &'static str), (usize, usize)>,
+    /// Why figures of a force were left out (unmapped labels, cells with
+    /// no figure), by force; `None` for every force of the response. Its
+    /// figures then need not add up, so they are neither narrowed nor
+    /// reported as disagreeing on their own account.
+    pub left_out: BTreeMap<Option<ForceId>, BTreeSet<String>>,
     /// [`Ctx::map`]'s answers so far, by dimension and force: a label on
     /// thousands of rows is mapped once.
     mapped: std::cell::RefCell<Vec<MapMemo>>,
@@ -192,6 +211,43 @@ impl<'a> Ctx<'a> {
         labels.insert(label.to_string(), v.clone());
         v
     }
+    /// A cell with a mark meaning the figure is not there, or qualifying
+    /// it: one diagnostic per force, request and meaning, which counts
+    /// the further cells.
+    pub fn marked(
+        &mut self,
+        severity: Severity,
+        sheet: &Sheet,
+        at: CellRef,
+        request: Option<&str>,
+        meaning: &'static str,
+        message: String,
+    ) {
+        let key = (self.who(), request.map(str::to_string), meaning);
+        if let Some((_, more)) = self.marks_seen.get_mut(&key) {
+            *more += 1;
+            return;
+        }
+        self.marks_seen.insert(key, (self.diagnostics.len(), 0));
+        let kind = if severity == Severity::Note {
+            Kind::Other
+        } else {
+            Kind::NotAvailable
+        };
+        self.diag(severity, kind, sheet, Some(at), message, None);
+        if let (Some(r), Some(d)) = (request, self.diagnostics.last_mut()) {
+            d.request = Some(r.to_string());
+        }
+    }
+    /// Notes that figures of the row's force (or, outside a row, of every
+    /// force) were left out, and why.
+    pub fn leave_out(&mut self, why: impl Into<String>) {
+        let force = self
+            .row_force
+            .clone()
+            .or_else(|| self.response.force.clone());
+        self.left_out.entry(force).or_default().insert(why.into());
+    }
     /// An unmapped label: an error that says which crosswalk line to add.
     pub fn unmapped(&mut self, sheet: &Sheet, at: CellRef, dim: &DimId, label: &str) {
         let file = self
@@ -200,17 +256,15 @@ impl<'a> Ctx<'a> {
             .and_then(|d| d.crosswalk.as_ref().map(|c| c.file.clone()))
             .unwrap_or_else(|| "the campaign's crosswalk".into());
         let label = label.trim();
-        if let Some((_, more)) = self
-            .unmapped_seen
-            .get_mut(&(dim.clone(), label.to_string()))
-        {
+        self.leave_out(format!(
+            "figures labelled {label:?}, which no {dim} crosswalk line maps"
+        ));
+        let key = (dim.clone(), label.to_string(), self.who());
+        if let Some((_, more)) = self.unmapped_seen.get_mut(&key) {
             *more += 1;
             return;
         }
-        self.unmapped_seen.insert(
-            (dim.clone(), label.to_string()),
-            (self.diagnostics.len(), 0),
-        );
+        self.unmapped_seen.insert(key, (self.diagnostics.len(), 0));
         let quoted = if label.contains([',', '"']) {
             format!("\"{}\"", label.replace('"', "\"\""))
         } else {
@@ -268,10 +322,13 @@ pub fn normalise(input: &Input) -> Normalised {
         campaign,
         forces,
         row_force: None,
+        row_doubt: None,
         response,
         file: file.clone(),
         diagnostics: Vec::new(),
         unmapped_seen: BTreeMap::new(),
+        marks_seen: BTreeMap::new(),
+        left_out: BTreeMap::new(),
         mapped: Default::default(),
     };
     let mut raws = Vec::new();
@@ -304,9 +361,12 @@ pub fn normalise(input: &Input) -> Normalised {
         }
     }
     read_manual(&mut ctx, &mut raws);
-    for (i, more) in ctx.unmapped_seen.values() {
+    for (i, more) in ctx.unmapped_seen.values().chain(ctx.marks_seen.values()) {
         if *more > 0 {
-            ctx.diagnostics[*i].message += &format!(" (and {more} more cells)");
+            ctx.diagnostics[*i].message += &format!(
+                " (and {more} more cell{})",
+                if *more == 1 { "" } else { "s" }
+            );
         }
     }
     let (mut records, aggregates) = finish(&mut ctx, raws, sha256);
@@ -314,6 +374,7 @@ pub fn normalise(input: &Input) -> Normalised {
         &mut records,
         campaign,
         response,
+        &ctx.left_out,
         &mut ctx.diagnostics,
         &file,
     );
@@ -367,6 +428,7 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
     let sup = ctx.suppression();
     let mut new = Vec::new();
     let mut diags = Vec::new();
+    let mut left_out = Vec::new();
     for m in &entries {
         let mut dims = BTreeMap::new();
         let mut ok = true;
@@ -393,12 +455,18 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                             ),
                         )
                         .force(&ctx.who())
+                        .request(&m.request)
                         .file(ctx.file.clone()),
                     );
+                    left_out.push(format!(
+                        "figures labelled {:?}, which no {dim} crosswalk line maps",
+                        label.trim()
+                    ));
                     ok = false;
                 }
             }
         }
+        let place = format!("manual entry, page {}", m.page);
         match parse_text(&m.count, &sup) {
             Parsed::Count(interval) if ok => new.push(Raw {
                 force: None,
@@ -410,28 +478,102 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                 cells: Vec::new(),
                 sheet: None,
                 page: Some(m.page),
+                covered: None,
+                doubt: None,
             }),
             Parsed::Count(_) => {}
-            other => diags.push(
-                Diagnostic::error(
-                    Kind::NotACount,
-                    format!(
-                        "manual entry, page {}: {:?} is not a count ({other:?})",
-                        m.page, m.count
-                    ),
-                )
-                .force(&ctx.who())
-                .file(ctx.file.clone()),
+            Parsed::NotAvailable(meaning) => {
+                diags.push(
+                    Diagnostic::warning(
+                        Kind::NotAvailable,
+                        format!(
+                            "{place}: {:?} means {meaning}: no figure, so none was added",
+                            m.count.trim()
+                        ),
+                    )
+                    .force(&ctx.who())
+                    .request(&m.request)
+                    .file(ctx.file.clone()),
+                );
+                left_out.push(format!("figures marked {meaning}"));
+            }
+            Parsed::Blank => diags.push(
+                Diagnostic::error(Kind::NotACount, format!("{place}: the count is empty"))
+                    .force(&ctx.who())
+                    .request(&m.request)
+                    .file(ctx.file.clone())
+                    .hint("write the figure as printed, or drop the entry"),
+            ),
+            Parsed::Invalid(why) => diags.push(
+                Diagnostic::error(Kind::NotACount, format!("{place}: {why}"))
+                    .force(&ctx.who())
+                    .request(&m.request)
+                    .file(ctx.file.clone()),
             ),
         }
     }
     raws.extend(new);
     ctx.diagnostics.extend(diags);
+    for why in left_out {
+        ctx.leave_out(why);
+    }
+}
+
+/// Where a figure was given, for a message: its cells, or the first few
+/// of a counted figure's thousands.
+fn brief(l: &Lineage) -> String {
+    if l.cells.len() <= 4 {
+        return l.describe();
+    }
+    let first: Vec<String> = l.cells[..3].iter().map(|c| l.locate(c)).collect();
+    format!("{}, … ({} cells)", first.join("; "), l.cells.len())
+}
+
+/// A figure as given: "11,254", or the text and its range ("<5" (0 to 4)).
+fn as_given(c: &Count) -> String {
+    match c.interval.value() {
+        Some(n) => thousands(n),
+        None => format!("{:?} ({})", c.text, c.interval),
+    }
+}
+
+/// Why a force's figures for a request were refused.
+#[derive(PartialEq, Eq)]
+enum Refusal {
+    /// One figure given two different values.
+    Values(String),
+    /// A row that may be an area's, not the force's.
+    Doubt(String),
+}
+
+impl Refusal {
+    fn text(&self) -> &str {
+        match self {
+            Refusal::Values(t) | Refusal::Doubt(t) => t,
+        }
+    }
+}
+
+/// A derivation line missing: the records it leaves out, for one message.
+struct Gap {
+    from: DimId,
+    file: String,
+    records: usize,
+    /// Source cells behind them, and the first few, as a person finds them.
+    cells: usize,
+    shown: Vec<String>,
 }
 
 /// Adds what the response fixes for all its figures (period, unit, fixed
-/// dimensions, derived dimensions), and refuses a figure given twice.
+/// dimensions, derived dimensions), and checks each figure is given once.
 /// Rows stating a total over all the source's forces become aggregates.
+///
+/// A figure given twice with the same value is read once (a note). Given
+/// with two different values, it is a conflict: foi cannot know which is
+/// right, so every figure of that force for that request is refused (an
+/// error naming both cells and both values), and the national figure goes
+/// without it rather than with a guess. So is a force's whose rows might be
+/// an area's ([`Raw::doubt`]).
 fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggregate>) {
     let response = ctx.response;
     let campaign = ctx.campaign;
@@ -446,11 +588,19 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
     enum First {
         Record(usize),
         Aggregate(usize),
-        Described(String),
+        Described(String, Count),
     }
     let mut seen: BTreeMap<Key, First> = BTreeMap::new();
     let mut out: Vec<Record> = Vec::with_capacity(raws.len());
     let mut aggregates: Vec<Aggregate> = Vec::new();
+    // Why each force's figures for a request are refused.
+    let mut refused: BTreeMap<(ForceId, String), Vec<Refusal>> = BTreeMap::new();
+    // Aggregates given twice with two values: neither is checked against.
+    let mut bad_aggregates: BTreeSet<usize> = BTreeSet::new();
+    // Codes with no line in a derivation crosswalk, by derived dimension,
+    // code and force: one error each, however many records they leave out.
+    let mut gaps: BTreeMap<(DimId, String, ForceId), Gap> = BTreeMap::new();
+    let mut notes: Vec<Diagnostic> = Vec::new();
     for raw in raws {
         let Some(request) = campaign.request(&raw.request) else {
             continue;
@@ -459,31 +609,6 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         let who = force
             .clone()
             .unwrap_or_else(|| ForceId("all forces".into()));
-        let mut dims = raw.dims;
-        for (k, v) in &response.fixed {
-            dims.insert(k.clone(), v.clone());
-        }
-        for (from, to, cw) in &campaign.derivations {
-            if let Some(DimValue::Code(code)) = dims.get(from) {
-                match cw.lookup(code, &who) {
-                    Some(e) => {
-                        dims.insert(to.clone(), DimValue::Code(e.value.clone()));
-                    }
-                    None => ctx.diagnostics.push(
-                        Diagnostic::error(
-                            Kind::Unmapped {
-                                dim: to.clone(),
-                                label: code.clone(),
-                            },
-                            format!("{from} {code} belongs to no {to}"),
-                        )
-                        .force(&who)
-                        .file(ctx.file.clone())
-                        .hint(format!("add to {}: {code},<{to}>", cw.file)),
-                    ),
-                }
-            }
-        }
         let lineage = Lineage {
             sha256: sha256.to_string(),
             file: ctx.file.clone(),
@@ -491,35 +616,116 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             cells: raw.cells,
             page: raw.page,
         };
+        let mut dims = raw.dims;
+        for (k, v) in &response.fixed {
+            dims.insert(k.clone(), v.clone());
+        }
+        let mut gap = false;
+        for (from, to, cw) in &campaign.derivations {
+            if let Some(DimValue::Code(code)) = dims.get(from) {
+                match cw.lookup(code, &who) {
+                    Some(e) => {
+                        dims.insert(to.clone(), DimValue::Code(e.value.clone()));
+                    }
+                    None => {
+                        let g = gaps
+                            .entry((to.clone(), code.clone(), who.clone()))
+                            .or_insert_with(|| Gap {
+                                from: from.clone(),
+                                file: cw.file.clone(),
+                                records: 0,
+                                cells: 0,
+                                shown: Vec::new(),
+                            });
+                        g.records += 1;
+                        g.cells += lineage.cells.len().max(1);
+                        for c in &lineage.cells {
+                            if g.shown.len() < 4 {
+                                g.shown.push(lineage.locate(c));
+                            }
+                        }
+                        if let (Some(p), true) = (lineage.page, g.shown.len() < 4) {
+                            g.shown.push(format!("page {p}"));
+                        }
+                        gap = true;
+                    }
+                }
+            }
+        }
+        // Left out as a row with an unmapped label is: its figure would be
+        // published without the breakdown it belongs to.
+        if gap {
+            continue;
+        }
+        if let (Some(doubt), Some(f)) = (&raw.doubt, &force) {
+            let why = refused.entry((f.clone(), raw.request.clone())).or_default();
+            let doubt = Refusal::Doubt(doubt.clone());
+            if !why.contains(&doubt) {
+                why.push(doubt);
+            }
+            continue;
+        }
         let key = (
             force.clone(),
             raw.aggregate.clone(),
             raw.request.clone(),
             dims.clone(),
         );
-        if let Some(first) = seen.get(&key) {
-            let prev = match first {
-                First::Record(i) => out[*i].lineage.describe(),
-                First::Aggregate(i) => aggregates[*i].lineage.describe(),
-                First::Described(d) => d.clone(),
-            };
-            ctx.diagnostics.push(
-                Diagnostic::error(Kind::Conflict, format!(
-                    "the same figure is given twice for request {} ({}), at {} and {}; the second was left out",
-                    raw.request,
-                    describe_dims(&dims),
-                    prev,
-                    lineage.describe()
-                ))
-                .force(&who)
-                .file(ctx.file.clone()),
-            );
-            continue;
-        }
         let count = Count {
             interval: raw.interval,
             text: raw.text,
         };
+        if let Some(first) = seen.get(&key) {
+            let (prev, prev_count) = match first {
+                First::Record(i) => (brief(&out[*i].lineage), out[*i].count.clone()),
+                First::Aggregate(i) => {
+                    (brief(&aggregates[*i].lineage), aggregates[*i].count.clone())
+                }
+                First::Described(d, c) => (d.clone(), c.clone()),
+            };
+            let what = format!("request {} ({})", raw.request, describe_dims(&dims));
+            if prev_count.interval == count.interval {
+                notes.push(
+                    Diagnostic::note(
+                        Kind::Other,
+                        format!(
+                            "the figure for {what} is given twice with the same value, {}, at {prev} and {}; it was read once",
+                            as_given(&count),
+                            brief(&lineage)
+                        ),
+                    )
+                    .force(&who)
+                    .request(&raw.request)
+                    .file(ctx.file.clone()),
+                );
+                continue;
+            }
+            let why = format!(
+                "the figure for {what} is given as {} at {prev} and as {} at {}",
+                as_given(&prev_count),
+                as_given(&count),
+                brief(&lineage)
+            );
+            match (first, &force, &raw.aggregate) {
+                (First::Aggregate(i), _, _) => {
+                    bad_aggregates.insert(*i);
+                    let mut d = Diagnostic::error(
+                        Kind::Conflict,
+                        format!("{why}: two different values, so neither is checked against"),
+                    )
+                    .request(&raw.request)
+                    .file(ctx.file.clone());
+                    d.sheet.clone_from(&lineage.sheet);
+                    ctx.diagnostics.push(d);
+                }
+                (_, Some(f), None) => refused
+                    .entry((f.clone(), raw.request.clone()))
+                    .or_default()
+                    .push(Refusal::Values(why)),
+                _ => {}
+            }
+            continue;
+        }
         if let Some(label) = raw.aggregate {
             seen.insert(key, First::Aggregate(aggregates.len()));
             aggregates.push(Aggregate {
@@ -533,7 +739,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             continue;
         }
         let Some(force) = force else {
-            seen.insert(key, First::Described(lineage.describe()));
+            seen.insert(key, First::Described(brief(&lineage), count));
             continue;
         };
         seen.insert(key, First::Record(out.len()));
@@ -542,12 +748,79 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             campaign: campaign.id.clone(),
             request: raw.request,
             period: response.period.unwrap_or(request.period),
-            covered: None,
+            covered: raw.covered,
             dims,
             unit: response.unit.clone(),
             count,
             lineage,
         });
+    }
+    for ((to, code, force), g) in gaps {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        ctx.diagnostics.push(
+            Diagnostic::error(
+                Kind::Unmapped {
+                    dim: to.clone(),
+                    label: code.clone(),
+                },
+                format!(
+                    "{} {code} belongs to no {to}: {} figure{} ({} source cell{}: {}{}) left out",
+                    g.from,
+                    g.records,
+                    plural(g.records),
+                    g.cells,
+                    plural(g.cells),
+                    g.shown.join("; "),
+                    if g.cells > g.shown.len() { "; …" } else { "" }
+                ),
+            )
+            .force(&force)
+            .file(ctx.file.clone())
+            .hint(format!("add to {}: {code},<{to}>", g.file)),
+        );
+        ctx.left_out.entry(Some(force)).or_default().insert(format!(
+            "figures for {} {code}, which belongs to no {to}",
+            g.from
+        ));
+    }
+    for ((force, request), why) in &refused {
+        let shown: Vec<&str> = why.iter().take(3).map(Refusal::text).collect();
+        let more = why.len() - shown.len();
+        let doubt = why.iter().any(|w| matches!(w, Refusal::Doubt(_)));
+        ctx.diagnostics.push(
+            Diagnostic::error(
+                Kind::Conflict,
+                format!(
+                    "{}{}; foi cannot tell which is right, so none of {force}'s figures for request {request} were added",
+                    shown.join("; "),
+                    if more > 0 {
+                        format!("; and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .force(force)
+            .request(request)
+            .file(ctx.file.clone())
+            .hint(if doubt {
+                "list a code column among the table's force columns, or say what the name means in this table: ambiguous_names = \"force\" or \"area\""
+            } else {
+                "ask the source which figure is right"
+            }),
+        );
+    }
+    ctx.diagnostics.extend(notes);
+    if !refused.is_empty() {
+        out.retain(|r| !refused.contains_key(&(r.force.clone(), r.request.clone())));
+    }
+    if !bad_aggregates.is_empty() {
+        aggregates = aggregates
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !bad_aggregates.contains(i))
+            .map(|(_, a)| a)
+            .collect();
     }
     (out, aggregates)
 }

@@ -2,11 +2,14 @@
 //! content (header text, label text), never by fixed row numbers.
 
 use crate::grid::{Cell, Sheet};
-use crate::value::{parse_count, Parsed};
+use crate::value::{parse_count, qualifier, Parsed};
 use crate::{Ctx, Raw};
 use chrono::{Datelike, NaiveDate};
-use foi_model::config::{Blank, Role, Shape, Table};
-use foi_model::{CellRef, DiagnosticKind as Kind, DimId, DimValue, ForceId, Interval, Month};
+use foi_model::config::{Blank, NameRule, Role, Shape, Table};
+use foi_model::{
+    CellRef, DiagnosticKind as Kind, DimId, DimValue, Fit, ForceId, Interval, Month, Period, Place,
+    Severity,
+};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -110,19 +113,52 @@ fn header_texts(sheet: &Sheet, first: usize, rows: usize) -> Vec<String> {
         .collect()
 }
 
+/// What foi read at the top of a sheet, for an error that says no header
+/// matched: the first few non-empty rows, each cut short; `None` when the
+/// sheet holds nothing. So the reader sees at once whether the pattern or
+/// the file is at fault.
+fn first_rows(sheet: &Sheet) -> Option<String> {
+    const ROWS: usize = 5;
+    const CHARS: usize = 80;
+    let shown: Vec<String> = (0..sheet.rows.len())
+        .filter(|&r| !sheet.row_is_blank(r))
+        .take(ROWS)
+        .map(|r| {
+            let text = sheet.rows[r]
+                .iter()
+                .filter(|c| !c.is_empty())
+                .map(|c| format!("{:?}", flat(&c.text_cow())))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let text = match text.char_indices().nth(CHARS) {
+                Some((i, _)) => format!("{}…", &text[..i]),
+                None => text,
+            };
+            let at = if sheet.name.is_some() { "row" } else { "line" };
+            format!("{at} {}: {text}", r + 1)
+        })
+        .collect();
+    (!shown.is_empty()).then(|| shown.join(" | "))
+}
+
 fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
     let Some(header_row) = find_header(sheet, table, 0) else {
-        ctx.error(
-            Kind::Layout,
-            sheet,
-            None,
-            format!(
-                "no header row matching {:?} (occurrence {}) on this sheet",
-                table.header.as_str(),
-                table.occurrence
-            ),
-            Some("check the table's `header` pattern against the sheet".into()),
+        let pattern = format!(
+            "no header row matching {:?} (occurrence {}) on this sheet",
+            table.header.as_str(),
+            table.occurrence
         );
+        let (message, hint) = match first_rows(sheet) {
+            Some(rows) => (
+                format!("{pattern}; the first non-empty rows foi read: {rows}"),
+                "check the table's `header` pattern against these rows",
+            ),
+            None => (
+                format!("{pattern}: foi read no cells at all on it"),
+                "the pattern is not at fault: open the file, and if the figures are there, ask the force for a copy saved as xlsx",
+            ),
+        };
+        ctx.error(Kind::Layout, sheet, None, message, Some(hint.into()));
         return None;
     };
     let headers = header_texts(sheet, header_row, table.header_rows);
@@ -253,6 +289,9 @@ pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
 }
 
 pub fn read_table(sheet: &Sheet, table: &Table, ctx: &mut Ctx, out: &mut Vec<Raw>) {
+    // Nothing of the last table's last row carries over.
+    ctx.row_force = None;
+    ctx.row_doubt = None;
     let Some(loc) = locate(sheet, table, ctx) else {
         return;
     };
@@ -274,21 +313,29 @@ enum RowLabels {
 }
 
 /// In a source answering for many forces: whose row this is. Sets
-/// `ctx.row_force`; `Err` carries the row's own label when it names no
-/// force (a region, a country, "England and Wales").
+/// `ctx.row_force` (and `ctx.row_doubt` when the row might be an area's);
+/// `Err` carries the row's own label when it names no force (a region, a
+/// country, "England and Wales").
 ///
-/// Force columns are read in the order the config lists them, and the first
-/// non-empty one decides: listed first, a code column makes a region's row
-/// no force's even where its name is also a force's ("West Midlands"). When
-/// another force column names a different force, the row is reported.
+/// Each force cell names a force, an area (config/reference/areas.csv), a
+/// name both go by ("West Midlands"), or nothing known. Force columns are
+/// read in the order the config lists them, and the first non-empty one
+/// decides, unless it holds a name both go by: then the next that names
+/// one or the other does (a code column), and failing that the table's
+/// `ambiguous_names`. Nothing decides: the row is read as the force's with
+/// a doubt, which refuses that force's figures for the request. Never the
+/// order of the rows: a region's row above its namesake force's must not
+/// become the force's figure. When another force column names a different
+/// force, the row is reported.
 fn row_force(
     sheet: &Sheet,
     table: &Table,
     loc: &Located,
     r: usize,
     ctx: &mut Ctx,
-) -> Result<(), String> {
+) -> Result<(), (String, Option<String>)> {
     ctx.row_force = None;
+    ctx.row_doubt = None;
     let mut cols: Vec<(usize, usize)> = loc
         .roles
         .iter()
@@ -309,35 +356,67 @@ fn row_force(
         .map(|(_, t)| t.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    let resolve = |t: &str| {
-        ctx.forces
-            .resolve(t)
-            .or_else(|| {
-                ctx.forces
-                    .resolve(foi_model::config::strip_footnote_digits(t))
-            })
-            .map(|f| f.id.clone())
+    let forces = ctx.forces;
+    let places: Vec<Place<'_>> = cells.iter().map(|(_, t)| forces.place(t)).collect();
+    let Some(first) = places.first() else {
+        return Err((label, None));
     };
-    let Some((first_col, first)) = cells.first() else {
-        return Err(label);
+    let at = |c: usize| crate::place(sheet, CellRef::new(r as u32, c as u32));
+    let (force, decided_by) = match *first {
+        Place::Force(f) => (f, 0),
+        Place::Area(a) => return Err((label, Some(a.describe()))),
+        Place::Unknown => return Err((label, None)),
+        Place::Both(f, area) => {
+            let other = places
+                .iter()
+                .enumerate()
+                .skip(1)
+                .find(|(_, p)| matches!(p, Place::Force(_) | Place::Area(_)));
+            match (other, table.ambiguous_names) {
+                (Some((i, Place::Force(g))), _) => (*g, i),
+                (Some((_, Place::Area(a))), _) => return Err((label, Some(a.describe()))),
+                (None, Some(NameRule::Area)) => return Err((label, Some(area.describe()))),
+                (_, Some(NameRule::Force)) => (f, 0),
+                _ => {
+                    ctx.row_doubt = Some(format!(
+                        "the row {:?} ({}) may be the force {} or {}, and nothing in the row says which",
+                        cells[0].1,
+                        at(cells[0].0),
+                        f.id,
+                        area.describe()
+                    ));
+                    (f, 0)
+                }
+            }
+        }
     };
-    let Some(force) = resolve(first) else {
-        return Err(label);
-    };
+    let force = force.id.clone();
     ctx.row_force = Some(force.clone());
-    for (c, t) in &cells[1..] {
-        if let Some(other) = resolve(t).filter(|o| o != &force) {
-            ctx.warning(
-                Kind::TwoForces,
-                sheet,
-                Some(CellRef::new(r as u32, *c as u32)),
-                format!(
-                    "this row names two forces: {first:?} ({}) is {force}, {t:?} ({}) is {other}; read as {force}, from the force column listed first",
-                    crate::place(sheet, CellRef::new(r as u32, *first_col as u32)),
-                    crate::place(sheet, CellRef::new(r as u32, *c as u32)),
-                ),
-                Some("if the other column is right, list it first among the table's force columns".into()),
-            );
+    let (first_col, first_text) = &cells[decided_by];
+    for (i, (c, t)) in cells.iter().enumerate() {
+        if i == decided_by {
+            continue;
+        }
+        if let Place::Force(other) | Place::Both(other, _) = places[i] {
+            if other.id != force {
+                let why = if decided_by == 0 {
+                    "from the force column listed first".to_string()
+                } else {
+                    format!("as {:?} is also an area's name", cells[0].1)
+                };
+                ctx.warning(
+                    Kind::TwoForces,
+                    sheet,
+                    Some(CellRef::new(r as u32, *c as u32)),
+                    format!(
+                        "this row names two forces: {first_text:?} ({}) is {force}, {t:?} ({}) is {}; read as {force}, {why}",
+                        at(*first_col),
+                        at(*c),
+                        other.id,
+                    ),
+                    Some("if the other column is right, list it first among the table's force columns".into()),
+                );
+            }
         }
     }
     Ok(())
@@ -374,7 +453,7 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
     }
     let aggregate = match row_force(sheet, table, loc, r, ctx) {
         Ok(()) => None,
-        Err(label) => {
+        Err((label, area)) => {
             if table
                 .aggregate_rows
                 .as_ref()
@@ -382,14 +461,25 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
             {
                 Some(label)
             } else {
-                ctx.note(
-                    Kind::NotAForce,
-                    sheet,
-                    Some(CellRef::new(r as u32, 0)),
-                    format!(
-                        "row {label:?} names no force (a region or other area?) and was left out"
+                let at = Some(CellRef::new(r as u32, 0));
+                match area {
+                    Some(area) => ctx.note(
+                        Kind::NotAForce,
+                        sheet,
+                        at,
+                        format!("row {label:?} is {area}, not a force, and was left out"),
                     ),
-                );
+                    // A misspelt force would be missed here: say so loudly.
+                    None => ctx.warning(
+                        Kind::NotAForce,
+                        sheet,
+                        at,
+                        format!(
+                            "row {label:?} names no force and no known area, and was left out"
+                        ),
+                        Some("if it is a force, add its name to the aliases in config/reference/forces.csv; if an area, to config/reference/areas.csv".into()),
+                    ),
+                }
                 return RowLabels::Skip;
             }
         }
@@ -417,6 +507,7 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
                 format!("row has no {dim} label and was left out"),
                 None,
             );
+            ctx.leave_out(format!("rows with no {dim} label"));
             return RowLabels::Skip;
         }
         match ctx.map(dim, text) {
@@ -540,6 +631,8 @@ fn read_cells(
     let sup = ctx.suppression();
     // Monthly figures, summed into requests after all rows are read.
     let mut monthly: BTreeMap<RowKey, BTreeMap<Month, MonthCells>> = BTreeMap::new();
+    // Why a force's monthly rows may not be its own (a name an area shares).
+    let mut doubts: BTreeMap<ForceId, String> = BTreeMap::new();
     for &r in rows {
         let (dims, aggregate) = match row_labels(sheet, table, loc, r, ctx) {
             RowLabels::Skip => continue,
@@ -547,27 +640,50 @@ fn read_cells(
             RowLabels::Aggregate(label, d) => (d, Some(label)),
         };
         let force = ctx.row_force.clone();
+        let doubt = ctx.row_doubt.clone();
         for vc in &value_cols {
             let cell = sheet.cell(r, vc.col);
             let at = CellRef::new(r as u32, vc.col as u32);
             let interval = match parse_count(cell, &sup) {
-                Parsed::Count(i) => i,
+                Parsed::Count(i) => {
+                    let marked = match cell {
+                        Cell::Text(t) => qualifier(t),
+                        _ => None,
+                    };
+                    if let Some(meaning) = marked {
+                        ctx.marked(
+                            Severity::Note,
+                            sheet,
+                            at,
+                            vc.request.as_deref(),
+                            meaning,
+                            format!(
+                                "{:?}: the source marks this figure as {meaning}; it was read as {i}",
+                                cell.text()
+                            ),
+                        );
+                    }
+                    i
+                }
                 Parsed::Blank => continue,
-                Parsed::NotAvailable => {
-                    ctx.warning(
-                        Kind::NotAvailable,
+                Parsed::NotAvailable(meaning) => {
+                    ctx.marked(
+                        Severity::Warning,
                         sheet,
-                        Some(at),
+                        at,
+                        vc.request.as_deref(),
+                        meaning,
                         format!(
-                            "{:?}: the force says this figure is not available",
+                            "{:?} means {meaning}: the source gives no figure here, so none was added",
                             cell.text()
                         ),
-                        None,
                     );
+                    ctx.leave_out(format!("figures marked {meaning}"));
                     continue;
                 }
                 Parsed::Invalid(why) => {
                     ctx.error(Kind::NotACount, sheet, Some(at), why, None);
+                    ctx.leave_out("cells that hold no count");
                     continue;
                 }
             };
@@ -576,6 +692,9 @@ fn read_cells(
                 d.insert(id.clone(), v.clone());
             }
             if let Some(m) = vc.month {
+                if let (Some(doubt), Some(f)) = (&doubt, &force) {
+                    doubts.entry(f.clone()).or_insert_with(|| doubt.clone());
+                }
                 let key = (force.clone(), aggregate.clone(), d);
                 let e = monthly.entry(key).or_default().entry(m).or_insert((
                     Interval::ZERO,
@@ -600,9 +719,14 @@ fn read_cells(
                 cells: vec![at],
                 sheet: sheet.name.clone(),
                 page: None,
+                covered: None,
+                doubt: doubt.clone(),
             });
         }
     }
+    // What follows is about the whole table, not its last row.
+    ctx.row_force = None;
+    ctx.row_doubt = None;
     if monthly.is_empty() {
         return;
     }
@@ -618,31 +742,79 @@ fn read_cells(
             Vec::new()
         })
         .collect();
+    let who = ctx.who();
     for req in requests {
         let Some(period) = ctx.campaign.request(&req).map(|r| r.period) else {
             continue;
         };
         let Some(needed) = period.months() else {
-            continue;
-        };
-        let missing: Vec<String> = needed
-            .iter()
-            .filter(|m| !months_given.contains(m))
-            .map(|m| format!("{}-{:02}", m.year, m.month))
-            .collect();
-        if !missing.is_empty() {
             ctx.warning(
                 Kind::PartialPeriod,
                 sheet,
                 None,
                 format!(
-                    "monthly columns do not cover request {req} ({period}): missing {}; left out of that request",
-                    missing.join(", ")
+                    "request {req}'s period ({period}) is not whole months, so monthly columns cannot be added up into it; nothing was read for it from this table"
                 ),
-                None,
+                Some("ask the force for figures by day or for the request's own period".into()),
             );
+            set_request(&mut ctx.diagnostics, &req);
             continue;
-        }
+        };
+        // The months this request holds that the table gives: months
+        // outside the request are another request's, never this one's.
+        let given: Vec<Month> = needed
+            .iter()
+            .filter(|m| months_given.contains(m))
+            .copied()
+            .collect();
+        let span = match (given.first(), given.last()) {
+            (Some(a), Some(b)) => a
+                .period()
+                .zip(b.period())
+                .and_then(|(a, b)| Period::new(a.from, b.to)),
+            _ => None,
+        };
+        let holes = given.len() < needed.len()
+            && needed.iter().any(|m| {
+                Some(m) > given.first() && Some(m) < given.last() && !months_given.contains(m)
+            });
+        let covered = match coverage(&period, span, holes, 0) {
+            Coverage::Whole => None,
+            Coverage::Nothing => {
+                ctx.warning(
+                    Kind::PartialPeriod,
+                    sheet,
+                    None,
+                    format!(
+                        "the monthly columns hold no month of request {req} ({period}); nothing was read for it from this table"
+                    ),
+                    Some("if this table answers another request only, say which with `request = ...`".into()),
+                );
+                set_request(&mut ctx.diagnostics, &req);
+                continue;
+            }
+            Coverage::Partial(covered) => {
+                let missing: Vec<String> = needed
+                    .iter()
+                    .filter(|m| !months_given.contains(m))
+                    .map(|m| format!("{}-{:02}", m.year, m.month))
+                    .collect();
+                ctx.warning(
+                    Kind::PartialPeriod,
+                    sheet,
+                    None,
+                    format!(
+                        "the monthly columns cover only part of request {req} ({period}): {} of its {} months, missing {}; {who}'s figures for it are partial",
+                        given.len(),
+                        needed.len(),
+                        missing.join(", ")
+                    ),
+                    None,
+                );
+                set_request(&mut ctx.diagnostics, &req);
+                Some(covered)
+            }
+        };
         for ((force, aggregate, dims), by_month) in &monthly {
             let mut interval = Interval::ZERO;
             let mut cells = Vec::new();
@@ -667,8 +839,53 @@ fn read_cells(
                 cells,
                 sheet: sheet.name.clone(),
                 page: None,
+                covered,
+                doubt: force.as_ref().and_then(|f| doubts.get(f).cloned()),
             });
         }
+    }
+}
+
+/// Sets the request of the diagnostic just pushed.
+fn set_request(diagnostics: &mut [foi_model::Diagnostic], request: &str) {
+    if let Some(d) = diagnostics.last_mut() {
+        d.request = Some(request.to_string());
+    }
+}
+
+/// What a table's figures say of a request's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Coverage {
+    /// All of it.
+    Whole,
+    /// Only this part: the figures are partial for the request.
+    Partial(Period),
+    /// None of it.
+    Nothing,
+}
+
+/// The one decision, for counted rows and monthly columns alike, of what
+/// figures found for `found` (the first to the last date counted into a
+/// request, or the first to the last month given of it; `None` when
+/// nothing falls in the period) say of the request's `period`:
+/// [`Period::fit`] with `slack_days` allowed at either end (a month for
+/// counted rows, as no crime need fall on the first or last day; none for
+/// months, which are exact). `holes` says something inside the span is
+/// missing (a month not given): partial, whatever the ends.
+pub(crate) fn coverage(
+    period: &Period,
+    found: Option<Period>,
+    holes: bool,
+    slack_days: i64,
+) -> Coverage {
+    // Only what lies inside the period is this request's.
+    let Some(found) = found.and_then(|f| Period::new(f.from.max(period.from), f.to.min(period.to)))
+    else {
+        return Coverage::Nothing;
+    };
+    match period.fit(&found, slack_days) {
+        Fit::Whole if !holes => Coverage::Whole,
+        _ => Coverage::Partial(found),
     }
 }
 
@@ -727,6 +944,15 @@ fn read_records(
         .collect();
     // Forces print the same few hundred dates on thousands of rows.
     let mut dates: FxHashMap<&str, Option<NaiveDate>> = FxHashMap::default();
+    // By request and key: the first and last date counted into it; by key:
+    // the first and last date of all its dated rows, and how many there
+    // are. What part of each request a force's rows cover is worked out
+    // from these.
+    let mut spans: Vec<Vec<Option<(NaiveDate, NaiveDate)>>> = vec![Vec::new(); requests.len()];
+    let mut all_spans: Vec<Option<(NaiveDate, NaiveDate)>> = Vec::new();
+    let mut dated: Vec<usize> = Vec::new();
+    // Why a key's rows may not be its force's (a name an area shares).
+    let mut doubts: Vec<Option<String>> = Vec::new();
     for &r in rows {
         probe.clear();
         probe.extend(key_cols.iter().map(|&c| CellKey::of(sheet.cell(r, c))));
@@ -751,9 +977,15 @@ fn read_records(
                     None => {
                         keys.push(key.clone());
                         key_index.insert(key, keys.len() - 1);
+                        all_spans.push(None);
+                        dated.push(0);
+                        doubts.push(None);
                         keys.len() - 1
                     }
                 };
+                if doubts[k].is_none() {
+                    doubts[k].clone_from(&ctx.row_doubt);
+                }
                 if ctx.diagnostics.len() == reported {
                     seen.insert(probe.clone(), k);
                 }
@@ -778,76 +1010,181 @@ fn read_records(
                 ),
                 None,
             );
+            ctx.leave_out("rows whose date could not be read");
             continue;
         };
+        dated[k] += 1;
+        widen(&mut all_spans[k], date);
         for (q, (_, period)) in requests.iter().enumerate() {
             if period.contains(date) {
                 let by_key = &mut counted[canon[q]];
                 if by_key.len() <= k {
                     by_key.resize_with(keys.len(), Vec::new);
+                    spans[canon[q]].resize(keys.len(), None);
                 }
                 by_key[k].push(at);
+                widen(&mut spans[canon[q]][k], date);
             }
         }
     }
+    // What part of each request each force's rows cover.
+    let mut covered: BTreeMap<(usize, Option<ForceId>), Period> = BTreeMap::new();
+    let forces: std::collections::BTreeSet<&Option<ForceId>> = (0..keys.len())
+        .filter(|&k| dated[k] > 0)
+        .map(|k| &keys[k].0)
+        .collect();
+    for (q, (request, period)) in requests.iter().enumerate() {
+        if canon[q] != q {
+            continue;
+        }
+        for &force in &forces {
+            let of_force = || (0..keys.len()).filter(|&k| &keys[k].0 == force);
+            let found = of_force()
+                .filter_map(|k| spans[q].get(k).copied().flatten())
+                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+                .and_then(|(a, b)| Period::new(a, b));
+            let judged = coverage(period, found, false, ctx.campaign.gap_days);
+            ctx.row_force.clone_from(force);
+            match judged {
+                Coverage::Whole => {}
+                Coverage::Partial(c) => {
+                    let short = |days: i64| {
+                        if days > ctx.campaign.gap_days {
+                            format!("{days} day{}", if days == 1 { "" } else { "s" })
+                        } else {
+                            String::new()
+                        }
+                    };
+                    let ends: Vec<String> = [
+                        (short((c.from - period.from).num_days()), "after its start"),
+                        (short((period.to - c.to).num_days()), "before its end"),
+                    ]
+                    .into_iter()
+                    .filter(|(d, _)| !d.is_empty())
+                    .map(|(d, end)| format!("{d} {end}"))
+                    .collect();
+                    ctx.warning(
+                        Kind::PartialPeriod,
+                        sheet,
+                        None,
+                        format!(
+                            "the rows counted into request {request} ({period}) are dated {c} only, {} (more than the {} days allowed, [coverage] gap_days): {}'s figures for it are partial",
+                            ends.join(" and "),
+                            ctx.campaign.gap_days,
+                            ctx.who()
+                        ),
+                        Some("ask the force for the rest of the period".into()),
+                    );
+                    set_request(&mut ctx.diagnostics, request);
+                    covered.insert((q, force.clone()), c);
+                }
+                Coverage::Nothing => {
+                    let rows: usize = of_force().map(|k| dated[k]).sum();
+                    let span = of_force()
+                        .filter_map(|k| all_spans[k])
+                        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+                    ctx.warning(
+                        Kind::PartialPeriod,
+                        sheet,
+                        None,
+                        format!(
+                            "none of {}'s {rows} dated row{} falls in request {request} ({period}){}: nothing was counted for it",
+                            ctx.who(),
+                            if rows == 1 { "" } else { "s" },
+                            span.map(|(a, b)| format!("; they are dated {a} to {b}"))
+                                .unwrap_or_default()
+                        ),
+                        Some("check the date column and the response's requests".into()),
+                    );
+                    set_request(&mut ctx.diagnostics, request);
+                }
+            }
+        }
+    }
+    ctx.row_force = None;
     // In the order of (request, key), as one map keyed by both would give.
     let mut order: Vec<usize> = (0..requests.len()).filter(|&q| canon[q] == q).collect();
     order.sort_by(|&a, &b| requests[a].0.cmp(&requests[b].0));
     let mut by_key: Vec<usize> = (0..keys.len()).collect();
     by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    let counted: Vec<((String, RowKey), Vec<CellRef>)> = order
-        .into_iter()
-        .flat_map(|q| {
-            let request = &requests[q].0;
-            let mut cells = std::mem::take(&mut counted[q]);
-            by_key
-                .iter()
-                .filter_map(|&k| {
-                    let c = std::mem::take(cells.get_mut(k)?);
-                    (!c.is_empty()).then(|| ((request.clone(), keys[k].clone()), c))
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    if counted.is_empty() && !rows.is_empty() {
-        ctx.warning(
-            Kind::PartialPeriod,
-            sheet,
-            None,
-            format!(
-                "none of the {} rows has a date in a requested period ({})",
-                rows.len(),
-                requests
-                    .iter()
-                    .map(|(r, p)| format!("{r}: {p}"))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-            Some("check the date column and the response's requests".into()),
-        );
+    for q in order {
+        let request = &requests[q].0;
+        let mut cells = std::mem::take(&mut counted[q]);
+        for &k in &by_key {
+            let Some(c) = cells.get_mut(k).map(std::mem::take) else {
+                continue;
+            };
+            if c.is_empty() {
+                continue;
+            }
+            let (force, _, dims) = keys[k].clone();
+            out.push(Raw {
+                covered: covered.get(&(q, force.clone())).copied(),
+                doubt: doubts[k].clone(),
+                force,
+                aggregate: None,
+                request: request.clone(),
+                dims,
+                interval: Interval::point(c.len() as u64),
+                text: format!("{} row{}", c.len(), if c.len() == 1 { "" } else { "s" }),
+                cells: c,
+                sheet: sheet.name.clone(),
+                page: None,
+            });
+        }
     }
-    for ((request, (force, _, dims)), cells) in counted {
-        out.push(Raw {
-            force,
-            aggregate: None,
-            request,
-            dims,
-            interval: Interval::point(cells.len() as u64),
-            text: format!(
-                "{} row{}",
-                cells.len(),
-                if cells.len() == 1 { "" } else { "s" }
-            ),
-            cells,
-            sheet: sheet.name.clone(),
-            page: None,
-        });
-    }
+}
+
+/// Stretches a span of dates to take in `date`.
+fn widen(span: &mut Option<(NaiveDate, NaiveDate)>, date: NaiveDate) {
+    *span = Some(match *span {
+        None => (date, date),
+        Some((a, b)) => (a.min(date), b.max(date)),
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coverage_is_one_rule_for_rows_and_months() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let p = |a, b| Period::new(a, b).expect("period");
+        let year = p(d(2015, 7, 1), d(2016, 6, 30));
+        // Rows from 3 July to 27 June: no crime need fall on the first or last day.
+        assert_eq!(
+            coverage(&year, Some(p(d(2015, 7, 3), d(2016, 6, 27))), false, 31),
+            Coverage::Whole
+        );
+        // January to June only.
+        let half = p(d(2016, 1, 4), d(2016, 6, 27));
+        assert_eq!(
+            coverage(&year, Some(half), false, 31),
+            Coverage::Partial(half)
+        );
+        // Months are exact: a month short is partial, and so is one missing between.
+        let months = p(d(2015, 7, 1), d(2016, 5, 31));
+        assert_eq!(
+            coverage(&year, Some(months), false, 0),
+            Coverage::Partial(months)
+        );
+        assert_eq!(
+            coverage(&year, Some(year), true, 0),
+            Coverage::Partial(year)
+        );
+        assert_eq!(coverage(&year, Some(year), false, 0), Coverage::Whole);
+        // Only what lies inside the period counts for it.
+        assert_eq!(
+            coverage(&year, Some(p(d(2015, 4, 1), d(2016, 6, 30))), false, 0),
+            Coverage::Whole
+        );
+        assert_eq!(
+            coverage(&year, Some(p(d(2014, 1, 1), d(2014, 12, 31))), false, 31),
+            Coverage::Nothing
+        );
+        assert_eq!(coverage(&year, None, false, 31), Coverage::Nothing);
+    }
 
     #[test]
     fn dates_as_forces_write_them() {

@@ -1,5 +1,32 @@
 //! Reading one count cell: "1,234", "12*", "7 (a)", "<5", "1-4", "*",
-//! "redacted", "-". Suppressed counts become honest intervals.
+//! "redacted", "-", "[x]". Suppressed counts become honest intervals.
+//!
+//! The symbols of the Government Statistical Service are built in, so a
+//! table that uses them needs no markers file. Their meanings are those of
+//! the Government Analysis Function's guidance "Symbols in tables,
+//! definitions and help"
+//! (https://analysisfunction.civilservice.gov.uk/policy-store/symbols-in-tables-definitions-and-help/),
+//! whose current shorthand every ONS table carries:
+//!
+//! - `[x]` not available, `[z]` not applicable: no figure, said.
+//! - `[c]` confidential: a count withheld to protect people, read as
+//!   suppressed (below the response's threshold), as a force's "*" is.
+//! - `[low]` a low figure that rounds to zero but is not zero: for a
+//!   count, at least one and below the threshold.
+//! - `[u]` low reliability, `[e]` estimated, `[p]` provisional, `[r]`
+//!   revised, `[b]` break in series: qualify a figure beside them ("12
+//!   [u]"), which is kept and the mark said ([`qualifier`]); alone they
+//!   give no figure.
+//!
+//! and the older symbols that guidance replaced, still in Home Office
+//! tables (ho_arrests_tables_ye_mar2019.ods keys them "' .. ' = Data not
+//! available", "' - ' = Nil"): `..` not available, and `-` nil, which for
+//! a whole count is zero.
+//!
+//! A campaign's markers file is read first: a publisher's own key beats
+//! the general convention (`-,not_available` for a force whose dash means
+//! "not recorded", `[c],not_available` where secondary suppression hides
+//! counts larger than the threshold), and adds marks the symbols lack.
 
 use crate::grid::Cell;
 use foi_model::config::Zeros;
@@ -20,10 +47,80 @@ pub enum Parsed {
     Count(Interval),
     /// Nothing written.
     Blank,
-    /// The force says the figure is not available ("..", "n/a").
-    NotAvailable,
+    /// The source says there is no figure here: what its mark means ("not
+    /// available", "not applicable").
+    NotAvailable(&'static str),
     /// Not a count: says why.
     Invalid(String),
+}
+
+/// What a GSS shorthand mark standing alone in a count cell means.
+#[derive(Clone, Copy)]
+enum Symbol {
+    NotAvailable(&'static str),
+    Zero,
+    Suppressed,
+    Low,
+}
+
+/// The built-in symbols, matched without regard to case.
+fn symbol(t: &str) -> Option<Symbol> {
+    // Every count cell passes here: most are digits, and no symbol is
+    // longer than "[low]".
+    if t.len() > 5 || t.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    const SYMBOLS: &[(&str, Symbol)] = &[
+        ("..", Symbol::NotAvailable("not available")),
+        ("[x]", Symbol::NotAvailable("not available")),
+        ("[z]", Symbol::NotAvailable("not applicable")),
+        ("[w]", Symbol::NotAvailable("no data")),
+        (
+            "[u]",
+            Symbol::NotAvailable("marked as of low reliability, but no figure is given"),
+        ),
+        ("-", Symbol::Zero),
+        ("\u{2013}", Symbol::Zero),
+        ("\u{2014}", Symbol::Zero),
+        ("[c]", Symbol::Suppressed),
+        ("[low]", Symbol::Low),
+    ];
+    const QUALIFYING: &[&str] = &["[e]", "[p]", "[r]", "[b]", "[f]"];
+    if let Some((_, s)) = SYMBOLS.iter().find(|(m, _)| m.eq_ignore_ascii_case(t)) {
+        return Some(*s);
+    }
+    QUALIFYING
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(t))
+        .then_some(Symbol::NotAvailable(
+            "a mark that qualifies a figure, but no figure is given",
+        ))
+}
+
+/// The GSS mark that qualifies a figure beside it ("12 [u]", "340[e]"),
+/// and what it means: the figure is read as written, and the mark said.
+pub fn qualifier(raw: &str) -> Option<&'static str> {
+    let t = raw.trim_end();
+    if !t.ends_with(']') {
+        return None;
+    }
+    let open = t.rfind('[')?;
+    if t[..open].trim().is_empty() {
+        return None;
+    }
+    const MARKS: &[(&str, &str)] = &[
+        ("[u]", "of low reliability"),
+        ("[e]", "an estimate"),
+        ("[p]", "provisional"),
+        ("[r]", "revised"),
+        ("[b]", "after a break in the series"),
+        ("[f]", "a forecast"),
+    ];
+    let mark = &t[open..];
+    MARKS
+        .iter()
+        .find(|(m, _)| m.eq_ignore_ascii_case(mark))
+        .map(|(_, meaning)| *meaning)
 }
 
 impl Suppression<'_> {
@@ -67,8 +164,20 @@ pub fn parse_text(raw: &str, sup: &Suppression) -> Parsed {
     }) {
         return match m.value.as_str() {
             "zero" => Parsed::Count(Interval::ZERO),
-            "not_available" => Parsed::NotAvailable,
+            "not_available" => Parsed::NotAvailable("not available"),
             _ => Parsed::Count(sup.below(sup.threshold)),
+        };
+    }
+    if let Some(s) = symbol(t) {
+        return match s {
+            Symbol::NotAvailable(why) => Parsed::NotAvailable(why),
+            Symbol::Zero => Parsed::Count(Interval::ZERO),
+            Symbol::Suppressed => Parsed::Count(sup.below(sup.threshold)),
+            // Not zero, so at least one whether or not the force shows zeros.
+            Symbol::Low => {
+                let hi = sup.threshold.saturating_sub(1).max(1);
+                Parsed::Count(Interval::new(1, hi))
+            }
         };
     }
     let s = strip_footnotes(t);
@@ -171,7 +280,7 @@ mod tests {
         assert_eq!(c("*"), i(0, 4));
         assert_eq!(c("Redacted"), i(0, 4));
         assert_eq!(c("-"), i(0, 0));
-        assert_eq!(c(".."), Parsed::NotAvailable);
+        assert_eq!(c(".."), Parsed::NotAvailable("not available"));
         assert_eq!(c("  "), Parsed::Blank);
         assert!(matches!(c("twelve"), Parsed::Invalid(_)));
         assert!(matches!(c("**"), Parsed::Invalid(_)));
@@ -183,6 +292,52 @@ mod tests {
             parse_count(&Cell::Number(2.5), &s),
             Parsed::Invalid(_)
         ));
+    }
+
+    #[test]
+    fn gss_symbols_need_no_markers_file() {
+        let s = sup(Zeros::NotStated, None);
+        let c = |t: &str| parse_text(t, &s);
+        let i = |lo, hi| Parsed::Count(Interval::new(lo, hi));
+        assert_eq!(c(".."), Parsed::NotAvailable("not available"));
+        assert_eq!(c("[x]"), Parsed::NotAvailable("not available"));
+        assert_eq!(c("[X]"), Parsed::NotAvailable("not available"));
+        assert_eq!(c("[z]"), Parsed::NotAvailable("not applicable"));
+        // Nil: zero, in a dash of any width.
+        assert_eq!(c("-"), i(0, 0));
+        assert_eq!(c(" \u{2013} "), i(0, 0));
+        // Confidential: suppressed below the threshold.
+        assert_eq!(c("[c]"), i(0, 4));
+        assert_eq!(parse_text("[c]", &sup(Zeros::Shown, None)), i(1, 4));
+        // Rounds to zero but is not zero.
+        assert_eq!(c("[low]"), i(1, 4));
+        // A qualifying mark keeps its figure, and is said.
+        assert_eq!(c("12 [u]"), i(12, 12));
+        assert_eq!(qualifier("12 [u]"), Some("of low reliability"));
+        assert_eq!(qualifier("1,340[e]"), Some("an estimate"));
+        assert_eq!(qualifier("12"), None);
+        assert_eq!(qualifier("[u]"), None);
+        assert_eq!(qualifier("30 [note 2]"), None);
+        // Alone, it gives no figure.
+        assert!(matches!(c("[u]"), Parsed::NotAvailable(_)));
+    }
+
+    #[test]
+    fn a_markers_file_beats_the_symbols() {
+        let markers = Crosswalk::from_csv(
+            "m.csv",
+            "label,value\n-,not_available\n[c],not_available\n",
+            &|_| None,
+        )
+        .expect("markers");
+        let s = sup(Zeros::NotStated, Some(&markers));
+        assert_eq!(parse_text("-", &s), Parsed::NotAvailable("not available"));
+        assert_eq!(parse_text("[c]", &s), Parsed::NotAvailable("not available"));
+        // The symbols it does not name keep their meaning.
+        assert_eq!(
+            parse_text("[z]", &s),
+            Parsed::NotAvailable("not applicable")
+        );
     }
 
     proptest! {

@@ -202,14 +202,14 @@ fn sheet_error(sheet: &str, e: ReadError) -> ReadError {
 
 fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut zip = check_zip(bytes, limits)?;
-    check_ods_content(&mut zip, limits)?;
+    let untyped = check_ods_content(&mut zip, limits)?;
     drop(zip);
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::OdsError::Password => ReadError::Encrypted,
         calamine::OdsError::Zip(z) => zip_error(z),
         other => ReadError::Workbook(other.to_string()),
     })?;
-    read_ranges(&mut wb, limits)
+    read_ranges(&mut wb, limits, &untyped)
 }
 
 fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
@@ -218,12 +218,22 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
         calamine::XlsError::Password => ReadError::Encrypted,
         other => ReadError::Workbook(other.to_string()),
     })?;
-    read_ranges(&mut wb, limits)
+    read_ranges(&mut wb, limits, &Untyped::new())
 }
 
+/// Text cells an ods holds without an `office:value-type` (valid ODF,
+/// written by some tools), which calamine reads as empty: by sheet name,
+/// (row, column, text).
+type Untyped = std::collections::HashMap<String, Vec<(u32, u32, String)>>;
+
 /// Sheets from a reader that has already laid every sheet out (ods, xls),
-/// after the checks above bounded how large those layouts can be.
-fn read_ranges<RS, R>(wb: &mut R, limits: &Limits) -> Result<Vec<Sheet>, ReadError>
+/// after the checks above bounded how large those layouts can be, with
+/// the untyped text cells the reader left out put back where they stand.
+fn read_ranges<RS, R>(
+    wb: &mut R,
+    limits: &Limits,
+    untyped: &Untyped,
+) -> Result<Vec<Sheet>, ReadError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
@@ -243,6 +253,11 @@ where
                 for (c, d) in row.iter().enumerate() {
                     grid.put(r0 + r as u32, c0 + c as u32, convert(d))?;
                 }
+            }
+        }
+        for (r, c, text) in untyped.get(&meta.name).into_iter().flatten() {
+            if !grid.holds(*r, *c) {
+                grid.put(*r, *c, Cell::text_cell(text))?;
             }
         }
         spanned = spanned.saturating_add(grid.span());
@@ -341,14 +356,16 @@ fn check_span(
 }
 
 /// Scans an ods's content.xml for the box each table's cells span,
-/// repeated rows and columns counted as calamine would lay them out.
+/// repeated rows and columns counted as calamine would lay them out, and
+/// gathers the text of cells that carry no `office:value-type`.
 fn check_ods_content(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
-) -> Result<(), ReadError> {
+) -> Result<Untyped, ReadError> {
     use quick_xml::events::{BytesStart, Event};
+    let mut untyped = Untyped::new();
     let Ok(file) = zip.by_name("content.xml") else {
-        return Ok(());
+        return Ok(untyped);
     };
     let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(file));
     let mut buf = Vec::new();
@@ -360,6 +377,12 @@ fn check_ods_content(
     let mut col = 0u64;
     let mut row_repeat = 1u64;
     let mut row_last_col: Option<u64> = None;
+    // An untyped cell being read: its first column, columns repeated, and
+    // its text so far; and how deep inside a note (office:annotation) or
+    // paragraph the reader is.
+    let mut cell: Option<(u64, u64, String)> = None;
+    let mut in_note = 0usize;
+    let mut paragraphs = 0usize;
     let repeat = |e: &BytesStart, attr: &str| -> u64 {
         e.try_get_attribute(attr)
             .ok()
@@ -375,6 +398,12 @@ fn check_ods_content(
             Ok(Event::Empty(e)) => (e.into_owned(), false),
             Ok(Event::End(e)) => {
                 match e.name().as_ref() {
+                    "office:annotation" => in_note = in_note.saturating_sub(1),
+                    "table:table-cell" | "table:covered-table-cell" => {
+                        if let Some((c, n, text)) = cell.take() {
+                            keep_untyped(&mut untyped, &name, row, row_repeat, c, n, text);
+                        }
+                    }
                     "table:table-row" => {
                         if let Some(c) = row_last_col.take() {
                             span.reach(row + row_repeat - 1, c);
@@ -394,6 +423,23 @@ fn check_ods_content(
                 return Err(ReadError::Damaged(format!(
                     "its content.xml is not well-formed: {e}"
                 )))
+            }
+            Ok(Event::Text(t)) => {
+                if let (Some((_, _, text)), 0) = (cell.as_mut(), in_note) {
+                    text.push_str(&t.xml10_content());
+                }
+                continue;
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let (Some((_, _, text)), 0) = (cell.as_mut(), in_note) {
+                    match r.resolve_char_ref() {
+                        Ok(Some(ch)) => text.push(ch),
+                        _ => text.push_str(
+                            quick_xml::escape::resolve_predefined_entity(&r).unwrap_or(""),
+                        ),
+                    }
+                }
+                continue;
             }
             Ok(_) => continue,
         };
@@ -418,16 +464,46 @@ fn check_ods_content(
                     row = row.saturating_add(row_repeat);
                 }
             }
+            "office:annotation" if open => in_note += 1,
+            "text:p" if cell.is_some() && in_note == 0 => {
+                // Paragraphs of one cell, one per line, as calamine joins them.
+                if let Some((_, _, text)) = cell.as_mut() {
+                    if paragraphs > 0 {
+                        text.push('\n');
+                    }
+                }
+                paragraphs += 1;
+            }
+            "text:s" if in_note == 0 => {
+                if let Some((_, _, text)) = cell.as_mut() {
+                    let n = repeat(&event, "text:c").min(1000);
+                    text.extend(std::iter::repeat_n(' ', n as usize));
+                }
+            }
+            "text:tab" if in_note == 0 => {
+                if let Some((_, _, text)) = cell.as_mut() {
+                    text.push('\t');
+                }
+            }
+            "text:line-break" if in_note == 0 => {
+                if let Some((_, _, text)) = cell.as_mut() {
+                    text.push('\n');
+                }
+            }
             "table:table-cell" | "table:covered-table-cell" => {
                 let n = repeat(&event, "table:number-columns-repeated");
+                let typed = event
+                    .try_get_attribute("office:value-type")
+                    .ok()
+                    .flatten()
+                    .is_some();
+                if open && !typed {
+                    cell = Some((col, n, String::new()));
+                    paragraphs = 0;
+                }
                 // An element with content, or a typed value, is a cell
                 // calamine keeps; a bare empty element is padding.
-                let has_value = open
-                    || event
-                        .try_get_attribute("office:value-type")
-                        .ok()
-                        .flatten()
-                        .is_some();
+                let has_value = open || typed;
                 if has_value {
                     row_last_col = Some(col.saturating_add(n - 1));
                 }
@@ -445,7 +521,31 @@ fn check_ods_content(
             _ => {}
         }
     }
-    Ok(())
+    Ok(untyped)
+}
+
+/// Keeps the text of an untyped ods cell, at every place it is repeated
+/// (the box was checked against the limits as the scan went).
+fn keep_untyped(
+    untyped: &mut Untyped,
+    sheet: &str,
+    row: u64,
+    rows: u64,
+    col: u64,
+    cols: u64,
+    text: String,
+) {
+    if text.trim().is_empty() {
+        return;
+    }
+    let cells = untyped.entry(sheet.to_string()).or_default();
+    for r in row..row.saturating_add(rows) {
+        for c in col..col.saturating_add(cols) {
+            if let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) {
+                cells.push((r, c, text.clone()));
+            }
+        }
+    }
 }
 
 /// Walks an .xls file's sheets' records for the box their cells span and

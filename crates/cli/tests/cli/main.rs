@@ -10,6 +10,7 @@ mod fetch;
 mod publish;
 mod realworld;
 mod server;
+mod silent;
 mod verdict;
 
 pub use assert_cmd::Command;

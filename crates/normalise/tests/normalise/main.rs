@@ -7,6 +7,7 @@ mod bad;
 mod corpus;
 mod fuzz;
 mod records;
+mod silent;
 
 use foi_model::config::{Config, ConfigFiles, Response};
 use foi_model::{ConfigError, Forces, Limits};
@@ -65,7 +66,14 @@ pub fn config_with(name: &str, toml: &str) -> Config {
         "forces.csv",
         &std::fs::read_to_string(r.join("config/reference/forces.csv")).expect("forces"),
     )
-    .expect("forces parse");
+    .expect("forces parse")
+    .with_areas(
+        foi_model::Areas::from_csv(
+            "areas.csv",
+            &std::fs::read_to_string(r.join("config/reference/areas.csv")).expect("areas"),
+        )
+        .expect("areas parse"),
+    );
     let offences = foi_model::config::offence_categories(
         "offences.csv",
         &std::fs::read_to_string(r.join("config/reference/offences.csv")).expect("offences"),

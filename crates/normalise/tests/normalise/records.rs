@@ -112,7 +112,36 @@ fn repeated_rows_count_as_if_each_were_read_afresh() {
     let unmapped: Vec<&String> = said.iter().filter(|m| m.contains("unmapped")).collect();
     assert_eq!(unmapped.len(), 1, "{said:#?}");
     assert!(
-        unmapped[0].ends_with("unmapped offence label \"Made-up offence\" (and 1 more cells)"),
+        unmapped[0].ends_with("unmapped offence label \"Made-up offence\" (and 1 more cell)"),
         "{said:#?}"
+    );
+    // Each force's rows cover a month or two of the year: partial, each
+    // said once, for its own force and request.
+    let partial: Vec<(String, String)> = n
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == foi_model::DiagnosticKind::PartialPeriod)
+        .map(|d| {
+            (
+                d.force.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+                d.request.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        partial,
+        vec![
+            ("kent".to_string(), "fy-2016-17".to_string()),
+            ("sussex".to_string(), "fy-2016-17".to_string())
+        ]
+    );
+    let covered: Vec<String> = n
+        .records
+        .iter()
+        .map(|r| r.covered.map(|c| c.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        covered,
+        vec!["2016-05-01 to 2016-07-01", "2016-06-01 to 2016-06-01"]
     );
 }
