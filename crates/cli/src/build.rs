@@ -233,9 +233,20 @@ fn normalise_one(
     Outcome::Normalised(n)
 }
 
+/// Whether a diagnostic says a response could not be read at all, as
+/// opposed to figures it gave that were refused (a conflict) or labels
+/// nothing maps: coverage gives each its own reason.
+fn unreadable(d: &Diagnostic) -> bool {
+    d.severity == Severity::Error
+        && matches!(
+            d.kind,
+            DiagnosticKind::Unreadable | DiagnosticKind::Layout | DiagnosticKind::MissingSource
+        )
+}
+
 fn absorb(stage: &mut Stage, key: &str, records: Vec<Record>, diagnostics: Vec<Diagnostic>) {
     if records.is_empty() {
-        if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
+        if let Some(d) = diagnostics.iter().find(|d| unreadable(d)) {
             stage.failures.insert(key.to_string(), d.message.clone());
         }
     }
