@@ -3,8 +3,8 @@
 //! the notes. No scripts, no fonts, no network at view time: one file that
 //! opens anywhere, fits a phone's width and prints well.
 
-use crate::xlsx::{show_range, thousands};
-use crate::Release;
+use crate::release::Release;
+use crate::show::{show_range, thousands};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

@@ -6,22 +6,13 @@
 //! instead: [c] suppressed, [x] not available, [z] does not apply, each
 //! explained in the notes); rows tall enough for their wrapped text.
 
+use crate::release::Release;
+use crate::show::{show_range, thousands};
 use crate::table::{neutralise, Kind, Table, Value};
-use crate::Release;
-pub use foi_model::thousands;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Table as XlsxTable, TableColumn, TableStyle,
     Url, Workbook, XlsxError,
 };
-
-/// "5,653", or "5,650 to 5,661".
-pub fn show_range(lo: u64, hi: u64) -> String {
-    if lo == hi {
-        thousands(lo)
-    } else {
-        format!("{} to {}", thousands(lo), thousands(hi))
-    }
-}
 
 /// "-1,234"; "56".
 fn signed_thousands(n: i64) -> String {

@@ -1,0 +1,38 @@
+//! Stable ids for records and figures: the same inputs give the same ids,
+//! so a release's rows can be joined across releases.
+
+use super::national::Figure;
+use foi_model::Record;
+
+/// A record's stable id: request, force and its dimension values.
+pub fn record_id(r: &Record) -> String {
+    let dims: Vec<String> = r.dims.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!(
+        "{}/{}/{}",
+        r.request,
+        r.force,
+        if dims.is_empty() {
+            "total".to_string()
+        } else {
+            dims.join(",")
+        }
+    )
+}
+
+/// A figure's stable id: "fy-2016-17/total", "fy-2016-17/victim_age=13".
+pub fn figure_id(f: &Figure) -> String {
+    let dims: Vec<String> = f
+        .breakdown
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    format!(
+        "{}/{}",
+        f.request,
+        if dims.is_empty() {
+            "total".to_string()
+        } else {
+            dims.join(",")
+        }
+    )
+}

@@ -1,0 +1,121 @@
+//! National figures: for each request and breakdown cell, the sum of every
+//! added force's part, each part kept beside it.
+//!
+//! A suppressed cell is an interval, a sum of intervals is an interval, and
+//! a figure is a point only when every part is. Each force's part is read
+//! from one grain of its records ([`super::grain`]), and the parts always
+//! add up to the figure, so `foi explain` can walk it back to the cells.
+
+use super::grain::choose_grain;
+use foi_model::config::Config;
+use foi_model::{DimId, DimValue, ForceId, Interval, Record};
+use std::collections::BTreeMap;
+
+/// One force's part of a figure, and the records it was read from.
+#[derive(Debug, Clone)]
+pub struct Contribution {
+    pub force: ForceId,
+    pub interval: Interval,
+    pub flagged: bool,
+    /// Indexes into the records given to [`crate::assemble`].
+    pub records: Vec<usize>,
+}
+
+/// A national figure: a request, a breakdown cell, and who contributed.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub request: String,
+    /// Empty for the national total.
+    pub breakdown: Vec<(DimId, DimValue)>,
+    pub total: Interval,
+    pub contributions: Vec<Contribution>,
+}
+
+impl Figure {
+    pub fn breakdown_name(&self) -> String {
+        foi_model::record_grain_name(self.breakdown.iter().map(|(d, _)| d))
+    }
+}
+
+/// (force, request) -> the indexes of its records.
+pub type ByForce = BTreeMap<(ForceId, String), Vec<usize>>;
+
+/// Every record's index under its force and request.
+pub fn by_force(records: &[Record]) -> ByForce {
+    let mut by: ByForce = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        by.entry((r.force.clone(), r.request.clone()))
+            .or_default()
+            .push(i);
+    }
+    by
+}
+
+/// Every national figure: each request's total (always there, zero when no
+/// force was added) and each breakdown's cells, summed over the forces
+/// `added` (force, request -> whether flagged).
+pub fn national(
+    config: &Config,
+    records: &[Record],
+    by_force: &ByForce,
+    added: &BTreeMap<(ForceId, String), bool>,
+) -> Vec<Figure> {
+    let campaign = &config.campaign;
+    let mut breakdowns: Vec<Vec<DimId>> = vec![Vec::new()];
+    breakdowns.extend(campaign.breakdowns.iter().cloned());
+    let mut figures = Vec::new();
+    for request in &campaign.requests {
+        for dims in &breakdowns {
+            let mut cells: BTreeMap<Vec<DimValue>, Figure> = BTreeMap::new();
+            for ((force, req), &flagged) in added {
+                if req != &request.id {
+                    continue;
+                }
+                let Some(idx) = by_force.get(&(force.clone(), req.clone())) else {
+                    continue;
+                };
+                let Some(grain) = choose_grain(config, records, idx, dims) else {
+                    continue;
+                };
+                let mut parts: BTreeMap<Vec<DimValue>, (Interval, Vec<usize>)> = BTreeMap::new();
+                for &i in &grain {
+                    let key: Vec<DimValue> = dims
+                        .iter()
+                        .filter_map(|d| records[i].dims.get(d).cloned())
+                        .collect();
+                    let e = parts.entry(key).or_insert((Interval::ZERO, Vec::new()));
+                    e.0 += records[i].count.interval;
+                    e.1.push(i);
+                }
+                for (key, (interval, recs)) in parts {
+                    let fig = cells.entry(key.clone()).or_insert_with(|| Figure {
+                        request: request.id.clone(),
+                        breakdown: dims.iter().cloned().zip(key).collect(),
+                        total: Interval::ZERO,
+                        contributions: Vec::new(),
+                    });
+                    fig.total += interval;
+                    fig.contributions.push(Contribution {
+                        force: force.clone(),
+                        interval,
+                        flagged,
+                        records: recs,
+                    });
+                }
+            }
+            if dims.is_empty() && cells.is_empty() {
+                cells.insert(
+                    Vec::new(),
+                    Figure {
+                        request: request.id.clone(),
+                        breakdown: Vec::new(),
+                        total: Interval::ZERO,
+                        contributions: Vec::new(),
+                    },
+                );
+            }
+            figures.extend(cells.into_values());
+        }
+    }
+    figures
+}
