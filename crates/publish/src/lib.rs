@@ -22,8 +22,8 @@ mod table;
 pub mod write;
 
 pub use figures::{
-    age_facts, figure_id, record_id, AgeFacts, Check, Comparison, Contribution, CoverageRow,
-    Figure, Gaps, Headline, RequestHeadline,
+    age_facts, figure_id, record_id, AgeFacts, Basis, Check, Comparison, Contribution, CoverageRow,
+    Figure, Finding, Gaps, Headline, Reason, RequestHeadline,
 };
 pub use release::Release;
 pub use show::{show_range, thousands};

@@ -36,3 +36,33 @@ pub fn figure_id(f: &Figure) -> String {
         }
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::testing::{code, record};
+    use foi_model::{DimId, DimValue, Interval};
+
+    #[test]
+    fn ids_name_request_force_and_dimension_values() {
+        let r = record(
+            "alpha",
+            "y1",
+            &[("offence", code("a")), ("age", DimValue::Age(13))],
+            1,
+            1,
+        );
+        assert_eq!(record_id(&r), "y1/alpha/age=13,offence=a");
+        assert_eq!(
+            record_id(&record("alpha", "y1", &[], 1, 1)),
+            "y1/alpha/total"
+        );
+        let f = Figure {
+            request: "y1".into(),
+            breakdown: vec![(DimId::new("age"), DimValue::Age(13))],
+            total: Interval::ZERO,
+            contributions: Vec::new(),
+        };
+        assert_eq!(figure_id(&f), "y1/age=13");
+    }
+}

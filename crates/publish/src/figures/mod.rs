@@ -22,16 +22,19 @@
 
 mod compare;
 mod coverage;
+mod gaps;
 mod grain;
 mod headline;
 mod ids;
 mod national;
 mod notes;
 mod reconcile;
-mod terms;
+#[cfg(test)]
+pub(crate) mod testing;
 
-pub use compare::Comparison;
-pub use coverage::{CoverageRow, Gaps};
+pub use compare::{Basis, Comparison};
+pub use coverage::{CoverageRow, Reason};
+pub use gaps::{Finding, Gaps};
 pub use headline::{age_facts, AgeFacts, Headline, RequestHeadline};
 pub use ids::{figure_id, record_id};
 pub use national::{Contribution, Figure};
@@ -60,7 +63,7 @@ pub fn assemble(
     gaps: &Gaps,
 ) -> Assembly {
     let by_force = national::by_force(records);
-    let coverage = coverage::coverage(config, &by_force, gaps);
+    let coverage = coverage::coverage(config, records, &by_force, gaps);
     let added = coverage::added(&coverage);
     let figures = national::national(config, records, &by_force, &added);
     let headline = headline::headline(config, &figures, &coverage);

@@ -119,3 +119,93 @@ pub fn national(
     }
     figures
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::testing::{answered, code, config, record};
+
+    fn added(pairs: &[(&str, &str, bool)]) -> BTreeMap<(ForceId, String), bool> {
+        pairs
+            .iter()
+            .map(|(f, r, flagged)| ((ForceId(f.to_string()), r.to_string()), *flagged))
+            .collect()
+    }
+
+    fn total<'f>(figures: &'f [Figure], request: &str) -> &'f Figure {
+        figures
+            .iter()
+            .find(|f| f.request == request && f.breakdown.is_empty())
+            .expect("a total")
+    }
+
+    #[test]
+    fn a_sum_of_intervals_is_a_point_only_when_every_part_is() {
+        let c = config(&[
+            ("alpha", answered(Some("alpha"), &["y1", "y2"], "")),
+            ("beta", answered(Some("beta"), &["y1", "y2"], "")),
+        ]);
+        let records = vec![
+            record("alpha", "y1", &[], 5, 5),
+            // Suppressed: "<5" where zeros are shown.
+            record("beta", "y1", &[], 1, 4),
+            record("alpha", "y2", &[], 5, 5),
+            record("beta", "y2", &[], 3, 3),
+        ];
+        let by = by_force(&records);
+        let figures = national(
+            &c,
+            &records,
+            &by,
+            &added(&[
+                ("alpha", "y1", false),
+                ("beta", "y1", false),
+                ("alpha", "y2", false),
+                ("beta", "y2", true),
+            ]),
+        );
+        let y1 = total(&figures, "y1");
+        assert_eq!(y1.total, Interval::new(6, 9));
+        assert_eq!(y1.total.value(), None);
+        let y2 = total(&figures, "y2");
+        assert_eq!(y2.total, Interval::point(8));
+        // The parts are kept, add up to the figure, and carry their flag.
+        let parts: Interval = y2.contributions.iter().map(|c| c.interval).sum();
+        assert_eq!(parts, y2.total);
+        let beta = y2
+            .contributions
+            .iter()
+            .find(|c| c.force.0 == "beta")
+            .expect("beta's part");
+        assert!(beta.flagged);
+        assert_eq!(beta.records, vec![3]);
+    }
+
+    #[test]
+    fn only_forces_added_count_and_a_request_always_has_a_total() {
+        let c = config(&[("alpha", answered(Some("alpha"), &["y1", "y2"], ""))]);
+        let records = vec![
+            record("alpha", "y1", &[("offence", code("a"))], 2, 2),
+            record("alpha", "y1", &[("offence", code("b"))], 3, 3),
+            record("beta", "y1", &[], 100, 100),
+        ];
+        let by = by_force(&records);
+        let figures = national(&c, &records, &by, &added(&[("alpha", "y1", false)]));
+        assert_eq!(total(&figures, "y1").total, Interval::point(5));
+        let y2 = total(&figures, "y2");
+        assert_eq!(y2.total, Interval::ZERO);
+        assert!(y2.contributions.is_empty());
+        let by_offence: Vec<(String, Interval)> = figures
+            .iter()
+            .filter(|f| f.request == "y1" && f.breakdown_name() == "offence")
+            .map(|f| (f.breakdown[0].1.to_string(), f.total))
+            .collect();
+        assert_eq!(
+            by_offence,
+            vec![
+                ("a".to_string(), Interval::point(2)),
+                ("b".to_string(), Interval::point(3))
+            ]
+        );
+    }
+}

@@ -112,3 +112,59 @@ pub fn reconcile(config: &Config, records: &[Record], aggregates: &[Aggregate]) 
     }
     checks
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::testing::{answered, code, config, record};
+    use foi_model::Count;
+
+    #[test]
+    fn a_stated_total_is_checked_against_its_cells_never_added() {
+        let c = config(&[("alpha", answered(Some("alpha"), &["y1"], ""))]);
+        let records = vec![
+            record("alpha", "y1", &[], 12, 12),
+            record("alpha", "y1", &[("offence", code("a"))], 1, 4),
+            record("alpha", "y1", &[("offence", code("b"))], 6, 6),
+        ];
+        let checks = reconcile(&c, &records, &[]);
+        assert_eq!(checks.len(), 1);
+        let k = &checks[0];
+        assert_eq!(
+            (k.scope.as_str(), k.label.as_str()),
+            ("alpha", "total against offence")
+        );
+        assert_eq!(
+            (k.stated, k.computed),
+            (Interval::point(12), Interval::new(7, 10))
+        );
+        assert!(!k.agrees(), "12 cannot be 7 to 10");
+    }
+
+    #[test]
+    fn a_national_row_is_checked_against_the_sum_of_its_sources_force_rows() {
+        let c = config(&[("national", answered(None, &["y1"], ""))]);
+        // Two force rows of one source (one sha256), one suppressed.
+        let alpha = record("alpha", "y1", &[], 5, 5);
+        let mut beta = record("beta", "y1", &[], 1, 4);
+        beta.lineage = alpha.lineage.clone();
+        let lineage = alpha.lineage.clone();
+        let records = vec![alpha, beta];
+        let aggregate = Aggregate {
+            campaign: "test".into(),
+            request: "y1".into(),
+            label: "England and Wales".into(),
+            dims: BTreeMap::new(),
+            count: Count {
+                interval: Interval::point(8),
+                text: "8".into(),
+            },
+            lineage,
+        };
+        let checks = reconcile(&c, &records, &[aggregate]);
+        let k = &checks[0];
+        assert_eq!(k.scope, "national");
+        assert_eq!(k.computed, Interval::new(6, 9));
+        assert!(k.agrees(), "8 lies within 6 to 9");
+    }
+}

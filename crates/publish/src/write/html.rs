@@ -3,6 +3,7 @@
 //! the notes. No scripts, no fonts, no network at view time: one file that
 //! opens anywhere, fits a phone's width and prints well.
 
+use crate::figures::Basis;
 use crate::release::Release;
 use crate::show::{show_range, thousands};
 use std::collections::BTreeMap;
@@ -198,6 +199,9 @@ fn headline(release: &Release, names: &BTreeMap<String, String>, s: &mut String)
                     .unwrap_or_else(|| "unknown".into())
             );
         }
+        for line in &r.undeclared {
+            let _ = writeln!(s, "<p class=\"small no\">{}</p>", esc(&capitalised(line)));
+        }
         if !r.flagged.is_empty() {
             let mut flagged: Vec<&str> = r.flagged.iter().map(|f| name_of(names, &f.0)).collect();
             flagged.sort_unstable();
@@ -232,16 +236,21 @@ fn comparisons(release: &Release, s: &mut String) {
             .filter(|c| c.from == from && c.to == to)
         {
             let basis = match c.basis {
-                "all_forces" => format!("All {} forces added to either", c.forces),
-                "matched_panel" => {
+                Basis::MatchedPanel => {
                     format!("The {} forces added to both on the same terms", c.forces)
                 }
-                other => format!("{} ({})", other.replace('_', " "), c.forces),
+                Basis::AllForces if c.comparable() => {
+                    format!("All {} forces, added to both", c.forces)
+                }
+                Basis::AllForces => format!(
+                    "All forces added to each ({} and {})",
+                    c.from_forces, c.to_forces
+                ),
             };
-            let change = if c.change.0 == c.change.1 {
-                signed(c.change.0)
-            } else {
-                format!("{} to {}", signed(c.change.0), signed(c.change.1))
+            let change = match c.change {
+                None => "not comparable".to_string(),
+                Some((lo, hi)) if lo == hi => signed(lo),
+                Some((lo, hi)) => format!("{} to {}", signed(lo), signed(hi)),
             };
             let _ = writeln!(
                 s,

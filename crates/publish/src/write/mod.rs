@@ -4,7 +4,7 @@
 //! atomically.
 
 mod atomic;
-mod csv;
+pub(crate) mod csv;
 pub mod datapackage;
 pub mod html;
 mod parquet;
@@ -26,6 +26,11 @@ pub enum PublishError {
     },
     #[error("could not build table {table}: {reason}")]
     Table { table: String, reason: String },
+    #[error("could not write {file}: {source}")]
+    Workbook {
+        file: String,
+        source: Box<xlsx::WorkbookError>,
+    },
 }
 
 /// A file written into a release.
@@ -71,12 +76,15 @@ fn render_part(release: &Release, part: &Part<'_>) -> Result<(String, Vec<u8>), 
         Part::Parquet(t) => parquet::parquet_bytes(t)
             .map(|b| (format!("{}.parquet", t.name), b))
             .map_err(|e| fail(t, e.to_string())),
-        Part::Xlsx => xlsx::workbook_bytes(release)
-            .map(|b| (format!("{}.xlsx", release.campaign), b))
-            .map_err(|e| PublishError::Table {
-                table: format!("{}.xlsx", release.campaign),
-                reason: e.to_string(),
-            }),
+        Part::Xlsx => {
+            let file = format!("{}.xlsx", release.campaign);
+            xlsx::workbook_bytes(release)
+                .map(|b| (file.clone(), b))
+                .map_err(|source| PublishError::Workbook {
+                    file,
+                    source: Box::new(source),
+                })
+        }
         Part::DataPackage => Ok((
             "datapackage.json".into(),
             datapackage::datapackage_bytes(release),

@@ -194,10 +194,11 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             ("included", Kind::Bool),
             ("flagged", Kind::Bool),
             ("reason", Kind::Text),
+            ("reason_code", Kind::Text),
         ],
     )
     .describe(
-        "One row per force and request: how the force answered (answered, partial, refused and the FOI Act section, not held, no response), what it counted and for which period, the definitions fixed for its reply (such as how the online element was found), whether its figures were added to the national figures, and why not or why flagged.",
+        "One row per force and request: how the force answered (answered, partial, refused and the FOI Act section, not held, no response), what it counted and for which period, the definitions fixed for its reply (such as how the online element was found), whether its figures were added to the national figures, and why not or why flagged. `reason_code` names each reason, \";\"-separated: no_response_configured, refused, not_held, no_response, failed_to_read, conflict (one figure given two values), another_period, not_available (every figure marked not available), period_not_covered, no_row (a national source has no row for the force) or no_figures when not added; partial_answer, partial_period, another_unit, another_definition, unmapped, some_not_available or stale when flagged.",
         &["force_id", "request"],
     );
     for c in &release.coverage {
@@ -214,6 +215,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             Value::Bool(c.included),
             Value::Bool(c.flagged),
             Value::text(&c.reason),
+            Value::text(c.reason_code()),
         ]);
     }
 
@@ -226,7 +228,10 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             ("from_request", Kind::Text),
             ("to_request", Kind::Text),
             ("basis", Kind::Text),
+            ("comparable", Kind::Bool),
             ("forces", Kind::Int),
+            ("from_forces", Kind::Int),
+            ("to_forces", Kind::Int),
             ("from_value", Kind::Int),
             ("from_lo", Kind::Int),
             ("from_hi", Kind::Int),
@@ -241,24 +246,28 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         ],
     )
     .describe(
-        "The change from one request to the next: over every force added to either (basis all_forces), and over the matched panel of forces added to both on the same terms (basis matched_panel). `notes` lists every difference found between the two.",
+        "The change from one request to the next: first over the matched panel of forces added to both on the same terms (basis matched_panel: the same unit and definitions, neither answer partial nor missing rows), then over every force added to either (basis all_forces). `forces` counts the forces compared, `from_forces` and `to_forces` those each total is over. A change is given only where `comparable` is true: over all forces, only when the same forces were added to both requests; otherwise each total is over its own forces and the change columns are empty. `notes` says why not, and lists every difference found between the two.",
         &["comparison_id"],
     );
     for c in &release.comparisons {
+        let basis = c.basis.code();
         let mut row = vec![
-            Value::text(format!("{}->{}/{}", c.from, c.to, c.basis)),
+            Value::text(format!("{}->{}/{basis}", c.from, c.to)),
             Value::text(&c.from),
             Value::text(&c.to),
-            Value::text(c.basis),
+            Value::text(basis),
+            Value::Bool(c.comparable()),
             Value::Int(Some(c.forces as u64)),
+            Value::Int(Some(c.from_forces as u64)),
+            Value::Int(Some(c.to_forces as u64)),
         ];
         row.extend(interval_values(c.from_total));
         row.extend(interval_values(c.to_total));
         row.push(Value::Signed(
-            (c.change.0 == c.change.1).then_some(c.change.0),
+            c.change.and_then(|(lo, hi)| (lo == hi).then_some(lo)),
         ));
-        row.push(Value::Signed(Some(c.change.0)));
-        row.push(Value::Signed(Some(c.change.1)));
+        row.push(Value::Signed(c.change.map(|(lo, _)| lo)));
+        row.push(Value::Signed(c.change.map(|(_, hi)| hi)));
         row.push(Value::Number(c.percent));
         row.push(Value::text(c.notes.join("; ")));
         cmp.rows.push(row);
