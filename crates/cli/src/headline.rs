@@ -16,6 +16,11 @@ fn signed(d: i64) -> String {
     }
 }
 
+/// "1 force", "37 forces".
+fn forces(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "force" } else { "forces" })
+}
+
 pub fn print(release: &Release, config: &Config) {
     print!("{}", render(release, config));
 }
@@ -59,8 +64,8 @@ pub fn render(release: &Release, config: &Config) -> String {
     for c in &release.comparisons {
         let basis = match c.basis {
             Basis::MatchedPanel if c.forces == 0 => "matched panel".to_string(),
-            Basis::MatchedPanel => format!("matched panel of {} forces", c.forces),
-            Basis::AllForces if c.comparable() => format!("all {} forces", c.forces),
+            Basis::MatchedPanel => format!("matched panel of {}", forces(c.forces)),
+            Basis::AllForces if c.comparable() => format!("all {}", forces(c.forces)),
             Basis::AllForces => "all forces".to_string(),
         };
         let change = match (c.change, &c.not_comparable) {

@@ -43,6 +43,11 @@ fn signed(n: i64) -> String {
     }
 }
 
+/// "1 force", "37 forces".
+fn forces_word(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "force" } else { "forces" })
+}
+
 /// "Abc" from "abc".
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
@@ -236,11 +241,14 @@ fn comparisons(release: &Release, s: &mut String) {
             .filter(|c| c.from == from && c.to == to)
         {
             let basis = match c.basis {
+                Basis::MatchedPanel if c.forces == 1 => {
+                    "The one force added to both on the same terms".to_string()
+                }
                 Basis::MatchedPanel => {
                     format!("The {} forces added to both on the same terms", c.forces)
                 }
                 Basis::AllForces if c.comparable() => {
-                    format!("All {} forces, added to both", c.forces)
+                    format!("All {} added to both", forces_word(c.forces))
                 }
                 Basis::AllForces => format!(
                     "All forces added to each ({} and {})",
