@@ -1,7 +1,7 @@
 //! A release: everything worked out from the records, and the tables built
 //! from it, before any file is written.
 
-use crate::figures::{Assembly, Check, Comparison, CoverageRow, Figure, Headline};
+use crate::figures::{Assembly, Check, Comparison, CoverageRow, Figure, Headline, Reason};
 use crate::table::Table;
 use foi_model::config::{Config, Publisher};
 use foi_model::DimId;
@@ -77,6 +77,16 @@ impl Release {
             .len()
     }
 
+    /// Every reason a force was left out or flagged that the config did not
+    /// already declare (a national source with no row for it, a conflict,
+    /// a period the data does not cover, a failed read, a stale source…),
+    /// with its coverage row: what a run should warn about.
+    pub fn undeclared(&self) -> impl Iterator<Item = (&CoverageRow, &Reason)> {
+        self.coverage
+            .iter()
+            .flat_map(|c| c.undeclared().map(move |r| (c, r)))
+    }
+
     /// The figure for a request and breakdown cell, as `foi explain` asks.
     pub fn figure(&self, request: &str, breakdown: &[(DimId, String)]) -> Option<&Figure> {
         self.figures.iter().find(|f| {
@@ -87,5 +97,31 @@ impl Release {
                     .zip(breakdown)
                     .all(|((d, v), (d2, v2))| d == d2 && v.to_string().eq_ignore_ascii_case(v2))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::figures::testing::{answered, config, declined, record};
+    use crate::Gaps;
+
+    #[test]
+    fn what_the_config_did_not_declare_is_listed_for_the_run_to_warn_about() {
+        let c = config(&[
+            ("national", answered(None, &["y1"], "")),
+            ("delta", declined("delta", "status = \"not_held\"")),
+        ]);
+        let records = vec![
+            record("alpha", "y1", &[], 5, 5),
+            record("beta", "y1", &[], 6, 6),
+        ];
+        let release = crate::assemble(&c, &records, &[], &Gaps::default());
+        let said: Vec<(&str, &str, &str)> = release
+            .undeclared()
+            .map(|(c, r)| (c.force.0.as_str(), c.request.as_str(), r.code()))
+            .collect();
+        // Gamma has no row in the national table; delta's "not held" and
+        // y2, which no national table answers, are declared.
+        assert_eq!(said, vec![("gamma", "y1", "no_row")]);
     }
 }

@@ -227,7 +227,7 @@ impl fmt::Display for Reason {
                 if *cells == 1 { "cell" } else { "cells" }
             ),
             Reason::PeriodNotCovered => {
-                f.write_str("the reply's dates do not cover the request's period; not added")
+                f.write_str("what the reply holds does not cover the request's period; not added")
             }
             Reason::NoRow => f.write_str("the source has no row for this force"),
             Reason::NoFigures => f.write_str("no figures could be read for this request"),
