@@ -8,24 +8,12 @@ use anyhow::{Context, Result};
 use foi_model::{Aggregate, Diagnostic, DiagnosticKind, Record, Severity};
 use std::collections::BTreeMap;
 
-/// What the stage could not read, for coverage: the responses that failed,
-/// and each force's unmapped labels ("offence label \"IIOC\""), whose rows
-/// are missing from its figures when the release is published anyway.
+/// What the stage could not read or was not sure of, for coverage: the
+/// responses that failed, and what each diagnostic says about a force's
+/// figures (unmapped labels, cells marked not available, conflicts,
+/// periods not covered), read by kind.
 pub fn gaps(stage: &Stage) -> foi_publish::Gaps {
-    let mut unmapped: BTreeMap<foi_model::ForceId, std::collections::BTreeSet<String>> =
-        BTreeMap::new();
-    for d in &stage.diagnostics {
-        if let (DiagnosticKind::Unmapped { dim, label }, Some(force)) = (&d.kind, &d.force) {
-            unmapped
-                .entry(force.clone())
-                .or_default()
-                .insert(format!("{dim} label {label:?}"));
-        }
-    }
-    foi_publish::Gaps {
-        failures: stage.failures.clone(),
-        unmapped,
-    }
+    foi_publish::Gaps::from_diagnostics(&stage.diagnostics, stage.failures.clone())
 }
 
 /// Every response normalised.

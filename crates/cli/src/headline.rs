@@ -2,7 +2,7 @@
 
 use foi_model::config::Config;
 use foi_model::Interval;
-use foi_publish::{show_range, thousands, Release};
+use foi_publish::{show_range, thousands, Basis, Release};
 
 pub fn show(i: Interval) -> String {
     show_range(i.lo, i.hi)
@@ -14,6 +14,11 @@ fn signed(d: i64) -> String {
     } else {
         format!("-{}", thousands(d.unsigned_abs()))
     }
+}
+
+/// "1 force", "37 forces".
+fn forces(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "force" } else { "forces" })
 }
 
 pub fn print(release: &Release, config: &Config) {
@@ -49,21 +54,32 @@ pub fn render(release: &Release, config: &Config) -> String {
             h.unit,
             r.forces
         );
+        // Every gap the config did not declare, plainly, under its total.
+        for line in &r.undeclared {
+            let _ = writeln!(out, "    {}: {line}", r.request);
+        }
     }
+    // The matched panel first: the like-for-like change. A change over
+    // different sets of forces is never printed; the line says why.
     for c in &release.comparisons {
-        let change = if c.change.0 == c.change.1 {
-            signed(c.change.0)
-        } else {
-            format!("{} to {}", signed(c.change.0), signed(c.change.1))
+        let basis = match c.basis {
+            Basis::MatchedPanel if c.forces == 0 => "matched panel".to_string(),
+            Basis::MatchedPanel => format!("matched panel of {}", forces(c.forces)),
+            Basis::AllForces if c.comparable() => format!("all {}", forces(c.forces)),
+            Basis::AllForces => "all forces".to_string(),
+        };
+        let change = match (c.change, &c.not_comparable) {
+            (Some((lo, hi)), _) if lo == hi => signed(lo),
+            (Some((lo, hi)), _) => format!("{} to {}", signed(lo), signed(hi)),
+            (None, why) => format!(
+                "not comparable, {}",
+                why.as_deref().unwrap_or("the forces differ")
+            ),
         };
         let percent = c
             .percent
             .map(|p| format!(" ({p:+.1}%)"))
             .unwrap_or_default();
-        let basis = match c.basis {
-            "matched_panel" => format!("matched panel of {} forces", c.forces),
-            _ => format!("{} forces", c.forces),
-        };
         let _ = writeln!(
             out,
             "  change, {} to {}, {basis}: {change}{percent}",

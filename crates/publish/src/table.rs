@@ -1,8 +1,8 @@
-//! A published table: named, typed columns, written identically to CSV and Parquet.
+//! A published table: named, typed columns and their rows, as every writer
+//! reads them ([`crate::write`] renders each as CSV, Parquet and a sheet).
 
-use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
+use polars::prelude::DataFrame;
 use std::borrow::Cow;
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -36,7 +36,7 @@ impl Value {
         self.csv_text().into_owned()
     }
     /// [`Value::csv_field`], borrowed where the value is text already.
-    fn csv_text(&self) -> Cow<'_, str> {
+    pub fn csv_text(&self) -> Cow<'_, str> {
         match self {
             Value::Text(s) => neutralised(s),
             Value::Int(Some(n)) => Cow::Owned(n.to_string()),
@@ -116,129 +116,4 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|(n, _)| n == name)
     }
-
-    pub fn csv_bytes(&self) -> Result<Vec<u8>, csv::Error> {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(Vec::new());
-        w.write_record(self.columns.iter().map(|(n, _)| n.as_str()))?;
-        for row in &self.rows {
-            for v in row {
-                w.write_field(v.csv_text().as_bytes())?;
-            }
-            w.write_record(None::<&[u8]>)?;
-        }
-        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
-    }
-
-    pub fn frame(&self) -> polars::prelude::PolarsResult<DataFrame> {
-        if let Some(f) = &self.frame {
-            return Ok(f.clone());
-        }
-        let mut cols = Vec::with_capacity(self.columns.len());
-        for (i, (name, kind)) in self.columns.iter().enumerate() {
-            let col = match kind {
-                // Borrowed: polars copies each string once, into its column.
-                Kind::Text => Column::new(
-                    name.as_str().into(),
-                    self.rows
-                        .iter()
-                        .map(|r| match &r[i] {
-                            Value::Text(s) => Cow::Borrowed(s.as_str()),
-                            other => Cow::Owned(other.csv_field()),
-                        })
-                        .collect::<Vec<Cow<str>>>()
-                        .iter()
-                        .map(|s| s.as_ref())
-                        .collect::<Vec<&str>>(),
-                ),
-                Kind::Int => Column::new(
-                    name.as_str().into(),
-                    self.rows
-                        .iter()
-                        .map(|r| match &r[i] {
-                            Value::Int(n) => *n,
-                            _ => None,
-                        })
-                        .collect::<Vec<Option<u64>>>(),
-                ),
-                Kind::Signed => Column::new(
-                    name.as_str().into(),
-                    self.rows
-                        .iter()
-                        .map(|r| match &r[i] {
-                            Value::Signed(n) => *n,
-                            _ => None,
-                        })
-                        .collect::<Vec<Option<i64>>>(),
-                ),
-                Kind::Number => Column::new(
-                    name.as_str().into(),
-                    self.rows
-                        .iter()
-                        .map(|r| match &r[i] {
-                            // The same rounding as the CSV, so both say the same.
-                            Value::Number(x) => x.map(|x| (x * 10.0).round() / 10.0),
-                            _ => None,
-                        })
-                        .collect::<Vec<Option<f64>>>(),
-                ),
-                Kind::Bool => Column::new(
-                    name.as_str().into(),
-                    self.rows
-                        .iter()
-                        .map(|r| matches!(r[i], Value::Bool(true)))
-                        .collect::<Vec<bool>>(),
-                ),
-            };
-            cols.push(col);
-        }
-        DataFrame::new(self.rows.len(), cols)
-    }
-
-    pub fn parquet_bytes(&self) -> Result<Vec<u8>, polars::prelude::PolarsError> {
-        let mut df = self.frame()?;
-        let mut buf = Vec::new();
-        ParquetWriter::new(&mut buf)
-            .with_compression(ParquetCompression::Uncompressed)
-            .finish(&mut df)?;
-        Ok(buf)
-    }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so a reader sees the old file or the new one, never half of one;
-/// synced first, so a crash cannot leave a renamed but empty file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_via_temp(path, bytes, true)
-}
-
-/// [`write_atomic`] without the sync: for a cache, where a file a crash
-/// damages does not parse and is taken for a miss.
-pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_via_temp(path, bytes, false)
-}
-
-fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    // Threads of one process may write beside each other.
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-    let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        if sync {
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }

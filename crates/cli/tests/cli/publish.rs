@@ -1040,3 +1040,309 @@ fn the_publisher_is_named_where_readers_look() {
         ])
     );
 }
+
+// ---------------------------------------------------------------------------
+// Never silently wrong: every gap said where the figure is published
+
+/// A campaign of its own in a copy of the config: each (path under the
+/// campaign folder, text). Sources are read from the repository's fixtures.
+fn campaign_in(tmp: &Path, id: &str, files: &[(&str, &str)]) {
+    let dir = copy_config(tmp).join("campaigns").join(id);
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, text).expect("write config");
+    }
+}
+
+/// `foi --campaign <id> run` in `tmp`: exit code, stdout and stderr.
+fn run_campaign(tmp: &Path, id: &str) -> (Option<i32>, String, String) {
+    let out = foi_in(tmp)
+        .args(["--campaign", id, "run"])
+        .output()
+        .expect("foi runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn coverage_row<'r>(rows: &'r [Row], force: &str, request: &str) -> &'r Row {
+    rows.iter()
+        .find(|r| r["force_id"] == force && r["request"] == request)
+        .unwrap_or_else(|| panic!("no coverage row for {force} {request}"))
+}
+
+/// A national table in two parts, one under the other in one file: part
+/// 1a ends where 1b's title starts.
+const SPLIT_NATIONAL: &str = r#"requests = ["ye-mar-2018"]
+status = "answered"
+source = { path = "fixtures/national/recorded-crime.csv" }
+
+[[table]]
+header = '^Area code$'
+stop = '^Table 1b'
+column = [
+  { header = '^Area code$', role = "force" },
+  { header = '^Area name$', role = "force" },
+  { header = '.', role = "by_header", dim = "crime" },
+]
+
+[[table]]
+header = '^Area code$'
+occurrence = 2
+stop = '(?i)^source:'
+column = [
+  { header = '^Area code$', role = "force" },
+  { header = '^Area name$', role = "force" },
+  { header = '.', role = "by_header", dim = "crime" },
+]
+"#;
+
+/// Issue 14: a national source split into two tables that between them
+/// missed 24 forces published "20 of 44 forces" with no warning, and a
+/// force whose row is all ".." was said to have no row.
+#[test]
+fn a_national_source_that_leaves_forces_out_says_so_in_coverage_and_headline() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    campaign_in(
+        tmp.path(),
+        "split-national",
+        &[
+            (
+                "campaign.toml",
+                r#"id = "split-national"
+title = "Recorded crime from a national table in two parts"
+unit = "offences"
+breakdowns = [["crime"]]
+
+[suppression]
+markers = "crosswalks/markers.csv"
+
+[[request]]
+id = "ye-mar-2018"
+title = "Year ending March 2018"
+period = { from = 2017-04-01, to = 2018-03-31 }
+
+[[dimension]]
+id = "crime"
+title = "Crime"
+kind = "text"
+"#,
+            ),
+            ("crosswalks/markers.csv", "label,value\n..,not_available\n"),
+            ("responses/recorded-crime.toml", SPLIT_NATIONAL),
+        ],
+    );
+    let (code, stdout, stderr) = run_campaign(tmp.path(), "split-national");
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stdout.contains(
+            "Year ending March 2018 (ye-mar-2018): 73,604 offences from 20 of 44 forces\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "    ye-mar-2018: 1 force not added, every figure marked not available in the source: leicestershire\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("    ye-mar-2018: 23 forces not added, no row in the national source: northamptonshire, cambridgeshire, "),
+        "{stdout}"
+    );
+    let release = tmp.path().join("out/latest");
+    let coverage = read_csv(&release.join("coverage.csv"));
+    let leicestershire = coverage_row(&coverage, "leicestershire", "ye-mar-2018");
+    assert_eq!(leicestershire["included"], "false");
+    assert_eq!(leicestershire["reason_code"], "not_available");
+    assert_eq!(
+        leicestershire["reason"],
+        "the source marks this force's figures as not available (2 cells)"
+    );
+    let no_row: Vec<&str> = coverage
+        .iter()
+        .filter(|r| r["reason_code"] == "no_row")
+        .map(|r| {
+            assert_eq!(r["reason"], "the source has no row for this force");
+            r["force_id"].as_str()
+        })
+        .collect();
+    assert_eq!(no_row.len(), 23, "{no_row:?}");
+    assert!(no_row.contains(&"btp") && !no_row.contains(&"leicestershire"));
+    let added = coverage.iter().filter(|r| r["included"] == "true").count();
+    assert_eq!(added, 20);
+    // The same in the summary a reader opens.
+    let html = String::from_utf8(read(&release.join("summary.html"))).expect("UTF-8");
+    assert!(html.contains("23 forces not added, no row in the national source: northamptonshire"));
+}
+
+/// Issue 14: "change, ye-jun-2016 to fy-2016-17, 5 forces: +2,083
+/// (+1627.3%)" was printed when one request had one force and the other
+/// five. The matched panel comes first; the rest is not comparable.
+#[test]
+fn a_change_over_different_forces_is_not_given_the_matched_panel_comes_first() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let response = |request: &str, file: &str| {
+        format!(
+            "requests = [\"{request}\"]\nstatus = \"answered\"\nsource = {{ path = \"fixtures/national/{file}\" }}\n\n[[table]]\nheader = '^Force$'\ncolumn = [\n  {{ header = '^Force$', role = \"force\" }},\n  {{ header = '^Offences$', role = \"value\" }},\n]\n"
+        )
+    };
+    let (r1, r2) = (
+        response("fy-2015-16", "offences-2015-16.csv"),
+        response("fy-2016-17", "offences-2016-17.csv"),
+    );
+    campaign_in(
+        tmp.path(),
+        "changes",
+        &[
+            (
+                "campaign.toml",
+                r#"id = "changes"
+title = "Offences, two years"
+unit = "offences"
+
+[[request]]
+id = "fy-2015-16"
+title = "2015/16"
+period = { from = 2015-04-01, to = 2016-03-31 }
+
+[[request]]
+id = "fy-2016-17"
+title = "2016/17"
+period = { from = 2016-04-01, to = 2017-03-31 }
+"#,
+            ),
+            ("responses/fy-2015-16.toml", &r1),
+            ("responses/fy-2016-17.toml", &r2),
+        ],
+    );
+    let (code, stdout, stderr) = run_campaign(tmp.path(), "changes");
+    assert!(matches!(code, Some(0) | Some(3)), "{stderr}");
+    let changes: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("change,"))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "  change, fy-2015-16 to fy-2016-17, matched panel of 1 force: +7 (+5.5%)",
+            "  change, fy-2015-16 to fy-2016-17, all forces: not comparable, fy-2015-16 has 1 force and fy-2016-17 has 5",
+        ],
+        "{stdout}"
+    );
+    let cmp = read_csv(&tmp.path().join("out/latest/comparisons.csv"));
+    assert_eq!(cmp[0]["basis"], "matched_panel");
+    assert_eq!(
+        (
+            cmp[0]["comparable"].as_str(),
+            cmp[0]["change_value"].as_str()
+        ),
+        ("true", "7")
+    );
+    assert_eq!(cmp[1]["basis"], "all_forces");
+    for col in ["change_value", "change_lo", "change_hi", "percent_change"] {
+        assert_eq!(cmp[1][col], "", "{col} over different forces");
+    }
+    assert_eq!(cmp[1]["comparable"], "false");
+    assert_eq!(
+        (
+            cmp[1]["from_forces"].as_str(),
+            cmp[1]["to_forces"].as_str(),
+            cmp[1]["from_value"].as_str(),
+            cmp[1]["to_value"].as_str()
+        ),
+        ("1", "5", "128", "2213")
+    );
+    assert!(
+        cmp[1]["notes"].starts_with("not comparable: fy-2015-16 has 1 force and fy-2016-17 has 5")
+    );
+}
+
+/// Issue 15: one long text (a note, a description) past Excel's 32,767
+/// characters failed the whole release with an error about the xlsx. And
+/// a force that says it answered for part of a request's period is added,
+/// flagged on every figure it enters and left out of the matched panel.
+#[test]
+fn long_text_never_fails_a_release_and_a_partial_period_is_flagged() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let config = copy_config(tmp.path());
+    let campaign_dir = config.join("campaigns/nspcc-online-csa");
+    let campaign = campaign_dir.join("campaign.toml");
+    let text = std::fs::read_to_string(&campaign).expect("campaign.toml");
+    let start = text.find("description = \"\"\"").expect("a description");
+    let end = start + 20 + text[start + 20..].find("\"\"\"").expect("its end") + 3;
+    let long: String = (1..=2_000)
+        .map(|i| format!("Sentence {i} of a long description. "))
+        .collect();
+    assert!(long.len() > 70_000);
+    std::fs::write(
+        &campaign,
+        format!(
+            "{}description = \"\"\"{long}\"\"\"{}",
+            &text[..start],
+            &text[end..]
+        ),
+    )
+    .expect("write campaign.toml");
+    let essex = campaign_dir.join("responses/essex-fy-2016-17.toml");
+    let text = std::fs::read_to_string(&essex).expect("essex");
+    std::fs::write(
+        &essex,
+        text.replacen(
+            "status = \"answered\"",
+            "status = \"answered\"\nperiod = { from = 2016-04-01, to = 2016-09-30 }",
+            1,
+        ),
+    )
+    .expect("write essex");
+
+    let out = foi_in(tmp.path()).arg("run").output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(3)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let release = tmp.path().join("out/latest");
+    let mut wb: Xlsx<_> = open_workbook(release.join("nspcc-online-csa.xlsx")).expect("xlsx");
+    let cover = wb.worksheet_range("Cover").expect("Cover");
+    let description = cell_text(cover.get_value((1, 0)));
+    assert!(description.encode_utf16().count() <= 32_767);
+    assert!(description.starts_with("Sentence 1 of a long description."));
+    assert!(description.ends_with(" … (cut here: the whole text is in summary.html)"));
+    let html = String::from_utf8(read(&release.join("summary.html"))).expect("UTF-8");
+    assert!(html.contains("Sentence 2000 of a long description."));
+
+    let coverage = read_csv(&release.join("coverage.csv"));
+    let essex = coverage_row(&coverage, "essex", "fy-2016-17");
+    assert_eq!(
+        (essex["included"].as_str(), essex["flagged"].as_str()),
+        ("true", "true")
+    );
+    assert_eq!(essex["reason_code"], "partial_period");
+    assert_eq!(
+        essex["reason"],
+        "partial period: figures cover 2016-04-01 to 2016-09-30 only"
+    );
+    assert_eq!(
+        coverage_row(&coverage, "essex", "ye-jun-2016")["flagged"],
+        "false"
+    );
+    let national = read_csv(&release.join("national.csv"));
+    for row in national.iter().filter(|r| r["request"] == "fy-2016-17") {
+        if row["forces"] != "0" && row["flagged_forces"].split(';').all(|f| f != "essex") {
+            // Essex may have no figure in this cell; where it has, it is flagged.
+            let by_force = read_csv(&release.join("by_force.csv"));
+            assert!(by_force.iter().any(|b| b["force_id"] == "essex"
+                && b["request"] == "fy-2016-17"
+                && b["flagged"] == "true"));
+        }
+    }
+    let cmp = read_csv(&release.join("comparisons.csv"));
+    assert_eq!(cmp[0]["basis"], "matched_panel");
+    assert_eq!(cmp[0]["forces"], "36", "essex left out of the panel");
+    assert!(stdout.contains("matched panel of 36 forces"), "{stdout}");
+}

@@ -2,8 +2,8 @@
 //! a release: each CSV (field types, primary keys, missing values, the CSV
 //! dialect), and lineage, which is published as Parquet only.
 
+use crate::release::Release;
 use crate::table::{Kind, Table};
-use crate::Release;
 use serde_json::{json, Value as Json};
 
 fn field(name: &str, kind: Kind, key: bool) -> Json {

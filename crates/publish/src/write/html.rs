@@ -3,8 +3,9 @@
 //! the notes. No scripts, no fonts, no network at view time: one file that
 //! opens anywhere, fits a phone's width and prints well.
 
-use crate::xlsx::{show_range, thousands};
-use crate::Release;
+use crate::figures::Basis;
+use crate::release::Release;
+use crate::show::{show_range, thousands};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -40,6 +41,11 @@ fn signed(n: i64) -> String {
         n if n > 0 => format!("+{}", thousands(n as u64)),
         n => format!("-{}", thousands(n.unsigned_abs())),
     }
+}
+
+/// "1 force", "37 forces".
+fn forces_word(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "force" } else { "forces" })
 }
 
 /// "Abc" from "abc".
@@ -198,6 +204,9 @@ fn headline(release: &Release, names: &BTreeMap<String, String>, s: &mut String)
                     .unwrap_or_else(|| "unknown".into())
             );
         }
+        for line in &r.undeclared {
+            let _ = writeln!(s, "<p class=\"small no\">{}</p>", esc(&capitalised(line)));
+        }
         if !r.flagged.is_empty() {
             let mut flagged: Vec<&str> = r.flagged.iter().map(|f| name_of(names, &f.0)).collect();
             flagged.sort_unstable();
@@ -232,16 +241,24 @@ fn comparisons(release: &Release, s: &mut String) {
             .filter(|c| c.from == from && c.to == to)
         {
             let basis = match c.basis {
-                "all_forces" => format!("All {} forces added to either", c.forces),
-                "matched_panel" => {
+                Basis::MatchedPanel if c.forces == 1 => {
+                    "The one force added to both on the same terms".to_string()
+                }
+                Basis::MatchedPanel => {
                     format!("The {} forces added to both on the same terms", c.forces)
                 }
-                other => format!("{} ({})", other.replace('_', " "), c.forces),
+                Basis::AllForces if c.comparable() => {
+                    format!("All {} added to both", forces_word(c.forces))
+                }
+                Basis::AllForces => format!(
+                    "All forces added to each ({} and {})",
+                    c.from_forces, c.to_forces
+                ),
             };
-            let change = if c.change.0 == c.change.1 {
-                signed(c.change.0)
-            } else {
-                format!("{} to {}", signed(c.change.0), signed(c.change.1))
+            let change = match c.change {
+                None => "not comparable".to_string(),
+                Some((lo, hi)) if lo == hi => signed(lo),
+                Some((lo, hi)) => format!("{} to {}", signed(lo), signed(hi)),
             };
             let _ = writeln!(
                 s,

@@ -1,0 +1,97 @@
+//! The notes a reader needs: what the shorthand means, what was left out
+//! or flagged and why, where definitions differ. One note per force left
+//! out or flagged, so no note grows with the number of forces.
+
+use super::compare::{Basis, Comparison};
+use super::coverage::CoverageRow;
+use foi_model::config::Config;
+use foi_model::ForceId;
+use std::collections::BTreeMap;
+
+/// One note per force and reason: "north-yorkshire (ye-jun-2016,
+/// fy-2016-17): refused (s.12)", in the forces' order.
+fn per_force<'c>(rows: impl Iterator<Item = &'c CoverageRow>) -> Vec<String> {
+    let mut order: Vec<(&ForceId, &str)> = Vec::new();
+    let mut requests: BTreeMap<(&ForceId, &str), Vec<&str>> = BTreeMap::new();
+    for c in rows {
+        let key = (&c.force, c.reason.as_str());
+        if !requests.contains_key(&key) {
+            order.push(key);
+        }
+        requests.entry(key).or_default().push(&c.request);
+    }
+    order
+        .into_iter()
+        .map(|key| format!("{} ({}): {}", key.0, requests[&key].join(", "), key.1))
+        .collect()
+}
+
+pub fn notes(config: &Config, coverage: &[CoverageRow], comparisons: &[Comparison]) -> Vec<String> {
+    let campaign = &config.campaign;
+    let mut notes = vec![
+        format!(
+            "Counts are {} as the forces recorded them. Where a force hid small numbers (\"<5\", \"*\", \"redacted\"), the figure is a range: `value` is empty and `lo` and `hi` give the range; in the spreadsheet a range reads \"5,650 to 5,661\". A range is narrowed wherever the force's own totals allow.",
+            campaign.unit
+        ),
+        "[c] marks a count a force suppressed (a range is given beside it); [x] marks a figure that is not available.".to_string(),
+        "A force's figures are taken from one table of its reply for each breakdown, never adding a stated total to the cells it totals.".to_string(),
+    ];
+    for n in per_force(coverage.iter().filter(|c| !c.included)) {
+        notes.push(format!("Not added: {n}."));
+    }
+    let flagged = per_force(coverage.iter().filter(|c| c.flagged));
+    if !flagged.is_empty() {
+        notes.push(
+            "Forces added but flagged count something a little different from what was asked, or may fall short of it; each is listed below with why.".to_string(),
+        );
+    }
+    for n in flagged {
+        notes.push(format!("Added but flagged: {n}."));
+    }
+    for c in comparisons.iter().filter(|c| c.basis == Basis::AllForces) {
+        for n in &c.notes {
+            notes.push(format!("Comparing {} with {}: {n}.", c.from, c.to));
+        }
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::figures::testing::{answered, config, declined, record};
+    use crate::figures::{assemble, Gaps};
+
+    #[test]
+    fn one_note_per_force_left_out_or_flagged_never_one_for_all() {
+        let c = config(&[
+            (
+                "alpha",
+                declined("alpha", "status = \"refused\"\nsection = \"s.12\""),
+            ),
+            ("beta", declined("beta", "status = \"not_held\"")),
+            (
+                "gamma",
+                answered(Some("gamma"), &["y1", "y2"], "unit = \"victims\""),
+            ),
+        ]);
+        let records = vec![
+            record("gamma", "y1", &[], 1, 1),
+            record("gamma", "y2", &[], 2, 2),
+        ];
+        let notes = assemble(&c, &records, &[], &Gaps::default()).notes;
+        let said: Vec<&str> = notes
+            .iter()
+            .filter(|n| n.starts_with("Not added") || n.starts_with("Added but flagged:"))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                "Not added: alpha (y1, y2): refused (s.12).",
+                "Not added: beta (y1, y2): not held.",
+                "Not added: delta (y1, y2): no response configured.",
+                "Added but flagged: gamma (y1, y2): counts victims not offences.",
+            ]
+        );
+    }
+}
