@@ -12,9 +12,58 @@ use std::collections::BTreeMap;
 /// responses that failed, and what each diagnostic says about a force's
 /// figures (unmapped labels, cells marked not available, conflicts,
 /// periods not covered), read by kind.
-pub fn gaps(stage: &Stage) -> foi_publish::Gaps {
-    foi_publish::Gaps::from_diagnostics(&stage.diagnostics, stage.failures.clone())
+/// What coverage must say about the stage: the diagnostics read by kind,
+/// and each stale source (its force's figures, or for a national table
+/// every force it answers for, come from the last good copy).
+///
+/// A national table's own diagnostics name no one force ("all forces"):
+/// an unmapped label there (a column header, say) leaves out figures of
+/// every force the table has rows for, so each of them is flagged.
+pub fn gaps(ctx: &Ctx, stage: &Stage, sources: &[SourceEntry]) -> foi_publish::Gaps {
+    let everyone = foi_model::ForceId(ALL_FORCES.into());
+    let mut diagnostics: Vec<Diagnostic> = Vec::with_capacity(stage.diagnostics.len());
+    for d in &stage.diagnostics {
+        if d.force.as_ref() == Some(&everyone) && d.is_unmapped() {
+            let forces: std::collections::BTreeSet<&foi_model::ForceId> = stage
+                .records
+                .iter()
+                .filter(|r| Some(&r.lineage.file) == d.file.as_ref())
+                .map(|r| &r.force)
+                .collect();
+            for f in forces {
+                diagnostics.push(d.clone().force(f));
+            }
+        } else {
+            diagnostics.push(d.clone());
+        }
+    }
+    let mut national_stale = BTreeMap::new();
+    for s in sources.iter().filter(|s| s.stale) {
+        let why = s
+            .error
+            .clone()
+            .unwrap_or_else(|| "no reason recorded".into());
+        match ctx
+            .config
+            .responses
+            .iter()
+            .find(|r| r.key == s.key)
+            .and_then(|r| r.force.clone())
+        {
+            Some(force) => diagnostics
+                .push(Diagnostic::warning(DiagnosticKind::StaleSource, why).force(&force)),
+            None => {
+                national_stale.insert(s.key.clone(), why);
+            }
+        }
+    }
+    let mut gaps = foi_publish::Gaps::from_diagnostics(&diagnostics, stage.failures.clone());
+    gaps.stale.extend(national_stale);
+    gaps
 }
+
+/// How normalise names the force of a national table's own diagnostics.
+const ALL_FORCES: &str = "all forces";
 
 /// Every response normalised.
 pub struct Stage {
@@ -242,7 +291,7 @@ fn absorb(stage: &mut Stage, key: &str, records: Vec<Record>, diagnostics: Vec<D
     stage.diagnostics.extend(diagnostics);
 }
 
-fn sources(ctx: &Ctx) -> Vec<SourceEntry> {
+pub fn sources(ctx: &Ctx) -> Vec<SourceEntry> {
     ctx.config
         .responses
         .iter()
@@ -274,13 +323,14 @@ fn sources(ctx: &Ctx) -> Vec<SourceEntry> {
 }
 
 /// A warning for each source whose last fetch failed: its figures come
-/// from the last good copy, and the release says so.
+/// from the last good copy, and the release says so (coverage flags them
+/// through [`gaps`]).
 fn stale_causes(sources: &[SourceEntry]) -> Vec<Diagnostic> {
     sources
         .iter()
         .filter(|s| s.stale)
         .map(|s| {
-            Diagnostic::warning(
+            let d = Diagnostic::warning(
                 DiagnosticKind::StaleSource,
                 format!(
                     "the last fetch failed ({}); the figures come from the last good copy, fetched {}",
@@ -288,8 +338,13 @@ fn stale_causes(sources: &[SourceEntry]) -> Vec<Diagnostic> {
                     s.fetched_at.as_deref().unwrap_or("at an unknown time")
                 ),
             )
-            .force(&foi_model::ForceId(s.force.clone()))
-            .file(s.source.clone())
+            .file(s.source.clone());
+            // A national table answers for many forces: it names none.
+            if s.force == ALL_FORCES {
+                d
+            } else {
+                d.force(&foi_model::ForceId(s.force.clone()))
+            }
         })
         .collect()
 }
@@ -411,8 +466,30 @@ pub fn build(
             summary,
         });
     }
-    let release = foi_publish::assemble(config, &stage.records, &stage.aggregates, &gaps(&stage));
+    let release = foi_publish::assemble(
+        config,
+        &stage.records,
+        &stage.aggregates,
+        &gaps(ctx, &stage, &source_entries),
+    );
     lap("assemble");
+    // What coverage found missing that no diagnostic has already said: a
+    // national table without a row for a force, a reply with no figures
+    // for a request. (A conflict, a stale source, cells not available, a
+    // period not covered are causes already, from their diagnostics.)
+    for (row, reason) in release.undeclared() {
+        if !matches!(
+            reason,
+            foi_publish::Reason::NoRow | foi_publish::Reason::NoFigures
+        ) {
+            continue;
+        }
+        let d = Diagnostic::warning(DiagnosticKind::NoFigures, format!("{reason}; not added"))
+            .force(&row.force)
+            .request(row.request.clone());
+        report::diagnostic(&d);
+        causes.push(d);
+    }
     let mut differences = 0;
     for c in release.checks.iter().filter(|c| !c.agrees()) {
         differences += 1;

@@ -48,7 +48,7 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) 
         config,
         &stage.records,
         &stage.aggregates,
-        &build::gaps(&stage),
+        &build::gaps(ctx, &stage, &build::sources(ctx)),
     );
     let records = stage.records;
     let Some(fig) = release.figure(request, &wanted) else {

@@ -44,6 +44,10 @@ pub enum DiagnosticKind {
     Conflict,
     /// What a response holds does not cover a request's whole period.
     PartialPeriod,
+    /// A force's figures for a request are absent though nothing declared
+    /// it: a national source has no row for the force, or its own reply
+    /// gave none for the request.
+    NoFigures,
     /// A force's own figures disagree with each other.
     Disagreement,
     /// A figure a source states differs from what foi computes from it.
@@ -74,6 +78,7 @@ impl DiagnosticKind {
             DiagnosticKind::TwoForces => "two_forces",
             DiagnosticKind::Conflict => "conflict",
             DiagnosticKind::PartialPeriod => "partial_period",
+            DiagnosticKind::NoFigures => "no_figures",
             DiagnosticKind::Disagreement => "disagreement",
             DiagnosticKind::Reconciliation => "reconciliation",
             DiagnosticKind::StaleSource => "stale_source",
@@ -101,6 +106,14 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, e.g. the crosswalk line to add.
     pub hint: Option<String>,
+    /// How many cells it stands for: the one at `cell`, and as many more
+    /// with the same cause (a row of ".." is one diagnostic of 12 cells).
+    #[serde(default = "one")]
+    pub cells: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl Diagnostic {
@@ -115,6 +128,7 @@ impl Diagnostic {
             cell: None,
             message: message.into(),
             hint: None,
+            cells: 1,
         }
     }
     pub fn error(kind: DiagnosticKind, message: impl Into<String>) -> Self {

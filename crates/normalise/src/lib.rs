@@ -224,8 +224,9 @@ impl<'a> Ctx<'a> {
         message: String,
     ) {
         let key = (self.who(), request.map(str::to_string), meaning);
-        if let Some((_, more)) = self.marks_seen.get_mut(&key) {
+        if let Some((i, more)) = self.marks_seen.get_mut(&key) {
             *more += 1;
+            self.diagnostics[*i].cells += 1;
             return;
         }
         self.marks_seen.insert(key, (self.diagnostics.len(), 0));
@@ -260,8 +261,9 @@ impl<'a> Ctx<'a> {
             "figures labelled {label:?}, which no {dim} crosswalk line maps"
         ));
         let key = (dim.clone(), label.to_string(), self.who());
-        if let Some((_, more)) = self.unmapped_seen.get_mut(&key) {
+        if let Some((i, more)) = self.unmapped_seen.get_mut(&key) {
             *more += 1;
+            self.diagnostics[*i].cells += 1;
             return;
         }
         self.unmapped_seen.insert(key, (self.diagnostics.len(), 0));

@@ -80,7 +80,7 @@ impl Gaps {
                 .entry((force.clone(), d.request.clone()))
                 .or_default()
                 .entry(finding)
-                .or_default() += 1;
+                .or_default() += d.cells;
         }
         gaps
     }
