@@ -69,6 +69,8 @@ const ALL_FORCES: &str = "all forces";
 pub struct Stage {
     pub records: Vec<Record>,
     pub aggregates: Vec<Aggregate>,
+    /// Each force's stated totals, checked against what they total.
+    pub checks: Vec<foi_model::Check>,
     pub diagnostics: Vec<Diagnostic>,
     /// Response key -> why it could not be read at all.
     pub failures: BTreeMap<String, String>,
@@ -159,6 +161,7 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
     let mut stage = Stage {
         records: Vec::new(),
         aggregates: Vec::new(),
+        checks: Vec::new(),
         diagnostics: Vec::new(),
         failures: BTreeMap::new(),
         normalised: 0,
@@ -183,6 +186,7 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
             Outcome::Reused(cached) => {
                 stage.reused += 1;
                 stage.aggregates.extend(cached.aggregates);
+                stage.checks.extend(cached.checks);
                 absorb(
                     &mut stage,
                     &response.key,
@@ -193,6 +197,7 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
             Outcome::Normalised(n) => {
                 stage.normalised += 1;
                 stage.aggregates.extend(n.aggregates);
+                stage.checks.extend(n.checks);
                 absorb(&mut stage, &response.key, n.records, n.diagnostics);
             }
         }
@@ -258,6 +263,7 @@ fn normalise_one(
             &incremental::Cached {
                 records: n.records.clone(),
                 aggregates: n.aggregates.clone(),
+                checks: n.checks.clone(),
                 diagnostics: n.diagnostics.clone(),
             },
         );
@@ -470,6 +476,7 @@ pub fn build(
         config,
         &stage.records,
         &stage.aggregates,
+        &stage.checks,
         &gaps(ctx, &stage, &source_entries),
     );
     lap("assemble");
@@ -493,12 +500,11 @@ pub fn build(
     let mut differences = 0;
     for c in release.checks.iter().filter(|c| !c.agrees()) {
         differences += 1;
-        let d = Diagnostic::warning(
+        let mut d = Diagnostic::warning(
             DiagnosticKind::Reconciliation,
             format!(
-                "reconciliation: {} {} {}{}: the source states {} but foi computes {} ({})",
+                "reconciliation: {} {}{}: the source states {} (at {}) but foi computes {} from {}",
                 c.request,
-                c.scope,
                 c.label,
                 if c.breakdown.is_empty() {
                     String::new()
@@ -506,12 +512,20 @@ pub fn build(
                     format!(" [{}]", c.breakdown)
                 },
                 headline::show(c.stated),
+                c.cells,
                 headline::show(c.computed),
-                c.cells
+                if c.parts.is_empty() {
+                    "nothing"
+                } else {
+                    c.parts.as_str()
+                }
             ),
         )
         .request(c.request.clone())
         .file(c.source.clone());
+        if c.scope != "national" {
+            d = d.force(&foi_model::ForceId(c.scope.clone()));
+        }
         report::diagnostic(&d);
         causes.push(d);
     }

@@ -22,6 +22,7 @@ fn cells(l: &Lineage, all: bool) -> String {
         sheet: l.sheet.clone(),
         cells: l.cells[..CELLS_SHOWN].to_vec(),
         page: None,
+        narrowed_by: Vec::new(),
     };
     let page = l.page.map(|p| format!("; page {p}")).unwrap_or_default();
     format!(
@@ -31,7 +32,13 @@ fn cells(l: &Lineage, all: bool) -> String {
     )
 }
 
-pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) -> Result<u8> {
+pub fn explain(
+    ctx: &Ctx,
+    request: &str,
+    breakdown: &[String],
+    all_cells: bool,
+    force: Option<&str>,
+) -> Result<u8> {
     let config = &ctx.config;
     let mut wanted = Vec::new();
     for b in breakdown {
@@ -48,8 +55,14 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) 
         config,
         &stage.records,
         &stage.aggregates,
+        &stage.checks,
         &build::gaps(ctx, &stage, &build::sources(ctx)),
     );
+    if let Some(name) = force {
+        return Ok(one_force(
+            ctx, &stage, &release, request, &wanted, all_cells, name,
+        ));
+    }
     let records = stage.records;
     let Some(fig) = release.figure(request, &wanted) else {
         report::error(&format!(
@@ -95,6 +108,9 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) 
                 r.count.text,
                 show(r.count.interval)
             );
+            for by in &r.lineage.narrowed_by {
+                crate::outln!("        narrowed by {by}");
+            }
         }
     }
     crate::outln!(
@@ -112,4 +128,108 @@ pub fn explain(ctx: &Ctx, request: &str, breakdown: &[String], all_cells: bool) 
     } else {
         exit::FAILED
     })
+}
+
+/// `foi explain REQUEST [dim=value …] --force NAME`: every record the force
+/// gave for the request that carries the breakdown's values, grain by
+/// grain, each with its cells, its count and the stated totals that
+/// narrowed it; then every check of the force's own totals.
+fn one_force(
+    ctx: &Ctx,
+    stage: &build::Stage,
+    release: &foi_publish::Release,
+    request: &str,
+    wanted: &[(DimId, String)],
+    all_cells: bool,
+    name: &str,
+) -> u8 {
+    let config = &ctx.config;
+    let Some(force) = config.forces.resolve(name) else {
+        report::error(&format!("unknown force {name:?}"));
+        return exit::USAGE;
+    };
+    let mut records: Vec<&foi_model::Record> = stage
+        .records
+        .iter()
+        .filter(|r| r.force == force.id && r.request == request)
+        .filter(|r| {
+            wanted.iter().all(|(d, v)| {
+                r.dims
+                    .get(d)
+                    .is_some_and(|x| x.to_string().eq_ignore_ascii_case(v))
+            })
+        })
+        .collect();
+    if records.is_empty() {
+        report::error(&format!(
+            "{} gave no figures for request {request:?}{}",
+            force.id,
+            if wanted.is_empty() {
+                String::new()
+            } else {
+                " with those values".to_string()
+            }
+        ));
+        return exit::USAGE;
+    }
+    records.sort_by(|a, b| (a.grain(), &a.dims).cmp(&(b.grain(), &b.dims)));
+    crate::outln!(
+        "{request} {} ({}): the figures its reply gave",
+        force.id,
+        force.name
+    );
+    let mut grain = String::new();
+    for r in records {
+        if r.grain() != grain {
+            grain = r.grain();
+            crate::outln!("  by {grain}:");
+        }
+        let dims: Vec<String> = r.dims.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let sheet = r
+            .lineage
+            .sheet
+            .as_ref()
+            .map(|s| format!(", sheet {s:?}"))
+            .unwrap_or_default();
+        crate::outln!(
+            "    {}: {}{sheet}, {}: {:?} = {}",
+            if dims.is_empty() {
+                "total".to_string()
+            } else {
+                dims.join(", ")
+            },
+            r.lineage.file,
+            cells(&r.lineage, all_cells),
+            r.count.text,
+            show(r.count.interval)
+        );
+        for by in &r.lineage.narrowed_by {
+            crate::outln!("        narrowed by {by}");
+        }
+    }
+    let checks: Vec<&foi_publish::Check> = release
+        .checks
+        .iter()
+        .filter(|c| c.scope == force.id.0 && c.request == request)
+        .collect();
+    if !checks.is_empty() {
+        crate::outln!("  its stated totals, checked:");
+    }
+    for c in checks {
+        crate::outln!(
+            "    {}{}: stated {} at {}, computed {} from {}: {}",
+            c.label,
+            if c.breakdown.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", c.breakdown)
+            },
+            show(c.stated),
+            c.cells,
+            show(c.computed),
+            c.parts,
+            if c.agrees() { "agrees" } else { "DISAGREES" }
+        );
+    }
+    exit::COMPLETE
 }

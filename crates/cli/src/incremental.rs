@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 pub struct Cached {
     pub records: Vec<Record>,
     pub aggregates: Vec<Aggregate>,
+    #[serde(default)]
+    pub checks: Vec<foi_model::Check>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -125,6 +125,12 @@ enum Command {
         /// many more there are (records.csv and lineage.parquet list all).
         #[arg(long)]
         all_cells: bool,
+        /// One force's reply instead of a national figure: every record it
+        /// gave for the request (with the breakdown's values), each with
+        /// its cells and the stated totals that narrowed it, and every
+        /// check of its totals.
+        #[arg(long, value_name = "FORCE")]
+        force: Option<String>,
     },
 }
 
@@ -243,7 +249,8 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
             request,
             breakdown,
             all_cells,
-        } => explain::explain(&ctx, request, breakdown, *all_cells),
+            force,
+        } => explain::explain(&ctx, request, breakdown, *all_cells, force.as_deref()),
         Command::Fetch | Command::Build | Command::Run => {
             // Runs that write never overlap; the OS drops the lock of a killed run.
             let Some(_lock) = release::lock(&ctx.out, cli.wait)? else {

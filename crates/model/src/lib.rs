@@ -17,6 +17,7 @@
 //! config, [`Crosswalk`] maps labels, [`Interval`] does the arithmetic.
 
 mod area;
+mod check;
 pub mod config;
 mod count;
 mod crosswalk;
@@ -29,6 +30,7 @@ mod period;
 mod record;
 
 pub use area::{Area, Areas, Place};
+pub use check::Check;
 pub use count::{thousands, Count, Interval};
 pub use crosswalk::{fold_label, Crosswalk, CrosswalkEntry};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};

@@ -79,6 +79,11 @@ pub struct Lineage {
     pub cells: Vec<CellRef>,
     /// The page of a document whose figures were entered by hand.
     pub page: Option<u32>,
+    /// The stated totals that narrowed the count (a suppressed cell read
+    /// as 1 to 3, not 1 to 4, because its row's total is 4), each as where
+    /// it stands: "row total F9 (victim_age=13)".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub narrowed_by: Vec<String>,
 }
 
 impl Lineage {
@@ -232,6 +237,7 @@ mod tests {
             sheet: None,
             cells: vec![CellRef::new(0, 0), CellRef::new(9, 2)],
             page: None,
+            narrowed_by: Vec::new(),
         };
         assert_eq!(l.describe(), "line 1, field 1; line 10, field 3");
         l.sheet = Some("Data".into());

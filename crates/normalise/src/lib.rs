@@ -17,8 +17,6 @@
 mod grid;
 mod harmonise;
 mod html;
-// Wired into harmonise with the cross-tab totals (issue 14, item 2).
-#[allow(dead_code)]
 mod solve;
 mod table;
 mod value;
@@ -54,6 +52,9 @@ pub struct Normalised {
     pub records: Vec<Record>,
     /// Totals a source states over all its forces: to be checked, not added.
     pub aggregates: Vec<foi_model::Aggregate>,
+    /// Every total the source states for a force, checked against the
+    /// figures it totals: for reconciliation.csv.
+    pub checks: Vec<foi_model::Check>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -372,7 +373,7 @@ pub fn normalise(input: &Input) -> Normalised {
         }
     }
     let (mut records, aggregates) = finish(&mut ctx, raws, sha256);
-    harmonise::narrow(
+    let checks = harmonise::narrow(
         &mut records,
         campaign,
         response,
@@ -384,6 +385,7 @@ pub fn normalise(input: &Input) -> Normalised {
     Normalised {
         records,
         aggregates,
+        checks,
         diagnostics: ctx.diagnostics,
     }
 }
@@ -617,6 +619,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             sheet: raw.sheet,
             cells: raw.cells,
             page: raw.page,
+            narrowed_by: Vec::new(),
         };
         let mut dims = raw.dims;
         for (k, v) in &response.fixed {

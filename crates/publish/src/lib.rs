@@ -37,13 +37,15 @@ use foi_model::config::Config;
 use foi_model::{Aggregate, Record};
 
 /// Works out coverage, every national figure, and the tables. Pure.
+/// `checks` are the forces' own stated totals as normalising checked them.
 pub fn assemble(
     config: &Config,
     records: &[Record],
     aggregates: &[Aggregate],
+    checks: &[Check],
     gaps: &Gaps,
 ) -> Release {
-    let assembly = figures::assemble(config, records, aggregates, gaps);
+    let assembly = figures::assemble(config, records, aggregates, checks, gaps);
     let tables = write::tables::tables(config, records, &assembly);
     Release::new(config, assembly, tables)
 }

@@ -115,7 +115,7 @@ mod tests {
             record("alpha", "y1", &[], 5, 5),
             record("beta", "y1", &[], 6, 6),
         ];
-        let release = crate::assemble(&c, &records, &[], &Gaps::default());
+        let release = crate::assemble(&c, &records, &[], &[], &Gaps::default());
         let said: Vec<(&str, &str, &str)> = release
             .undeclared()
             .map(|(c, r)| (c.force.0.as_str(), c.request.as_str(), r.code()))

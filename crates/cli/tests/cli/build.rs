@@ -202,6 +202,10 @@ fn check_explain(row: &Row, stdout: &str) -> Vec<String> {
     let mut forces: Vec<(String, u64, u64, bool, u64, u64)> = Vec::new();
     let mut footer = None;
     for line in lines {
+        // What narrowed the record above: not a figure.
+        if line.trim_start().starts_with("narrowed by ") {
+            continue;
+        }
         if let Some(cell) = line.strip_prefix("      ") {
             let Some(((lo, hi), last)) = cell
                 .rsplit_once(" = ")

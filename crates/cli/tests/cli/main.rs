@@ -5,6 +5,7 @@ mod bad;
 mod batch;
 mod build;
 mod crash;
+mod crosstab;
 mod crosswalk;
 mod fetch;
 mod publish;

@@ -292,7 +292,7 @@ mod tests {
     /// Every force answered both years unless `only` says otherwise.
     fn comparisons(responses: &[(&str, String)], records: &[Record]) -> Vec<Comparison> {
         let c = config(responses);
-        assemble(&c, records, &[], &Gaps::default()).comparisons
+        assemble(&c, records, &[], &[], &Gaps::default()).comparisons
     }
 
     fn both(force: &str) -> (&str, String) {

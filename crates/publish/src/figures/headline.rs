@@ -171,7 +171,7 @@ mod tests {
             (ForceId("beta".into()), Some("y1".into())),
             BTreeMap::from([(Finding::NotAvailable, 2)]),
         );
-        let h = assemble(&c, &records, &[], &gaps).headline;
+        let h = assemble(&c, &records, &[], &[], &gaps).headline;
         let y1 = &h.requests[0];
         assert_eq!(y1.forces, 1);
         assert_eq!(
@@ -202,7 +202,7 @@ mod tests {
             record("alpha", "y1", &[], 5, 5),
             record("alpha", "y2", &[], 5, 5),
         ];
-        let h = assemble(&c, &records, &[], &Gaps::default()).headline;
+        let h = assemble(&c, &records, &[], &[], &Gaps::default()).headline;
         for r in &h.requests {
             assert!(r.undeclared.is_empty(), "{:?}", r.undeclared);
             assert_eq!(r.flagged, vec![ForceId("alpha".into())]);
@@ -218,7 +218,7 @@ mod tests {
         let records = vec![record("alpha", "y1", &[], 5, 5)];
         let mut gaps = Gaps::default();
         gaps.stale.insert("alpha".into(), String::new());
-        let h = assemble(&c, &records, &[], &gaps).headline;
+        let h = assemble(&c, &records, &[], &[], &gaps).headline;
         assert_eq!(
             h.requests[0].undeclared,
             vec![

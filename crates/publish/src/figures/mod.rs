@@ -60,6 +60,7 @@ pub fn assemble(
     config: &Config,
     records: &[Record],
     aggregates: &[Aggregate],
+    checks: &[Check],
     gaps: &Gaps,
 ) -> Assembly {
     let by_force = national::by_force(records);
@@ -68,7 +69,7 @@ pub fn assemble(
     let figures = national::national(config, records, &by_force, &added);
     let headline = headline::headline(config, &figures, &coverage);
     let comparisons = compare::compare(config, &figures, &coverage);
-    let checks = reconcile::reconcile(config, records, aggregates);
+    let checks = reconcile::reconcile(records, aggregates, checks);
     let notes = notes::notes(config, &coverage, &comparisons);
     Assembly {
         figures,

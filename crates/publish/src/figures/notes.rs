@@ -78,7 +78,7 @@ mod tests {
             record("gamma", "y1", &[], 1, 1),
             record("gamma", "y2", &[], 2, 2),
         ];
-        let notes = assemble(&c, &records, &[], &Gaps::default()).notes;
+        let notes = assemble(&c, &records, &[], &[], &Gaps::default()).notes;
         let said: Vec<&str> = notes
             .iter()
             .filter(|n| n.starts_with("Not added") || n.starts_with("Added but flagged:"))

@@ -158,6 +158,7 @@ pub fn record(force: &str, request: &str, dims: &[(&str, DimValue)], lo: u64, hi
             sheet: None,
             cells: Vec::new(),
             page: None,
+            narrowed_by: Vec::new(),
         },
     }
 }

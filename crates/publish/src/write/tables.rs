@@ -132,11 +132,12 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         ("source".into(), Kind::Text),
         ("sheet".into(), Kind::Text),
         ("cells".into(), Kind::Text),
+        ("narrowed_by".into(), Kind::Text),
     ]);
     let mut recs = Table {
         name: "records".into(),
         title: "Canonical records: every figure read, with its source cells".into(),
-        description: "One row per figure read from a force's reply. A dimension left empty means \"all of it\": `grain` names the dimensions a record carries, and records of different grains must not be added together (a \"total\" record is the force's own stated total). `text` is the cell as the force wrote it.".into(),
+        description: "One row per figure read from a force's reply. A dimension left empty means \"all of it\": `grain` names the dimensions a record carries, and records of different grains must not be added together (a \"total\" record is the force's own stated total). `text` is the cell as the force wrote it. `narrowed_by` names the force's stated totals that narrowed a suppressed count (`lo` and `hi` then lie within the range its text says), joined by \"; \".".into(),
         key: vec!["record_id".into()],
         columns: cols,
         rows: Vec::new(),
@@ -291,10 +292,11 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             ("agrees", Kind::Bool),
             ("source", Kind::Text),
             ("cells", Kind::Text),
+            ("computed_from", Kind::Text),
         ],
     )
     .describe(
-        "One row per figure a source states that foi also computes: a national row (\"England and Wales\") against the sum of the same source's force rows, and each force's stated total against its cells. `agrees` is true when the two ranges meet; `difference` is computed minus stated, when both are exact.",
+        "One row per figure a source states that foi also computes: a national row (\"England and Wales\") against the sum of the same source's force rows, and each total a force states (its grand total, a total for each row and each column) against each finer table it totals (`label`: the grain stated against the grain summed; `breakdown`: which row or column). `agrees` is true when the two ranges meet; `difference` is computed minus stated, when both are exact. `cells` is where the stated figure is, `computed_from` where the figures summed are.",
         &["check_id"],
     );
     for c in &release.checks {
@@ -319,6 +321,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         row.push(Value::Bool(c.agrees()));
         row.push(Value::text(&c.source));
         row.push(Value::text(&c.cells));
+        row.push(Value::text(&c.parts));
         rec.rows.push(row);
     }
     vec![national, by_force, recs, lineage, cov, cmp, rec]
@@ -356,6 +359,7 @@ fn record_row(r: &Record, id: &str, all_dims: &[DimId], force_code: Option<Strin
     row.push(Value::text(&r.lineage.file));
     row.push(Value::text(r.lineage.sheet.clone().unwrap_or_default()));
     row.push(Value::text(r.lineage.describe()));
+    row.push(Value::text(r.lineage.narrowed_by.join("; ")));
     row
 }
 

@@ -680,7 +680,7 @@ mod tests {
         let mut gaps = Gaps::default();
         let why = "\u{1F600}".repeat(20_000);
         gaps.failures.insert("alpha".into(), why.clone());
-        let mut release = crate::assemble(&c, &[], &[], &gaps);
+        let mut release = crate::assemble(&c, &[], &[], &[], &gaps);
         // And one note longer than any cell.
         release.notes.push("n".repeat(70_000));
         let bytes = workbook_bytes(&release).expect("the workbook is written");
