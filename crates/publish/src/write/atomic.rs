@@ -1,6 +1,7 @@
 //! One writer for every file foi leaves where a reader could see it:
-//! through a temporary file and a rename.
+//! through a temporary file and a rename (tempfile's `persist`).
 
+use std::io::Write;
 use std::path::Path;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and
@@ -17,25 +18,55 @@ pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    // Threads of one process may write beside each other.
-    static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-    let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        if sync {
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    // ".<name>.tmp-<pid>-<random>": hidden, and named for the process that
+    // wrote it, so the next run can tell a killed run's leftovers and
+    // sweep them (a temporary file is removed on drop if anything fails).
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.tmp-{}-", std::process::id()))
+        .rand_bytes(8)
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    if sync {
+        tmp.as_file().sync_all()?;
     }
-    written
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("sub").join("national.csv");
+        write_atomic(&path, b"a,b\n").expect("write");
+        write_atomic_unsynced(&path, b"a,b\n1,2\n").expect("rewrite");
+        assert_eq!(std::fs::read(&path).expect("read"), b"a,b\n1,2\n");
+        let names: Vec<String> = std::fs::read_dir(path.parent().expect("parent"))
+            .expect("read_dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["national.csv"]);
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().expect("tmp");
+        // A folder where the file should go: the rename fails.
+        let path = dir.path().join("taken");
+        std::fs::create_dir_all(path.join("inside")).expect("mkdir");
+        assert!(write_atomic(&path, b"x").is_err());
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("read_dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["taken"]);
+    }
 }
