@@ -26,6 +26,7 @@ mod format;
 mod limits;
 mod period;
 mod record;
+mod zipdir;
 
 pub use count::{thousands, Count, Interval};
 pub use crosswalk::{fold_label, Crosswalk, CrosswalkEntry};
