@@ -203,13 +203,7 @@ mod tests {
             b"",
         );
         assert_eq!(sniff(&parts), Format::Xlsx);
-        let ods = zip(
-            &[
-                ("content.xml", &sheet),
-                ("mimetype", ODS_MIMETYPE),
-            ],
-            b"",
-        );
+        let ods = zip(&[("content.xml", &sheet), ("mimetype", ODS_MIMETYPE)], b"");
         assert_eq!(sniff(&ods), Format::Ods);
         let odt = zip(
             &[("mimetype", b"application/vnd.oasis.opendocument.text")],

@@ -99,7 +99,9 @@ pub(crate) fn entries(bytes: &[u8]) -> Option<Entries<'_>> {
         bytes,
         at: start,
         end,
-        left: usize::try_from(count).unwrap_or(usize::MAX).min(MAX_ENTRIES),
+        left: usize::try_from(count)
+            .unwrap_or(usize::MAX)
+            .min(MAX_ENTRIES),
     })
 }
 
@@ -259,7 +261,10 @@ pub(crate) mod tests {
 
     #[test]
     fn lists_every_entry_wherever_it_sits() {
-        let z = zip(&[("a.txt", b"hello"), ("mimetype", b"x/y"), ("z", b"")], b"");
+        let z = zip(
+            &[("a.txt", b"hello"), ("mimetype", b"x/y"), ("z", b"")],
+            b"",
+        );
         assert_eq!(
             names(&z),
             Some(vec!["a.txt".into(), "mimetype".into(), "z".into()])

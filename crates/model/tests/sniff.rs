@@ -37,8 +37,14 @@ fn openpyxl_workbooks_small_and_big_normal_and_write_only() {
     check(&[
         ("fixtures/writers/openpyxl-small.xlsx", Format::Xlsx),
         ("fixtures/writers/openpyxl-big.xlsx", Format::Xlsx),
-        ("fixtures/writers/openpyxl-write-only-small.xlsx", Format::Xlsx),
-        ("fixtures/writers/openpyxl-write-only-big.xlsx", Format::Xlsx),
+        (
+            "fixtures/writers/openpyxl-write-only-small.xlsx",
+            Format::Xlsx,
+        ),
+        (
+            "fixtures/writers/openpyxl-write-only-big.xlsx",
+            Format::Xlsx,
+        ),
     ]);
 }
 
