@@ -153,7 +153,7 @@ pub fn parse_seconds(s: &str) -> std::result::Result<std::time::Duration, String
             (secs * 1000.0).round() as u64,
         )),
         _ => Err(format!(
-            "{s:?} is not a number of seconds between 0.001 and 86400"
+            "\"{s}\" is not a number of seconds between 0.001 and 86400"
         )),
     }
 }

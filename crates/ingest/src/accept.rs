@@ -18,7 +18,7 @@ pub(crate) enum Refusal {
     Pdf,
     /// A zip without a workbook in it.
     Zip,
-    /// Neither a spreadsheet nor text.
+    /// Neither a spreadsheet nor text: zero bytes where text has none.
     Unknown,
 }
 
@@ -57,13 +57,39 @@ impl Refusal {
             (Refusal::Pdf, false) => "the file is a PDF",
             (Refusal::Zip, true) => "the server sent a zip archive that is not a workbook",
             (Refusal::Zip, false) => "the file is a zip archive that is not a workbook",
-            (Refusal::Unknown, true) => "the server sent a file of unknown format",
-            (Refusal::Unknown, false) => "the file is of unknown format",
+            (Refusal::Unknown, true) => {
+                "the server sent a file that holds zero (NUL) bytes, so it is neither text nor a workbook foi knows"
+            }
+            (Refusal::Unknown, false) => {
+                "the file holds zero (NUL) bytes, so it is neither text nor a workbook foi knows"
+            }
         };
-        if self == Refusal::Empty {
+        if matches!(self, Refusal::Empty | Refusal::Unknown) {
             what.to_string()
         } else {
             format!("{what}, not a spreadsheet")
+        }
+    }
+}
+
+impl Refusal {
+    /// What to do about it.
+    pub(crate) fn hint(self, remote: bool) -> &'static str {
+        match (self, remote) {
+            (Refusal::Empty, true) => "try again later; if it stays empty, check the URL",
+            (Refusal::HtmlPage, true) => {
+                "open the kept page to see what the server said (a sign-in, a moved file, an error) and fix the URL in the response's config"
+            }
+            (Refusal::Empty | Refusal::HtmlPage, false) => {
+                "put the spreadsheet the force sent at this path (not a web page or an empty file)"
+            }
+            (Refusal::Pdf, _) => {
+                "type its figures into [[manual]] entries in the response's config, or ask the force for a spreadsheet"
+            }
+            (Refusal::Zip, _) => "open the kept archive: the spreadsheet may be inside it",
+            (Refusal::Unknown, _) => {
+                "it may be damaged: ask the force for a clean copy, as xlsx, ods, xls or csv"
+            }
         }
     }
 }

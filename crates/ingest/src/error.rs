@@ -86,6 +86,8 @@ pub enum IngestError {
         /// What it is, e.g. "the server sent an HTML page (an error or
         /// login page?), not a spreadsheet".
         what: String,
+        /// Where it is kept, under the cache directory:
+        /// `rejected/<campaign>/<key>/<sha256>.<ext>`.
         kept: PathBuf,
     },
     /// Reading or writing the cache failed. `who` is the force (and key), or
@@ -224,7 +226,7 @@ impl IngestError {
                 tries(*attempts)
             ),
             IngestError::Rejected { what, kept, .. } => {
-                format!("{what}; it was kept aside as {}", kept.display())
+                format!("{what}; it was kept aside in the cache as {}", kept.display())
             }
             IngestError::Cache { reason, .. } => reason.clone(),
             IngestError::Corrupt {
@@ -283,11 +285,11 @@ mod tests {
             key: "kent".into(),
             origin: "https://example.invalid/foi.xlsx".into(),
             what: "the server sent an empty file, not a spreadsheet".into(),
-            kept: PathBuf::from("cache/rejected/c/kent/e3b0c442.empty"),
+            kept: PathBuf::from("rejected/c/kent/e3b0c442.empty"),
         };
         assert_eq!(
             e.to_string(),
-            "kent: https://example.invalid/foi.xlsx: the server sent an empty file, not a spreadsheet; it was kept aside as cache/rejected/c/kent/e3b0c442.empty"
+            "kent: https://example.invalid/foi.xlsx: the server sent an empty file, not a spreadsheet; it was kept aside in the cache as rejected/c/kent/e3b0c442.empty"
         );
         assert_eq!(e.kind(), DiagnosticKind::WrongFormat);
         let e = IngestError::Corrupt {

@@ -147,6 +147,13 @@ async fn fetch_one(
             None
         }
     };
+    // A copy fetched from another path or URL than the one configured now
+    // answered another question as far as foi knows: it is never this
+    // source's fallback, nor the base of a conditional request.
+    let (prev, moved) = match prev {
+        Some(m) if m.source != src => (None, true),
+        other => (other, false),
+    };
     let mut prev_copy = prev.as_ref().filter(|m| has_copy(&opts.cache_dir, m));
 
     // A local file with the size and modification time of the cached copy
@@ -159,8 +166,7 @@ async fn fetch_one(
     };
     if let (Source::Path(p), Some(prev)) = (&spec.source, prev_copy) {
         let path = local_path(opts, p);
-        let same = prev.source == src
-            && prev.modified_ns.is_some()
+        let same = prev.modified_ns.is_some()
             && local_modified == prev.modified_ns
             && std::fs::metadata(&path).is_ok_and(|md| md.len() == prev.size);
         if same {
@@ -182,7 +188,10 @@ async fn fetch_one(
     // the request; local files are compared by size and time alone.)
     if let (Source::Url(_), Some(prev)) = (&spec.source, prev_copy) {
         let (cache_dir, sha) = (opts.cache_dir.clone(), prev.sha256.clone());
+        // As many at once as fetches: each reads a whole copy.
+        let permit = ctx.global.acquire().await;
         let checked = tokio::task::spawn_blocking(move || cache::check_raw(&cache_dir, &sha)).await;
+        drop(permit);
         match checked {
             Ok(Ok(true)) => {}
             Ok(Ok(false)) => prev_copy = None,
@@ -271,7 +280,8 @@ async fn fetch_one(
             },
             meta,
         )) => {
-            let what = refusal.describe(matches!(spec.source, Source::Url(_)));
+            let remote = matches!(spec.source, Source::Url(_));
+            let what = refusal.describe(remote);
             let rejected = Rejected {
                 path: path.clone(),
                 sha256,
@@ -287,17 +297,25 @@ async fn fetch_one(
                 key: spec.key.clone(),
                 origin: src.to_string(),
                 what,
-                kept: path,
+                kept: path
+                    .strip_prefix(&opts.cache_dir)
+                    .unwrap_or(&path)
+                    .to_path_buf(),
             };
+            let prior = Prior {
+                manifest: prev.as_ref(),
+                copy: prev_copy,
+                moved,
+            };
+            let hint = refusal.hint(remote);
             fall_back(
                 out,
                 spec,
                 opts,
-                prev.as_ref(),
-                prev_copy,
+                prior,
                 err,
                 attempts,
-                Some(rejected),
+                Some((rejected, hint)),
             )
         }
         Ok(Fetched::Fresh(stored, meta)) => {
@@ -328,16 +346,14 @@ async fn fetch_one(
             // A 304 only confirms the copy (see `Durability`).
             done(out, spec, opts, manifest, Durability::Confirmation)
         }
-        Err(err) => fall_back(
-            out,
-            spec,
-            opts,
-            prev.as_ref(),
-            prev_copy,
-            err,
-            attempts,
-            None,
-        ),
+        Err(err) => {
+            let prior = Prior {
+                manifest: prev.as_ref(),
+                copy: prev_copy,
+                moved,
+            };
+            fall_back(out, spec, opts, prior, err, attempts, None)
+        }
     }
 }
 
@@ -376,23 +392,41 @@ fn failed(
     out
 }
 
+/// What an earlier fetch of a source left.
+struct Prior<'a> {
+    /// Its manifest, when it was fetched from the source configured now.
+    manifest: Option<&'a Manifest>,
+    /// The same, when its copy is in the cache (and, for a download, intact).
+    copy: Option<&'a Manifest>,
+    /// The source was fetched before from another path or URL than the one
+    /// configured now.
+    moved: bool,
+}
+
 /// A source failed: its last good copy, when there is one, is kept and
 /// marked stale (with why, and the refused body when that is why).
-#[allow(clippy::too_many_arguments)]
 fn fall_back(
     mut out: FetchOutcome,
     spec: &SourceSpec,
     opts: &FetchOptions,
-    prev: Option<&Manifest>,
-    prev_copy: Option<&Manifest>,
+    prev: Prior<'_>,
     err: IngestError,
     attempts: u32,
-    rejected: Option<Rejected>,
+    rejected: Option<(Rejected, &str)>,
 ) -> FetchOutcome {
-    let Some(prev) = prev else {
-        return failed(out, spec, err, None);
+    let (rejected, hint) = match rejected {
+        Some((r, hint)) => (Some(r), Some(hint.to_string())),
+        None => (None, None),
     };
-    let mut stale = prev.clone();
+    let Some(manifest) = prev.manifest else {
+        if prev.moved {
+            // Its manifest must not lead the build to that copy.
+            let path = cache::manifest_path(&opts.cache_dir, &opts.campaign, &spec.key);
+            let _ = std::fs::remove_file(path);
+        }
+        return failed(out, spec, err, hint);
+    };
+    let mut stale = manifest.clone();
     stale.stale = true;
     stale.error = Some(err.to_string());
     stale.attempts = attempts;
@@ -405,22 +439,22 @@ fn fall_back(
             format!("could not mark the previous manifest stale: {e}"),
         ));
     }
-    if prev_copy.is_none() {
-        let hint = format!(
+    if prev.copy.is_none() {
+        let missing = format!(
             "the last good copy ({}) is not in the cache, so there is nothing to fall back on",
             stale.sha256
         );
+        let hint = match hint {
+            Some(h) => format!("{h}; {missing}"),
+            None => missing,
+        };
         return failed(out, spec, err, Some(hint));
     }
-    let mut msg = format!(
+    let msg = format!(
         "{}; using the last good copy, fetched {}",
         err.detail(),
         stale.fetched_at
     );
-    // Told only when it is not the source configured now.
-    if stale.source != spec.source.display() {
-        msg.push_str(&format!(" from {}", stale.source));
-    }
     out.diagnostics.push(about(
         spec,
         Severity::Warning,
@@ -486,9 +520,8 @@ async fn fetch_url(
             )
         }
     };
-    // Conditional only for the same source, with validators to send.
-    let cond =
-        prev_copy.filter(|m| m.source == url && (m.etag.is_some() || m.last_modified.is_some()));
+    // Conditional only with validators to send (the copy is this source's).
+    let cond = prev_copy.filter(|m| m.etag.is_some() || m.last_modified.is_some());
     let target = http::Target {
         force: &spec.force,
         key: &spec.key,

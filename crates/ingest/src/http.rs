@@ -3,7 +3,7 @@
 
 use crate::cache::{Expect, FinishError, RawWriter, Stored};
 use crate::error::who;
-use crate::time::{backoff, retry_after, MAX_DELAY};
+use crate::time::{self, backoff, retry_after, MAX_DELAY};
 use crate::{FetchOptions, IngestError, Manifest};
 use backon::Retryable;
 use foi_model::ForceId;
@@ -316,13 +316,13 @@ fn send_error(t: &Target<'_>, opts: &FetchOptions, e: &reqwest::Error) -> Fail {
     }
     let reason = if e.is_timeout() && e.is_connect() {
         format!(
-            "could not connect within {:?} (connect timeout)",
-            opts.connect_timeout
+            "could not connect within {} (connect timeout)",
+            time::shown(opts.connect_timeout)
         )
     } else if e.is_timeout() {
         format!(
-            "the server sent nothing for {:?} (read timeout)",
-            opts.read_timeout
+            "the server sent nothing for {} (read timeout)",
+            time::shown(opts.read_timeout)
         )
     } else if e.is_connect() {
         format!("could not connect: {}", root_cause(e))
@@ -343,8 +343,8 @@ fn body_error(
         return network(
             t,
             format!(
-                "the download stalled: nothing for {:?} after {received} bytes (read timeout)",
-                opts.read_timeout
+                "the download stalled: nothing for {} after {received} bytes (read timeout)",
+                time::shown(opts.read_timeout)
             ),
         );
     }

@@ -61,8 +61,13 @@
 //!   is copied aside too, since it may be overwritten before anyone looks.
 //! - When a source fails and an earlier copy is in the cache, that copy is
 //!   kept: the manifest is marked `stale` with the error, and the outcome
-//!   carries both the manifest and the error. With no earlier copy, no
-//!   manifest is written and the outcome carries the error alone.
+//!   carries both the manifest and the error. Only a copy fetched from the
+//!   path or URL configured now counts: after the config names another, the
+//!   old copy is never used (its manifest is removed when the new source
+//!   fails), nor made the base of a conditional request. With nothing to fall back on
+//!   the outcome carries the error alone; no manifest is written for a
+//!   source never fetched (an earlier manifest whose copy is gone is marked
+//!   stale all the same).
 //! - **The cache verifies what it serves.** [`read_raw`] checks the sha256
 //!   on every read. Before a download is made conditional on a cached copy,
 //!   that copy is hashed: a copy known to be bad never earns a 304. A

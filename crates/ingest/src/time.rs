@@ -37,6 +37,18 @@ pub(crate) fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// A duration as messages show it: "500ms", "30s", "1.5s".
+pub(crate) fn shown(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        let s = format!("{:.3}", d.as_secs_f64());
+        format!("{}s", s.trim_end_matches('0'))
+    }
+}
+
 /// Longest wait between two attempts, whatever the backoff or Retry-After.
 pub(crate) const MAX_DELAY: Duration = Duration::from_secs(60);
 
@@ -116,6 +128,14 @@ mod tests {
         ] {
             assert_eq!(retry_after(bad, now), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn durations_as_shown() {
+        assert_eq!(shown(Duration::from_millis(500)), "500ms");
+        assert_eq!(shown(Duration::from_secs(30)), "30s");
+        assert_eq!(shown(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(shown(Duration::from_millis(2250)), "2.25s");
     }
 
     #[test]

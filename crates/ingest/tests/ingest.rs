@@ -818,16 +818,13 @@ async fn an_html_page_with_nothing_to_fall_back_on_fails_and_is_kept_aside() {
     let out = fetch_one(url_spec(url.clone()), &opts).await;
 
     assert!(out.manifest.is_none());
-    let kept = opts
-        .cache_dir
-        .join(format!("rejected/test/kent/{}.html", sha(PAGE)));
+    let kept = format!("rejected/test/kent/{}.html", sha(PAGE));
     let e = out.error.expect("refused");
     assert!(matches!(e, IngestError::Rejected { .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
         format!(
-            "kent: {url}: the server sent an HTML page (an error or login page?), not a spreadsheet; it was kept aside as {}",
-            kept.display()
+            "kent: {url}: the server sent an HTML page (an error or login page?), not a spreadsheet; it was kept aside in the cache as {kept}"
         )
     );
     assert_eq!(out.diagnostics.len(), 1);
@@ -840,7 +837,10 @@ async fn an_html_page_with_nothing_to_fall_back_on_fails_and_is_kept_aside() {
     assert_eq!(d.file.as_deref(), Some(url.as_str()));
     assert_eq!(d.message, e.detail());
     // Kept for inspection, never in the raw cache, and no manifest.
-    assert_eq!(std::fs::read(&kept).expect("kept"), PAGE);
+    assert_eq!(
+        std::fs::read(opts.cache_dir.join(&kept)).expect("kept"),
+        PAGE
+    );
     assert!(raw_files(&opts).is_empty(), "{:?}", raw_files(&opts));
     assert_eq!(
         read_manifest(&opts.cache_dir, "test", "kent").expect("read"),
@@ -1011,10 +1011,8 @@ async fn a_local_html_page_where_a_spreadsheet_was_expected_keeps_the_last_good_
     assert_eq!(
         e.to_string(),
         format!(
-            "kent: kent.csv: the file is an HTML page with no table, not a spreadsheet; it was kept aside as {}",
-            opts.cache_dir
-                .join(format!("rejected/test/kent/{}.html", sha(PAGE)))
-                .display()
+            "kent: kent.csv: the file is an HTML page with no table, not a spreadsheet; it was kept aside in the cache as rejected/test/kent/{}.html",
+            sha(PAGE)
         )
     );
     let m = out.manifest.expect("stale");
@@ -1437,4 +1435,31 @@ async fn temporary_files_of_an_interrupted_run_are_removed() {
             vec![format!("{0}/{1}", &sha(CSV)[..2], sha(CSV))]
         );
     }
+}
+
+#[tokio::test]
+async fn a_copy_from_a_source_no_longer_configured_is_never_a_fallback() {
+    let dir = test_dir("moved");
+    std::fs::write(dir.join("old.csv"), CSV).expect("write");
+    let opts = options(&dir);
+    fetch_one(spec("kent", Source::Path("old.csv".into())), &opts)
+        .await
+        .manifest
+        .expect("old source fetched");
+
+    // The config now names another file, which is not there.
+    let out = fetch_one(spec("kent", Source::Path("new.csv".into())), &opts).await;
+
+    assert!(out.manifest.is_none());
+    let e = out.error.expect("error");
+    assert!(matches!(e, IngestError::Read { .. }), "{e:?}");
+    assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+    assert_eq!(out.diagnostics[0].kind, DiagnosticKind::FetchFailed);
+    assert_eq!(out.diagnostics[0].severity, Severity::Error);
+    // The old manifest is gone, so that nothing reads the old file's copy
+    // for this source.
+    assert_eq!(
+        read_manifest(&opts.cache_dir, "test", "kent").expect("read"),
+        None
+    );
 }
