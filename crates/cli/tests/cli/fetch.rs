@@ -524,9 +524,9 @@ fn an_html_page_sent_with_200_never_replaces_the_last_good_copy() {
     assert_eq!(
         run.lines("warning: "),
         [format!(
-            "warning: kent, {}: the server sent an HTML page (an error or login page?), not a spreadsheet; it was kept aside as {}; using the last good copy, fetched {}",
+            "warning: kent, {}: the server sent an HTML page (an error or login page?), not a spreadsheet; it was kept aside in the cache as rejected/{CAMPAIGN}/kent/{}.html; using the last good copy, fetched {}",
             server.url(KENT),
-            kept.display(),
+            server::sha256(PAGE),
             good.fetched_at
         )]
     );
@@ -602,9 +602,9 @@ fn an_html_page_with_no_good_copy_to_fall_back_on_fails_the_source() {
     assert_eq!(
         run.lines("error: "),
         [format!(
-            "error: kent, {}: the server sent an HTML page (an error or login page?), not a spreadsheet; it was kept aside as {}",
+            "error: kent, {}: the server sent an HTML page (an error or login page?), not a spreadsheet; it was kept aside in the cache as rejected/{CAMPAIGN}/kent/{}.html",
             server.url(KENT),
-            kept.display()
+            server::sha256(PAGE)
         )]
     );
     assert_eq!(
