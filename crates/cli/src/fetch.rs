@@ -1,10 +1,14 @@
 //! `foi fetch`: every source into the raw cache, with a progress bar on a
-//! terminal and a one-line summary.
+//! terminal and a one-line summary; with `--verify`, every cached copy
+//! hashed first.
 
 use crate::{exit, report, worst, Cli, Ctx};
 use anyhow::{Context, Result};
+use foi_model::{Diagnostic, Severity};
 
-pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize)> {
+/// The exit code, how many sources are stale or failed, and every
+/// diagnostic the fetch reported (each with its kind, force and source).
+pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize, Vec<Diagnostic>)> {
     let specs: Vec<foi_ingest::SourceSpec> = ctx
         .config
         .responses
@@ -32,6 +36,41 @@ pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize)> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let mut code = exit::COMPLETE;
+    let mut diagnostics = Vec::new();
+    let mut note = |d: &Diagnostic, code: &mut u8| {
+        report::diagnostic(d);
+        *code = worst(
+            *code,
+            match d.severity {
+                Severity::Error => exit::FAILED,
+                Severity::Warning => exit::WARNINGS,
+                Severity::Note => exit::COMPLETE,
+            },
+        );
+        diagnostics.push(d.clone());
+    };
+    if cli.verify {
+        // Before the fetch, which then fetches again what was damaged.
+        let v = foi_ingest::verify(&opts.cache_dir, &opts.campaign);
+        for d in &v.diagnostics {
+            note(d, &mut code);
+        }
+        if !cli.quiet {
+            let state = match v.damaged {
+                0 => "all intact".to_string(),
+                n => format!(
+                    "{n} damaged, moved to {} and fetched again",
+                    opts.cache_dir.join("damaged").display()
+                ),
+            };
+            report::info(&format!(
+                "verified {} cached copies ({:.1} MB): {state}",
+                v.checked,
+                v.bytes as f64 / 1e6
+            ));
+        }
+    }
     // One bar per run, on a terminal only, and never among JSON log lines.
     let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let text = matches!(cli.log_format, crate::LogFormat::Text);
@@ -52,27 +91,16 @@ pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize)> {
         bar.inc(1);
     }));
     bar.finish_and_clear();
-    let mut code = exit::COMPLETE;
     let (mut downloaded, mut unchanged, mut local, mut stale, mut failed) = (0, 0, 0, 0, 0);
     for o in &outcomes {
-        for w in &o.warnings {
-            report::warn(w);
-            code = worst(code, exit::WARNINGS);
+        // The error (or, when the last good copy is kept, a stale warning)
+        // and any warnings, each with its kind.
+        for d in &o.diagnostics {
+            note(d, &mut code);
         }
         match (&o.error, &o.manifest) {
-            (Some(e), Some(m)) if m.stale => {
-                stale += 1;
-                report::warn(&format!(
-                    "{e} (using the last good copy, fetched {})",
-                    m.fetched_at
-                ));
-                code = worst(code, exit::WARNINGS);
-            }
-            (Some(e), _) => {
-                failed += 1;
-                report::error(&e.to_string());
-                code = worst(code, exit::FAILED);
-            }
+            (Some(_), Some(m)) if m.stale => stale += 1,
+            (Some(_), _) => failed += 1,
             (None, Some(m)) => match m.http_status {
                 Some(304) => unchanged += 1,
                 Some(_) => downloaded += 1,
@@ -115,7 +143,7 @@ pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize)> {
         };
         report::info(&format!("{line}; {verdict}"));
     }
-    Ok((code, stale + failed))
+    Ok((code, stale + failed, diagnostics))
 }
 
 /// "30", "0.25": a positive number of seconds, to the millisecond.
@@ -125,7 +153,7 @@ pub fn parse_seconds(s: &str) -> std::result::Result<std::time::Duration, String
             (secs * 1000.0).round() as u64,
         )),
         _ => Err(format!(
-            "{s:?} is not a number of seconds between 0.001 and 86400"
+            "\"{s}\" is not a number of seconds between 0.001 and 86400"
         )),
     }
 }

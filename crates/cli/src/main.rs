@@ -94,6 +94,10 @@ struct Cli {
     /// Fetching: downloads from one host at once (default 2).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     per_host: Option<u16>,
+    /// Fetching: first hash every copy in the cache, move the damaged ones
+    /// aside, and fetch their sources again (reads the whole cache).
+    #[arg(long, global = true)]
+    verify: bool,
     #[command(subcommand)]
     command: Command,
 }

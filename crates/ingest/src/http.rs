@@ -1,10 +1,11 @@
 //! Downloads: the one HTTP client, conditional GET, retries, and streaming
 //! into the raw cache with a size cap and a length check.
 
-use crate::cache::{FinishError, RawWriter, Stored};
+use crate::cache::{Expect, FinishError, RawWriter, Stored};
 use crate::error::who;
-use crate::time::{backoff, now_secs, retry_after, MAX_DELAY};
+use crate::time::{self, backoff, retry_after, MAX_DELAY};
 use crate::{FetchOptions, IngestError, Manifest};
+use backon::Retryable;
 use foi_model::ForceId;
 use futures_util::StreamExt;
 use reqwest::header::{
@@ -14,7 +15,8 @@ use reqwest::header::{
 use reqwest::{redirect, Client, StatusCode, Url};
 use std::error::Error as StdError;
 use std::fmt;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
 
 /// `foi/<version> (+<repository>)`.
@@ -78,7 +80,7 @@ pub(crate) fn parse_url(url: &str) -> Result<(Url, String), String> {
     let parsed = Url::parse(url).map_err(|e| e.to_string())?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
-            "the scheme is {:?}, not http or https",
+            "the scheme is \"{}\", not http or https",
             parsed.scheme()
         ));
     }
@@ -125,47 +127,48 @@ struct Fail {
 }
 
 /// Downloads with retries. `cond` is the previous manifest when its copy is
-/// in the cache: its validators make the request conditional. Returns the
-/// result and the number of attempts made.
+/// in the cache (and known good): its validators make the request
+/// conditional. What arrives is stored as `expect` says. Returns the result
+/// and the number of attempts made.
 pub(crate) async fn fetch(
     client: &Client,
     t: &Target<'_>,
     opts: &FetchOptions,
     cond: Option<&Manifest>,
+    expect: &Expect,
     global: &Semaphore,
     host: &Semaphore,
 ) -> (Result<Got, IngestError>, u32) {
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        let result = {
-            // Per host first, so that a busy host does not hold global slots.
-            let _host = host.acquire().await;
-            let _global = global.acquire().await;
-            attempt(client, t, opts, cond).await
-        };
-        let fail = match result {
-            Ok(got) => return (Ok(got), attempts),
-            Err(fail) => fail,
-        };
-        let delay = match fail.retry {
-            Retry::No => None,
-            Retry::Backoff => Some(backoff(opts.backoff, attempts)),
-            Retry::After(d) => Some(d),
-        };
-        match delay {
-            Some(delay) if attempts <= opts.retries => {
-                tracing::warn!(
-                    attempt = attempts,
-                    delay_ms = delay.as_millis() as u64,
-                    error = %fail.err,
-                    "retrying"
-                );
-                tokio::time::sleep(delay).await;
-            }
-            _ => return (Err(fail.err.with_attempts(attempts)), attempts),
-        }
-    }
+    let attempts = AtomicU32::new(0);
+    let result = (|| async {
+        attempts.fetch_add(1, Ordering::Relaxed);
+        // Per host first, so that a busy host does not hold global slots;
+        // both are let go before waiting to retry.
+        let _host = host.acquire().await;
+        let _global = global.acquire().await;
+        attempt(client, t, opts, cond, expect).await
+    })
+    .retry(backoff(opts.backoff, opts.retries))
+    .when(|fail: &Fail| !matches!(fail.retry, Retry::No))
+    // A Retry-After replaces the backoff's wait, within the same bounds;
+    // with no retries left there is no wait to replace.
+    .adjust(|fail: &Fail, next| {
+        next.map(|d| match fail.retry {
+            Retry::After(after) => after.min(MAX_DELAY),
+            _ => d,
+        })
+    })
+    .notify(|fail: &Fail, delay| {
+        tracing::warn!(
+            attempt = attempts.load(Ordering::Relaxed),
+            delay_ms = delay.as_millis() as u64,
+            error = %fail.err,
+            "retrying"
+        );
+    })
+    .await;
+    let n = attempts.load(Ordering::Relaxed);
+    (result.map_err(|fail| fail.err.with_attempts(n)), n)
 }
 
 async fn attempt(
@@ -173,6 +176,7 @@ async fn attempt(
     t: &Target<'_>,
     opts: &FetchOptions,
     cond: Option<&Manifest>,
+    expect: &Expect,
 ) -> Result<Got, Fail> {
     let mut req = client.get(t.url);
     if let Some(prev) = cond {
@@ -202,8 +206,8 @@ async fn attempt(
             || status == StatusCode::SERVICE_UNAVAILABLE
         {
             header(headers, RETRY_AFTER)
-                .and_then(|v| retry_after(&v, now_secs()))
-                .map_or(Retry::Backoff, |d| Retry::After(d.min(MAX_DELAY)))
+                .and_then(|v| retry_after(&v, SystemTime::now()))
+                .map_or(Retry::Backoff, Retry::After)
         } else if status.is_server_error() {
             Retry::Backoff
         } else {
@@ -246,7 +250,8 @@ async fn attempt(
         }
         writer.write(&chunk).map_err(|e| finish_error(t, e))?;
     }
-    let stored = tokio::task::spawn_blocking(move || writer.finish(expected))
+    let expect = expect.clone();
+    let stored = tokio::task::spawn_blocking(move || writer.finish(expected, &expect))
         .await
         .map_err(|e| Fail {
             err: IngestError::Cache {
@@ -311,13 +316,13 @@ fn send_error(t: &Target<'_>, opts: &FetchOptions, e: &reqwest::Error) -> Fail {
     }
     let reason = if e.is_timeout() && e.is_connect() {
         format!(
-            "could not connect within {:?} (connect timeout)",
-            opts.connect_timeout
+            "could not connect within {} (connect timeout)",
+            time::shown(opts.connect_timeout)
         )
     } else if e.is_timeout() {
         format!(
-            "the server sent nothing for {:?} (read timeout)",
-            opts.read_timeout
+            "the server sent nothing for {} (read timeout)",
+            time::shown(opts.read_timeout)
         )
     } else if e.is_connect() {
         format!("could not connect: {}", root_cause(e))
@@ -338,8 +343,8 @@ fn body_error(
         return network(
             t,
             format!(
-                "the download stalled: nothing for {:?} after {received} bytes (read timeout)",
-                opts.read_timeout
+                "the download stalled: nothing for {} after {received} bytes (read timeout)",
+                time::shown(opts.read_timeout)
             ),
         );
     }

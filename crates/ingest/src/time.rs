@@ -1,13 +1,17 @@
-//! Timestamps for provenance and backoff delays with jitter, without a
-//! random-number crate.
+//! Timestamps for provenance, `Retry-After`, and the backoff between
+//! attempts.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
+use backon::ExponentialBuilder;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The current time as RFC 3339 UTC, to the second ("2024-05-01T12:00:00Z").
 pub(crate) fn now_rfc3339() -> String {
-    rfc3339(now_secs())
+    rfc3339(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+    )
 }
 
 /// Seconds since the Unix epoch as RFC 3339 UTC.
@@ -21,74 +25,53 @@ pub(crate) fn rfc3339(secs: u64) -> String {
         .to_string()
 }
 
-/// Seconds since the Unix epoch of an HTTP date in its preferred form
-/// (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT").
-pub(crate) fn parse_http_date(s: &str) -> Option<u64> {
-    let (_, rest) = s.trim().split_once(", ")?;
-    let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let m = MONTHS.iter().position(|x| x == month)? as u32 + 1;
-    let d: u32 = day.parse().ok()?;
-    let y: i64 = year.parse().ok()?;
-    let hms: Vec<u64> = time
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let [h, min, sec] = hms.as_slice() else {
-        return None;
-    };
-    if *h > 23 || *min > 59 || *sec > 60 || y < 1970 {
-        return None;
-    }
-    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
-    let epoch = chrono::DateTime::UNIX_EPOCH.date_naive();
-    let days = u64::try_from((date - epoch).num_days()).ok()?;
-    Some(days * 86_400 + h * 3600 + min * 60 + sec)
-}
-
 /// How long a `Retry-After` value asks to wait: a number of seconds, or
-/// until an HTTP date (no wait when that date has passed). `now` is seconds
-/// since the Unix epoch.
-pub(crate) fn retry_after(value: &str, now: u64) -> Option<Duration> {
+/// until an HTTP date in any of the three forms RFC 9110 has a client read
+/// (no wait when that date has passed).
+pub(crate) fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    parse_http_date(value).map(|at| Duration::from_secs(at.saturating_sub(now)))
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Seconds since the Unix epoch, now.
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+/// A duration as messages show it: "500ms", "30s", "1.5s".
+pub(crate) fn shown(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        let s = format!("{:.3}", d.as_secs_f64());
+        format!("{}s", s.trim_end_matches('0'))
+    }
 }
 
 /// Longest wait between two attempts, whatever the backoff or Retry-After.
 pub(crate) const MAX_DELAY: Duration = Duration::from_secs(60);
 
-/// The wait before retry number `retry` (1 for the first retry):
-/// `base * 2^(retry-1)`, capped at [`MAX_DELAY`], then scaled by a random
-/// factor between 0.5 and 1 so that parallel fetches do not retry in step.
-pub(crate) fn backoff(base: Duration, retry: u32) -> Duration {
-    let exp = base
-        .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
-        .min(MAX_DELAY);
-    let mut h = RandomState::new().build_hasher();
-    h.write_u32(retry);
-    let unit = (h.finish() >> 11) as f64 / (1u64 << 53) as f64; // [0, 1)
-    exp.mul_f64(0.5 + unit / 2.0)
+/// The waits between attempts: before retry n (1 for the first),
+/// `base * 2^(n-1)` scaled by a random factor between 0.5 and 1, so that
+/// parallel fetches do not retry in step, and never above [`MAX_DELAY`];
+/// `retries` of them at most.
+///
+/// backon adds its jitter on top of a delay (up to twice it), so the delay
+/// it starts from is half of ours, and its cap half of [`MAX_DELAY`].
+pub(crate) fn backoff(base: Duration, retries: u32) -> ExponentialBuilder {
+    ExponentialBuilder::default()
+        .with_min_delay(base / 2)
+        .with_factor(2.0)
+        .with_max_delay(MAX_DELAY / 2)
+        .with_max_times(retries as usize)
+        .with_jitter()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use backon::BackoffBuilder;
 
     #[test]
     fn formats_rfc3339() {
@@ -99,39 +82,13 @@ mod tests {
         assert_eq!(now_rfc3339().len(), 20);
     }
 
-    #[test]
-    fn parses_http_dates_both_ways_round() {
-        assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777)
-        );
-        assert_eq!(
-            parse_http_date("Tue, 29 Feb 2000 00:00:00 GMT"),
-            Some(951_782_400)
-        );
-        for secs in [0u64, 951_782_400, 1_714_568_461, 4_107_542_399] {
-            let text = chrono::DateTime::from_timestamp(secs as i64, 0)
-                .expect("in range")
-                .format("%a, %d %b %Y %H:%M:%S GMT")
-                .to_string();
-            assert_eq!(parse_http_date(&text), Some(secs), "{text}");
-        }
-        for bad in [
-            "",
-            "Sunday, 06-Nov-94 08:49:37 GMT",
-            "Sun Nov  6 08:49:37 1994",
-            "Sun, 06 Nov 1994 08:49:37 UTC",
-            "Sun, 32 Nov 1994 08:49:37 GMT",
-            "Sun, 06 Nov 1994 24:00:00 GMT",
-            "Wed, 30 Feb 2000 00:00:00 GMT",
-        ] {
-            assert_eq!(parse_http_date(bad), None, "{bad:?}");
-        }
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
     }
 
     #[test]
     fn retry_after_in_seconds_or_until_a_date() {
-        let now = 784_111_777;
+        let now = at(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
         assert_eq!(retry_after(" 2 ", now), Some(Duration::from_secs(2)));
         assert_eq!(
             retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now),
@@ -141,18 +98,68 @@ mod tests {
             retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
             Some(Duration::ZERO)
         );
-        assert_eq!(retry_after("soon", now), None);
-        assert_eq!(retry_after("-1", now), None);
+        // The obsolete forms a client must still read (RFC 9110, 5.6.7).
+        assert_eq!(
+            retry_after("Sunday, 06-Nov-94 08:50:37 GMT", now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            retry_after("Sun Nov  6 08:51:37 1994", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after("Tue, 29 Feb 2000 00:00:00 GMT", at(951_782_390)),
+            Some(Duration::from_secs(10))
+        );
+        for secs in [0u64, 951_782_400, 1_714_568_461, 4_107_542_399] {
+            let text = httpdate::fmt_http_date(at(secs));
+            assert_eq!(retry_after(&text, at(0)), Some(Duration::from_secs(secs)));
+        }
+        for bad in [
+            "",
+            "soon",
+            "-1",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Wed, 30 Feb 2000 00:00:00 GMT",
+            // The wrong day of the week for the date.
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(retry_after(bad, now), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn durations_as_shown() {
+        assert_eq!(shown(Duration::from_millis(500)), "500ms");
+        assert_eq!(shown(Duration::from_secs(30)), "30s");
+        assert_eq!(shown(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(shown(Duration::from_millis(2250)), "2.25s");
     }
 
     #[test]
     fn backoff_grows_with_jitter_and_a_cap() {
+        // backon works in f32 seconds: the bounds hold to the microsecond.
+        let slack = Duration::from_micros(1);
         let base = Duration::from_millis(100);
-        for retry in 1..6 {
-            let full = base * (1 << (retry - 1));
-            let d = backoff(base, retry);
-            assert!(d >= full / 2 && d <= full, "{retry}: {d:?}");
+        for _ in 0..50 {
+            let delays: Vec<Duration> = backoff(base, 5).build().collect();
+            assert_eq!(delays.len(), 5);
+            for (i, d) in delays.iter().enumerate() {
+                let full = base * (1 << i);
+                assert!(
+                    *d + slack >= full / 2 && *d <= full + slack,
+                    "retry {}: {d:?}",
+                    i + 1
+                );
+            }
         }
-        assert!(backoff(Duration::from_secs(10), 40) <= MAX_DELAY);
+        let long: Vec<Duration> = backoff(Duration::from_secs(10), 40).build().collect();
+        assert_eq!(long.len(), 40);
+        assert!(long.iter().all(|d| *d <= MAX_DELAY + slack), "{long:?}");
+        assert!(long[39] >= MAX_DELAY / 2);
+        assert_eq!(backoff(base, 0).build().count(), 0);
+        assert!(backoff(Duration::ZERO, 3).build().all(|d| d.is_zero()));
     }
 }

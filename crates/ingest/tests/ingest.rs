@@ -8,7 +8,7 @@ use foi_ingest::{
     IngestError, SourceSpec,
 };
 use foi_model::config::Source;
-use foi_model::{ForceId, Format};
+use foi_model::{DiagnosticKind, ForceId, Format, Severity};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -282,7 +282,7 @@ async fn local_file_is_copied_into_the_cache_with_a_manifest() {
     let out = fetch_one(spec("kent", Source::Path("data/kent.csv".into())), &opts).await;
 
     assert!(out.error.is_none(), "{:?}", out.error);
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let m = out.manifest.expect("manifest");
     assert_eq!(m.sha256, sha(CSV));
     assert_eq!(m.size, CSV.len() as u64);
@@ -406,7 +406,24 @@ async fn missing_local_file_keeps_the_last_good_copy_marked_stale() {
         read_raw(&opts.cache_dir, &m.sha256).expect("copy kept"),
         CSV
     );
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    // One warning, as data: the source is stale, and why.
+    assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+    let d = &out.diagnostics[0];
+    assert_eq!(
+        (d.severity, &d.kind),
+        (Severity::Warning, &DiagnosticKind::StaleSource)
+    );
+    assert_eq!(
+        (d.force.as_ref(), d.file.as_deref()),
+        (Some(&m.force), Some("kent.csv"))
+    );
+    assert_eq!(
+        d.message,
+        format!(
+            "cannot read the file: the file does not exist; using the last good copy, fetched {}",
+            good.fetched_at
+        )
+    );
 
     // When the file is back, the manifest is fresh again.
     std::fs::write(dir.join("kent.csv"), CSV).expect("write");
@@ -474,7 +491,7 @@ async fn http_200_is_cached_with_its_headers() {
     let out = fetch_one(url_spec(url.clone()), &opts).await;
 
     assert!(out.error.is_none(), "{:?}", out.error);
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let m = out.manifest.expect("manifest");
     assert_eq!(m.source, url);
     assert_eq!(m.final_url.as_deref(), Some(url.as_str()));
@@ -753,36 +770,84 @@ async fn a_truncated_body_never_enters_the_cache() {
     );
 }
 
-#[tokio::test]
-async fn an_html_page_for_an_expected_spreadsheet_gives_a_warning() {
-    const PAGE: &[u8] = b"<!DOCTYPE html><html><body>Please log in</body></html>";
-    let server = Server::start(|_, _| {
-        Reply::Full(
-            200,
-            vec![("Content-Type", "text/html".into())],
-            PAGE.to_vec(),
-        )
+const PAGE: &[u8] = b"<!DOCTYPE html><html><body>Please log in</body></html>";
+
+/// A server that answers `/foi.xlsx` with `first` and then with what
+/// `later` gives for each later request (by its number, from 1).
+async fn changing(first: Reply, later: impl Fn(usize) -> Reply + Send + Sync + 'static) -> Server {
+    let first = std::sync::Mutex::new(Some(first));
+    Server::start(move |_, n| match n {
+        0 => first
+            .lock()
+            .expect("first")
+            .take()
+            .unwrap_or_else(|| Reply::Full(500, vec![], vec![])),
+        n => later(n),
     })
-    .await;
+    .await
+}
+
+fn html(body: &[u8]) -> Reply {
+    Reply::Full(
+        200,
+        vec![("Content-Type", "text/html; charset=utf-8".into())],
+        body.to_vec(),
+    )
+}
+
+/// The files kept aside for the source `kent` of campaign `test`.
+fn rejected_files(opts: &FetchOptions) -> Vec<String> {
+    let dir = opts.cache_dir.join("rejected/test/kent");
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn an_html_page_with_nothing_to_fall_back_on_fails_and_is_kept_aside() {
+    let server = Server::start(|_, _| html(PAGE)).await;
     let dir = test_dir("http_html");
     let opts = options(&dir);
     let url = server.url("/foi.xlsx");
 
     let out = fetch_one(url_spec(url.clone()), &opts).await;
 
-    assert!(out.error.is_none(), "{:?}", out.error);
+    assert!(out.manifest.is_none());
+    let kept = format!("rejected/test/kent/{}.html", sha(PAGE));
+    let e = out.error.expect("refused");
+    assert!(matches!(e, IngestError::Rejected { .. }), "{e:?}");
     assert_eq!(
-        out.warnings,
-        vec![format!(
-            "kent: {url}: the server sent an HTML page (an error or login page?), not a spreadsheet"
-        )]
+        e.to_string(),
+        format!(
+            "kent: {url}: the server sent an HTML page (an error or login page?), not a spreadsheet; it was kept aside in the cache as {kept}"
+        )
     );
-    // Still cached: an HTML table can be a real reply.
-    let m = out.manifest.expect("manifest");
-    assert_eq!(m.format, Format::Html);
-    assert_eq!(read_raw(&opts.cache_dir, &m.sha256).expect("raw"), PAGE);
+    assert_eq!(out.diagnostics.len(), 1);
+    let d = &out.diagnostics[0];
+    assert_eq!(
+        (d.severity, &d.kind),
+        (Severity::Error, &DiagnosticKind::WrongFormat)
+    );
+    assert_eq!(d.force, Some(ForceId("kent".into())));
+    assert_eq!(d.file.as_deref(), Some(url.as_str()));
+    assert_eq!(d.message, e.detail());
+    // Kept for inspection, never in the raw cache, and no manifest.
+    assert_eq!(
+        std::fs::read(opts.cache_dir.join(&kept)).expect("kept"),
+        PAGE
+    );
+    assert!(raw_files(&opts).is_empty(), "{:?}", raw_files(&opts));
+    assert_eq!(
+        read_manifest(&opts.cache_dir, "test", "kent").expect("read"),
+        None
+    );
 
-    // No warning when no spreadsheet is expected.
+    // Nothing expected of it (no tables to read): cached as it is.
     let out = fetch_one(
         SourceSpec {
             expect_spreadsheet: false,
@@ -791,7 +856,381 @@ async fn an_html_page_for_an_expected_spreadsheet_gives_a_warning() {
         &opts,
     )
     .await;
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert_eq!(out.manifest.expect("cached").format, Format::Html);
+}
+
+#[tokio::test]
+async fn a_body_that_fails_its_checks_never_replaces_the_last_good_copy() {
+    let zip_not_workbook = {
+        // A zip whose directory lists only a text file.
+        let mut z = Vec::new();
+        z.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+        z.extend_from_slice(&[0; 12]);
+        z.extend_from_slice(&[5, 0, 0, 0]);
+        z.extend_from_slice(b"a.txt");
+        let cd = z.len() as u32;
+        z.extend_from_slice(b"PK\x01\x02\x14\x00\x14\x00");
+        z.extend_from_slice(&[0; 20]);
+        z.extend_from_slice(&[5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        z.extend_from_slice(b"a.txt");
+        z.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00");
+        z.extend_from_slice(&(z.len() as u32 - cd).to_le_bytes());
+        z.extend_from_slice(&cd.to_le_bytes());
+        z.extend_from_slice(&[0, 0]);
+        z
+    };
+    let cases: Vec<(&str, Reply, &str, Format)> = vec![
+        (
+            "html",
+            html(PAGE),
+            "the server sent an HTML page (an error or login page?), not a spreadsheet",
+            Format::Html,
+        ),
+        (
+            "empty",
+            Reply::Full(200, vec![], vec![]),
+            "the server sent an empty file",
+            Format::Empty,
+        ),
+        (
+            "pdf",
+            Reply::Full(200, vec![], b"%PDF-1.4\n%%EOF\n".to_vec()),
+            "the server sent a PDF, not a spreadsheet",
+            Format::Pdf,
+        ),
+        (
+            "zip",
+            Reply::Full(200, vec![], zip_not_workbook.clone()),
+            "the server sent a zip archive that is not a workbook, not a spreadsheet",
+            Format::Zip,
+        ),
+    ];
+    for (name, bad, what, format) in cases {
+        let bad = std::sync::Mutex::new(Some(bad));
+        let server = changing(ok(CSV), move |_| {
+            bad.lock()
+                .expect("bad")
+                .take()
+                .unwrap_or_else(|| Reply::Full(500, vec![], vec![]))
+        })
+        .await;
+        let dir = test_dir(&format!("http_refused_{name}"));
+        let opts = options(&dir);
+        let url = server.url("/foi.xlsx");
+        let good = fetch_one(url_spec(url.clone()), &opts)
+            .await
+            .manifest
+            .expect("good copy");
+
+        let out = fetch_one(url_spec(url.clone()), &opts).await;
+
+        let e = out.error.expect("refused");
+        assert!(matches!(e, IngestError::Rejected { .. }), "{name}: {e:?}");
+        assert!(e.to_string().contains(what), "{name}: {e}");
+        // The last good copy, marked stale, with the refused body beside it.
+        let m = out.manifest.expect("stale manifest");
+        assert!(m.stale, "{name}");
+        assert_eq!(
+            (m.sha256.as_str(), m.size),
+            (good.sha256.as_str(), good.size)
+        );
+        assert_eq!(m.fetched_at, good.fetched_at);
+        assert_eq!(m.error.as_deref(), Some(e.to_string().as_str()));
+        let r = m.rejected.clone().expect("rejected recorded");
+        assert_eq!(r.format, format, "{name}");
+        assert_eq!(r.reason, what);
+        assert_eq!(r.http_status, Some(200));
+        assert_eq!(
+            std::fs::read(&r.path).expect("kept aside").len() as u64,
+            r.size
+        );
+        assert!(r
+            .path
+            .starts_with(opts.cache_dir.join("rejected/test/kent")));
+        assert_eq!(
+            read_manifest(&opts.cache_dir, "test", "kent").expect("read"),
+            Some(m.clone())
+        );
+        assert_eq!(
+            read_raw(&opts.cache_dir, &m.sha256).expect("copy kept"),
+            CSV
+        );
+        assert_eq!(
+            raw_files(&opts),
+            vec![format!("{}/{}", &sha(CSV)[..2], sha(CSV))]
+        );
+        // One warning: stale, saying why.
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        let d = &out.diagnostics[0];
+        assert_eq!(
+            (d.severity, &d.kind),
+            (Severity::Warning, &DiagnosticKind::StaleSource)
+        );
+        assert_eq!(
+            d.message,
+            format!(
+                "{}; using the last good copy, fetched {}",
+                e.detail(),
+                good.fetched_at
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_html_table_is_a_reply() {
+    const TABLE: &[u8] =
+        b"<html><body><table><tr><td>Offence</td><td>Count</td></tr><tr><td>88A</td><td>12</td></tr></table></body></html>";
+    let server = Server::start(|_, _| html(TABLE)).await;
+    let dir = test_dir("http_html_table");
+    let opts = options(&dir);
+
+    let out = fetch_one(url_spec(server.url("/foi.xls")), &opts).await;
+
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let m = out.manifest.expect("manifest");
+    assert_eq!(m.format, Format::Html);
+    assert_eq!(read_raw(&opts.cache_dir, &m.sha256).expect("raw"), TABLE);
+}
+
+#[tokio::test]
+async fn a_local_html_page_where_a_spreadsheet_was_expected_keeps_the_last_good_copy() {
+    let dir = test_dir("local_html");
+    let file = dir.join("kent.csv");
+    std::fs::write(&file, CSV).expect("write");
+    let opts = options(&dir);
+    let kent = || spec("kent", Source::Path("kent.csv".into()));
+    let good = fetch_one(kent(), &opts).await.manifest.expect("good");
+
+    std::fs::write(&file, PAGE).expect("an export saved as HTML");
+    let out = fetch_one(kent(), &opts).await;
+
+    let e = out.error.expect("refused");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "kent: kent.csv: the file is an HTML page with no table, not a spreadsheet; it was kept aside in the cache as rejected/test/kent/{}.html",
+            sha(PAGE)
+        )
+    );
+    let m = out.manifest.expect("stale");
+    assert!(m.stale);
+    assert_eq!(m.sha256, good.sha256);
+    let r = m.rejected.expect("rejected");
+    assert_eq!((r.format, r.http_status), (Format::Html, None));
+    assert_eq!(rejected_files(&opts), vec![format!("{}.html", sha(PAGE))]);
+    assert_eq!(read_raw(&opts.cache_dir, &good.sha256).expect("kept"), CSV);
+
+    // Fixed: fresh again, and the manifest no longer speaks of it.
+    std::fs::write(&file, CSV).expect("write");
+    let m = fetch_one(kent(), &opts).await.manifest.expect("fresh");
+    assert!(!m.stale && m.error.is_none() && m.rejected.is_none());
+}
+
+#[tokio::test]
+async fn an_openpyxl_workbook_over_1_mb_is_a_workbook() {
+    let book = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/writers/openpyxl-big.xlsx"),
+    )
+    .expect("fixture");
+    assert!(book.len() > 1_000_000);
+    let body = book.clone();
+    let server = Server::start(move |_, _| ok(&body)).await;
+    let dir = test_dir("http_openpyxl");
+    let opts = FetchOptions {
+        max_bytes: 10_000_000,
+        ..options(&dir)
+    };
+
+    let out = fetch_one(url_spec(server.url("/AS-FOI-0412-17.xlsx")), &opts).await;
+
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let m = out.manifest.expect("manifest");
+    assert_eq!(m.format, Format::Xlsx);
+    assert_eq!(read_raw(&opts.cache_dir, &m.sha256).expect("raw"), book);
+}
+
+/// Flips one byte of a cached copy, as a failing disk or a stray edit would.
+fn damage(opts: &FetchOptions, sha256: &str) {
+    let path = raw_path(&opts.cache_dir, sha256);
+    let mut bytes = std::fs::read(&path).expect("cached");
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x20;
+    std::fs::write(&path, bytes).expect("damage");
+}
+
+#[tokio::test]
+async fn a_damaged_copy_is_fetched_again_without_a_conditional_request() {
+    let server = Server::start(|req, _| {
+        if req.header("if-none-match") == Some("\"v1\"") {
+            return Reply::Full(304, vec![("ETag", "\"v1\"".into())], vec![]);
+        }
+        Reply::Full(200, vec![("ETag", "\"v1\"".into())], CSV.to_vec())
+    })
+    .await;
+    let dir = test_dir("http_damaged_304");
+    let opts = options(&dir);
+    let url = server.url("/kent.csv");
+    let first = fetch_one(url_spec(url.clone()), &opts)
+        .await
+        .manifest
+        .expect("first");
+    damage(&opts, &first.sha256);
+
+    let out = fetch_one(url_spec(url.clone()), &opts).await;
+
+    assert!(out.error.is_none(), "{:?}", out.error);
+    let m = out.manifest.expect("manifest");
+    assert_eq!(
+        (m.http_status, m.sha256.as_str()),
+        (Some(200), first.sha256.as_str())
+    );
+    assert_eq!(read_raw(&opts.cache_dir, &m.sha256).expect("repaired"), CSV);
+    let reqs = server.requests("/kent.csv");
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(
+        reqs[1].header("if-none-match"),
+        None,
+        "no 304 for a bad copy"
+    );
+    // Said, and the damaged file kept for a look.
+    assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+    let d = &out.diagnostics[0];
+    assert_eq!(
+        (d.severity, &d.kind),
+        (Severity::Warning, &DiagnosticKind::DamagedCopy)
+    );
+    let mut bad = CSV.to_vec();
+    bad[CSV.len() / 2] ^= 0x20;
+    assert_eq!(
+        d.message,
+        format!(
+            "the cached copy {} is damaged (its bytes hash to {}); moved to {}; fetching it again",
+            m.sha256,
+            sha(&bad),
+            opts.cache_dir.join("damaged").join(&m.sha256).display()
+        )
+    );
+    assert!(opts.cache_dir.join("damaged").join(&m.sha256).is_file());
+
+    // Intact: conditional again, and a 304.
+    let out = fetch_one(url_spec(url), &opts).await;
+    assert_eq!(out.manifest.expect("manifest").http_status, Some(304));
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+}
+
+#[tokio::test]
+async fn a_damaged_copy_is_replaced_by_the_same_bytes_fetched_again() {
+    // No validators: every fetch is a full 200 with the same bytes.
+    let server = Server::start(|_, _| ok(CSV)).await;
+    let dir = test_dir("http_damaged_200");
+    let opts = options(&dir);
+    let url = server.url("/kent.csv");
+    let first = fetch_one(url_spec(url.clone()), &opts)
+        .await
+        .manifest
+        .expect("first");
+    damage(&opts, &first.sha256);
+
+    let out = fetch_one(url_spec(url), &opts).await;
+
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(out.manifest.expect("manifest").sha256, first.sha256);
+    assert_eq!(
+        read_raw(&opts.cache_dir, &first.sha256).expect("repaired"),
+        CSV
+    );
+
+    // A local file stored again (its time changed) over a copy damaged in
+    // place replaces it too.
+    std::fs::write(dir.join("kent.csv"), CSV).expect("write");
+    let local = || spec("kent-local", Source::Path("kent.csv".into()));
+    fetch_one(local(), &opts).await.manifest.expect("local");
+    damage(&opts, &first.sha256);
+    std::fs::File::options()
+        .write(true)
+        .open(dir.join("kent.csv"))
+        .and_then(|f| f.set_modified(std::time::SystemTime::now() + Duration::from_secs(5)))
+        .expect("touch");
+    let out = fetch_one(local(), &opts).await;
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(
+        read_raw(&opts.cache_dir, &first.sha256).expect("repaired"),
+        CSV
+    );
+}
+
+#[tokio::test]
+async fn a_copy_found_damaged_when_read_is_fetched_again_by_the_next_fetch() {
+    let dir = test_dir("local_damaged");
+    std::fs::write(dir.join("kent.csv"), CSV).expect("write");
+    let opts = options(&dir);
+    let kent = || spec("kent", Source::Path("kent.csv".into()));
+    let first = fetch_one(kent(), &opts).await.manifest.expect("first");
+    damage(&opts, &first.sha256);
+
+    // The build reads it: refused, and moved aside.
+    let e = read_raw(&opts.cache_dir, &first.sha256).expect_err("damaged");
+    assert!(
+        matches!(
+            e,
+            IngestError::Corrupt {
+                moved_to: Some(_),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // The local file is unchanged, but its copy is gone: read again.
+    let out = fetch_one(kent(), &opts).await;
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(
+        read_raw(&opts.cache_dir, &first.sha256).expect("repaired"),
+        CSV
+    );
+}
+
+#[tokio::test]
+async fn verify_finds_every_damaged_copy_and_the_next_fetch_repairs_it() {
+    let server = Server::start(|req, _| match req.path.as_str() {
+        "/a.csv" => ok(b"a\n1\n"),
+        _ => ok(CSV),
+    })
+    .await;
+    let dir = test_dir("verify");
+    let opts = options(&dir);
+    let specs = vec![
+        spec("kent", Source::Url(server.url("/kent.csv"))),
+        spec("a", Source::Url(server.url("/a.csv"))),
+    ];
+    let out = fetch_all(&specs, &opts).await;
+    assert!(out.iter().all(|o| o.error.is_none()), "{out:?}");
+    let intact = foi_ingest::verify(&opts.cache_dir, "test");
+    assert_eq!((intact.checked, intact.damaged), (2, 0));
+    assert_eq!(intact.bytes, (CSV.len() + 4) as u64);
+    assert!(intact.diagnostics.is_empty(), "{:?}", intact.diagnostics);
+
+    damage(&opts, &sha(CSV));
+    let v = foi_ingest::verify(&opts.cache_dir, "test");
+
+    assert_eq!((v.checked, v.damaged), (2, 1));
+    assert_eq!(v.diagnostics.len(), 1, "{:?}", v.diagnostics);
+    let d = &v.diagnostics[0];
+    assert_eq!(d.kind, DiagnosticKind::DamagedCopy);
+    assert_eq!(d.force, Some(ForceId("kent".into())));
+    assert_eq!(d.file.as_deref(), Some(server.url("/kent.csv").as_str()));
+    assert!(!raw_path(&opts.cache_dir, &sha(CSV)).exists());
+    let out = fetch_all(&specs, &opts).await;
+    assert!(out.iter().all(|o| o.error.is_none()), "{out:?}");
+    assert_eq!(read_raw(&opts.cache_dir, &sha(CSV)).expect("repaired"), CSV);
+    assert_eq!(
+        server.requests("/kent.csv")[1].header("if-none-match"),
+        None
+    );
+    assert_eq!(foi_ingest::verify(&opts.cache_dir, "test").damaged, 0);
 }
 
 #[tokio::test]
@@ -996,4 +1435,31 @@ async fn temporary_files_of_an_interrupted_run_are_removed() {
             vec![format!("{0}/{1}", &sha(CSV)[..2], sha(CSV))]
         );
     }
+}
+
+#[tokio::test]
+async fn a_copy_from_a_source_no_longer_configured_is_never_a_fallback() {
+    let dir = test_dir("moved");
+    std::fs::write(dir.join("old.csv"), CSV).expect("write");
+    let opts = options(&dir);
+    fetch_one(spec("kent", Source::Path("old.csv".into())), &opts)
+        .await
+        .manifest
+        .expect("old source fetched");
+
+    // The config now names another file, which is not there.
+    let out = fetch_one(spec("kent", Source::Path("new.csv".into())), &opts).await;
+
+    assert!(out.manifest.is_none());
+    let e = out.error.expect("error");
+    assert!(matches!(e, IngestError::Read { .. }), "{e:?}");
+    assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+    assert_eq!(out.diagnostics[0].kind, DiagnosticKind::FetchFailed);
+    assert_eq!(out.diagnostics[0].severity, Severity::Error);
+    // The old manifest is gone, so that nothing reads the old file's copy
+    // for this source.
+    assert_eq!(
+        read_manifest(&opts.cache_dir, "test", "kent").expect("read"),
+        None
+    );
 }

@@ -54,6 +54,12 @@ pub enum DiagnosticKind {
     Reconciliation,
     /// The last fetch failed; the last good copy was used.
     StaleSource,
+    /// A source could not be fetched (an HTTP error, no answer, a local
+    /// file that cannot be read), with no earlier copy to fall back on.
+    FetchFailed,
+    /// A cached copy's bytes no longer match its sha256: it was moved aside
+    /// and the source fetched again.
+    DamagedCopy,
     /// The source is not in the cache (never fetched, or its copy is gone).
     MissingSource,
     /// A fetched file is not what the response expects (an HTML page, a PDF…).
@@ -82,6 +88,8 @@ impl DiagnosticKind {
             DiagnosticKind::Disagreement => "disagreement",
             DiagnosticKind::Reconciliation => "reconciliation",
             DiagnosticKind::StaleSource => "stale_source",
+            DiagnosticKind::FetchFailed => "fetch_failed",
+            DiagnosticKind::DamagedCopy => "damaged_copy",
             DiagnosticKind::MissingSource => "missing_source",
             DiagnosticKind::WrongFormat => "wrong_format",
             DiagnosticKind::Other => "other",

@@ -28,6 +28,7 @@ mod format;
 mod limits;
 mod period;
 mod record;
+mod zipdir;
 
 pub use area::{Area, Areas, Place};
 pub use check::Check;
