@@ -229,7 +229,7 @@ fn normalise_one(
         return Outcome::Reused(cached);
     }
     let bytes_sha = match manifest {
-        None => Err("not in the cache (run `foi fetch` first)".to_string()),
+        None => Err(not_cached(ctx, response)),
         Some(m) => foi_ingest::read_raw(&ctx.cache, &m.sha256)
             .map(|b| (b, m.sha256.clone()))
             .map_err(|e| e.to_string()),
@@ -285,6 +285,25 @@ fn unreadable(d: &Diagnostic) -> bool {
             d.kind,
             DiagnosticKind::Unreadable | DiagnosticKind::Layout | DiagnosticKind::MissingSource
         )
+}
+
+/// Why a source is not in the cache: never fetched, or every body fetched
+/// for it so far was refused (kept aside under cache/rejected/).
+fn not_cached(ctx: &Ctx, response: &foi_model::config::Response) -> String {
+    let rejected = ctx
+        .cache
+        .join("rejected")
+        .join(&ctx.config.campaign.id)
+        .join(&response.key);
+    let refused = std::fs::read_dir(&rejected).is_ok_and(|mut rd| rd.next().is_some());
+    if refused {
+        format!(
+            "not in the cache: what the last fetch got was refused (not the file the response expects) and nothing earlier was kept; see {}",
+            rejected.display()
+        )
+    } else {
+        "not in the cache (run `foi fetch` first)".to_string()
+    }
 }
 
 fn absorb(stage: &mut Stage, key: &str, records: Vec<Record>, diagnostics: Vec<Diagnostic>) {
@@ -398,9 +417,23 @@ pub fn build(
     incremental::sweep(&ctx.cache, &config.campaign.id);
     // Nothing the last release was made from has changed: read nothing,
     // publish nothing, and say what that release said, causes and all.
+    // Unless a source was missing from the cache then (not fetched yet,
+    // its copy damaged): the inputs name the source's bytes, not whether
+    // the cache held them, so a copy repaired since must be read.
     if let Some((id, m)) = release::latest(&ctx.out)
         .and_then(|(id, dir)| release::read_manifest(&dir).map(|m| (id, m)))
         .filter(|(_, m)| m.inputs_sha256 == inputs)
+        .filter(|(_, m)| {
+            !m.causes.iter().any(|c| {
+                [
+                    DiagnosticKind::MissingSource,
+                    DiagnosticKind::DamagedCopy,
+                    DiagnosticKind::FetchFailed,
+                ]
+                .iter()
+                .any(|k| k.code() == c.kind)
+            })
+        })
     {
         for c in &m.causes {
             c.log();
@@ -439,8 +472,32 @@ pub fn build(
         report::diagnostic(&d);
         causes.push(d);
     }
-    let stage = normalise_all(ctx);
+    let mut stage = normalise_all(ctx);
     lap("normalise");
+    // A source this run's fetch could not get is reported once, by the
+    // fetch, not again as missing from the cache; coverage gives the
+    // fetch's reason.
+    let fetch_failed: BTreeMap<(Option<foi_model::ForceId>, Option<String>), String> = causes
+        .iter_kind(&DiagnosticKind::FetchFailed)
+        .chain(causes.iter_kind(&DiagnosticKind::WrongFormat))
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| ((d.force.clone(), d.file.clone()), d.message.clone()))
+        .collect();
+    if !fetch_failed.is_empty() {
+        stage.diagnostics.retain(|d| {
+            !(d.kind == DiagnosticKind::MissingSource
+                && fetch_failed.contains_key(&(d.force.clone(), d.file.clone())))
+        });
+        for r in &config.responses {
+            let place = (
+                Some(foi_model::ForceId(r.who())),
+                r.source.as_ref().map(|s| s.display().to_string()),
+            );
+            if let Some(why) = fetch_failed.get(&place) {
+                stage.failures.insert(r.key.clone(), why.clone());
+            }
+        }
+    }
     let unmapped = stage.diagnostics.iter().filter(|d| d.is_unmapped()).count();
     for d in &stage.diagnostics {
         if !cli.quiet || d.severity == Severity::Error {

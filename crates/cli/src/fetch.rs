@@ -8,7 +8,17 @@ use foi_model::{Diagnostic, Severity};
 
 /// The exit code, how many sources are stale or failed, and every
 /// diagnostic the fetch reported (each with its kind, force and source).
-pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize, Vec<Diagnostic>)> {
+/// What `foi fetch` did: its exit code, its counts, and every diagnostic
+/// (errors, stale sources, refused bodies), each with its kind.
+pub struct Fetched {
+    pub code: u8,
+    pub sources: usize,
+    pub stale: usize,
+    pub failed: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<Fetched> {
     let specs: Vec<foi_ingest::SourceSpec> = ctx
         .config
         .responses
@@ -143,7 +153,13 @@ pub fn fetch(cli: &Cli, ctx: &Ctx) -> Result<(u8, usize, Vec<Diagnostic>)> {
         };
         report::info(&format!("{line}; {verdict}"));
     }
-    Ok((code, stale + failed, diagnostics))
+    Ok(Fetched {
+        code,
+        sources: outcomes.len(),
+        stale,
+        failed,
+        diagnostics,
+    })
 }
 
 /// "30", "0.25": a positive number of seconds, to the millisecond.

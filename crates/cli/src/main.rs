@@ -267,14 +267,28 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
             };
             let clock = std::time::Instant::now();
             let fetched = match cli.command {
-                Command::Build => exit::COMPLETE,
-                _ => fetch::fetch(cli, &ctx)?.0,
+                Command::Build => None,
+                _ => Some(fetch::fetch(cli, &ctx)?),
             };
-            let (code, mut summary) = match cli.command {
-                Command::Fetch => (fetched, report::Summary::default()),
-                _ => {
-                    let built = build::build(cli, &ctx, started, Vec::new())?;
-                    (worst(fetched, built.code), built.summary)
+            let (code, mut summary) = match (&cli.command, fetched) {
+                (Command::Fetch, Some(f)) => {
+                    let mut causes = verdict::Causes::new(cli.allow_unmapped);
+                    causes.extend(f.diagnostics);
+                    let summary = report::Summary {
+                        sources: f.sources,
+                        stale: f.stale,
+                        failed: f.failed,
+                        warnings: causes.warnings(),
+                        errors: causes.errors(),
+                        ..Default::default()
+                    };
+                    (f.code, summary)
+                }
+                (_, f) => {
+                    let (fetch_code, diagnostics) =
+                        f.map_or((exit::COMPLETE, Vec::new()), |f| (f.code, f.diagnostics));
+                    let built = build::build(cli, &ctx, started, diagnostics)?;
+                    (worst(fetch_code, built.code), built.summary)
                 }
             };
             summary.command = match cli.command {

@@ -59,13 +59,6 @@ pub fn info(msg: &str) {
     }
 }
 
-pub fn warn(msg: &str) {
-    match json() {
-        Some(id) => tracing::warn!(run_id = id, "{msg}"),
-        None => err_line(&format!("warning: {msg}")),
-    }
-}
-
 pub fn error(msg: &str) {
     match json() {
         Some(id) => tracing::error!(run_id = id, "{msg}"),

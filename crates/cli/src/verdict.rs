@@ -43,6 +43,14 @@ impl Causes {
         }
     }
 
+    /// The causes of one kind, in the order found.
+    pub fn iter_kind<'a>(
+        &'a self,
+        kind: &'a foi_model::DiagnosticKind,
+    ) -> impl Iterator<Item = &'a Diagnostic> + 'a {
+        self.list.iter().filter(move |d| &d.kind == kind)
+    }
+
     /// Whether `d` counts as an error for the exit code.
     fn is_error(&self, d: &Diagnostic) -> bool {
         d.severity == Severity::Error && !(self.allow_unmapped && d.is_unmapped())
