@@ -7,6 +7,7 @@ mod build;
 mod crash;
 mod crosswalk;
 mod fetch;
+mod heldout;
 mod publish;
 mod realworld;
 mod server;
