@@ -8,6 +8,7 @@ mod crash;
 mod crosstab;
 mod crosswalk;
 mod fetch;
+mod heldout;
 mod publish;
 mod realworld;
 mod server;
