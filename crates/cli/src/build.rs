@@ -450,8 +450,11 @@ pub fn build(
             ));
         }
         report::out(&m.headline);
-        let mut summary: report::Summary = m.summary.clone().into();
-        summary.release = Some(id);
+        let summary = report::Summary {
+            counts: m.summary.clone(),
+            release: Some(id),
+            ..Default::default()
+        };
         return Ok(Built {
             code: m.exit_code,
             summary,
@@ -512,18 +515,21 @@ pub fn build(
         ));
     }
     let mut summary = report::Summary {
-        sources: source_entries.len(),
-        stale: source_entries.iter().filter(|s| s.stale).count(),
-        failed: source_entries.iter().filter(|s| s.sha256.is_none()).count(),
-        forces: config.forces.len(),
+        counts: report::Counts {
+            sources: source_entries.len(),
+            stale: source_entries.iter().filter(|s| s.stale).count(),
+            failed: source_entries.iter().filter(|s| s.sha256.is_none()).count(),
+            forces: config.forces.len(),
+            ..Default::default()
+        },
         ..Default::default()
     };
     if unmapped > 0 && !cli.allow_unmapped {
         report::error(&format!(
             "{unmapped} label(s) map to nothing, so nothing was published; add the crosswalk lines above, or run with --allow-unmapped to publish the rest"
         ));
-        summary.warnings = causes.warnings();
-        summary.errors = causes.errors();
+        summary.counts.warnings = causes.warnings();
+        summary.counts.errors = causes.errors();
         return Ok(Built {
             code: exit::FAILED,
             summary,
@@ -594,10 +600,10 @@ pub fn build(
     }
     let code = causes.exit_code(cli.strict);
     summary.exit_code = code;
-    summary.warnings = causes.warnings();
-    summary.errors = causes.errors();
-    summary.figures = release.figures.len();
-    summary.forces_added = release
+    summary.counts.warnings = causes.warnings();
+    summary.counts.errors = causes.errors();
+    summary.counts.figures = release.figures.len();
+    summary.counts.forces_added = release
         .coverage
         .iter()
         .filter(|c| c.included)
@@ -644,7 +650,7 @@ pub fn build(
         outputs,
         exit_code: code,
         causes: causes.entries(),
-        summary: (&summary).into(),
+        summary: summary.counts.clone(),
         inputs_sha256: inputs,
         headline: headline::render(&release, config),
         responses: stage.normalised + stage.reused,

@@ -32,6 +32,27 @@ fn cells(l: &Lineage, all: bool) -> String {
     )
 }
 
+/// One record: where it is, what it says, what it counts as, and the
+/// stated totals that narrowed it.
+fn print_record(lead: &str, r: &foi_model::Record, all_cells: bool) {
+    let sheet = r
+        .lineage
+        .sheet
+        .as_ref()
+        .map(|s| format!(", sheet {s:?}"))
+        .unwrap_or_default();
+    crate::outln!(
+        "{lead}{}{sheet}, {}: {:?} = {}",
+        r.lineage.file,
+        cells(&r.lineage, all_cells),
+        r.count.text,
+        show(r.count.interval)
+    );
+    for by in &r.lineage.narrowed_by {
+        crate::outln!("        narrowed by {by}");
+    }
+}
+
 pub fn explain(
     ctx: &Ctx,
     request: &str,
@@ -94,23 +115,7 @@ pub fn explain(
             if c.flagged { " [flagged]" } else { "" }
         );
         for &i in &c.records {
-            let r = &records[i];
-            let sheet = r
-                .lineage
-                .sheet
-                .as_ref()
-                .map(|s| format!(", sheet {s:?}"))
-                .unwrap_or_default();
-            crate::outln!(
-                "      {}{sheet}, {}: {:?} = {}",
-                r.lineage.file,
-                cells(&r.lineage, all_cells),
-                r.count.text,
-                show(r.count.interval)
-            );
-            for by in &r.lineage.narrowed_by {
-                crate::outln!("        narrowed by {by}");
-            }
+            print_record("      ", &records[i], all_cells);
         }
     }
     crate::outln!(
@@ -185,27 +190,12 @@ fn one_force(
             crate::outln!("  by {grain}:");
         }
         let dims: Vec<String> = r.dims.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let sheet = r
-            .lineage
-            .sheet
-            .as_ref()
-            .map(|s| format!(", sheet {s:?}"))
-            .unwrap_or_default();
-        crate::outln!(
-            "    {}: {}{sheet}, {}: {:?} = {}",
-            if dims.is_empty() {
-                "total".to_string()
-            } else {
-                dims.join(", ")
-            },
-            r.lineage.file,
-            cells(&r.lineage, all_cells),
-            r.count.text,
-            show(r.count.interval)
-        );
-        for by in &r.lineage.narrowed_by {
-            crate::outln!("        narrowed by {by}");
-        }
+        let what = if dims.is_empty() {
+            "total".to_string()
+        } else {
+            dims.join(", ")
+        };
+        print_record(&format!("    {what}: "), r, all_cells);
     }
     let checks: Vec<&foi_publish::Check> = release
         .checks

@@ -275,11 +275,14 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
                     let mut causes = verdict::Causes::new(cli.allow_unmapped);
                     causes.extend(f.diagnostics);
                     let summary = report::Summary {
-                        sources: f.sources,
-                        stale: f.stale,
-                        failed: f.failed,
-                        warnings: causes.warnings(),
-                        errors: causes.errors(),
+                        counts: report::Counts {
+                            sources: f.sources,
+                            stale: f.stale,
+                            failed: f.failed,
+                            warnings: causes.warnings(),
+                            errors: causes.errors(),
+                            ..Default::default()
+                        },
                         ..Default::default()
                     };
                     (f.code, summary)

@@ -217,7 +217,7 @@ pub struct Manifest {
     pub causes: Vec<crate::verdict::CauseEntry>,
     /// The counts of the run's closing line.
     #[serde(default)]
-    pub summary: Counts,
+    pub summary: crate::report::Counts,
     /// sha256 of everything the release was made from: foi's build, the
     /// config, each source's bytes and staleness, and the flags that change
     /// the result. A run whose inputs match reads nothing and publishes
@@ -244,50 +244,6 @@ pub struct SourceEntry {
     #[serde(default)]
     pub fetched_at: Option<String>,
     pub error: Option<String>,
-}
-
-/// What a run counted, as its closing line says it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    pub sources: usize,
-    pub stale: usize,
-    pub failed: usize,
-    pub forces: usize,
-    pub forces_added: usize,
-    pub figures: usize,
-    pub warnings: usize,
-    pub errors: usize,
-}
-
-impl From<&crate::report::Summary> for Counts {
-    fn from(s: &crate::report::Summary) -> Self {
-        Counts {
-            sources: s.sources,
-            stale: s.stale,
-            failed: s.failed,
-            forces: s.forces,
-            forces_added: s.forces_added,
-            figures: s.figures,
-            warnings: s.warnings,
-            errors: s.errors,
-        }
-    }
-}
-
-impl From<Counts> for crate::report::Summary {
-    fn from(c: Counts) -> Self {
-        crate::report::Summary {
-            sources: c.sources,
-            stale: c.stale,
-            failed: c.failed,
-            forces: c.forces,
-            forces_added: c.forces_added,
-            figures: c.figures,
-            warnings: c.warnings,
-            errors: c.errors,
-            ..Default::default()
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

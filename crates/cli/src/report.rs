@@ -128,12 +128,10 @@ pub fn diagnostic_as(d: &Diagnostic, kind: &str) {
     }
 }
 
-/// What a run did, for its closing line and closing JSON event.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub command: &'static str,
-    pub exit_code: u8,
-    pub duration_ms: u64,
+/// What a run counted, as its closing line says it and manifest.json
+/// records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
     pub sources: usize,
     pub stale: usize,
     pub failed: usize,
@@ -143,6 +141,15 @@ pub struct Summary {
     pub figures: usize,
     pub warnings: usize,
     pub errors: usize,
+}
+
+/// What a run did, for its closing line and closing JSON event.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub command: &'static str,
+    pub exit_code: u8,
+    pub duration_ms: u64,
+    pub counts: Counts,
     /// The release the run published, or the one it left in place.
     pub release: Option<String>,
 }
@@ -150,6 +157,7 @@ pub struct Summary {
 /// The run's last line: its verdict and counts, so a scheduler's log says
 /// at a glance what happened. In JSON, one event with each count a field.
 pub fn closing(s: &Summary) {
+    let c = &s.counts;
     let verdict = match s.exit_code {
         0 => "complete",
         3 => "complete with warnings",
@@ -166,14 +174,14 @@ pub fn closing(s: &Summary) {
             command = s.command,
             exit_code = s.exit_code,
             duration_ms = s.duration_ms,
-            sources = s.sources,
-            stale = s.stale,
-            failed = s.failed,
-            forces = s.forces,
-            forces_added = s.forces_added,
-            figures = s.figures,
-            warnings = s.warnings,
-            errors = s.errors,
+            sources = c.sources,
+            stale = c.stale,
+            failed = c.failed,
+            forces = c.forces,
+            forces_added = c.forces_added,
+            figures = c.figures,
+            warnings = c.warnings,
+            errors = c.errors,
             release,
             "foi {} {verdict} (exit code {})",
             s.command,
@@ -183,28 +191,28 @@ pub fn closing(s: &Summary) {
     }
     let mut parts = vec![format!(
         "{} source{}",
-        s.sources,
-        if s.sources == 1 { "" } else { "s" }
+        c.sources,
+        if c.sources == 1 { "" } else { "s" }
     )];
-    if s.stale > 0 {
-        parts.push(format!("{} stale", s.stale));
+    if c.stale > 0 {
+        parts.push(format!("{} stale", c.stale));
     }
-    if s.failed > 0 {
-        parts.push(format!("{} failed", s.failed));
+    if c.failed > 0 {
+        parts.push(format!("{} failed", c.failed));
     }
-    if s.forces > 0 {
-        parts.push(format!("{} of {} forces added", s.forces_added, s.forces));
-        parts.push(format!("{} figures", s.figures));
+    if c.forces > 0 {
+        parts.push(format!("{} of {} forces added", c.forces_added, c.forces));
+        parts.push(format!("{} figures", c.figures));
     }
     parts.push(format!(
         "{} warning{}",
-        s.warnings,
-        if s.warnings == 1 { "" } else { "s" }
+        c.warnings,
+        if c.warnings == 1 { "" } else { "s" }
     ));
     parts.push(format!(
         "{} error{}",
-        s.errors,
-        if s.errors == 1 { "" } else { "s" }
+        c.errors,
+        if c.errors == 1 { "" } else { "s" }
     ));
     err_line(&format!(
         "foi {} {verdict} (exit code {}) in {secs:.1} s: {}",
