@@ -90,22 +90,18 @@ impl Areas {
             let idx = areas.areas.len();
             let mut keys = vec![area.code.clone(), area.name.clone()];
             keys.extend(area.aliases.iter().cloned());
-            for key in keys {
-                let k = fold_area_name(&key);
-                if let Some(&other) = areas.by_name.get(&k) {
-                    if other != idx {
-                        return Err(ConfigError::at(
-                            file,
-                            line,
-                            format!(
-                                "name {key:?} already names area {}",
-                                areas.areas[other].code
-                            ),
-                        ));
-                    }
-                }
-                areas.by_name.insert(k, idx);
-            }
+            crate::force::index_names(&mut areas.by_name, keys, idx, fold_area_name).map_err(
+                |(key, other)| {
+                    ConfigError::at(
+                        file,
+                        line,
+                        format!(
+                            "name {key:?} already names area {}",
+                            areas.areas[other].code
+                        ),
+                    )
+                },
+            )?;
             areas.areas.push(area);
         }
         Ok(areas)

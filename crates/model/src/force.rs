@@ -48,6 +48,27 @@ struct ForceRow {
 /// Words that forces add to or drop from their names at will.
 const NAME_NOISE: &[&str] = &["police", "constabulary", "service", "force"];
 
+/// Files each of `keys` (folded) under `idx`; a key that already names
+/// another entry is `Err((key, that entry))`: a reference table must never
+/// let one name mean two things.
+pub(crate) fn index_names(
+    by_name: &mut BTreeMap<String, usize>,
+    keys: Vec<String>,
+    idx: usize,
+    fold: fn(&str) -> String,
+) -> Result<(), (String, usize)> {
+    for key in keys {
+        let k = fold(&key);
+        match by_name.get(&k) {
+            Some(&other) if other != idx => return Err((key, other)),
+            _ => {
+                by_name.insert(k, idx);
+            }
+        }
+    }
+    Ok(())
+}
+
 fn fold_force_name(name: &str) -> String {
     let folded = fold_label(&name.replace('&', " and "));
     let words: Vec<&str> = folded
@@ -87,22 +108,18 @@ impl Forces {
                 keys.push(force.code.clone());
             }
             keys.extend(force.aliases.iter().cloned());
-            for key in keys {
-                let k = fold_force_name(&key);
-                if let Some(&other) = forces.by_name.get(&k) {
-                    if other != idx {
-                        return Err(ConfigError::at(
-                            file,
-                            line,
-                            format!(
-                                "name {key:?} already names force {}",
-                                forces.forces[other].id
-                            ),
-                        ));
-                    }
-                }
-                forces.by_name.insert(k, idx);
-            }
+            index_names(&mut forces.by_name, keys, idx, fold_force_name).map_err(
+                |(key, other)| {
+                    ConfigError::at(
+                        file,
+                        line,
+                        format!(
+                            "name {key:?} already names force {}",
+                            forces.forces[other].id
+                        ),
+                    )
+                },
+            )?;
             forces.forces.push(force);
         }
         Ok(forces)
