@@ -19,7 +19,8 @@ const KEY_COLUMNS: &[&str] = &[
     "cells",
 ];
 
-fn key_of(row: &Row) -> Vec<String> {
+/// A published record as an answer key states it: the key's columns.
+pub fn key_of(row: &Row) -> Vec<String> {
     KEY_COLUMNS
         .iter()
         .map(|c| {

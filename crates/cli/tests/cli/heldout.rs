@@ -3,38 +3,9 @@
 //! keys, and what the layout language can say, for the set the table
 //! detector is scored on (`just detect-score`).
 
+use crate::build::key_of;
 use crate::*;
 use std::collections::BTreeSet;
-
-const KEY_COLUMNS: &[&str] = &[
-    "request",
-    "offence",
-    "offence_group",
-    "victim_age",
-    "online_method",
-    "unit",
-    "period_from",
-    "period_to",
-    "text",
-    "lo",
-    "hi",
-    "cells",
-];
-
-fn key_of(row: &Row) -> Vec<String> {
-    KEY_COLUMNS
-        .iter()
-        .map(|c| {
-            let v = row.get(*c).cloned().unwrap_or_default();
-            // Published text is neutralised against formulas ("'-"); keys hold it as written.
-            if *c == "text" {
-                v.strip_prefix('\'').map(str::to_string).unwrap_or(v)
-            } else {
-                v
-            }
-        })
-        .collect()
-}
 
 fn cases() -> Vec<Row> {
     let cases = read_csv(&root().join("fixtures/heldout/cases.csv"));
