@@ -4,7 +4,7 @@
 use crate::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-const KEY_COLUMNS: &[&str] = &[
+pub const KEY_COLUMNS: &[&str] = &[
     "request",
     "offence",
     "offence_group",

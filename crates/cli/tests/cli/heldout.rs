@@ -3,7 +3,7 @@
 //! keys, and what the layout language can say, for the set the table
 //! detector is scored on (`just detect-score`).
 
-use crate::build::key_of;
+use crate::build::{key_of, KEY_COLUMNS};
 use crate::*;
 use std::collections::BTreeSet;
 
