@@ -87,7 +87,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         text(
             &d.0,
             &dim_title(d),
-            &format!("The figure's {}: a value of the campaign's `{d}` dimension; empty (null) when the figure is not broken down by it.", lower_first(&dim_title(d))),
+            &format!("Which {} the figure is for: a value of the campaign's `{d}` dimension; empty (null) when the figure is not broken down by it.", lower_first(&dim_title(d))),
         )
     }));
     cols.extend(range_columns(
@@ -191,7 +191,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         text(
             &d.0,
             &dim_title(d),
-            &format!("The record's {}: a value of the campaign's `{d}` dimension; empty (null) when the record is not broken down by it (it covers all of it).", lower_first(&dim_title(d))),
+            &format!("Which {} the record is for: a value of the campaign's `{d}` dimension; empty (null) when the record is not broken down by it (it covers all of it).", lower_first(&dim_title(d))),
         )
     }));
     cols.push(text("text", "As written", "The figure as the force wrote it: \"12\", \"<5\", \"*\", or \"1 row\" for a count of rows."));
@@ -206,7 +206,9 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         text("source", "Source file", "The source file: its path or URL as the response config gives it."),
         text("sheet", "Sheet", "The sheet the record was read from; empty (null) for a text file or a document."),
         Column::new("cells", Kind::List("; "), "Cells", "Every cell the record was read from, in A1 form (\"C14\"), as \"line N, field M\" in a text file, or \"page N\" of a document typed in; in the CSV joined by \"; \". The lineage table has one row for each."),
-        Column::new("narrowed_by", Kind::List("; "), "Narrowed by", "The force's stated totals that narrowed a suppressed count, so `lo` and `hi` lie within the range its text says; in the CSV joined by \"; \", empty when none did."),
+        // Each total names its cells joined by "; ": the totals are
+            // joined by " | ".
+            Column::new("narrowed_by", Kind::List(" | "), "Narrowed by", "The force's stated totals that narrowed a suppressed count, so `lo` and `hi` lie within the range its text says; in the CSV joined by \" | \" (each names its cells, joined by \"; \"), empty when none did."),
     ]);
     let mut recs = Table::new("records", "Canonical records: every figure read, with its source cells", cols)
         .describe(
@@ -489,7 +491,7 @@ fn record_row(r: &Record, id: &str, all_dims: &[DimId], force_code: Option<Strin
     row.push(Value::text(r.lineage.sheet.clone().unwrap_or_default()));
     // `describe` joins the cells with "; ", as the column's delimiter.
     row.push(Value::List(r.lineage.describe()));
-    row.push(Value::list(&r.lineage.narrowed_by, "; "));
+    row.push(Value::list(&r.lineage.narrowed_by, " | "));
     row
 }
 

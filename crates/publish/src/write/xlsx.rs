@@ -234,11 +234,13 @@ fn shown(t: &Table, row: &[Value], ranges: &[Option<(usize, usize)>], c: usize) 
     }
 }
 
-/// A list as the sheet shows it: its items joined by "; ", a long list of
-/// cells cut after a whole cell.
+/// A list as the sheet shows it: as the CSV writes it (codes spaced out
+/// after their ";"), a long list of cells cut after a whole cell.
 fn list_shown(t: &Table, c: usize, s: &str) -> String {
+    // Codes joined by ";" read better spaced out; other lists are shown as
+    // the CSV writes them.
     let joined = match t.columns[c].kind {
-        Kind::List(d) if d != "; " => s.split(d).collect::<Vec<_>>().join("; "),
+        Kind::List(";") => s.split(';').collect::<Vec<_>>().join("; "),
         _ => s.to_string(),
     };
     if t.columns[c].name == "cells" {
@@ -638,7 +640,10 @@ pub fn workbook_bytes(release: &Release) -> Result<Vec<u8>, WorkbookError> {
         &DocProperties::new()
             .set_title(clip(&release.title, "datapackage.json"))
             .set_subject(clip(
-                &one_paragraph(&release.description),
+                &match one_paragraph(&release.description) {
+                    d if d.is_empty() => release.title.clone(),
+                    d => d,
+                },
                 "datapackage.json",
             ))
             .set_author(author)
@@ -738,12 +743,14 @@ fn cover(
         }
         Ok::<(), WorkbookError>(())
     };
-    section(
-        &mut cover,
-        &mut row,
-        "About these tables",
-        &[one_paragraph(&release.description)],
-    )?;
+    let about = match one_paragraph(&release.description) {
+        d if d.is_empty() => {
+            "The campaign gives no description of its tables (description in campaign.toml)."
+                .to_string()
+        }
+        d => d,
+    };
+    section(&mut cover, &mut row, "About these tables", &[about])?;
     let periods: Vec<String> = release
         .requests
         .iter()
@@ -881,7 +888,7 @@ fn contents(wb: &mut Workbook, kept: &[&Table]) -> Result<(), WorkbookError> {
     contents.width(2, what_w)?;
     let mut rows: Vec<(String, String, String)> = vec![(
         "Notes".into(),
-        "Notes".into(),
+        "Notes on these tables".into(),
         "What the shorthand means, which forces were left out or flagged and why, and where definitions differ".into(),
     )];
     rows.extend(
