@@ -1676,6 +1676,51 @@ fn the_workbook_meets_the_analysis_function_checklist() {
     );
 }
 
+/// The ONS campaign's workbook names its own source (it once said
+/// "Replies of the 44 police forces asked to Freedom of Information
+/// requests" for table P1), and meets the checklist too.
+#[test]
+fn the_ons_workbook_names_its_own_source() {
+    let file = root().join("../shared/realworld/ons_pfa_tables_ye_mar2018_v2.xlsx");
+    if !file.is_file() {
+        eprintln!("skipped: {} is not beside the repository", file.display());
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = foi(tmp.path())
+        .args(["--campaign", "ons-prc-ye-mar2018", "run"])
+        .output()
+        .expect("foi runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let release = tmp.path().join("out/latest");
+    let fails = workbook_checklist(&release, "ons-prc-ye-mar2018");
+    assert!(fails.is_empty(), "{}", fails.join("\n"));
+    let mut wb: Xlsx<_> = open_workbook(release.join("ons-prc-ye-mar2018.xlsx")).expect("xlsx");
+    let cover = wb.worksheet_range("Cover").expect("Cover");
+    let lines: Vec<String> = cover.rows().map(|r| cell_text(r.first())).collect();
+    let i = lines
+        .iter()
+        .position(|l| l == "Source")
+        .expect("a Source heading");
+    assert!(
+        lines[i + 1].starts_with("Office for National Statistics, \"Police recorded crime by offence group and police force area, year ending March 2018\", table P1"),
+        "{}",
+        lines[i + 1]
+    );
+    let html = String::from_utf8(read(&release.join("summary.html"))).expect("UTF-8");
+    assert!(html.contains("table P1 (policeforceareatablesyearendingmarch2018v2.xlsx)"));
+    // Its one source file, with the forces it answers for.
+    let pkg = datapackage(&release);
+    let sources = pkg["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 1, "{sources:?}");
+    assert_eq!(sources[0]["forces"].as_array().map(Vec::len), Some(44));
+}
+
 /// A campaign of one request has nothing to compare: its comparisons table
 /// is published empty as CSV and Parquet, with no sheet in the workbook,
 /// and the cover says so.

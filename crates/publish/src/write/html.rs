@@ -92,7 +92,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem;margin:.6rem 0 1rem}
 caption{text-align:left;font-weight:bold;margin:.4rem 0;font-size:1rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top}
 th[scope=row]{font-weight:normal}
-td{overflow-wrap:anywhere}
+.cov td{overflow-wrap:anywhere}
 .n{text-align:right;font-variant-numeric:tabular-nums}
 code{font-size:.95em;background:#f3f2f1;padding:0 .2em;overflow-wrap:anywhere}
 .hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
@@ -329,10 +329,13 @@ fn chart(release: &Release, names: &BTreeMap<String, String>, request: &str) -> 
     }
 }
 
+/// One breakdown's figures: its name ("offence_group"), its values in the
+/// order the figures come, and each (value, request)'s figure.
+type Breakdown<'r> = (String, Vec<String>, BTreeMap<(String, String), &'r Figure>);
+
 /// For each breakdown, a table of its values by request.
 fn breakdowns(release: &Release) -> Markup {
-    // Breakdown name -> its values in order, each with its figure by request.
-    let mut tables: Vec<(String, Vec<String>, BTreeMap<(String, String), &Figure>)> = Vec::new();
+    let mut tables: Vec<Breakdown> = Vec::new();
     for f in release.figures.iter().filter(|f| !f.breakdown.is_empty()) {
         let name = f.breakdown_name();
         let value = f
@@ -408,7 +411,7 @@ fn coverage(release: &Release, names: &BTreeMap<String, String>) -> Markup {
     }
     forces.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
     html! {
-        table {
+        table.cov {
             caption { "How each force answered, and whether its figures were added" }
             thead { tr {
                 th scope="col" { "Force" }
