@@ -92,7 +92,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem;margin:.6rem 0 1rem}
 caption{text-align:left;font-weight:bold;margin:.4rem 0;font-size:1rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top}
 th[scope=row]{font-weight:normal}
-.cov td{overflow-wrap:anywhere}
+.cov td,.bd th{overflow-wrap:anywhere}
 .n{text-align:right;font-variant-numeric:tabular-nums}
 code{font-size:.95em;background:#f3f2f1;padding:0 .2em;overflow-wrap:anywhere}
 .hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
@@ -248,12 +248,14 @@ fn basis(c: &crate::figures::Comparison) -> String {
     }
 }
 
-/// How the bars are drawn, in words and swatches.
-fn key(any_range: bool) -> Markup {
+/// How the bars are drawn, in words and swatches: those the chart uses.
+fn key(any_flagged: bool, any_range: bool) -> Markup {
     html! {
         ul.key aria-label="Key to the bars" {
             li { span.bars aria-hidden="true" { span.added {} } "Added" }
-            li { span.bars aria-hidden="true" { span.flagged {} } "Added but flagged (hatched, with the label \u{201c}flagged\u{201d}): counts something a little different or may fall short" }
+            @if any_flagged {
+                li { span.bars aria-hidden="true" { span.flagged {} } "Added but flagged (hatched, with the label \u{201c}flagged\u{201d}): counts something a little different or may fall short" }
+            }
             @if any_range {
                 li { span.bars aria-hidden="true" { span.range {} } "An open bar: the range a total lies in where a force suppressed small counts" }
             }
@@ -294,7 +296,7 @@ fn chart(release: &Release, names: &BTreeMap<String, String>, request: &str) -> 
         @if bars.is_empty() {
             p { "No force was added." }
         } @else {
-            (key(bars.iter().any(|b| b.2 != b.3)))
+            (key(bars.iter().any(|b| b.4), bars.iter().any(|b| b.2 != b.3)))
             table.chart {
                 caption { (unit) " by force, " (release.request_title(request)) ", largest first" }
                 thead { tr {
@@ -374,7 +376,7 @@ fn breakdowns(release: &Release) -> Markup {
             p { "The campaign publishes its totals only." }
         }
         @for (name, values, figures) in &tables {
-            table {
+            table.bd {
                 caption { (capitalised(&release.unit)) " by " (title(name)) }
                 thead { tr {
                     th scope="col" { (capitalised(&title(name))) }
