@@ -75,6 +75,39 @@ pub struct CampaignFile {
     /// Who publishes the tables and how to reach them, for the workbook's
     /// cover and datapackage.json.
     pub publisher: Option<Publisher>,
+    /// Where the figures come from, in a sentence, for the workbook's cover
+    /// and the HTML summary ("Office for National Statistics, table P1 …").
+    /// Without it they say what the responses are: the forces' replies, or
+    /// the national tables read.
+    pub source: Option<String>,
+    /// The licence the published tables are under (default: the Open
+    /// Government Licence v3.0, the licence of the public-sector
+    /// information they are made from).
+    #[serde(default)]
+    pub licence: Licence,
+}
+
+/// A licence, as datapackage.json names it: an identifier, a title and
+/// where to read it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    /// "OGL-UK-3.0", "CC-BY-4.0" (an SPDX identifier where there is one).
+    pub name: String,
+    pub title: String,
+    /// Its text on the web.
+    pub path: String,
+}
+
+impl Default for Licence {
+    fn default() -> Licence {
+        Licence {
+            name: "OGL-UK-3.0".into(),
+            title: "Open Government Licence v3.0".into(),
+            path: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+                .into(),
+        }
+    }
 }
 
 /// When figures count as covering a request's whole period.
@@ -112,6 +145,11 @@ pub struct Publisher {
     pub contact: Option<String>,
     /// When these figures were first published.
     pub published: Option<DateDef>,
+    /// When the next release is due, in words ("June 2018", "not planned").
+    pub next_update: Option<String>,
+    /// This release's version, as datapackage.json gives it ("1.1" for a
+    /// revision); without it, one worked out from the tables' contents.
+    pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -685,6 +723,8 @@ pub struct Campaign {
     /// period and still cover it whole ([`CoverageDef::gap_days`]).
     pub gap_days: i64,
     pub publisher: Option<Publisher>,
+    pub source: Option<String>,
+    pub licence: Licence,
 }
 
 impl Campaign {
@@ -1087,6 +1127,10 @@ fn resolve_campaign(
         limits: def.limits,
         gap_days: i64::from(def.coverage.gap_days),
         publisher: def.publisher,
+        source: def
+            .source
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
+        licence: def.licence,
     })
 }
 

@@ -23,11 +23,11 @@ pub mod write;
 
 pub use figures::{
     age_facts, figure_id, record_id, AgeFacts, Basis, Check, Comparison, Contribution, CoverageRow,
-    Figure, Finding, Gaps, Headline, Reason, RequestHeadline,
+    Figure, Finding, Gaps, Headline, Note, Reason, RequestHeadline, Topic,
 };
-pub use release::Release;
+pub use release::{Release, SourceFile};
 pub use show::{show_range, thousands};
-pub use table::{neutralise, Kind, Table, Value};
+pub use table::{neutralise, Column, ForeignKey, Kind, Table, Value};
 pub use write::datapackage::datapackage;
 pub use write::html::summary_html;
 pub use write::xlsx::workbook_bytes;
@@ -47,5 +47,6 @@ pub fn assemble(
 ) -> Release {
     let assembly = figures::assemble(config, records, aggregates, checks, gaps);
     let tables = write::tables::tables(config, records, &assembly);
-    Release::new(config, assembly, tables)
+    let sources = release::sources(config, records);
+    Release::new(config, assembly, tables, sources)
 }

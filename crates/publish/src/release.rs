@@ -1,11 +1,75 @@
 //! A release: everything worked out from the records, and the tables built
 //! from it, before any file is written.
 
-use crate::figures::{Assembly, Check, Comparison, CoverageRow, Figure, Headline, Reason};
+use crate::figures::{Assembly, Check, Comparison, CoverageRow, Figure, Headline, Note, Reason};
 use crate::table::Table;
-use foi_model::config::{Config, Publisher};
-use foi_model::DimId;
-use std::collections::BTreeSet;
+use foi_model::config::{Config, Licence, Publisher, Request};
+use foi_model::{DimId, ForceId, Record};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A file the figures were read from: a force's reply, or a national table
+/// answering for many forces, as the records' lineage names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Its path or URL, as the response config gives it.
+    pub file: String,
+    pub sha256: String,
+    /// The forces whose figures were read from it, by id.
+    pub forces: Vec<ForceId>,
+    /// Their names, in the same order.
+    pub names: Vec<String>,
+}
+
+impl SourceFile {
+    /// Whether `file` is a web address (else a path on the machine that
+    /// built the release).
+    pub fn is_url(&self) -> bool {
+        self.file.starts_with("https://") || self.file.starts_with("http://")
+    }
+
+    /// "Kent Police", "Avon & Somerset Constabulary and 43 other forces".
+    pub fn whose(&self) -> String {
+        match self.names.as_slice() {
+            [] => "no force".to_string(),
+            [one] => one.clone(),
+            [first, rest @ ..] => format!(
+                "{first} and {} other {}",
+                rest.len(),
+                if rest.len() == 1 { "force" } else { "forces" }
+            ),
+        }
+    }
+}
+
+/// Every source file the records were read from, in the order of its file
+/// name, each with the forces it gave figures for.
+pub fn sources(config: &Config, records: &[Record]) -> Vec<SourceFile> {
+    let mut by: BTreeMap<(&str, &str), BTreeSet<&ForceId>> = BTreeMap::new();
+    for r in records {
+        by.entry((r.lineage.file.as_str(), r.lineage.sha256.as_str()))
+            .or_default()
+            .insert(&r.force);
+    }
+    by.into_iter()
+        .map(|((file, sha256), forces)| {
+            let forces: Vec<ForceId> = forces.into_iter().cloned().collect();
+            SourceFile {
+                file: file.to_string(),
+                sha256: sha256.to_string(),
+                names: forces
+                    .iter()
+                    .map(|f| {
+                        config
+                            .forces
+                            .get(f)
+                            .map_or_else(|| f.0.clone(), |x| x.name.clone())
+                    })
+                    .collect(),
+                forces,
+            }
+        })
+        .collect()
+}
 
 /// Everything a release holds, before it is written.
 #[derive(Debug, Clone)]
@@ -15,6 +79,18 @@ pub struct Release {
     pub description: String,
     /// Who publishes the tables, as the campaign says.
     pub publisher: Option<Publisher>,
+    /// Where the figures come from, in a sentence: the campaign's own
+    /// words, or what its responses are.
+    pub source: String,
+    pub licence: Licence,
+    /// What the campaign counts: "offences".
+    pub unit: String,
+    /// The campaign's requests: ids, titles and periods.
+    pub requests: Vec<Request>,
+    /// Each dimension's title, by id.
+    pub dimensions: BTreeMap<DimId, String>,
+    /// Every file the records were read from, with its sha256.
+    pub sources: Vec<SourceFile>,
     pub figures: Vec<Figure>,
     pub coverage: Vec<CoverageRow>,
     pub comparisons: Vec<Comparison>,
@@ -23,12 +99,17 @@ pub struct Release {
     pub headline: Headline,
     /// Notes a reader needs: what the shorthand means, what was left out or
     /// flagged, where definitions differ.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     pub tables: Vec<Table>,
 }
 
 impl Release {
-    pub fn new(config: &Config, assembly: Assembly, tables: Vec<Table>) -> Release {
+    pub fn new(
+        config: &Config,
+        assembly: Assembly,
+        tables: Vec<Table>,
+        sources: Vec<SourceFile>,
+    ) -> Release {
         let campaign = &config.campaign;
         let Assembly {
             figures,
@@ -43,6 +124,19 @@ impl Release {
             title: campaign.title.clone(),
             description: campaign.description.clone(),
             publisher: campaign.publisher.clone(),
+            source: campaign
+                .source
+                .clone()
+                .unwrap_or_else(|| default_source(config)),
+            licence: campaign.licence.clone(),
+            unit: campaign.unit.to_string(),
+            requests: campaign.requests.clone(),
+            dimensions: campaign
+                .dimensions
+                .iter()
+                .map(|d| (d.id.clone(), d.title.clone()))
+                .collect(),
+            sources,
             figures,
             coverage,
             comparisons,
@@ -66,6 +160,26 @@ impl Release {
             lines.push(format!("Contact: {c}"));
         }
         lines
+    }
+
+    /// A request's title, or its id when it has none.
+    pub fn request_title<'a>(&'a self, id: &'a str) -> &'a str {
+        self.requests
+            .iter()
+            .find(|r| r.id == id)
+            .map_or(id, |r| r.title.as_str())
+    }
+
+    /// The notes on `topics`, with their numbers (from 1), in order.
+    pub fn notes_on<'a>(
+        &'a self,
+        topics: &'a [crate::figures::Topic],
+    ) -> impl Iterator<Item = (usize, &'a Note)> + 'a {
+        self.notes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| topics.contains(&n.topic))
+            .map(|(i, n)| (i + 1, n))
     }
 
     /// How many forces the campaign asked: every force in the coverage table.
@@ -97,6 +211,46 @@ impl Release {
                     .zip(breakdown)
                     .all(|((d, v), (d2, v2))| d == d2 && v.to_string().eq_ignore_ascii_case(v2))
         })
+    }
+}
+
+/// What the responses are, when the campaign does not say where its
+/// figures come from: the forces' own replies, the national tables read, or
+/// both.
+fn default_source(config: &Config) -> String {
+    let (national, own): (Vec<_>, Vec<_>) = config
+        .responses
+        .iter()
+        .filter(|r| r.status.has_figures() && r.source.is_some())
+        .partition(|r| r.force.is_none());
+    let own_forces: BTreeSet<&ForceId> = own.iter().filter_map(|r| r.force.as_ref()).collect();
+    let mut parts = Vec::new();
+    if !own_forces.is_empty() {
+        let n = own_forces.len();
+        parts.push(format!(
+            "the replies of {n} police {} to Freedom of Information requests",
+            if n == 1 { "force" } else { "forces" }
+        ));
+    }
+    if !national.is_empty() {
+        let files: Vec<&str> = national
+            .iter()
+            .filter_map(|r| r.source.as_ref().map(|s| s.display()))
+            .collect();
+        parts.push(format!(
+            "the national {} {}",
+            if files.len() == 1 { "table" } else { "tables" },
+            files.join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        return "No source gave figures.".to_string();
+    }
+    let text = parts.join(", and ");
+    let mut c = text.chars();
+    match c.next() {
+        Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
+        None => text,
     }
 }
 

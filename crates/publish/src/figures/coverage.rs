@@ -270,7 +270,8 @@ pub struct CoverageRow {
     pub request: String,
     pub status: String,
     pub unit: String,
-    pub period: String,
+    /// The period the response answered for; `None` with no response.
+    pub period: Option<Period>,
     pub fixed: String,
     pub included: bool,
     /// Added, with at least one reason: its figures count something a
@@ -289,7 +290,7 @@ impl CoverageRow {
             request: request.id.clone(),
             status: "no response".into(),
             unit: String::new(),
-            period: String::new(),
+            period: None,
             fixed: String::new(),
             included: false,
             flagged: false,
@@ -453,7 +454,7 @@ impl Answer<'_> {
         let resp = self.responses[0];
         let asked = self.request.period;
         let period = resp.period.unwrap_or(asked);
-        row.period = period.to_string();
+        row.period = Some(period);
         let found = self.gaps.found(self.force, &self.request.id);
         let national = resp.force.is_none();
         // The first response that failed: for a national source, only a

@@ -38,6 +38,7 @@ pub use gaps::{Finding, Gaps};
 pub use headline::{age_facts, AgeFacts, Headline, RequestHeadline};
 pub use ids::{figure_id, record_id};
 pub use national::{Contribution, Figure};
+pub use notes::{Note, Topic};
 pub use reconcile::Check;
 
 use foi_model::config::Config;
@@ -51,7 +52,7 @@ pub struct Assembly {
     pub comparisons: Vec<Comparison>,
     pub checks: Vec<Check>,
     pub headline: Headline,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// Works out coverage, every national figure, the comparisons, the

@@ -8,6 +8,40 @@ use foi_model::config::Config;
 use foi_model::ForceId;
 use std::collections::BTreeMap;
 
+/// What a note is about, so a table can refer to the notes that bear on it
+/// (the spreadsheet's "[note 4]").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Topic {
+    /// How a suppressed count is given as a range.
+    Ranges,
+    /// What [c] and [x] mean.
+    Shorthand,
+    /// Never a stated total added to its cells.
+    Grain,
+    /// A force left out of a request's figures, and why.
+    NotAdded,
+    /// A force added but flagged, and why.
+    Flagged,
+    /// A difference between two requests that bears on their comparison.
+    Comparison,
+}
+
+/// A note a reader needs, and what it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub topic: Topic,
+    pub text: String,
+}
+
+impl Note {
+    fn new(topic: Topic, text: impl Into<String>) -> Note {
+        Note {
+            topic,
+            text: text.into(),
+        }
+    }
+}
+
 /// One note per force and reason: "north-yorkshire (ye-jun-2016,
 /// fy-2016-17): refused (s.12)", in the forces' order.
 fn per_force<'c>(rows: impl Iterator<Item = &'c CoverageRow>) -> Vec<String> {
@@ -26,31 +60,38 @@ fn per_force<'c>(rows: impl Iterator<Item = &'c CoverageRow>) -> Vec<String> {
         .collect()
 }
 
-pub fn notes(config: &Config, coverage: &[CoverageRow], comparisons: &[Comparison]) -> Vec<String> {
+pub fn notes(config: &Config, coverage: &[CoverageRow], comparisons: &[Comparison]) -> Vec<Note> {
     let campaign = &config.campaign;
     let mut notes = vec![
-        format!(
+        Note::new(Topic::Ranges, format!(
             "Counts are {} as the forces recorded them. Where a force hid small numbers (\"<5\", \"*\", \"redacted\"), the figure is a range: `value` is empty and `lo` and `hi` give the range; in the spreadsheet a range reads \"5,650 to 5,661\". A range is narrowed wherever the force's own totals allow.",
             campaign.unit
-        ),
-        "[c] marks a count a force suppressed (a range is given beside it); [x] marks a figure that is not available.".to_string(),
-        "A force's figures are taken from one table of its reply for each breakdown, never adding a stated total to the cells it totals.".to_string(),
+        )),
+        Note::new(Topic::Shorthand, "[c] marks a count a force suppressed (a range is given beside it); [x] marks a figure that is not available."),
+        Note::new(Topic::Grain, "A force's figures are taken from one table of its reply for each breakdown, never adding a stated total to the cells it totals."),
     ];
     for n in per_force(coverage.iter().filter(|c| !c.included)) {
-        notes.push(format!("Not added: {n}."));
+        notes.push(Note::new(Topic::NotAdded, format!("Not added: {n}.")));
     }
     let flagged = per_force(coverage.iter().filter(|c| c.flagged));
     if !flagged.is_empty() {
-        notes.push(
-            "Forces added but flagged count something a little different from what was asked, or may fall short of it; each is listed below with why.".to_string(),
-        );
+        notes.push(Note::new(
+            Topic::Flagged,
+            "Forces added but flagged count something a little different from what was asked, or may fall short of it; each is listed below with why.",
+        ));
     }
     for n in flagged {
-        notes.push(format!("Added but flagged: {n}."));
+        notes.push(Note::new(
+            Topic::Flagged,
+            format!("Added but flagged: {n}."),
+        ));
     }
     for c in comparisons.iter().filter(|c| c.basis == Basis::AllForces) {
         for n in &c.notes {
-            notes.push(format!("Comparing {} with {}: {n}.", c.from, c.to));
+            notes.push(Note::new(
+                Topic::Comparison,
+                format!("Comparing {} with {}: {n}.", c.from, c.to),
+            ));
         }
     }
     notes
@@ -81,8 +122,8 @@ mod tests {
         let notes = assemble(&c, &records, &[], &[], &Gaps::default()).notes;
         let said: Vec<&str> = notes
             .iter()
+            .map(|n| n.text.as_str())
             .filter(|n| n.starts_with("Not added") || n.starts_with("Added but flagged:"))
-            .map(String::as_str)
             .collect();
         assert_eq!(
             said,

@@ -7,7 +7,7 @@ pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    w.write_record(t.columns.iter().map(|(n, _)| n.as_str()))?;
+    w.write_record(t.columns.iter().map(|c| c.name.as_str()))?;
     for row in &t.rows {
         for v in row {
             w.write_field(v.csv_text().as_bytes())?;

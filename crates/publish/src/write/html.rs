@@ -1,38 +1,30 @@
-//! A self-contained HTML summary: the headline, the change between
-//! requests, a chart of each force's total, how each force answered, and
-//! the notes. No scripts, no fonts, no network at view time: one file that
-//! opens anywhere, fits a phone's width and prints well.
+//! A self-contained HTML summary for everyone: the headline, the change
+//! between requests, each force's total as a table drawn as a bar chart,
+//! the breakdowns, how each force answered, the reconciliation, the notes,
+//! and links to the data files and sources. No scripts, no fonts, nothing
+//! loaded from elsewhere: one file that opens anywhere, fits a phone's width
+//! and prints well.
+//!
+//! Built with maud, so every text is escaped by construction: a force's
+//! name or a note can hold `<`, `&` or quotes and still be only text.
+//!
+//! For every reader (WCAG 2.2 AA, checked with axe-core in headless
+//! Chromium by scripts/check-html):
+//! - landmarks (header, nav, main, footer) and one heading outline;
+//! - each chart is a table (force, figure, status), its bars drawn in a
+//!   column of their own and hidden from screen readers, which read the
+//!   figures instead;
+//! - a flagged force is told apart by a label ("flagged") and a hatched,
+//!   outlined bar as well as its colour, each bar colour 3:1 or more
+//!   against the other and the page;
+//! - tables wrap rather than scroll at 390 px.
 
-use crate::figures::Basis;
+use super::Output;
+use crate::figures::{Basis, Check, Figure};
 use crate::release::Release;
 use crate::show::{show_range, thousands};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 use std::collections::BTreeMap;
-use std::fmt::Write;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// Escaped, with `backticked` words (column names in the notes) as code.
-fn esc_text(s: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in esc(s).split('`').enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<code>{part}</code>");
-        } else {
-            out.push_str(part);
-        }
-    }
-    // An unpaired backtick: put it back as written.
-    if s.matches('`').count() % 2 == 1 {
-        return esc(s);
-    }
-    out
-}
 
 /// "+1,750", "-12", "0".
 fn signed(n: i64) -> String {
@@ -57,17 +49,69 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c;line-height:1.45}
-h1{font-size:1.8rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #0b0c0c}h3{margin:1.6rem 0 .4rem;font-size:1.1rem}
-.headline{font-size:1.15rem;margin-bottom:.2rem}.headline strong{font-size:1.5rem}.facts{margin-top:.2rem}.small{font-size:.9rem;color:#505a5f}
-.scroll{overflow-x:auto;margin:1rem 0}
-table{border-collapse:collapse;width:100%;font-size:.9rem}caption{text-align:left;font-weight:bold;margin:.5rem 0}
-th,td{border-bottom:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-th[scope=row]{font-weight:normal}.cmp th[scope=row]{min-width:11rem}.cmp td:last-child{min-width:16rem}.cov th[scope=row]{white-space:nowrap}
-.no{color:#942514;font-weight:bold}.flag{color:#6f4e00;font-weight:bold}code{font-size:.95em;background:#f3f2f1;padding:0 .2em}
-figure{margin:0 0 1rem}figure svg{display:block;width:100%;min-width:640px;max-width:820px;height:auto}svg text{font-size:12px;fill:#0b0c0c}figcaption{font-size:.9rem;color:#505a5f}
-.key span{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 .8em;vertical-align:baseline}
-@media print{.scroll{overflow:visible}h2{break-after:avoid}figure,tr{break-inside:avoid}}
+/// "6.1 KB", "1.3 MB".
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1_000.0),
+        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+    }
+}
+
+/// Text with `backticked` words (column names in the notes) as code.
+fn prose(s: &str) -> Markup {
+    // An unpaired backtick: the text as written.
+    if s.matches('`').count() % 2 == 1 {
+        return html! { (s) };
+    }
+    html! {
+        @for (i, part) in s.split('`').enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
+        }
+    }
+}
+
+/// The page's look. Colours from the GOV.UK palette: text #0b0c0c, muted
+/// #505a5f (7:1 on white), links and added bars #1d70b8 (5.2:1 on white);
+/// flagged bars a light amber (#f7c873, 3.3:1 against the blue bars) hatched
+/// in black and outlined, so they differ by pattern and edge as well as
+/// colour, whatever colours a reader sees.
+const STYLE: &str = "
+:root{--ink:#0b0c0c;--muted:#505a5f;--blue:#1d70b8;--amber:#f7c873;--line:#b1b4b6}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:1rem;max-width:62rem;margin:0 auto;padding:0 1rem 2rem;color:var(--ink);line-height:1.45;overflow-wrap:break-word}
+a{color:var(--blue)}a:focus{outline:3px solid #fd0;background:#fd0;color:var(--ink)}
+.skip{position:absolute;left:-999px}.skip:focus{position:static}
+header{padding-top:1.5rem}
+h1{font-size:1.8rem;line-height:1.2;margin:.2rem 0 .6rem}h2{font-size:1.4rem;margin-top:2.4rem;border-bottom:2px solid var(--ink)}h3{margin:1.6rem 0 .4rem;font-size:1.15rem}
+.meta{color:var(--muted);font-size:.95rem}
+nav ul{list-style:none;padding:0;margin:.8rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:.95rem}
+.headline{font-size:1.15rem;margin:.8rem 0 .2rem}.headline strong{font-size:1.5rem}.small{font-size:.95rem;color:var(--muted)}
+.warn{border-left:5px solid #d4351c;padding-left:.6rem}
+table{border-collapse:collapse;width:100%;font-size:.95rem;margin:.6rem 0 1rem}
+caption{text-align:left;font-weight:bold;margin:.4rem 0;font-size:1rem}
+th,td{border-bottom:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top}
+th[scope=row]{font-weight:normal}
+.cov td,.bd th{overflow-wrap:anywhere}
+.n{text-align:right;font-variant-numeric:tabular-nums}
+code{font-size:.95em;background:#f3f2f1;padding:0 .2em;overflow-wrap:anywhere}
+.hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
+.file{overflow-wrap:anywhere}
+.flag{display:inline-block;font-weight:bold;font-size:.85rem;border:1px solid var(--ink);padding:0 .3em;border-radius:3px;white-space:nowrap}
+.no{font-weight:bold;color:#942514}
+.chart td.plot{width:45%;padding-left:0;padding-top:.55rem}
+.bars{display:block;white-space:nowrap;line-height:1}
+.chart th .small{font-size:.85rem}
+.bars span{display:inline-block;height:1rem;vertical-align:middle;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.bars .added{background:var(--blue)}
+.bars .flagged{background:repeating-linear-gradient(45deg,var(--ink) 0 1.5px,var(--amber) 1.5px 5px);outline:1px solid var(--ink);outline-offset:-1px}
+.bars .range{background:#fff;border:2px solid var(--blue);border-left:0}
+.bars .range.flagged{border:0}
+.key{list-style:none;padding:0;margin:.3rem 0;font-size:.95rem}.key li{margin:.2rem 0}.key .bars{display:inline-block;width:2rem;margin-right:.4rem}.key .bars span{width:100%}
+details{margin:.6rem 0}summary{cursor:pointer;color:var(--blue);text-decoration:underline}
+footer{margin-top:3rem;border-top:2px solid var(--ink);padding-top:.6rem;font-size:.95rem}
+@media (max-width:40rem){body{padding:0 .6rem 1.5rem}h1{font-size:1.5rem}table{font-size:.9rem}th,td{padding:.25rem .25rem}.chart td.plot{width:35%}}
+@media print{nav,.skip{display:none}h2{break-after:avoid}tr{break-inside:avoid}details>*{display:block}}
 ";
 
 /// Force id -> name, from the coverage table (every force is in it).
@@ -90,31 +134,153 @@ fn name_of<'a>(names: &'a BTreeMap<String, String>, id: &'a str) -> &'a str {
     names.get(id).map(String::as_str).unwrap_or(id)
 }
 
-fn request_title<'a>(release: &'a Release, id: &'a str) -> &'a str {
-    release
-        .headline
-        .requests
-        .iter()
-        .find(|r| r.request == id)
-        .map(|r| r.title.as_str())
-        .unwrap_or(id)
+/// "20 June 2017".
+fn long_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
 }
 
-/// One horizontal bar chart of each force's total for a request; a range is
-/// drawn as a solid bar to `lo` and a lighter bar on to `hi`.
-fn chart(release: &Release, names: &BTreeMap<String, String>, request: &str) -> String {
-    let Some(fig) = release
+/// A request's total figure.
+fn total<'r>(release: &'r Release, request: &str) -> Option<&'r Figure> {
+    release
         .figures
         .iter()
         .find(|f| f.request == request && f.breakdown.is_empty())
-    else {
-        return String::new();
+}
+
+fn headline(release: &Release, names: &BTreeMap<String, String>) -> Markup {
+    let h = &release.headline;
+    let all_forces = release.forces_asked();
+    html! {
+        @for r in &h.requests {
+            p.headline {
+                (r.title) ": " strong { (show_range(r.total.lo, r.total.hi)) } " " (h.unit)
+                " from " (r.forces) " of " (all_forces) " forces"
+            }
+            @if let Some(a) = &r.ages {
+                p {
+                    "Most common victim age: "
+                    (a.most_common.map(|(a, _)| a.to_string()).unwrap_or_else(|| "unknown".into()))
+                    ". Victims under " (a.under.0) ": " (show_range(a.under.1.lo, a.under.1.hi))
+                    ". Youngest victim: "
+                    (a.youngest.map(|a| a.to_string()).unwrap_or_else(|| "unknown".into())) "."
+                }
+            }
+            @for line in &r.undeclared {
+                p.small.warn { (capitalised(line)) }
+            }
+            @if !r.flagged.is_empty() {
+                p.small {
+                    "Added but flagged, as they count something a little different: "
+                    ({
+                        let mut flagged: Vec<&str> =
+                            r.flagged.iter().map(|f| name_of(names, &f.0)).collect();
+                        flagged.sort_unstable();
+                        flagged.join(", ")
+                    })
+                    "."
+                }
+            }
+        }
+    }
+}
+
+/// One table for each pair of requests compared, a row for each basis,
+/// its notes in a list below.
+fn comparisons(release: &Release) -> Markup {
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for c in &release.comparisons {
+        if !pairs.contains(&(c.from.as_str(), c.to.as_str())) {
+            pairs.push((&c.from, &c.to));
+        }
+    }
+    html! {
+        @for (from, to) in pairs {
+            @let (from_t, to_t) = (release.request_title(from), release.request_title(to));
+            @let rows: Vec<_> = release.comparisons.iter().filter(|c| c.from == from && c.to == to).collect();
+            table {
+                caption { "Change from " (from_t) " to " (to_t) }
+                thead { tr {
+                    th scope="col" { "Forces compared" }
+                    th scope="col" .n { (from_t) }
+                    th scope="col" .n { (to_t) }
+                    th scope="col" .n { "Change" }
+                } }
+                tbody {
+                    @for c in &rows {
+                        tr {
+                            th scope="row" { (basis(c)) }
+                            td.n { (show_range(c.from_total.lo, c.from_total.hi)) }
+                            td.n { (show_range(c.to_total.lo, c.to_total.hi)) }
+                            td.n {
+                                @match c.change {
+                                    None => "not comparable",
+                                    Some((lo, hi)) if lo == hi => (signed(lo)),
+                                    Some((lo, hi)) => (format!("{} to {}", signed(lo), signed(hi))),
+                                }
+                                @if let Some(p) = c.percent { br; (format!("({p:+.1}%)")) }
+                            }
+                        }
+                    }
+                }
+            }
+            ul.small {
+                @for c in &rows {
+                    li { strong { (basis(c)) ": " } (prose(&c.notes.join("; "))) "." }
+                }
+            }
+        }
+    }
+}
+
+fn basis(c: &crate::figures::Comparison) -> String {
+    match c.basis {
+        Basis::MatchedPanel if c.forces == 1 => {
+            "The one force added to both on the same terms".to_string()
+        }
+        Basis::MatchedPanel => format!("The {} forces added to both on the same terms", c.forces),
+        Basis::AllForces if c.comparable() => {
+            format!("All {} added to both", forces_word(c.forces))
+        }
+        Basis::AllForces => format!(
+            "All forces added to each ({} and {})",
+            c.from_forces, c.to_forces
+        ),
+    }
+}
+
+/// How the bars are drawn, in words and swatches: those the chart uses.
+fn key(any_flagged: bool, any_range: bool) -> Markup {
+    html! {
+        ul.key aria-label="Key to the bars" {
+            li { span.bars aria-hidden="true" { span.added {} } "Added" }
+            @if any_flagged {
+                li { span.bars aria-hidden="true" { span.flagged {} } "Added but flagged (hatched, with the label \u{201c}flagged\u{201d}): counts something a little different or may fall short" }
+            }
+            @if any_range {
+                li { span.bars aria-hidden="true" { span.range {} } "An open bar: the range a total lies in where a force suppressed small counts" }
+            }
+        }
+    }
+}
+
+/// A request's total for each force added, as a table whose last column
+/// draws it: the chart and its data in one.
+fn chart(release: &Release, names: &BTreeMap<String, String>, request: &str) -> Markup {
+    let Some(fig) = total(release, request) else {
+        return html! {};
     };
-    let mut bars: Vec<(&str, u64, u64, bool)> = fig
+    let why: BTreeMap<&str, &str> = release
+        .coverage
+        .iter()
+        .filter(|c| c.request == request && c.flagged)
+        .map(|c| (c.force.0.as_str(), c.reason.as_str()))
+        .collect();
+    let mut bars: Vec<(&str, &str, u64, u64, bool)> = fig
         .contributions
         .iter()
         .map(|c| {
             (
+                c.force.0.as_str(),
                 name_of(names, &c.force.0),
                 c.interval.lo,
                 c.interval.hi,
@@ -122,169 +288,122 @@ fn chart(release: &Release, names: &BTreeMap<String, String>, request: &str) -> 
             )
         })
         .collect();
-    bars.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
-    let max = bars.iter().map(|b| b.2).max().unwrap_or(1).max(1);
-    let (label_w, bar_w, value_w, row_h) = (230.0, 480.0, 110.0, 18.0);
-    let width = label_w + bar_w + value_w;
-    let height = row_h * bars.len() as f64 + 8.0;
-    let title = format!(
-        "{} by force, {}",
-        capitalised(&release.headline.unit),
-        request_title(release, request)
-    );
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<figure><div class=\"scroll\" role=\"region\" aria-label=\"{title}\" tabindex=\"0\"><svg role=\"img\" aria-labelledby=\"t-{id}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"t-{id}\">{}</title>",
-        esc(&title),
-        id = esc(request),
-        title = esc(&title),
-    );
-    for (i, (force, lo, hi, flagged)) in bars.iter().enumerate() {
-        let y = i as f64 * row_h + 4.0;
-        let w_lo = bar_w * *lo as f64 / max as f64;
-        let w_hi = bar_w * *hi as f64 / max as f64;
-        let colour = if *flagged { "#b58840" } else { "#1d70b8" };
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w_lo:.1}\" height=\"{}\" fill=\"{colour}\"/>",
-            label_w - 6.0,
-            y + 12.0,
-            esc(force),
-            row_h - 4.0
-        );
-        if hi > lo {
-            let _ = write!(
-                svg,
-                "<rect x=\"{:.1}\" y=\"{y}\" width=\"{:.1}\" height=\"{}\" fill=\"{colour}\" opacity=\"0.35\"/>",
-                label_w + w_lo,
-                w_hi - w_lo,
-                row_h - 4.0
-            );
-        }
-        let _ = write!(
-            svg,
-            "<text x=\"{:.1}\" y=\"{}\">{}</text>",
-            label_w + w_hi + 4.0,
-            y + 12.0,
-            esc(&show_range(*lo, *hi))
-        );
-    }
-    let _ = write!(
-        svg,
-        "</svg></div><figcaption>{}. <span class=\"key\"><span style=\"background:#1d70b8\"></span>added</span><span class=\"key\"><span style=\"background:#b58840\"></span>added but flagged (another unit or definition)</span>; a lighter bar shows the range where a force suppressed small counts.</figcaption></figure>",
-        esc(&title)
-    );
-    svg
-}
-
-fn headline(release: &Release, names: &BTreeMap<String, String>, s: &mut String) {
-    let h = &release.headline;
-    let all_forces = release.forces_asked();
-    for r in &h.requests {
-        let _ = writeln!(
-            s,
-            "<p class=\"headline\">{}: <strong>{}</strong> {} from {} of {all_forces} forces</p>",
-            esc(&r.title),
-            esc(&show_range(r.total.lo, r.total.hi)),
-            esc(&h.unit),
-            r.forces,
-        );
-        if let Some(a) = &r.ages {
-            let _ = writeln!(
-                s,
-                "<p class=\"facts\">Most common victim age: {}. Victims under {}: {}. Youngest victim: {}.</p>",
-                a.most_common
-                    .map(|(a, _)| a.to_string())
-                    .unwrap_or_else(|| "unknown".into()),
-                a.under.0,
-                esc(&show_range(a.under.1.lo, a.under.1.hi)),
-                a.youngest
-                    .map(|a| a.to_string())
-                    .unwrap_or_else(|| "unknown".into())
-            );
-        }
-        for line in &r.undeclared {
-            let _ = writeln!(s, "<p class=\"small no\">{}</p>", esc(&capitalised(line)));
-        }
-        if !r.flagged.is_empty() {
-            let mut flagged: Vec<&str> = r.flagged.iter().map(|f| name_of(names, &f.0)).collect();
-            flagged.sort_unstable();
-            let _ = writeln!(
-                s,
-                "<p class=\"small\">Added but flagged, as they count something a little different: {}.</p>",
-                esc(&flagged.join(", "))
-            );
+    bars.sort_by(|a, b| b.3.cmp(&a.3).then(a.1.cmp(b.1)));
+    let max = bars.iter().map(|b| b.3).max().unwrap_or(1).max(1) as f64;
+    let pct = |n: u64| format!("width:{:.2}%", 100.0 * n as f64 / max);
+    let unit = capitalised(&release.unit);
+    html! {
+        @if bars.is_empty() {
+            p { "No force was added." }
+        } @else {
+            (key(bars.iter().any(|b| b.4), bars.iter().any(|b| b.2 != b.3)))
+            table.chart {
+                caption { (unit) " by force, " (release.request_title(request)) ", largest first" }
+                thead { tr {
+                    th scope="col" { "Force" }
+                    th scope="col" .n { (unit) }
+                    th scope="col" { "Chart" }
+                } }
+                tbody {
+                    @for (id, name, lo, hi, flagged) in &bars {
+                        @let style = if *flagged { "flagged" } else { "added" };
+                        tr {
+                            th scope="row" {
+                                (name)
+                                @if *flagged {
+                                    br;
+                                    span.flag { "flagged" }
+                                    @if let Some(w) = why.get(id) { " " span.small { (w) } }
+                                }
+                            }
+                            td.n { (show_range(*lo, *hi)) }
+                            td.plot {
+                                span.bars aria-hidden="true" {
+                                    span class=(style) style=(pct(*lo)) {}
+                                    @if hi > lo { span class=(format!("range {style}")) style=(pct(hi - lo)) {} }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
 
-fn comparisons(release: &Release, s: &mut String) {
-    // One table for each pair of requests compared, a row for each basis.
-    let mut pairs: Vec<(&str, &str)> = Vec::new();
-    for c in &release.comparisons {
-        if !pairs.contains(&(c.from.as_str(), c.to.as_str())) {
-            pairs.push((&c.from, &c.to));
-        }
-    }
-    for (from, to) in pairs {
-        let (from_t, to_t) = (request_title(release, from), request_title(release, to));
-        let _ = writeln!(
-            s,
-            "<div class=\"scroll\" role=\"region\" aria-label=\"Change from {f} to {t}\" tabindex=\"0\"><table class=\"cmp\"><caption>Change from {f} to {t}</caption><thead><tr><th scope=\"col\">Forces compared</th><th scope=\"col\" class=\"n\">{f}</th><th scope=\"col\" class=\"n\">{t}</th><th scope=\"col\" class=\"n\">Change</th><th scope=\"col\" class=\"n\">Change (%)</th><th scope=\"col\">Notes</th></tr></thead><tbody>",
-            f = esc(from_t),
-            t = esc(to_t)
-        );
-        for c in release
-            .comparisons
+/// One breakdown's figures: its name ("offence_group"), its values in the
+/// order the figures come, and each (value, request)'s figure.
+type Breakdown<'r> = (String, Vec<String>, BTreeMap<(String, String), &'r Figure>);
+
+/// For each breakdown, a table of its values by request.
+fn breakdowns(release: &Release) -> Markup {
+    let mut tables: Vec<Breakdown> = Vec::new();
+    for f in release.figures.iter().filter(|f| !f.breakdown.is_empty()) {
+        let name = f.breakdown_name();
+        let value = f
+            .breakdown
             .iter()
-            .filter(|c| c.from == from && c.to == to)
-        {
-            let basis = match c.basis {
-                Basis::MatchedPanel if c.forces == 1 => {
-                    "The one force added to both on the same terms".to_string()
-                }
-                Basis::MatchedPanel => {
-                    format!("The {} forces added to both on the same terms", c.forces)
-                }
-                Basis::AllForces if c.comparable() => {
-                    format!("All {} added to both", forces_word(c.forces))
-                }
-                Basis::AllForces => format!(
-                    "All forces added to each ({} and {})",
-                    c.from_forces, c.to_forces
-                ),
-            };
-            let change = match c.change {
-                None => "not comparable".to_string(),
-                Some((lo, hi)) if lo == hi => signed(lo),
-                Some((lo, hi)) => format!("{} to {}", signed(lo), signed(hi)),
-            };
-            let _ = writeln!(
-                s,
-                "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                esc(&basis),
-                esc(&show_range(c.from_total.lo, c.from_total.hi)),
-                esc(&show_range(c.to_total.lo, c.to_total.hi)),
-                esc(&change),
-                c.percent
-                    .map(|p| format!("{p:+.1}%"))
-                    .unwrap_or_else(|| "[x]".into()),
-                esc_text(&capitalised(&c.notes.join("; ")))
-            );
+            .map(|(_, v)| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let i = match tables.iter().position(|t| t.0 == name) {
+            Some(i) => i,
+            None => {
+                tables.push((name.clone(), Vec::new(), BTreeMap::new()));
+                tables.len() - 1
+            }
+        };
+        let t = &mut tables[i];
+        if !t.1.contains(&value) {
+            t.1.push(value.clone());
         }
-        s.push_str("</tbody></table></div>\n");
+        t.2.insert((value, f.request.clone()), f);
+    }
+    let title = |name: &str| {
+        name.split('+')
+            .map(|d| {
+                release
+                    .dimensions
+                    .iter()
+                    .find(|(k, _)| k.0 == d)
+                    .map_or(d.to_string(), |(_, t)| t.to_lowercase())
+            })
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    html! {
+        @if tables.is_empty() {
+            p { "The campaign publishes its totals only." }
+        }
+        @for (name, values, figures) in &tables {
+            table.bd {
+                caption { (capitalised(&release.unit)) " by " (title(name)) }
+                thead { tr {
+                    th scope="col" { (capitalised(&title(name))) }
+                    @for r in &release.requests { th scope="col" .n { (r.title) } }
+                } }
+                tbody {
+                    @for v in values {
+                        tr {
+                            th scope="row" { (v) }
+                            @for r in &release.requests {
+                                td.n {
+                                    @match figures.get(&(v.clone(), r.id.clone())) {
+                                        Some(f) => (show_range(f.total.lo, f.total.hi)),
+                                        None => "[x]",
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
 /// One row per force, a column per request: added, flagged or not, and why.
-fn coverage(release: &Release, names: &BTreeMap<String, String>, s: &mut String) {
-    let requests: Vec<&str> = release
-        .headline
-        .requests
-        .iter()
-        .map(|r| r.request.as_str())
-        .collect();
+fn coverage(release: &Release, names: &BTreeMap<String, String>) -> Markup {
     let mut forces: Vec<(&str, &str)> = Vec::new();
     for c in &release.coverage {
         let id = c.force.0.as_str();
@@ -293,74 +412,282 @@ fn coverage(release: &Release, names: &BTreeMap<String, String>, s: &mut String)
         }
     }
     forces.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
-    s.push_str("<div class=\"scroll\" role=\"region\" aria-label=\"How each force answered\" tabindex=\"0\"><table class=\"cov\"><caption>How each force answered, and whether its figures were added</caption><thead><tr><th scope=\"col\">Force</th>");
-    for r in &requests {
-        let _ = write!(
-            s,
-            "<th scope=\"col\">{}</th>",
-            esc(request_title(release, r))
-        );
-    }
-    s.push_str("</tr></thead><tbody>\n");
-    for (id, name) in forces {
-        let _ = write!(s, "<tr><th scope=\"row\">{}</th>", esc(name));
-        for r in &requests {
-            let cell = match release
-                .coverage
-                .iter()
-                .find(|c| c.force.0 == id && c.request == *r)
-            {
-                None => "<span class=\"no\">not added</span>".to_string(),
-                Some(c) => {
-                    // The cell already says "not added".
-                    let reason = c.reason.trim_end_matches("; not added");
-                    let why = if reason.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", esc_text(reason))
-                    };
-                    match (c.included, c.flagged) {
-                        (false, _) => format!("<span class=\"no\">not added</span>{why}"),
-                        (true, true) => format!("<span class=\"flag\">added, flagged</span>{why}"),
-                        (true, false) => format!("added{why}"),
+    html! {
+        table.cov {
+            caption { "How each force answered, and whether its figures were added" }
+            thead { tr {
+                th scope="col" { "Force" }
+                @for r in &release.requests { th scope="col" { (r.title) } }
+            } }
+            tbody {
+                @for (id, name) in &forces {
+                    tr {
+                        th scope="row" { (name) }
+                        @for r in &release.requests {
+                            td {
+                                @match release.coverage.iter().find(|c| c.force.0 == *id && c.request == r.id) {
+                                    None => span.no { "not added" },
+                                    Some(c) => {
+                                        // The cell already says "not added".
+                                        @let reason = c.reason.trim_end_matches("; not added");
+                                        @match (c.included, c.flagged) {
+                                            (false, _) => span.no { "not added" },
+                                            (true, true) => span.flag { "flagged" },
+                                            (true, false) => "added",
+                                        }
+                                        @if !reason.is_empty() { ": " (prose(reason)) }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-            };
-            let _ = write!(s, "<td>{cell}</td>");
+            }
         }
-        s.push_str("</tr>\n");
     }
-    s.push_str("</tbody></table></div>\n");
 }
 
-pub fn summary_html(release: &Release) -> String {
+/// How many stated figures were checked, and every one that differs.
+fn reconciliation(release: &Release, names: &BTreeMap<String, String>) -> Markup {
+    let differ: Vec<&Check> = release.checks.iter().filter(|c| !c.agrees()).collect();
+    let n = release.checks.len();
+    html! {
+        p {
+            @if n == 0 {
+                "No source states a figure foi also computes, so there was nothing to check."
+            } @else {
+                (thousands(n as u64)) " " (if n == 1 { "figure" } else { "figures" })
+                " the sources state (a force's own totals, a national table's England and Wales row) were checked against foi's sum of the figures they total: "
+                @if differ.is_empty() { "every one agrees." }
+                @else { (thousands((n - differ.len()) as u64)) " agree and " (differ.len()) " differ." }
+            }
+        }
+        @if !differ.is_empty() {
+            table {
+                caption { "Stated figures that differ from foi's sum" }
+                thead { tr {
+                    th scope="col" { "Whose figure" }
+                    th scope="col" { "What" }
+                    th scope="col" .n { "Stated" }
+                    th scope="col" .n { "Sum" }
+                    th scope="col" .n { "Difference" }
+                } }
+                tbody {
+                    @for c in &differ {
+                        tr {
+                            th scope="row" {
+                                (if c.scope == "national" { "National table" } else { name_of(names, &c.scope) })
+                                br; span.small { (release.request_title(&c.request)) }
+                            }
+                            td {
+                                (c.label) @if !c.breakdown.is_empty() { " (" (c.breakdown) ")" }
+                                br; span.small.file { (c.source) ", " (c.cells) }
+                            }
+                            td.n { (show_range(c.stated.lo, c.stated.hi)) }
+                            td.n { (show_range(c.computed.lo, c.computed.hi)) }
+                            td.n {
+                                @match (c.computed.value(), c.stated.value()) {
+                                    (Some(a), Some(b)) => (signed(a as i64 - b as i64)),
+                                    _ => "ranges do not meet",
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every file of the release, linked, with what it holds and its size.
+fn data_files(release: &Release, files: &[Output]) -> Markup {
+    let sized = |name: &str| {
+        let s = files
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| format!(", {}", size(o.bytes)));
+        html! { a href=(name) { (name) } (s.unwrap_or_default()) }
+    };
+    let workbook = format!("{}.xlsx", release.campaign);
+    html! {
+        ul {
+            li { "The spreadsheet, every table on its own sheet with a cover, contents and notes: " (sized(&workbook)) }
+            @for t in &release.tables {
+                li {
+                    (t.title) ": "
+                    @if !t.parquet_only() { (sized(&format!("{}.csv", t.name))) " and " }
+                    (sized(&format!("{}.parquet", t.name)))
+                }
+            }
+            li { "What every table and column holds, its types and units, the licence and the sources (Frictionless Data Package): " (sized("datapackage.json")) }
+        }
+    }
+}
+
+/// Where the figures come from: the campaign's words, then every file
+/// with its SHA-256.
+fn sources(release: &Release) -> Markup {
+    html! {
+        p { (release.source) }
+        @if !release.sources.is_empty() {
+            details {
+                summary { "The " (release.sources.len()) " source " (if release.sources.len() == 1 { "file" } else { "files" }) ", with the SHA-256 of each" }
+                table {
+                    caption { "Source files" }
+                    thead { tr {
+                        th scope="col" { "Whose figures" }
+                        th scope="col" { "File and SHA-256" }
+                    } }
+                    tbody {
+                        @for s in &release.sources {
+                            tr {
+                                th scope="row" { (s.whose()) }
+                                td {
+                                    @if s.is_url() { a.file href=(s.file) { (s.file) } } @else { span.file { (s.file) } }
+                                    br; span.hash { (s.sha256) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn footer(release: &Release) -> Markup {
+    let p = release.publisher.as_ref();
+    let l = &release.licence;
+    html! {
+        footer {
+            @if let Some(p) = p {
+                p {
+                    "Published by " (p.name)
+                    @if let Some(d) = &p.published { " on " (long_date(d.0)) }
+                    "."
+                    @if let Some(n) = &p.next_update { " Next update: " (n) "." }
+                }
+                @if let Some(c) = &p.contact {
+                    p {
+                        "Contact: "
+                        @if c.contains('@') && !c.contains("://") { a href=(format!("mailto:{c}")) { (c) } }
+                        @else if c.starts_with("https://") || c.starts_with("http://") { a href=(c) { (c) } }
+                        @else { (c) }
+                    }
+                }
+            } @else {
+                p { "No publisher, release date or contact is declared for this campaign." }
+            }
+            p { "These tables may be used and re-used under the " a href=(l.path) { (l.title) } "." }
+        }
+    }
+}
+
+pub fn summary_html(release: &Release, files: &[Output]) -> String {
     let names = force_names(release);
-    let h = &release.headline;
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n<p>{}</p>\n<h2>Headline</h2>",
-        esc(&release.title),
-        esc(&release.title),
-        esc(release.description.trim())
-    );
-    headline(release, &names, &mut s);
-    comparisons(release, &mut s);
-    s.push_str("<h2>Totals by force</h2>\n");
-    for r in &h.requests {
-        let _ = writeln!(s, "<h3>{}</h3>", esc(&r.title));
-        s.push_str(&chart(release, &names, &r.request));
+    let released = release
+        .publisher
+        .as_ref()
+        .and_then(|p| p.published)
+        .map(|d| long_date(d.0));
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (release.title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                a.skip href="#main" { "Skip to the figures" }
+                header {
+                    h1 { (release.title) }
+                    p { (release.description.split_whitespace().collect::<Vec<_>>().join(" ")) }
+                    p.meta {
+                        @match &released { Some(d) => { "Released " (d) }, None => "Release date not given" }
+                        @if let Some(p) = &release.publisher { " by " (p.name) }
+                        ". " a href="#data" { "Data files" } " · " a href="#sources" { "Sources" }
+                    }
+                    nav aria-label="Sections" {
+                        ul {
+                            li { a href="#headline" { "Headline" } }
+                            li { a href="#by-force" { "Totals by force" } }
+                            li { a href="#breakdowns" { "Breakdowns" } }
+                            li { a href="#coverage" { "Coverage" } }
+                            li { a href="#reconciliation" { "Reconciliation" } }
+                            li { a href="#notes" { "Notes" } }
+                            li { a href="#data" { "Data files" } }
+                            li { a href="#sources" { "Sources" } }
+                        }
+                    }
+                }
+                main #main {
+                    section aria-labelledby="headline" {
+                        h2 #headline { "Headline" }
+                        (headline(release, &names))
+                        (comparisons(release))
+                    }
+                    section aria-labelledby="by-force" {
+                        h2 #by-force { "Totals by force" }
+                        @for r in &release.headline.requests {
+                            h3 { (r.title) }
+                            (chart(release, &names, &r.request))
+                        }
+                    }
+                    section aria-labelledby="breakdowns" {
+                        h2 #breakdowns { "Breakdowns" }
+                        (breakdowns(release))
+                    }
+                    section aria-labelledby="coverage" {
+                        h2 #coverage { "Coverage" }
+                        (coverage(release, &names))
+                    }
+                    section aria-labelledby="reconciliation" {
+                        h2 #reconciliation { "Reconciliation" }
+                        (reconciliation(release, &names))
+                    }
+                    section aria-labelledby="notes" {
+                        h2 #notes { "Notes" }
+                        ol { @for n in &release.notes { li { (prose(&n.text)) } } }
+                    }
+                    section aria-labelledby="data" {
+                        h2 #data { "Data files" }
+                        (data_files(release, files))
+                    }
+                    section aria-labelledby="sources" {
+                        h2 #sources { "Sources" }
+                        (sources(release))
+                    }
+                }
+                (footer(release))
+            }
+        }
+    };
+    let mut out = page.into_string();
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_by_construction() {
+        let m = prose("a <b> & `col<1>` \"q\"");
+        assert_eq!(
+            m.into_string(),
+            "a &lt;b&gt; &amp; <code>col&lt;1&gt;</code> &quot;q&quot;"
+        );
+        // An unpaired backtick is text.
+        assert_eq!(prose("a ` b").into_string(), "a ` b");
     }
-    s.push_str("<h2>Coverage</h2>\n");
-    coverage(release, &names, &mut s);
-    s.push_str("<h2>Notes</h2>\n<ol>\n");
-    for n in &release.notes {
-        let _ = writeln!(s, "<li>{}</li>", esc_text(n));
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(size(512), "512 bytes");
+        assert_eq!(size(6_107), "6.1 KB");
+        assert_eq!(size(1_273_750), "1.3 MB");
     }
-    s.push_str("</ol>\n");
-    for line in release.published_by() {
-        s.push_str(&format!("<p>{}</p>\n", esc(&line)));
-    }
-    s.push_str("</body></html>\n");
-    s
 }

@@ -51,20 +51,27 @@ enum Part<'a> {
     Summary,
 }
 
-/// Every file of a release, in the order they are listed.
-fn parts(release: &Release) -> Vec<Part<'_>> {
-    let mut parts = Vec::new();
+/// Every file of a release, in the order they are listed: first the files
+/// rendered from the release alone, then those that describe them
+/// (datapackage.json gives each table's size and sha256; the summary links
+/// every file with its size).
+fn parts(release: &Release) -> (Vec<Part<'_>>, Vec<Part<'_>>) {
+    let mut first = Vec::new();
     for t in &release.tables {
         if !t.parquet_only() {
-            parts.push(Part::Csv(t));
+            first.push(Part::Csv(t));
         }
-        parts.push(Part::Parquet(t));
+        first.push(Part::Parquet(t));
     }
-    parts.extend([Part::Xlsx, Part::DataPackage, Part::Summary]);
-    parts
+    first.push(Part::Xlsx);
+    (first, vec![Part::DataPackage, Part::Summary])
 }
 
-fn render_part(release: &Release, part: &Part<'_>) -> Result<(String, Vec<u8>), PublishError> {
+fn render_part(
+    release: &Release,
+    part: &Part<'_>,
+    written: &[Output],
+) -> Result<(String, Vec<u8>), PublishError> {
     let fail = |t: &Table, reason: String| PublishError::Table {
         table: t.name.clone(),
         reason,
@@ -87,31 +94,31 @@ fn render_part(release: &Release, part: &Part<'_>) -> Result<(String, Vec<u8>), 
         }
         Part::DataPackage => Ok((
             "datapackage.json".into(),
-            datapackage::datapackage_bytes(release),
+            datapackage::datapackage_bytes(release, written),
         )),
         Part::Summary => Ok((
             "summary.html".into(),
-            html::summary_html(release).into_bytes(),
+            html::summary_html(release, written).into_bytes(),
         )),
     }
 }
 
-/// Writes every file of the release into `dir`, each atomically and made
-/// durable (fsync), and says what was written, in a fixed order whatever
-/// order the threads finish in; the first failure in that order is the
-/// error.
-///
-/// The files are rendered in parallel (rayon), each from the release
-/// alone, and each is hashed and written as soon as it is rendered, on the
-/// same thread: one file's disk writes overlap the others' rendering, and
-/// no file is held in memory longer than it takes to write it.
-pub fn write(release: &Release, dir: &Path) -> Result<Vec<Output>, PublishError> {
+/// Renders, hashes and writes `parts` in parallel (rayon), each as soon as
+/// it is rendered, on the same thread: one file's disk writes overlap the
+/// others' rendering, and no file is held in memory longer than it takes to
+/// write it. The outputs come back in `parts`' order.
+fn write_parts(
+    release: &Release,
+    dir: &Path,
+    parts: &[Part<'_>],
+    written: &[Output],
+) -> Vec<Result<Output, PublishError>> {
     use rayon::prelude::*;
     use sha2::{Digest, Sha256};
-    let outputs: Vec<Result<Output, PublishError>> = parts(release)
+    parts
         .par_iter()
         .map(|p| {
-            let (name, bytes) = render_part(release, p)?;
+            let (name, bytes) = render_part(release, p, written)?;
             let path = dir.join(&name);
             write_atomic(&path, &bytes).map_err(|source| PublishError::Write {
                 path: path.display().to_string(),
@@ -123,6 +130,21 @@ pub fn write(release: &Release, dir: &Path) -> Result<Vec<Output>, PublishError>
                 name,
             })
         })
-        .collect();
-    outputs.into_iter().collect()
+        .collect()
+}
+
+/// Writes every file of the release into `dir`, each atomically and made
+/// durable (fsync), and says what was written, in a fixed order whatever
+/// order the threads finish in; the first failure in that order is the
+/// error.
+pub fn write(release: &Release, dir: &Path) -> Result<Vec<Output>, PublishError> {
+    let (first, then) = parts(release);
+    let mut outputs: Vec<Output> = write_parts(release, dir, &first, &[])
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    let described: Vec<Output> = write_parts(release, dir, &then, &outputs)
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    outputs.extend(described);
+    Ok(outputs)
 }
