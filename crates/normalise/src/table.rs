@@ -5,7 +5,7 @@ use crate::grid::{Cell, Sheet};
 use crate::value::{parse_count, qualifier, Parsed};
 use crate::{Ctx, Raw};
 use chrono::{Datelike, NaiveDate};
-use foi_model::config::{Blank, NameRule, Role, Shape, Table};
+use foi_model::config::{Blank, NameRule, Role, Shape, Stop, Table};
 use foi_model::{
     CellRef, DiagnosticKind as Kind, DimId, DimValue, Fit, ForceId, Interval, Month, Period, Place,
     Severity,
@@ -39,18 +39,31 @@ impl<'s> CellKey<'s> {
 }
 
 /// A located table: where its header ends and which column plays which part.
-struct Located {
-    header_row: usize,
-    first_data_row: usize,
-    headers: Vec<String>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    pub header_row: usize,
+    pub first_data_row: usize,
+    pub headers: Vec<String>,
     /// Column index -> index into `table.columns`.
-    roles: BTreeMap<usize, usize>,
+    pub roles: BTreeMap<usize, usize>,
+    /// The column `where` looks at.
+    pub filter_col: Option<usize>,
+}
+
+/// Why a configured table could not be located on a sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NotFound {
+    /// No row has a cell matching the table's `header`.
+    Header,
+    /// The header row has no column matching this column's (or `where`'s)
+    /// pattern: the pattern, and the row.
+    Column(String, usize),
 }
 
 /// A cell's text with every run of white space (line breaks in a header
 /// cell included) as one space: how header patterns see it. Borrowed when
 /// the text already is (every data row is checked for a header).
-fn flat(text: &str) -> Cow<'_, str> {
+pub(crate) fn flat(text: &str) -> Cow<'_, str> {
     let mut space = true; // at the start, as after a space
     for c in text.chars() {
         if c.is_whitespace() {
@@ -87,7 +100,7 @@ fn find_header(sheet: &Sheet, table: &Table, from_row: usize) -> Option<usize> {
 
 /// Joins a multi-row header; an empty cell in an upper row takes the text
 /// to its left, as a merged cell spanning those columns would show.
-fn header_texts(sheet: &Sheet, first: usize, rows: usize) -> Vec<String> {
+pub(crate) fn header_texts(sheet: &Sheet, first: usize, rows: usize) -> Vec<String> {
     let width = sheet.width();
     let mut out = vec![String::new(); width];
     for r in first..first + rows {
@@ -141,33 +154,24 @@ fn first_rows(sheet: &Sheet) -> Option<String> {
     (!shown.is_empty()).then(|| shown.join(" | "))
 }
 
-fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
-    let Some(header_row) = find_header(sheet, table, 0) else {
-        let pattern = format!(
-            "no header row matching {:?} (occurrence {}) on this sheet",
-            table.header.as_str(),
-            table.occurrence
-        );
-        let (message, hint) = match first_rows(sheet) {
-            Some(rows) => (
-                format!("{pattern}; the first non-empty rows foi read: {rows}"),
-                "check the table's `header` pattern against these rows",
-            ),
-            None => (
-                format!("{pattern}: foi read no cells at all on it"),
-                "the pattern is not at fault: open the file, and if the figures are there, ask the force for a copy saved as xlsx",
-            ),
-        };
-        ctx.error(Kind::Layout, sheet, None, message, Some(hint.into()));
-        return None;
-    };
+/// Where `table` is on `sheet`, and which column plays which part: by the
+/// header's text alone. An empty header cell is matched only by a column
+/// whose pattern is `^$` (a label column the force left unheaded), and
+/// only when the column holds something in the table's rows.
+pub(crate) fn find(sheet: &Sheet, table: &Table) -> Result<Located, NotFound> {
+    let header_row = find_header(sheet, table, 0).ok_or(NotFound::Header)?;
     let headers = header_texts(sheet, header_row, table.header_rows);
     let mut roles = BTreeMap::new();
     for (c, h) in headers.iter().enumerate() {
-        if h.is_empty() {
-            continue;
-        }
-        if let Some(i) = table.columns.iter().position(|col| col.header.is_match(h)) {
+        let found = if h.is_empty() {
+            table
+                .columns
+                .iter()
+                .position(|col| col.header.as_str() == "^$")
+        } else {
+            table.columns.iter().position(|col| col.header.is_match(h))
+        };
+        if let Some(i) = found {
             roles.insert(c, i);
         }
     }
@@ -176,14 +180,79 @@ fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
             col.role,
             Role::Label | Role::Value | Role::Date | Role::Force
         );
-        if needed && !roles.values().any(|&j| j == i) {
+        if needed && col.header.as_str() != "^$" && !roles.values().any(|&j| j == i) {
+            return Err(NotFound::Column(
+                col.header.as_str().to_string(),
+                header_row,
+            ));
+        }
+    }
+    let filter_col = match &table.filter {
+        None => None,
+        Some(f) => match headers
+            .iter()
+            .position(|h| !h.is_empty() && f.column.is_match(h))
+        {
+            Some(c) => Some(c),
+            None => return Err(NotFound::Column(f.column.as_str().to_string(), header_row)),
+        },
+    };
+    let mut loc = Located {
+        header_row,
+        first_data_row: header_row + table.header_rows,
+        headers,
+        roles,
+        filter_col,
+    };
+    // Unheaded columns that hold nothing in the table's rows are spacers.
+    let unheaded: Vec<usize> = loc
+        .roles
+        .keys()
+        .copied()
+        .filter(|&c| loc.headers[c].is_empty())
+        .collect();
+    if !unheaded.is_empty() {
+        let rows = data_rows(sheet, table, &loc);
+        for c in unheaded {
+            if rows.iter().all(|&r| sheet.cell(r, c).is_empty()) {
+                loc.roles.remove(&c);
+            }
+        }
+    }
+    Ok(loc)
+}
+
+fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
+    match find(sheet, table) {
+        Ok(loc) => Some(loc),
+        Err(NotFound::Header) => {
+            let pattern = format!(
+                "no header row matching {:?} (occurrence {}) on this sheet",
+                table.header.as_str(),
+                table.occurrence
+            );
+            let (message, hint) = match first_rows(sheet) {
+                Some(rows) => (
+                    format!("{pattern}; the first non-empty rows foi read: {rows}"),
+                    "check the table's `header` pattern against these rows",
+                ),
+                None => (
+                    format!("{pattern}: foi read no cells at all on it"),
+                    "the pattern is not at fault: open the file, and if the figures are there, ask the force for a copy saved as xlsx",
+                ),
+            };
+            ctx.error(Kind::Layout, sheet, None, message, Some(hint.into()));
+            None
+        }
+        Err(NotFound::Column(pattern, header_row)) => {
+            let headers = header_texts(sheet, header_row, table.header_rows);
             ctx.error(
                 Kind::Layout,
                 sheet,
                 Some(CellRef::new(header_row as u32, 0)),
                 format!(
                     "no column header matches {:?} (headers: {})",
-                    col.header.as_str(),
+                    pattern,
                     headers
                         .iter()
                         .filter(|h| !h.is_empty())
@@ -193,19 +262,14 @@ fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
                 ),
                 None,
             );
-            return None;
+            None
         }
     }
-    Some(Located {
-        header_row,
-        first_data_row: header_row + table.header_rows,
-        headers,
-        roles,
-    })
 }
 
-/// The rows of the table: from below the header to the stop.
-fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
+/// The rows of the table: from below the header to the stop, without
+/// the rows `where` leaves out.
+pub(crate) fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
     let mut rows = Vec::new();
     // Whether a cell's value matches the header pattern, by value: a
     // million rows hold a few thousand distinct values.
@@ -222,9 +286,9 @@ fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
             .find(|c| !c.is_empty())
             .map(Cell::text_cow);
         match (&first, &table.stop) {
-            (None, None) => break,
-            (None, Some(_)) => continue,
-            (Some(t), Some(stop)) if stop.is_match(t) => break,
+            (None, Stop::BlankRow) => break,
+            (None, _) => continue,
+            (Some(t), Stop::At(stop)) if stop.is_match(t) => break,
             _ => {}
         }
         // Another table's header starts here.
@@ -237,13 +301,18 @@ fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
         {
             break;
         }
+        if let (Some(f), Some(c)) = (&table.filter, loc.filter_col) {
+            if !f.keeps(&sheet.cell(r, c).text_cow()) {
+                continue;
+            }
+        }
         rows.push(r);
     }
     rows
 }
 
 /// Reads a month header: "Jul-15", "July 2015", "2015-07", "07/2015", or a date cell.
-fn parse_month(cell: &Cell, text: &str) -> Option<Month> {
+pub(crate) fn parse_month(cell: &Cell, text: &str) -> Option<Month> {
     if let Cell::Date(d) = cell {
         return Some(Month {
             year: d.year(),

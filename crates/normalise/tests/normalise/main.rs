@@ -5,6 +5,7 @@
 
 mod bad;
 mod corpus;
+mod detect;
 mod fuzz;
 mod records;
 mod silent;

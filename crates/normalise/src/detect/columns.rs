@@ -1,0 +1,1564 @@
+//! What each column of a found table is, in the campaign's terms, and the
+//! layout that says so.
+//!
+//! A column of row labels is one whose values a dimension maps (its
+//! crosswalk, the age rules, the offence reference; a free-text
+//! dimension only when the header names it); a column of figures is read
+//! by its header: a month, a value of a dimension (ages across), a
+//! request's period, a total, or plain words ("Number of offences") when
+//! it is the table's one column of figures. A header that says something
+//! else ("Number of offences involving a knife", "Rate per 1,000",
+//! "Number of incidents") is not this campaign's figure.
+
+use super::blocks::{kind_of, Block, Grid};
+use super::cells::{is_generic_word, is_total, short, unit_class, Kind};
+use super::period::{periods, words};
+use super::{column_name, range, request_periods, row_name, row_text, ColumnFinding, Context};
+use super::{Mapper, Proposal};
+use crate::table::{flat, header_texts, parse_month};
+use crate::value::{parse_count, Parsed, Suppression};
+use chrono::Datelike;
+use foi_model::config::{Blank, ColumnDef, DimKind, NameRule, Role, Shape, TableDef, WhereDef};
+use foi_model::{DimValue, Interval, Month, Place as Where};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where a block is, for the layout and for finding its request.
+pub struct Place<'p> {
+    pub sheet_index: usize,
+    pub block_index: usize,
+    /// Title rows above the sheet's first table.
+    pub sheet_titles: &'p [String],
+    /// Whether the workbook has more than one visible sheet (so `sheet`
+    /// must say which).
+    pub named_sheet: bool,
+}
+
+pub enum Outcome {
+    /// Not a table of this campaign's figures: why.
+    Passed(String),
+    Table(Box<Proposal>),
+}
+
+/// The part a column plays.
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Label(usize),
+    Force,
+    Date,
+    ByHeader(usize, DimValue),
+    /// A column of figures for a request (named by its header) or, with
+    /// `None`, for the table's request.
+    Value(Option<String>),
+    Month(Month),
+    Total,
+    Ignore(String),
+}
+
+/// What a header of a column of figures says.
+#[derive(Debug, Clone, PartialEq)]
+enum Meaning {
+    Month(Month),
+    Dim(usize, DimValue),
+    /// Values of dimensions the header could be ("13 yrs": an age, or
+    /// offence 13): the table's other headers decide.
+    Dims(Vec<(usize, DimValue)>),
+    Request(String),
+    /// A period no request of the response covers.
+    OtherPeriod(String),
+    Total,
+    Generic,
+    Unknown(String),
+}
+
+/// Words that carry no meaning of their own in a header or title.
+fn is_stopword(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "of"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "by"
+            | "with"
+            | "in"
+            | "to"
+            | "for"
+            | "at"
+            | "on"
+            | "as"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "how"
+            | "many"
+            | "what"
+            | "from"
+            | "had"
+            | "has"
+            | "that"
+            | "this"
+            | "time"
+            | "s"
+            | "its"
+            | "their"
+            | "be"
+            | "where"
+            | "which"
+            | "who"
+            | "it"
+            | "not"
+            | "no"
+            | "all"
+    )
+}
+
+/// The words of the campaign's own description of what it asks: a header
+/// may use them ("Online offences", "Cyber-flagged crimes").
+fn campaign_words(ctx: &Context) -> BTreeSet<String> {
+    let c = ctx.campaign;
+    let mut text = format!("{} {} ", c.title, c.description);
+    for r in &c.requests {
+        text += &format!("{} {} ", r.title, r.wording);
+    }
+    for d in &c.dimensions {
+        text += &format!("{} ", d.title);
+    }
+    words(&text)
+        .into_iter()
+        .filter(|w| w.len() >= 3 && !is_stopword(w) && !w.chars().any(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// The words of a dimension's id and title, and those headers of its
+/// labels use: "age" for ages, "offence", "crime", "code" for offences.
+fn dim_words(m: &Mapper, d: usize) -> BTreeSet<String> {
+    let dim = &m.campaign.dimensions[d];
+    let mut out: BTreeSet<String> = words(&format!("{} {}", dim.id.0.replace('_', " "), dim.title))
+        .into_iter()
+        .filter(|w| w.len() >= 3 && !is_stopword(w))
+        .collect();
+    if dim.kind == DimKind::Age {
+        out.extend(["age", "aged", "ages"].map(String::from));
+    }
+    if dim.codes_in_labels {
+        out.extend(
+            [
+                "offence",
+                "offences",
+                "crime",
+                "crimes",
+                "code",
+                "classification",
+                "category",
+                "type",
+                "description",
+                "class",
+            ]
+            .map(String::from),
+        );
+    }
+    out
+}
+
+/// A GSS code: a letter and eight digits (E23000014).
+fn is_gss_code(t: &str) -> bool {
+    let t = t.trim();
+    t.len() == 9
+        && t.starts_with(|c: char| c.is_ascii_uppercase())
+        && t[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// A regex matching exactly `text`.
+pub(crate) fn exact(text: &str) -> String {
+    format!("^{}$", regex::escape(text))
+}
+
+/// Everything `analyse` works out about a block, shared by its steps.
+struct Table<'g, 'a> {
+    g: &'g Grid<'g>,
+    b: &'g Block,
+    m: &'g Mapper<'a>,
+    ctx: &'g Context<'a>,
+    /// Joined header text per sheet column.
+    joined: Vec<String>,
+    /// Rows whose label says they are totals.
+    totals: BTreeSet<usize>,
+    reasons: Vec<String>,
+    uncertain: Vec<String>,
+    confidence: f64,
+}
+
+impl Table<'_, '_> {
+    fn header_row_count(&self) -> usize {
+        match (self.b.header.first(), self.b.header.last()) {
+            (Some(a), Some(b)) => b - a + 1,
+            _ => 0,
+        }
+    }
+    /// A column's own header texts, bottom row first.
+    fn own(&self, c: usize) -> Vec<(String, &crate::grid::Cell)> {
+        self.b
+            .header
+            .iter()
+            .rev()
+            .map(|&r| {
+                (
+                    flat(&self.g.text(r, c)).into_owned(),
+                    self.g.sheet.cell(r, c),
+                )
+            })
+            .filter(|(t, _)| !t.is_empty())
+            .collect()
+    }
+    fn col(&self, c: usize) -> String {
+        column_name(self.g.sheet, c)
+    }
+    fn doubt(&mut self, factor: f64, why: String) {
+        self.confidence *= factor;
+        self.reasons.push(why);
+    }
+    /// The texts of a column in the data rows, but for total rows.
+    fn values(&self, c: usize) -> Vec<(usize, String)> {
+        self.b
+            .rows
+            .iter()
+            .filter(|r| !self.totals.contains(r))
+            .map(|&r| (r, self.g.text(r, c)))
+            .filter(|(_, t)| !t.is_empty())
+            .collect()
+    }
+}
+
+/// Decides what a block is, and proposes its layout.
+pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) -> Outcome {
+    let sheet = g.sheet;
+    let Some(&header_row) = b.header.first() else {
+        return Outcome::Passed(
+            "no header row above its figures, so its columns cannot be named".into(),
+        );
+    };
+    let mut t = Table {
+        g,
+        b,
+        m,
+        ctx,
+        joined: Vec::new(),
+        totals: BTreeSet::new(),
+        reasons: Vec::new(),
+        uncertain: Vec::new(),
+        confidence: 1.0,
+    };
+    t.joined = header_texts(sheet, header_row, t.header_row_count());
+    t.totals = b
+        .rows
+        .iter()
+        .copied()
+        .filter(|&r| {
+            let label = g.text(r, b.label_col);
+            let first = g
+                .filled(r)
+                .first()
+                .map(|&c| g.text(r, c))
+                .unwrap_or_default();
+            is_total(&label) || (label.is_empty() && is_total(&first))
+        })
+        .collect();
+    let records = b.date_col.is_some();
+    let cwords = campaign_words(ctx);
+    let unit = unit_of(ctx);
+
+    // ---------------------------------------------------------- columns
+    let mut parts: BTreeMap<usize, (Part, String)> = BTreeMap::new();
+    if let Some(d) = b.date_col {
+        let dated = b
+            .rows
+            .iter()
+            .filter(|&&r| g.kind(r, d) == Kind::Date)
+            .count();
+        parts.insert(
+            d,
+            (
+                Part::Date,
+                format!(
+                    "{dated} of {} rows hold a date: one row per crime",
+                    b.rows.len()
+                ),
+            ),
+        );
+    }
+    // Forces, in a source for many.
+    let mut force_cols: Vec<(usize, usize, bool)> = Vec::new(); // (col, resolved, codes)
+    if m.national {
+        for &c in &b.columns {
+            if parts.contains_key(&c) {
+                continue;
+            }
+            let vals = t.values(c);
+            let resolved = vals
+                .iter()
+                .filter(|(_, v)| !matches!(m.forces.place(v), Where::Unknown))
+                .count();
+            let forces: BTreeSet<String> = vals
+                .iter()
+                .filter_map(|(_, v)| match m.forces.place(v) {
+                    Where::Force(f) | Where::Both(f, _) => Some(f.id.0.clone()),
+                    _ => None,
+                })
+                .collect();
+            if !vals.is_empty() && resolved * 5 >= vals.len() * 3 && forces.len() >= 2 {
+                let codes = vals.iter().filter(|(_, v)| is_gss_code(v)).count() * 2 > vals.len();
+                force_cols.push((c, resolved, codes));
+                parts.insert(
+                    c,
+                    (
+                        Part::Force,
+                        format!(
+                            "{resolved} of {} cells name a force or an area ({} forces){}",
+                            vals.len(),
+                            forces.len(),
+                            if codes { ", by GSS code" } else { ", by name" }
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+    // Row labels.
+    let mut label_of: BTreeMap<usize, Vec<(usize, f64, bool)>> = BTreeMap::new(); // dim -> (col, share, evidence)
+    for &c in &b.columns {
+        if parts.contains_key(&c) {
+            continue;
+        }
+        let kind = kind_of(g, &b.rows, c);
+        if matches!(kind, Kind::Count | Kind::Mark | Kind::Decimal) && !records {
+            // Figures, unless the header says they are labels (ages down
+            // the side: "Age of victim" over 5, 9, 10).
+            let header_words: BTreeSet<String> = words(&t.joined[c]).into_iter().collect();
+            let is_age_label = m.dims().any(|d| {
+                m.campaign.dimensions[d].kind == DimKind::Age
+                    && header_words.iter().any(|w| dim_words(m, d).contains(w))
+            }) && c == b.label_col;
+            if !is_age_label {
+                continue;
+            }
+        }
+        let vals = t.values(c);
+        if vals.is_empty() {
+            continue;
+        }
+        let header_words: BTreeSet<String> = words(&t.joined[c]).into_iter().collect();
+        let numeric = vals.iter().all(|(_, v)| v.parse::<f64>().is_ok());
+        let mut best: Option<(usize, f64, bool)> = None;
+        let mut tie = false;
+        for d in m.dims() {
+            let dim = &m.campaign.dimensions[d];
+            let evidence = header_words.iter().any(|w| dim_words(m, d).contains(w));
+            let share = match dim.kind {
+                DimKind::Text => {
+                    let codes = vals.iter().filter(|(_, v)| is_gss_code(v)).count();
+                    if !evidence || codes * 2 > vals.len() || numeric {
+                        continue;
+                    }
+                    1.0
+                }
+                DimKind::Age | DimKind::Code => {
+                    if numeric && !evidence {
+                        continue;
+                    }
+                    if numeric && dim.kind == DimKind::Code && !header_words.contains("code") {
+                        continue;
+                    }
+                    let mapped = vals.iter().filter(|(_, v)| m.map(d, v).is_some()).count();
+                    if mapped == 0 {
+                        continue;
+                    }
+                    mapped as f64 / vals.len() as f64
+                }
+            };
+            if share < 0.5 {
+                continue;
+            }
+            match best {
+                Some((_, s, e)) if (s - share).abs() < 1e-9 && e == evidence => tie = true,
+                Some((_, s, e)) if share < s || (share == s && e && !evidence) => {}
+                _ => {
+                    best = Some((d, share, evidence));
+                    tie = false;
+                }
+            }
+        }
+        if let Some((d, share, evidence)) = best {
+            if tie {
+                t.uncertain.push(format!(
+                    "column {} ({:?}) could label more than one dimension",
+                    t.col(c),
+                    t.joined[c]
+                ));
+            }
+            label_of.entry(d).or_default().push((c, share, evidence));
+        }
+    }
+    for (d, cands) in &label_of {
+        let dim_id = &m.campaign.dimensions[*d].id;
+        // Two columns giving one dimension (a code and its description):
+        // read one, when they agree row by row.
+        let mut chosen = cands[0];
+        for &other in &cands[1..] {
+            let disagree = b.rows.iter().find(|&&r| {
+                let (x, y) = (g.text(r, chosen.0), g.text(r, other.0));
+                match (m.map(*d, &x), m.map(*d, &y)) {
+                    (Some(a), Some(b)) => a != b,
+                    _ => false,
+                }
+            });
+            if let Some(&r) = disagree {
+                t.uncertain.push(format!(
+                    "columns {} and {} both give {dim_id} and disagree at {}",
+                    t.col(chosen.0),
+                    t.col(other.0),
+                    row_name(sheet, r)
+                ));
+                continue;
+            }
+            let holds_total = |c: usize| t.totals.iter().any(|&r| is_total(&g.text(r, c)));
+            let better = other.1 > chosen.1 + 1e-9
+                || ((other.1 - chosen.1).abs() < 1e-9
+                    && holds_total(other.0)
+                    && !holds_total(chosen.0));
+            let (keep, drop) = if better {
+                (other, chosen)
+            } else {
+                (chosen, other)
+            };
+            parts.insert(
+                drop.0,
+                (
+                    Part::Ignore(format!(
+                        "gives the same {dim_id} as column {}",
+                        t.col(keep.0)
+                    )),
+                    String::new(),
+                ),
+            );
+            chosen = keep;
+        }
+        let (c, share, evidence) = chosen;
+        let vals = t.values(c);
+        let example = vals
+            .iter()
+            .find_map(|(_, v)| m.map(*d, v).map(|x| format!("{:?} is {x}", short(v, 40))))
+            .unwrap_or_default();
+        let mapped = (share * vals.len() as f64).round() as usize;
+        parts.insert(
+            c,
+            (
+                Part::Label(*d),
+                format!(
+                    "{mapped} of {} labels map to {dim_id}{}{}",
+                    vals.len(),
+                    if example.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({example})")
+                    },
+                    if evidence {
+                        "; the header names it"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+        );
+        if share < 0.999 {
+            t.doubt(
+                0.75 + 0.25 * share,
+                format!(
+                    "{} of column {}'s labels map to nothing yet (a crosswalk line each)",
+                    vals.len() - mapped,
+                    t.col(c)
+                ),
+            );
+        }
+    }
+    // A flag saying which rows were asked about (one row per crime).
+    let mut filter: Option<WhereDef> = None;
+    if records {
+        for &c in &b.columns {
+            if parts.contains_key(&c) {
+                continue;
+            }
+            let vals: BTreeSet<String> = b
+                .rows
+                .iter()
+                .map(|&r| g.text(r, c).trim().to_lowercase())
+                .filter(|v| !v.is_empty())
+                .collect();
+            let flags = ["y", "n", "yes", "no", "true", "false", "1", "0", "x"];
+            if vals.is_empty() || !vals.iter().all(|v| flags.contains(&v.as_str())) {
+                continue;
+            }
+            let topic: Vec<String> = words(&t.joined[c])
+                .into_iter()
+                .filter(|w| {
+                    !matches!(
+                        w.as_str(),
+                        "flag" | "flagged" | "marker" | "indicator" | "enabled" | "yes" | "no"
+                    ) && cwords.contains(w)
+                })
+                .collect();
+            let keep: Vec<String> = b
+                .rows
+                .iter()
+                .map(|&r| g.text(r, c).trim().to_string())
+                .filter(|v| matches!(v.to_lowercase().as_str(), "y" | "yes" | "true" | "1" | "x"))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if topic.is_empty() {
+                parts.insert(
+                    c,
+                    (
+                        Part::Ignore("a flag the campaign does not ask about".into()),
+                        String::new(),
+                    ),
+                );
+                continue;
+            }
+            if keep.is_empty() || filter.is_some() {
+                t.uncertain.push(format!(
+                    "column {} ({:?}) flags the rows asked about, but foi cannot tell which value keeps a row",
+                    t.col(c),
+                    t.joined[c]
+                ));
+                continue;
+            }
+            filter = Some(WhereDef {
+                column: exact(&t.joined[c]),
+                equals: keep.clone(),
+            });
+            parts.insert(
+                c,
+                (
+                    Part::Ignore(String::new()),
+                    format!(
+                        "a flag on {}: only rows marked {} are read",
+                        topic.join(" "),
+                        keep.iter()
+                            .map(|k| format!("{k:?}"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                ),
+            );
+            t.reasons.push(format!(
+                "column {} ({:?}) flags {}: only rows marked {} are read",
+                t.col(c),
+                t.joined[c],
+                topic.join(" "),
+                keep.join(" or ")
+            ));
+        }
+    }
+
+    // ---------------------------------------------------------- figures
+    let mut meanings: Vec<(usize, Meaning)> = Vec::new();
+    let mut decimals = Vec::new();
+    if !records {
+        for &c in &b.columns {
+            if parts.contains_key(&c) {
+                continue;
+            }
+            match kind_of(g, &b.rows, c) {
+                Kind::Count | Kind::Mark => meanings.push((c, meaning(&t, c, &cwords, &unit))),
+                Kind::Decimal => decimals.push(c),
+                _ => {}
+            }
+        }
+    }
+    // A header that is a value of more than one dimension is read as the
+    // one most of the table's headers are values of.
+    let mut votes: BTreeMap<usize, usize> = BTreeMap::new();
+    for (_, mn) in &meanings {
+        if let Meaning::Dims(found) = mn {
+            for (d, _) in found {
+                *votes.entry(*d).or_default() += 1;
+            }
+        }
+    }
+    let top = votes.values().copied().max().unwrap_or(0);
+    let leaders: Vec<usize> = votes
+        .iter()
+        .filter(|(_, &n)| n == top)
+        .map(|(&d, _)| d)
+        .collect();
+    for (_, mn) in &mut meanings {
+        if let Meaning::Dims(found) = mn {
+            let pick = match leaders.as_slice() {
+                [d] => found.iter().find(|(x, _)| x == d).cloned(),
+                _ => None,
+            };
+            *mn = match (pick, found.as_slice()) {
+                (Some((d, v)), _) => Meaning::Dim(d, v),
+                (None, [(d, v)]) if leaders.is_empty() => Meaning::Dim(*d, v.clone()),
+                _ => Meaning::Unknown(format!(
+                    "is a value of {}, unlike the headers beside it",
+                    found
+                        .iter()
+                        .map(|(d, _)| m.campaign.dimensions[*d].id.0.clone())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )),
+            };
+        }
+    }
+    let of = |want: fn(&Meaning) -> bool| -> Vec<usize> {
+        meanings
+            .iter()
+            .filter(|(_, mn)| want(mn))
+            .map(|(c, _)| *c)
+            .collect()
+    };
+    let months = of(|x| matches!(x, Meaning::Month(_)));
+    let dims_across = of(|x| matches!(x, Meaning::Dim(..)));
+    let requests = of(|x| matches!(x, Meaning::Request(_)));
+    let totals = of(|x| matches!(x, Meaning::Total));
+    let generic = of(|x| matches!(x, Meaning::Generic));
+    let mut table_request_needed = false;
+    for c in &decimals {
+        parts.insert(
+            *c,
+            (
+                Part::Ignore(
+                    "not counts (fractions or negative numbers: rates, percentages)".into(),
+                ),
+                String::new(),
+            ),
+        );
+    }
+    let across_dims: BTreeSet<usize> = meanings
+        .iter()
+        .filter_map(|(_, mn)| match mn {
+            Meaning::Dim(d, _) => Some(*d),
+            _ => None,
+        })
+        .collect();
+    if records {
+        // Counted rows: nothing more to read.
+    } else if !months.is_empty() {
+        if !dims_across.is_empty() || !requests.is_empty() {
+            t.uncertain
+                .push("columns of months beside columns of other things".into());
+        }
+    } else if !requests.is_empty() {
+        if !dims_across.is_empty() {
+            t.uncertain
+                .push("columns of requests beside columns of dimension values".into());
+        }
+    } else if !dims_across.is_empty() {
+        if across_dims.len() > 1 {
+            t.uncertain
+                .push("its column headers give values of more than one dimension".into());
+        }
+        table_request_needed = true;
+    } else if generic.len() + totals.len() == 1 {
+        table_request_needed = true;
+    } else if generic.len() + totals.len() > 1 {
+        return Outcome::Passed(format!(
+            "{} columns of figures, and no header says which this campaign asks for",
+            generic.len() + totals.len()
+        ));
+    } else {
+        let said: Vec<String> = meanings
+            .iter()
+            .filter_map(|(c, mn)| match mn {
+                Meaning::Unknown(why) | Meaning::OtherPeriod(why) => {
+                    Some(format!("column {} {why}", t.col(*c)))
+                }
+                _ => None,
+            })
+            .take(3)
+            .collect();
+        return Outcome::Passed(if said.is_empty() {
+            "no column of figures".into()
+        } else {
+            format!(
+                "no column holds this campaign's figures ({})",
+                said.join("; ")
+            )
+        });
+    }
+    let single = dims_across.is_empty()
+        && requests.is_empty()
+        && months.is_empty()
+        && generic.len() + totals.len() == 1;
+    for (c, mn) in &meanings {
+        let evidence = format!("header {:?}", short(&t.joined[*c], 60));
+        let part = match mn {
+            Meaning::Month(mo) => Part::Month(*mo),
+            Meaning::Dim(d, v) => Part::ByHeader(*d, v.clone()),
+            Meaning::Request(r) => Part::Value(Some(r.clone())),
+            Meaning::Total | Meaning::Generic if single => Part::Value(None),
+            Meaning::Total if !dims_across.is_empty() => Part::Total,
+            Meaning::Total => Part::Ignore(format!(
+                "a total over columns of {}: no request's",
+                if months.is_empty() {
+                    "requests"
+                } else {
+                    "months"
+                }
+            )),
+            Meaning::Generic => Part::Ignore("a count beside the table's own columns".into()),
+            Meaning::OtherPeriod(why) => Part::Ignore(why.clone()),
+            Meaning::Dims(_) => Part::Ignore("a value of several dimensions".into()),
+            Meaning::Unknown(why) => {
+                t.doubt(
+                    0.85,
+                    format!(
+                        "column {} ({:?}) holds counts foi does not read: it {why}",
+                        t.col(*c),
+                        short(&t.joined[*c], 60)
+                    ),
+                );
+                Part::Ignore(why.clone())
+            }
+        };
+        let evidence = match (&part, mn) {
+            (Part::Month(mo), _) => format!("{evidence} is the month {}-{:02}", mo.year, mo.month),
+            (Part::ByHeader(d, v), _) => {
+                format!("{evidence} is {} {v}", m.campaign.dimensions[*d].id)
+            }
+            (Part::Value(Some(r)), _) => format!("{evidence} names request {r}'s period"),
+            (Part::Value(None), Meaning::Total) => {
+                format!("{evidence}: the table's one column of counts")
+            }
+            (Part::Value(None), _) => format!("{evidence}: the table's one column of counts"),
+            (Part::Total, _) => format!("{evidence}: a total over the columns beside it"),
+            _ => evidence,
+        };
+        parts.insert(*c, (part, evidence));
+    }
+    // Every other column holding something reads nothing.
+    for &c in &b.columns {
+        parts.entry(c).or_insert_with(|| {
+            (
+                Part::Ignore("nothing the campaign asks about".into()),
+                String::new(),
+            )
+        });
+    }
+    let labels: Vec<usize> = parts
+        .iter()
+        .filter(|(_, (p, _))| matches!(p, Part::Label(_)))
+        .map(|(c, _)| *c)
+        .collect();
+    let has_force = !force_cols.is_empty();
+    if m.national && !has_force {
+        return Outcome::Passed("no column of forces, in a source that answers for many".into());
+    }
+    if !records && labels.is_empty() && !has_force {
+        return Outcome::Passed("no column of row labels the campaign's dimensions map".into());
+    }
+
+    // ---------------------------------------------------------- request
+    let mut request: Option<String> = None;
+    if table_request_needed {
+        match table_request(&t, place) {
+            Ok((r, why)) => {
+                t.reasons.push(why);
+                request = Some(r);
+            }
+            Err(Err(other)) => return Outcome::Passed(other),
+            Err(Ok(why)) => t.uncertain.push(why),
+        }
+    }
+
+    // ---------------------------------------------------------- rows
+    let mut notes = Vec::new();
+    let label_col = labels.first().copied().unwrap_or(b.label_col);
+    let figure_cols: Vec<usize> = parts
+        .iter()
+        .filter(|(_, (p, _))| {
+            matches!(
+                p,
+                Part::Value(_) | Part::ByHeader(..) | Part::Month(_) | Part::Total
+            )
+        })
+        .map(|(c, _)| *c)
+        .collect();
+    let has_figure = |r: usize| figure_cols.iter().any(|&c| g.kind(r, c).is_figure());
+    // Rows of labels alone whose labels map to nothing: left out.
+    let mut skips: Vec<String> = b.skip.iter().map(|&r| row_text(g, r)).collect();
+    if !records {
+        for &r in &b.rows {
+            if has_figure(r) || t.totals.contains(&r) {
+                continue;
+            }
+            let unmapped = labels.iter().any(|&c| {
+                let v = g.text(r, c);
+                let d = match &parts[&c].0 {
+                    Part::Label(d) => *d,
+                    _ => return false,
+                };
+                !v.is_empty()
+                    && m.campaign.dimensions[d].kind != DimKind::Text
+                    && m.map(d, &v).is_none()
+            });
+            if unmapped {
+                let first = g
+                    .filled(r)
+                    .first()
+                    .map(|&c| g.text(r, c))
+                    .unwrap_or_default();
+                skips.push(first);
+                notes.push(format!(
+                    "{}: {:?} holds no figures: left out",
+                    row_name(sheet, r),
+                    short(&row_text(g, r), 50)
+                ));
+            }
+        }
+    }
+    skips.sort();
+    skips.dedup();
+    // Empty labels in rows with figures: a subtotal (national tables) or
+    // something foi cannot place.
+    let mut blank_total: BTreeSet<usize> = BTreeSet::new();
+    if !records {
+        for &c in &labels {
+            let empty: Vec<usize> = b
+                .rows
+                .iter()
+                .copied()
+                .filter(|&r| has_figure(r) && !t.totals.contains(&r) && g.text(r, c).is_empty())
+                .collect();
+            if empty.is_empty() {
+                continue;
+            }
+            if has_force {
+                blank_total.insert(c);
+                notes.push(format!(
+                    "{} rows with no {} label: each a force's total over its rows (checked against them)",
+                    empty.len(),
+                    t.joined[c]
+                ));
+            } else {
+                t.uncertain.push(format!(
+                    "{} has figures but no label in column {}",
+                    row_name(sheet, empty[0]),
+                    t.col(c)
+                ));
+            }
+        }
+    }
+    // Totals.
+    let total_texts: BTreeSet<String> = t
+        .totals
+        .iter()
+        .map(|&r| {
+            let label = g.text(r, label_col);
+            if label.is_empty() {
+                g.filled(r)
+                    .first()
+                    .map(|&c| g.text(r, c))
+                    .unwrap_or_default()
+            } else {
+                label
+            }
+        })
+        .collect();
+    if !records {
+        check_totals(&mut t, &parts, &figure_cols, &mut notes);
+    }
+    // National tables: the source's own total, and names an area shares.
+    let mut aggregate: Vec<String> = Vec::new();
+    let mut ambiguous = None;
+    let mut force_order: Vec<usize> = Vec::new();
+    if has_force {
+        let names: Vec<usize> = force_cols.iter().filter(|f| !f.2).map(|f| f.0).collect();
+        let codes: Vec<usize> = force_cols.iter().filter(|f| f.2).map(|f| f.0).collect();
+        // Names first: a code typed wrong is caught by the name beside it
+        // (and reported); codes first where a name would lose a row.
+        let rescued = b.rows.iter().any(|&r| {
+            names.iter().any(|&n| {
+                let v = g.text(r, n);
+                !v.is_empty() && matches!(m.forces.place(&v), Where::Unknown)
+            }) && codes
+                .iter()
+                .any(|&c| matches!(m.forces.place(&g.text(r, c)), Where::Force(_)))
+        });
+        if rescued {
+            force_order.extend(&codes);
+            force_order.extend(&names);
+        } else {
+            force_order.extend(&names);
+            force_order.extend(&codes);
+        }
+        let mut areas = 0;
+        let mut both = false;
+        for &r in &b.rows {
+            for &c in &force_cols.iter().map(|f| f.0).collect::<Vec<_>>() {
+                match m.forces.place(&g.text(r, c)) {
+                    Where::Area(a) if a.code == "K04000001" => {
+                        let p = format!("(?i){}", regex::escape(&a.name.to_lowercase()));
+                        if !aggregate.contains(&p) {
+                            aggregate.push(p);
+                        }
+                    }
+                    Where::Area(_) => areas += 1,
+                    Where::Both(..) => both = true,
+                    _ => {}
+                }
+            }
+        }
+        for tt in &total_texts {
+            let p = exact(tt);
+            if !aggregate.contains(&p) {
+                aggregate.push(p);
+            }
+        }
+        if !aggregate.is_empty() {
+            notes.push("the source's own total over its forces: checked, never added".into());
+        }
+        if both && areas == 0 && codes.is_empty() {
+            ambiguous = Some(NameRule::Force);
+            notes.push(
+                "a name a force and an area share is the force's: the table lists no area".into(),
+            );
+        }
+    }
+
+    // ---------------------------------------------------------- layout
+    let last = *b.rows.last().unwrap_or(&header_row);
+    let header_rows = t.header_row_count();
+    // The rows the reader goes through: every row from below the header
+    // to the last data row but blank ones, and those `where` keeps.
+    let first_data = header_row + header_rows;
+    let filter_col = filter.as_ref().and_then(|f| {
+        b.columns
+            .iter()
+            .copied()
+            .find(|&c| exact(&t.joined[c]) == f.column)
+    });
+    let keep: Vec<String> = filter
+        .as_ref()
+        .map(|f| f.equals.iter().map(|e| e.to_lowercase()).collect())
+        .unwrap_or_default();
+    let data_rows: Vec<usize> = (first_data..=last)
+        .filter(|&r| g.live[r] && !g.is_blank(r))
+        .filter(|&r| filter_col.is_none_or(|c| keep.contains(&g.text(r, c).trim().to_lowercase())))
+        .collect();
+    let stop = stop_for(g, b, &data_rows, last);
+    let mut columns: Vec<ColumnDef> = Vec::new();
+    let mut roles: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut findings: Vec<ColumnFinding> = Vec::new();
+    let mut order: Vec<usize> = force_order.clone();
+    order.extend(parts.keys().copied().filter(|c| !force_order.contains(c)));
+    let mut by_header_text: BTreeMap<String, (Role, Option<String>, Option<String>)> =
+        BTreeMap::new();
+    for c in order {
+        let (part, evidence) = &parts[&c];
+        let (role, dim, req, shown) = match part {
+            Part::Label(d) => {
+                let id = m.campaign.dimensions[*d].id.0.clone();
+                (Role::Label, Some(id.clone()), None, format!("label {id}"))
+            }
+            Part::Force => (Role::Force, None, None, "force".into()),
+            Part::Date => (Role::Date, None, None, "date".into()),
+            Part::ByHeader(d, _) => {
+                let id = m.campaign.dimensions[*d].id.0.clone();
+                (
+                    Role::ByHeader,
+                    Some(id.clone()),
+                    None,
+                    format!("by_header {id}"),
+                )
+            }
+            Part::Value(r) => (
+                Role::Value,
+                None,
+                r.clone(),
+                match r {
+                    Some(r) => format!("value {r}"),
+                    None => format!(
+                        "value{}",
+                        request
+                            .as_ref()
+                            .map(|r| format!(" {r}"))
+                            .unwrap_or_default()
+                    ),
+                },
+            ),
+            Part::Month(_) => (Role::Month, None, None, "month".into()),
+            Part::Total => (Role::Total, None, None, "total".into()),
+            Part::Ignore(why) => {
+                findings.push(ColumnFinding {
+                    column: t.col(c),
+                    header: t.joined[c].clone(),
+                    role: "ignore".into(),
+                    evidence: if evidence.is_empty() {
+                        why.clone()
+                    } else {
+                        evidence.clone()
+                    },
+                });
+                // Only a column with a header can be said to be ignored;
+                // unheaded ones are read by nobody anyway.
+                if t.joined[c].is_empty()
+                    || filter
+                        .as_ref()
+                        .is_some_and(|f| f.column == exact(&t.joined[c]))
+                {
+                    continue;
+                }
+                (Role::Ignore, None, None, "ignore".into())
+            }
+        };
+        if role != Role::Ignore {
+            findings.push(ColumnFinding {
+                column: t.col(c),
+                header: t.joined[c].clone(),
+                role: shown,
+                evidence: evidence.clone(),
+            });
+        }
+        let header = if t.joined[c].is_empty() {
+            if role == Role::Label
+                && b.columns
+                    .iter()
+                    .filter(|&&x| t.joined[x].is_empty())
+                    .count()
+                    == 1
+            {
+                "^$".to_string()
+            } else {
+                t.uncertain.push(format!(
+                    "column {} has no header, so the layout cannot name it",
+                    t.col(c)
+                ));
+                continue;
+            }
+        } else {
+            exact(&t.joined[c])
+        };
+        let key = t.joined[c].clone();
+        if let Some(prev) = by_header_text.get(&key) {
+            if *prev != (role, dim.clone(), req.clone()) {
+                t.uncertain
+                    .push(format!("two columns headed {key:?} play different parts"));
+            }
+            let i = columns.iter().position(|d| d.header == header).unwrap_or(0);
+            roles.insert(c, i);
+            continue;
+        }
+        by_header_text.insert(key, (role, dim.clone(), req.clone()));
+        roles.insert(c, columns.len());
+        columns.push(ColumnDef {
+            header,
+            role,
+            dim,
+            request: req,
+            blank: blank_total.contains(&c).then_some(Blank::Total),
+        });
+    }
+    let (header, occurrence) = match header_pattern(g, b, header_row, &data_rows) {
+        Some(x) => x,
+        None => {
+            t.uncertain
+                .push("no cell of its header row tells it apart from the rows below".into());
+            (exact(&row_text(g, header_row)), 1)
+        }
+    };
+    let skip_rows = (!skips.is_empty()).then(|| {
+        format!(
+            "^({})$",
+            skips
+                .iter()
+                .map(|s| regex::escape(flat(s).as_ref()))
+                .collect::<Vec<_>>()
+                .join("|")
+        )
+    });
+    let total_rows = (!total_texts.is_empty() && !has_force && !records).then(|| {
+        if total_texts.len() == 1 {
+            exact(total_texts.iter().next().map(String::as_str).unwrap_or(""))
+        } else {
+            format!(
+                "^({})$",
+                total_texts
+                    .iter()
+                    .map(|s| regex::escape(s))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            )
+        }
+    });
+    let def = TableDef {
+        sheet: sheet
+            .name
+            .as_ref()
+            .filter(|_| place.named_sheet)
+            .map(|n| exact(n.trim())),
+        header,
+        occurrence,
+        header_rows,
+        stop: stop.clone(),
+        shape: if records {
+            Shape::Records
+        } else {
+            Shape::Table
+        },
+        filter: filter.clone(),
+        request: request.clone(),
+        total_rows,
+        skip_rows,
+        aggregate_rows: (!aggregate.is_empty()).then(|| aggregate.join("|")),
+        ambiguous_names: ambiguous,
+        requests: BTreeMap::new(),
+        columns,
+    };
+    for tt in &total_texts {
+        notes.push(format!("{tt:?}: a stated total, checked, never added"));
+    }
+    if let Some(s) = &stop {
+        notes.push(format!("the table ends at a row starting {s:?}"));
+    }
+    let toml = super::render(std::slice::from_ref(&def));
+    let span = {
+        let mut cols = b.columns.clone();
+        cols.sort_unstable();
+        cols
+    };
+    let p = Proposal {
+        sheet: sheet.name.clone(),
+        range: range(sheet, header_row, last, &span),
+        header_rows: b.header.iter().map(|r| r + 1).collect(),
+        first_row: b.rows[0] + 1,
+        last_row: last + 1,
+        shape: if records { "records" } else { "table" },
+        request,
+        columns: findings,
+        rows: notes,
+        confidence: t.confidence,
+        reasons: t.reasons,
+        uncertain: t.uncertain,
+        toml,
+        def: Some(def),
+        data_rows,
+        sheet_index: place.sheet_index,
+        header_row,
+        roles,
+    };
+    Outcome::Table(Box::new(p))
+}
+
+/// The unit the response counts, as a class ("offences", "victims").
+fn unit_of(ctx: &Context) -> Option<&'static str> {
+    words(&ctx.response.unit.0)
+        .iter()
+        .find_map(|w| unit_class(w))
+}
+
+/// What the header of a column of figures says.
+fn meaning(t: &Table, c: usize, cwords: &BTreeSet<String>, unit: &Option<&str>) -> Meaning {
+    let m = t.m;
+    let own = t.own(c);
+    let joined = t.joined[c].clone();
+    let Some((bottom, bottom_cell)) = own.first().cloned() else {
+        return Meaning::Unknown("has no header".into());
+    };
+    // A month: "Jul-15", "July 2015", a date cell on the first of a month.
+    let month_cell = match bottom_cell {
+        crate::grid::Cell::Date(d) if d.day() == 1 => parse_month(bottom_cell, &bottom),
+        crate::grid::Cell::Date(_) => None,
+        _ => parse_month(bottom_cell, &bottom),
+    };
+    if let Some(mo) = month_cell.filter(|mo| (1990..=2100).contains(&mo.year)) {
+        return Meaning::Month(mo);
+    }
+    // A value of a dimension: an age, a band, an offence group.
+    let numeric = |s: &str| s.trim().parse::<f64>().is_ok();
+    let mut found: Vec<(usize, DimValue)> = Vec::new();
+    for text in [bottom.as_str(), joined.as_str()] {
+        for d in m.dims() {
+            let dim = &m.campaign.dimensions[d];
+            if dim.kind == DimKind::Text || (numeric(text) && dim.kind != DimKind::Age) {
+                continue;
+            }
+            if let Some(v) = m.map(d, text) {
+                if !found.iter().any(|(x, _)| *x == d) {
+                    found.push((d, v));
+                }
+            }
+        }
+        if !found.is_empty() {
+            break;
+        }
+    }
+    if !found.is_empty() {
+        return Meaning::Dims(found);
+    }
+    let w = words(&joined);
+    // The thing it counts.
+    let other_unit = w
+        .iter()
+        .filter_map(|x| unit_class(x))
+        .find(|u| Some(*u) != *unit);
+    if let Some(u) = other_unit {
+        return Meaning::Unknown(format!(
+            "counts {u}, not {}",
+            unit.unwrap_or("what the response counts")
+        ));
+    }
+    let plain = |x: &str| {
+        is_generic_word(x)
+            || unit_class(x).is_some()
+            || cwords.contains(x)
+            || (x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit()))
+            || x == "-"
+    };
+    let named = periods(&joined);
+    if !named.is_empty() {
+        let used: BTreeSet<usize> = named.iter().flat_map(|n| n.words.iter().copied()).collect();
+        let rest: Vec<&String> = w
+            .iter()
+            .enumerate()
+            .filter(|(i, x)| !used.contains(i) && !plain(x))
+            .map(|(_, x)| x)
+            .collect();
+        if !rest.is_empty() {
+            return Meaning::Unknown(format!(
+                "counts something narrower ({:?})",
+                rest.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
+        let distinct: BTreeSet<_> = named.iter().map(|n| n.period).collect();
+        if distinct.len() > 1 {
+            return Meaning::Unknown("names more than one period".into());
+        }
+        let p = named[0].period;
+        return match request_periods(t.ctx).into_iter().find(|(_, q)| *q == p) {
+            Some((r, _)) => Meaning::Request(r),
+            None => Meaning::OtherPeriod(format!(
+                "is for {} to {}, which no request of this response covers",
+                p.from, p.to
+            )),
+        };
+    }
+    if is_total(&bottom) || is_total(&joined) {
+        return Meaning::Total;
+    }
+    if !w.is_empty() && w.iter().all(|x| plain(x)) {
+        return Meaning::Generic;
+    }
+    Meaning::Unknown(format!("says {:?}", short(&joined, 60)))
+}
+
+/// The request a table answers, from what names a period nearest it:
+/// its header cells, the titles right above it, titles further up, the
+/// sheet's first titles, the sheet's name. `Err(Ok(why))` when unsure,
+/// `Err(Err(why))` when the table is another period's.
+fn table_request(t: &Table, place: &Place) -> Result<(String, String), Result<String, String>> {
+    let g = t.g;
+    let b = t.b;
+    let mut levels: Vec<(String, Vec<String>)> = Vec::new();
+    let head: Vec<String> = b
+        .header
+        .iter()
+        .flat_map(|&r| g.filled(r).into_iter().map(move |c| (r, c)))
+        .map(|(r, c)| g.text(r, c))
+        .collect();
+    levels.push(("its header".into(), head));
+    let adjacent: Vec<String> = b
+        .titles
+        .iter()
+        .filter(|(_, a)| *a)
+        .map(|(r, _)| row_text(g, *r))
+        .collect();
+    levels.push(("the title above it".into(), adjacent));
+    let further: Vec<String> = b
+        .titles
+        .iter()
+        .filter(|(_, a)| !*a)
+        .map(|(r, _)| row_text(g, *r))
+        .collect();
+    levels.push(("the titles above it".into(), further));
+    if place.block_index > 0 {
+        levels.push(("the sheet's title".into(), place.sheet_titles.to_vec()));
+    }
+    if let Some(n) = &g.sheet.name {
+        levels.push(("the sheet's name".into(), vec![n.clone()]));
+    }
+    let periods_of = request_periods(t.ctx);
+    let mut chosen: Option<(String, String)> = None;
+    let mut other: Option<String> = None;
+    for (level, texts) in &levels {
+        let mut named_requests: BTreeSet<String> = BTreeSet::new();
+        let mut named_other: Vec<String> = Vec::new();
+        let mut shown = String::new();
+        for text in texts {
+            for n in periods(text) {
+                match periods_of.iter().find(|(_, p)| *p == n.period) {
+                    Some((r, _)) => {
+                        named_requests.insert(r.clone());
+                        if shown.is_empty() {
+                            shown = short(text, 60);
+                        }
+                    }
+                    None => named_other.push(format!("{} to {}", n.period.from, n.period.to)),
+                }
+            }
+        }
+        match &chosen {
+            None => {
+                if named_requests.len() > 1 {
+                    return Err(Ok(format!(
+                        "{level} names several requests ({})",
+                        named_requests.into_iter().collect::<Vec<_>>().join(", ")
+                    )));
+                }
+                if let Some(r) = named_requests.into_iter().next() {
+                    chosen = Some((r.clone(), format!("request {r}: {level} says {shown:?}")));
+                } else if other.is_none() && !named_other.is_empty() {
+                    other = Some(format!("{level} names {}", named_other[0]));
+                }
+            }
+            Some((r, _)) => {
+                if let Some(x) = named_requests.iter().find(|x| *x != r) {
+                    return Err(Ok(format!(
+                        "{level} names request {x}, but nearer text names {r}"
+                    )));
+                }
+            }
+        }
+    }
+    match (chosen, other) {
+        (Some(c), _) => Ok(c),
+        (None, Some(o)) => Err(Err(format!(
+            "it is for another period than this response's requests: {o}"
+        ))),
+        (None, None) => {
+            let reqs = &t.ctx.response.requests;
+            if reqs.len() == 1 {
+                Ok((
+                    reqs[0].clone(),
+                    format!(
+                        "request {}: the response answers that one request, and nothing here names another period",
+                        reqs[0]
+                    ),
+                ))
+            } else {
+                Err(Ok(
+                    "nothing names the period its figures are for, and the response answers several requests"
+                        .into(),
+                ))
+            }
+        }
+    }
+}
+
+/// Checks stated totals against their parts: a total row against the
+/// rows above it, a total column against the columns beside it.
+fn check_totals(
+    t: &mut Table,
+    parts: &BTreeMap<usize, (Part, String)>,
+    figure_cols: &[usize],
+    notes: &mut Vec<String>,
+) {
+    let g = t.g;
+    let sup = Suppression {
+        zeros: t.ctx.response.zeros,
+        threshold: t.ctx.response.threshold,
+        markers: t.ctx.campaign.markers.as_ref(),
+    };
+    let read = |r: usize, c: usize| match parse_count(g.sheet.cell(r, c), &sup) {
+        Parsed::Count(i) => Some(i),
+        Parsed::Blank => Some(Interval::ZERO),
+        _ => None,
+    };
+    let fits = |sum: Interval, stated: Interval| sum.lo <= stated.hi && stated.lo <= sum.hi;
+    // Total rows: each against the rows above it since the last total
+    // (not when the rows' values overlap).
+    let rows_overlap = parts.values().any(|(p, _)| match p {
+        Part::Label(d) => t.m.campaign.dimensions[*d].overlapping,
+        _ => false,
+    });
+    let mut checked = 0;
+    let mut from = 0;
+    let rows = t.b.rows.clone();
+    for (i, &r) in rows.iter().enumerate() {
+        if !t.totals.contains(&r) || rows_overlap {
+            continue;
+        }
+        for &c in figure_cols {
+            let mut sum = Interval::ZERO;
+            let mut ok = true;
+            for &x in &rows[from..i] {
+                if t.totals.contains(&x) {
+                    continue;
+                }
+                match read(x, c) {
+                    Some(v) => sum += v,
+                    None => ok = false,
+                }
+            }
+            let Some(stated) = read(r, c) else { continue };
+            if !ok {
+                continue;
+            }
+            checked += 1;
+            if !fits(sum, stated) {
+                t.uncertain.push(format!(
+                    "{} ({:?}) is not the sum of the rows above it in column {} ({} against {})",
+                    row_name(g.sheet, r),
+                    g.text(r, t.b.label_col),
+                    t.col(c),
+                    stated,
+                    sum
+                ));
+                return;
+            }
+        }
+        from = i + 1;
+    }
+    if checked > 0 {
+        t.reasons
+            .push(format!("the total row adds up ({checked} cells checked)"));
+    }
+    // Total columns: against the columns of a dimension beside them.
+    let totals: Vec<usize> = parts
+        .iter()
+        .filter(|(_, (p, _))| *p == Part::Total)
+        .map(|(c, _)| *c)
+        .collect();
+    let across: Vec<usize> = parts
+        .iter()
+        .filter(|(_, (p, _))| matches!(p, Part::ByHeader(..)))
+        .map(|(c, _)| *c)
+        .collect();
+    // Values that overlap (a group and its sub-groups) do not add up.
+    let overlapping = parts.values().any(|(p, _)| match p {
+        Part::ByHeader(d, _) => t.m.campaign.dimensions[*d].overlapping,
+        _ => false,
+    });
+    if overlapping {
+        return;
+    }
+    let mut checked = 0;
+    for &tc in &totals {
+        for &r in &t.b.rows {
+            let Some(stated) = read(r, tc) else { continue };
+            let mut sum = Interval::ZERO;
+            let mut ok = true;
+            for &c in &across {
+                match read(r, c) {
+                    Some(v) => sum += v,
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                continue;
+            }
+            checked += 1;
+            if !fits(sum, stated) {
+                t.uncertain.push(format!(
+                    "column {} ({:?}) is not the sum of the columns beside it at {} ({} against {})",
+                    t.col(tc),
+                    t.joined[tc],
+                    row_name(g.sheet, r),
+                    stated,
+                    sum
+                ));
+                return;
+            }
+        }
+    }
+    if checked > 0 {
+        notes.push(format!(
+            "the total column adds up across the columns beside it ({checked} rows checked)"
+        ));
+    }
+}
+
+/// A cell of the header's first row whose pattern finds this header row
+/// and no row of the table below it, and which match of it this is.
+fn header_pattern(
+    g: &Grid,
+    b: &Block,
+    header_row: usize,
+    data_rows: &[usize],
+) -> Option<(String, usize)> {
+    let sheet = g.sheet;
+    let last = data_rows.last().copied().unwrap_or(header_row);
+    let mut cells: Vec<usize> = g.filled(header_row);
+    // Text first: a number in a header (an age) is a number in the rows too.
+    cells.sort_by_key(|&c| (g.kind(header_row, c) != Kind::Text, c));
+    for c in cells {
+        let text = flat(&g.text(header_row, c)).into_owned();
+        if text.is_empty() {
+            continue;
+        }
+        let Ok(re) = regex::Regex::new(&exact(&text)) else {
+            continue;
+        };
+        let hit = |r: usize| {
+            sheet.rows.get(r).is_some_and(|row| {
+                row.iter()
+                    .any(|x| !x.is_empty() && re.is_match(&flat(&x.text_cow())))
+            })
+        };
+        if (header_row + 1..=last).any(hit) {
+            continue;
+        }
+        let occurrence = (0..=header_row).filter(|&r| hit(r)).count();
+        let _ = b;
+        return Some((exact(&text), occurrence.max(1)));
+    }
+    None
+}
+
+/// Where the table ends, when not at the first blank row after it: at
+/// the first row after it (a pattern on its first cell), or at the end of
+/// the sheet.
+fn stop_for(g: &Grid, b: &Block, data_rows: &[usize], last: usize) -> Option<String> {
+    let sheet = g.sheet;
+    let next = (last + 1..sheet.rows.len()).find(|&r| g.live[r]);
+    let next_nonblank = (last + 1..sheet.rows.len()).find(|&r| g.live[r] && !g.is_blank(r));
+    let blank_next = next.is_none_or(|r| g.is_blank(r));
+    if !b.gaps && blank_next {
+        return None;
+    }
+    let Some(r) = next_nonblank else {
+        return Some("end".into());
+    };
+    let first = g
+        .filled(r)
+        .first()
+        .map(|&c| flat(&g.text(r, c)).into_owned())
+        .unwrap_or_default();
+    let firsts: Vec<String> = data_rows
+        .iter()
+        .filter_map(|&x| {
+            g.filled(x)
+                .first()
+                .map(|&c| flat(&g.text(x, c)).into_owned())
+        })
+        .collect();
+    let words: Vec<&str> = first.split(' ').collect();
+    for n in 1..=words.len() {
+        let prefix = words[..n].join(" ");
+        let pat = format!("^{}", regex::escape(&prefix));
+        let Ok(re) = regex::Regex::new(&pat) else {
+            continue;
+        };
+        if !firsts.iter().any(|f| re.is_match(f)) {
+            return Some(pat);
+        }
+    }
+    Some(exact(&first))
+}
