@@ -297,6 +297,34 @@ pub fn blocks(g: &Grid, m: &Mapper) -> Vec<Block> {
                 }
             }
         }
+        // A header a blank row or two above the data (a spacer line under
+        // it): the table then reads past blank rows.
+        let mut spaced = false;
+        if run_above.is_empty() {
+            let mut blanks = 0;
+            for r in g.above(first) {
+                if floor.is_some_and(|f| r <= f) {
+                    break;
+                }
+                if g.is_blank(r) {
+                    blanks += 1;
+                    if blanks > 2 {
+                        break;
+                    }
+                    continue;
+                }
+                if g.filled(r).len() >= 2 {
+                    for x in g.above(r + 1) {
+                        if floor.is_some_and(|f| x <= f) || g.is_blank(x) {
+                            break;
+                        }
+                        run_above.push(x);
+                    }
+                    spaced = true;
+                }
+                break;
+            }
+        }
         // The header's last row: the nearest with two cells or more; rows
         // of one cell between it and the data are left out when read.
         let mut header = Vec::new();
@@ -355,7 +383,7 @@ pub fn blocks(g: &Grid, m: &Mapper) -> Vec<Block> {
             skip,
             columns: columns_of(g, &rows),
             rows,
-            gaps: false,
+            gaps: spaced,
             titles,
             label_col,
             date_col,

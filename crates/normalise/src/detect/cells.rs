@@ -166,7 +166,8 @@ mod tests {
         assert_eq!(k(Cell::Number(-3.0)), Kind::Decimal);
         assert_eq!(k(t("1,234")), Kind::Count);
         assert_eq!(k(t("<5")), Kind::Count);
-        assert_eq!(k(t("*")), Kind::Count);
+        // "*" is a count only where the campaign's markers say so.
+        assert_eq!(k(t("*")), Kind::Text);
         assert_eq!(k(t("12*")), Kind::Count);
         assert_eq!(k(t("..")), Kind::Mark);
         assert_eq!(k(t("[x]")), Kind::Mark);

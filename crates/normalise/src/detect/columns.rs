@@ -66,6 +66,9 @@ enum Meaning {
     /// A period no request of the response covers.
     OtherPeriod(String),
     Total,
+    /// A total whose header qualifies what it counts ("Total recorded
+    /// crime (excluding fraud)"): read only beside the columns it adds up.
+    NarrowTotal,
     Generic,
     Unknown(String),
 }
@@ -171,9 +174,26 @@ fn is_gss_code(t: &str) -> bool {
         && t[1..].chars().all(|c| c.is_ascii_digit())
 }
 
+/// `text` as a pattern that matches it literally, escaping only what
+/// a pattern gives a meaning to outside brackets ("Jul 15 - Jun 16" stays
+/// readable; "(HO code)" becomes "\\(HO code\\)").
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '.' | '+' | '*' | '?' | '(' | ')' | '|' | '[' | ']' | '{' | '}' | '^' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A regex matching exactly `text`.
 pub(crate) fn exact(text: &str) -> String {
-    format!("^{}$", regex::escape(text))
+    format!("^{}$", escape(text))
 }
 
 /// Everything `analyse` works out about a block, shared by its steps.
@@ -621,6 +641,13 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             .map(|(c, _)| *c)
             .collect()
     };
+    if decimals.len() > meanings.len() {
+        return Outcome::Passed(format!(
+            "most of its columns are not counts ({} of {} hold fractions or negative numbers: rates, percentages, changes)",
+            decimals.len(),
+            decimals.len() + meanings.len()
+        ));
+    }
     let months = of(|x| matches!(x, Meaning::Month(_)));
     let dims_across = of(|x| matches!(x, Meaning::Dim(..)));
     let requests = of(|x| matches!(x, Meaning::Request(_)));
@@ -677,6 +704,11 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 Meaning::Unknown(why) | Meaning::OtherPeriod(why) => {
                     Some(format!("column {} {why}", t.col(*c)))
                 }
+                Meaning::NarrowTotal => Some(format!(
+                    "column {} is a total of something narrower ({:?})",
+                    t.col(*c),
+                    short(&t.joined[*c], 50)
+                )),
                 _ => None,
             })
             .take(3)
@@ -701,7 +733,18 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             Meaning::Dim(d, v) => Part::ByHeader(*d, v.clone()),
             Meaning::Request(r) => Part::Value(Some(r.clone())),
             Meaning::Total | Meaning::Generic if single => Part::Value(None),
-            Meaning::Total if !dims_across.is_empty() => Part::Total,
+            Meaning::Total | Meaning::NarrowTotal if !dims_across.is_empty() => Part::Total,
+            Meaning::NarrowTotal => {
+                t.doubt(
+                    0.85,
+                    format!(
+                        "column {} ({:?}) is a total of something narrower than the campaign asks: not read",
+                        t.col(*c),
+                        short(&t.joined[*c], 60)
+                    ),
+                );
+                Part::Ignore("a total of something narrower than the campaign asks".into())
+            }
             Meaning::Total => Part::Ignore(format!(
                 "a total over columns of {}: no request's",
                 if months.is_empty() {
@@ -902,7 +945,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             for &c in &force_cols.iter().map(|f| f.0).collect::<Vec<_>>() {
                 match m.forces.place(&g.text(r, c)) {
                     Where::Area(a) if a.code == "K04000001" => {
-                        let p = format!("(?i){}", regex::escape(&a.name.to_lowercase()));
+                        let p = format!("(?i){}", escape(&a.name.to_lowercase()));
                         if !aggregate.contains(&p) {
                             aggregate.push(p);
                         }
@@ -1076,7 +1119,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             "^({})$",
             skips
                 .iter()
-                .map(|s| regex::escape(flat(s).as_ref()))
+                .map(|s| escape(flat(s).as_ref()))
                 .collect::<Vec<_>>()
                 .join("|")
         )
@@ -1089,7 +1132,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 "^({})$",
                 total_texts
                     .iter()
-                    .map(|s| regex::escape(s))
+                    .map(|s| escape(s))
                     .collect::<Vec<_>>()
                     .join("|")
             )
@@ -1251,7 +1294,17 @@ fn meaning(t: &Table, c: usize, cwords: &BTreeSet<String>, unit: &Option<&str>) 
         };
     }
     if is_total(&bottom) || is_total(&joined) {
-        return Meaning::Total;
+        // "Total", "Total offences": a total of what the table counts;
+        // "Total of selected serious offences": of something narrower,
+        // which only a total beside the columns it adds up may be.
+        let plain_total = w
+            .iter()
+            .all(|x| plain(x) || matches!(x.as_str(), "grand" | "totals" | "cyfanswm"));
+        return if plain_total {
+            Meaning::Total
+        } else {
+            Meaning::NarrowTotal
+        };
     }
     if !w.is_empty() && w.iter().all(|x| plain(x)) {
         return Meaning::Generic;
@@ -1280,14 +1333,14 @@ fn table_request(t: &Table, place: &Place) -> Result<(String, String), Result<St
         .filter(|(_, a)| *a)
         .map(|(r, _)| row_text(g, *r))
         .collect();
-    levels.push(("the title above it".into(), adjacent));
+    levels.push(("the title right above it".into(), adjacent));
     let further: Vec<String> = b
         .titles
         .iter()
         .filter(|(_, a)| !*a)
         .map(|(r, _)| row_text(g, *r))
         .collect();
-    levels.push(("the titles above it".into(), further));
+    levels.push(("a title above it".into(), further));
     if place.block_index > 0 {
         levels.push(("the sheet's title".into(), place.sheet_titles.to_vec()));
     }
@@ -1320,6 +1373,11 @@ fn table_request(t: &Table, place: &Place) -> Result<(String, String), Result<St
                     return Err(Ok(format!(
                         "{level} names several requests ({})",
                         named_requests.into_iter().collect::<Vec<_>>().join(", ")
+                    )));
+                }
+                if let (Some(r), Some(o)) = (named_requests.iter().next(), named_other.first()) {
+                    return Err(Ok(format!(
+                        "{level} names request {r}'s period and another ({o}): a comparison?"
                     )));
                 }
                 if let Some(r) = named_requests.into_iter().next() {
@@ -1428,7 +1486,10 @@ fn check_totals(
     }
     if checked > 0 {
         t.reasons
-            .push(format!("the total row adds up ({checked} cells checked)"));
+            .push(format!(
+                "the total row adds up ({checked} cell{} checked)",
+                if checked == 1 { "" } else { "s" }
+            ));
     }
     // Total columns: against the columns of a dimension beside them.
     let totals: Vec<usize> = parts
@@ -1552,7 +1613,7 @@ fn stop_for(g: &Grid, b: &Block, data_rows: &[usize], last: usize) -> Option<Str
     let words: Vec<&str> = first.split(' ').collect();
     for n in 1..=words.len() {
         let prefix = words[..n].join(" ");
-        let pat = format!("^{}", regex::escape(&prefix));
+        let pat = format!("^{}", escape(&prefix));
         let Ok(re) = regex::Regex::new(&pat) else {
             continue;
         };
