@@ -81,13 +81,8 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8> {
         crate::config::display(&ctx.dirs.root, &ctx.dirs.campaign)
     );
     let head = response_head(force.as_ref().map(|f| f.0.as_str()), &requests, &source);
-    let response = resolve_response_text(
-        &config.forces,
-        &config.campaign,
-        &response_file,
-        &head,
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let response = resolve_response_text(&config.forces, &config.campaign, &response_file, &head)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let sha = {
         use sha2::{Digest, Sha256};
         hex::encode(Sha256::digest(&bytes))
@@ -100,8 +95,8 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8> {
         sha256: &sha,
         limits: &config.campaign.limits,
     });
-    let trusted = seen.detection.as_ref().is_some_and(Detection::trusted)
-        && seen.normalised.layout.is_some();
+    let trusted =
+        seen.detection.as_ref().is_some_and(Detection::trusted) && seen.normalised.layout.is_some();
     match a.format {
         Format::Text => report::out(&text(ctx, a, &response, &seen, trusted)),
         Format::Json => report::out(&format!(
@@ -131,7 +126,10 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<u8> {
             &answered,
             &source,
             a.file,
-            seen.detection.as_ref().map(|d| d.layout.as_str()).unwrap_or(""),
+            seen.detection
+                .as_ref()
+                .map(|d| d.layout.as_str())
+                .unwrap_or(""),
         );
         // What is written is checked as `foi check` would check it.
         resolve_response_text(&config.forces, &config.campaign, &response_file, &body)
@@ -161,11 +159,21 @@ fn request_ids(ctx: &Ctx) -> Vec<String> {
 /// The path a response names its source by: relative to the folder
 /// holding config/ when the file is inside it, else as given.
 fn source_path(root: &Path, file: &Path) -> String {
-    let full = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    match full.strip_prefix(root) {
-        Ok(rel) => rel.display().to_string(),
-        Err(_) => full.display().to_string(),
+    // As named from the working folder first (a fixtures/ link inside the
+    // root stays inside it), then with every link followed.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd_real = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
+    let candidates = [
+        cwd.join(file),
+        cwd_real.join(file),
+        std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
+    ];
+    for c in &candidates {
+        if let Ok(rel) = c.strip_prefix(root) {
+            return rel.display().to_string();
+        }
     }
+    candidates[2].display().to_string()
 }
 
 /// A response file's name from a national table's file name.
@@ -279,7 +287,10 @@ fn totals(
         } else {
             format!(
                 "by {}",
-                dims.iter().map(|d| d.0.as_str()).collect::<Vec<_>>().join(" and ")
+                dims.iter()
+                    .map(|d| d.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             )
         };
         let e = out
@@ -380,7 +391,11 @@ fn text(
                 o,
                 "  table {}: {header}, {} rows {} to {}{}, confidence {:.2}",
                 p.range,
-                if p.shape == "records" { "one crime per row," } else { "data" },
+                if p.shape == "records" {
+                    "one crime per row,"
+                } else {
+                    "data"
+                },
                 p.first_row,
                 p.last_row,
                 p.request
@@ -452,7 +467,11 @@ fn text(
         if response.force.is_none() {
             format!(
                 " for {} forces",
-                records.iter().map(|r| &r.force).collect::<BTreeSet<_>>().len()
+                records
+                    .iter()
+                    .map(|r| &r.force)
+                    .collect::<BTreeSet<_>>()
+                    .len()
             )
         } else {
             String::new()
@@ -534,22 +553,23 @@ fn json(
     seen: &foi_normalise::Inspection,
     trusted: bool,
 ) -> serde_json::Value {
-    let totals: BTreeMap<String, BTreeMap<String, serde_json::Value>> = totals(&ctx.config.campaign, response, &seen.normalised.records)
-        .into_iter()
-        .map(|(r, g)| {
-            (
-                r,
-                g.into_iter()
-                    .map(|(g, (n, sum))| {
-                        (
-                            g,
-                            serde_json::json!({ "records": n, "lo": sum.lo, "hi": sum.hi }),
-                        )
-                    })
-                    .collect(),
-            )
-        })
-        .collect();
+    let totals: BTreeMap<String, BTreeMap<String, serde_json::Value>> =
+        totals(&ctx.config.campaign, response, &seen.normalised.records)
+            .into_iter()
+            .map(|(r, g)| {
+                (
+                    r,
+                    g.into_iter()
+                        .map(|(g, (n, sum))| {
+                            (
+                                g,
+                                serde_json::json!({ "records": n, "lo": sum.lo, "hi": sum.hi }),
+                            )
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
     serde_json::json!({
         "file": a.file.display().to_string(),
         "campaign": ctx.config.campaign.id,

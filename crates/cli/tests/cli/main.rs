@@ -6,6 +6,7 @@ mod batch;
 mod build;
 mod crash;
 mod crosswalk;
+mod detect;
 mod fetch;
 mod publish;
 mod realworld;

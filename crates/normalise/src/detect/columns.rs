@@ -1485,11 +1485,10 @@ fn check_totals(
         from = i + 1;
     }
     if checked > 0 {
-        t.reasons
-            .push(format!(
-                "the total row adds up ({checked} cell{} checked)",
-                if checked == 1 { "" } else { "s" }
-            ));
+        t.reasons.push(format!(
+            "the total row adds up ({checked} cell{} checked)",
+            if checked == 1 { "" } else { "s" }
+        ));
     }
     // Total columns: against the columns of a dimension beside them.
     let totals: Vec<usize> = parts
