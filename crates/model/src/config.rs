@@ -350,6 +350,10 @@ pub enum Role {
     Total,
     /// A value column whose header names a request ("2016/17").
     Request,
+    /// A column whose cells name each row's request: by the request's
+    /// period ("2016/17", "Jul 2015 - Jun 2016"), or through the table's
+    /// `requests` patterns (a long table holding several requests).
+    Period,
     /// A value column whose header names a month ("Jul-15"): summed into requests.
     Month,
     /// The date of a counted record (shape = "records").
@@ -1240,7 +1244,7 @@ impl Scope<'_> {
                 }
                 if matches!(
                     c.role,
-                    Role::Label | Role::Date | Role::Ignore | Role::Request
+                    Role::Label | Role::Date | Role::Ignore | Role::Request | Role::Period
                 ) {
                     return Err(at(r, format!("a {:?} column takes no request", c.role)));
                 }

@@ -342,6 +342,12 @@ pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
             // The whole text ("5 July 2015"), else its first word (a date
             // followed by a time).
             let first = t.split_whitespace().next().unwrap_or(t);
+            // An ISO 8601 date-time ("2020-07-31T23:08:00+00:00"): its
+            // date as written.
+            let iso = match first.split_once('T') {
+                Some((d, _)) if d.len() == 10 && d.as_bytes().get(4) == Some(&b'-') => d,
+                _ => first,
+            };
             // chrono's %Y also reads "15" as the year 15, so a format only
             // counts when it gives a year a police record could have.
             [
@@ -349,7 +355,7 @@ pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
                 "%d-%b-%y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y",
             ]
             .iter()
-            .flat_map(|f| [t, first].map(|text| NaiveDate::parse_from_str(text, f).ok()))
+            .flat_map(|f| [t, first, iso].map(|text| NaiveDate::parse_from_str(text, f).ok()))
             .flatten()
             .find(|d| (1900..=2100).contains(&d.year()))
         }
@@ -619,6 +625,24 @@ fn read_cells(
         month: Option<Month>,
     }
     let mut value_cols = Vec::new();
+    // A column naming each row's request, in a long table.
+    let period_col = loc
+        .roles
+        .iter()
+        .find(|(_, &i)| table.columns[i].role == Role::Period)
+        .map(|(&c, _)| c);
+    let periods: Vec<(String, Period)> = ctx
+        .response
+        .requests
+        .iter()
+        .filter_map(|r| {
+            let p = ctx
+                .response
+                .period
+                .or_else(|| ctx.campaign.request(r).map(|q| q.period))?;
+            Some((r.clone(), p))
+        })
+        .collect();
     let single_request = table
         .request
         .clone()
@@ -634,7 +658,7 @@ fn read_cells(
             month: None,
         };
         match col.role {
-            Role::Label | Role::Date | Role::Force | Role::Ignore => continue,
+            Role::Label | Role::Date | Role::Force | Role::Ignore | Role::Period => continue,
             Role::Value | Role::Total => {}
             Role::ByHeader => {
                 let Some(dim) = &col.dim else { continue };
@@ -685,7 +709,7 @@ fn read_cells(
                 }
             },
         }
-        if vc.request.is_none() && vc.month.is_none() {
+        if vc.request.is_none() && vc.month.is_none() && period_col.is_none() {
             ctx.error(
                 Kind::Layout,
                 sheet,
@@ -710,6 +734,13 @@ fn read_cells(
         };
         let force = ctx.row_force.clone();
         let doubt = ctx.row_doubt.clone();
+        let row_request = match period_col {
+            None => None,
+            Some(c) => match row_request(sheet, table, &periods, r, c, ctx) {
+                Some(req) => Some(req),
+                None => continue,
+            },
+        };
         for vc in &value_cols {
             let cell = sheet.cell(r, vc.col);
             let at = CellRef::new(r as u32, vc.col as u32);
@@ -775,7 +806,7 @@ fn read_cells(
                 e.2.push(cell.text());
                 continue;
             }
-            let Some(request) = vc.request.clone() else {
+            let Some(request) = row_request.clone().or_else(|| vc.request.clone()) else {
                 continue;
             };
             out.push(Raw {
@@ -911,6 +942,59 @@ fn read_cells(
                 covered,
                 doubt: force.as_ref().and_then(|f| doubts.get(f).cloned()),
             });
+        }
+    }
+}
+
+/// The request a row of a long table holds, from its period cell: the
+/// table's `requests` patterns first, else the period the cell names
+/// ("2016/17", "Jul 2015 - Jun 2016"), which must be one of the
+/// response's requests' periods day for day. A row for another period is
+/// left out with a note; a row whose cell names no period, with a warning.
+fn row_request(
+    sheet: &Sheet,
+    table: &Table,
+    periods: &[(String, Period)],
+    r: usize,
+    c: usize,
+    ctx: &mut Ctx,
+) -> Option<String> {
+    let text = sheet.cell(r, c).text();
+    if let Some((_, req)) = table.requests.iter().find(|(re, _)| re.is_match(&text)) {
+        return Some(req.clone());
+    }
+    let named = crate::detect::period::periods(&text);
+    let at = Some(CellRef::new(r as u32, c as u32));
+    match named.as_slice() {
+        [one] => match periods.iter().find(|(_, p)| *p == one.period) {
+            Some((req, _)) => Some(req.clone()),
+            None => {
+                if let Some(at) = at {
+                    ctx.marked(
+                        Severity::Note,
+                        sheet,
+                        at,
+                        None,
+                        "another period",
+                        format!(
+                            "{text:?} ({} to {}) is no request of this response: its row was left out",
+                            one.period.from, one.period.to
+                        ),
+                    );
+                }
+                None
+            }
+        },
+        _ => {
+            ctx.warning(
+                Kind::MissingLabel,
+                sheet,
+                at,
+                format!("{text:?} names no one period, so the row's request is not known: it was left out"),
+                Some("add a pattern for it to the table's `requests`".into()),
+            );
+            ctx.leave_out("rows whose period could not be read");
+            None
         }
     }
 }
@@ -1263,6 +1347,10 @@ mod tests {
         assert_eq!(d("05/07/2015").as_deref(), Some("2015-07-05"));
         assert_eq!(d("2015-07-05 10:32").as_deref(), Some("2015-07-05"));
         assert_eq!(d("5 July 2015").as_deref(), Some("2015-07-05"));
+        assert_eq!(
+            d("2020-07-31T23:08:00+00:00").as_deref(),
+            Some("2020-07-31")
+        );
         assert_eq!(d("31/02/2016"), None);
     }
 }

@@ -43,9 +43,13 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq)]
 enum Part {
     Label(usize),
+    /// Each row's request, named by its period.
+    Period,
     Force,
     Date,
-    ByHeader(usize, DimValue),
+    /// A value of a dimension as header, and the request its header
+    /// names above it ("2016/17" over "Under 10"), if any.
+    ByHeader(usize, DimValue, Option<String>),
     /// A column of figures for a request (named by its header) or, with
     /// `None`, for the table's request.
     Value(Option<String>),
@@ -65,6 +69,9 @@ enum Meaning {
     Request(String),
     /// A period no request of the response covers.
     OtherPeriod(String),
+    /// Counts of something else than the response counts ("Victims"
+    /// beside "Offences").
+    OtherUnit(String),
     Total,
     /// A total whose header qualifies what it counts ("Total recorded
     /// crime (excluding fraud)"): read only beside the columns it adds up.
@@ -346,6 +353,51 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             }
         }
     }
+    // Each row's request, in a long table: a column of periods.
+    let mut period_col = None;
+    if !records {
+        let reqs = request_periods(ctx);
+        for &c in &b.columns {
+            if parts.contains_key(&c) {
+                continue;
+            }
+            let vals = t.values(c);
+            if vals.len() < 2 {
+                continue;
+            }
+            let named: Vec<_> = vals
+                .iter()
+                .filter_map(|(_, v)| match periods(v).as_slice() {
+                    [one] => Some(one.period),
+                    _ => None,
+                })
+                .collect();
+            if named.len() * 5 < vals.len() * 4 {
+                continue;
+            }
+            let answered: BTreeSet<String> = named
+                .iter()
+                .filter_map(|p| reqs.iter().find(|(_, q)| q == p).map(|(r, _)| r.clone()))
+                .collect();
+            if answered.is_empty() {
+                continue;
+            }
+            parts.insert(
+                c,
+                (
+                    Part::Period,
+                    format!(
+                        "{} of {} cells name a period: each row's request ({})",
+                        named.len(),
+                        vals.len(),
+                        answered.into_iter().collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+            );
+            period_col = Some(c);
+            break;
+        }
+    }
     // Row labels.
     let mut label_of: BTreeMap<usize, Vec<(usize, f64, bool)>> = BTreeMap::new(); // dim -> (col, share, evidence)
     for &c in &b.columns {
@@ -529,14 +581,15 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                     ) && cwords.contains(w)
                 })
                 .collect();
-            let keep: Vec<String> = b
-                .rows
-                .iter()
-                .map(|&r| g.text(r, c).trim().to_string())
-                .filter(|v| matches!(v.to_lowercase().as_str(), "y" | "yes" | "true" | "1" | "x"))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            let mut keep: Vec<String> = Vec::new();
+            for &r in &b.rows {
+                let v = g.text(r, c).trim().to_string();
+                let yes = matches!(v.to_lowercase().as_str(), "y" | "yes" | "true" | "1" | "x");
+                if yes && !keep.iter().any(|k| k.eq_ignore_ascii_case(&v)) {
+                    keep.push(v);
+                }
+            }
+            keep.sort();
             if topic.is_empty() {
                 parts.insert(
                     c,
@@ -584,6 +637,26 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
     }
 
     // ---------------------------------------------------------- figures
+    // One row per crime carries no counts: a column of them says the rows
+    // are already counted (a date, an offence and a number).
+    if records {
+        for &c in &b.columns {
+            if parts.contains_key(&c) || !matches!(kind_of(g, &b.rows, c), Kind::Count | Kind::Mark)
+            {
+                continue;
+            }
+            if matches!(
+                meaning(&t, c, &cwords, &unit),
+                Meaning::Generic | Meaning::Total | Meaning::Request(_) | Meaning::Month(_)
+            ) {
+                t.uncertain.push(format!(
+                    "its rows carry counts (column {}, {:?}), so they are not one row per crime",
+                    t.col(c),
+                    t.joined[c]
+                ));
+            }
+        }
+    }
     let mut meanings: Vec<(usize, Meaning)> = Vec::new();
     let mut decimals = Vec::new();
     if !records {
@@ -634,13 +707,6 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             };
         }
     }
-    let of = |want: fn(&Meaning) -> bool| -> Vec<usize> {
-        meanings
-            .iter()
-            .filter(|(_, mn)| want(mn))
-            .map(|(c, _)| *c)
-            .collect()
-    };
     if decimals.len() > meanings.len() {
         return Outcome::Passed(format!(
             "most of its columns are not counts ({} of {} hold fractions or negative numbers: rates, percentages, changes)",
@@ -648,6 +714,54 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             decimals.len() + meanings.len()
         ));
     }
+    // Ages (or any dimension's values) under a period, block by block: the
+    // period the joined header names over each value.
+    let reqs = request_periods(ctx);
+    let mut dim_request: BTreeMap<usize, Option<String>> = BTreeMap::new();
+    for (c, mn) in &mut meanings {
+        if !matches!(mn, Meaning::Dim(..)) {
+            continue;
+        }
+        let named: BTreeSet<_> = periods(&t.joined[*c])
+            .into_iter()
+            .map(|n| n.period)
+            .collect();
+        match named.len() {
+            0 => {
+                dim_request.insert(*c, None);
+            }
+            1 => {
+                let p = *named.iter().next().unwrap_or(&foi_model::Period {
+                    from: chrono::NaiveDate::MIN,
+                    to: chrono::NaiveDate::MIN,
+                });
+                match reqs.iter().find(|(_, q)| *q == p) {
+                    Some((r, _)) => {
+                        dim_request.insert(*c, Some(r.clone()));
+                    }
+                    None => {
+                        *mn = Meaning::OtherPeriod(format!(
+                            "is for {} to {}, which no request of this response covers",
+                            p.from, p.to
+                        ))
+                    }
+                }
+            }
+            _ => *mn = Meaning::Unknown("names more than one period".into()),
+        }
+    }
+    let blocks_by_request = !dim_request.is_empty() && dim_request.values().all(Option::is_some);
+    if dim_request.values().any(Option::is_some) && !blocks_by_request {
+        t.uncertain
+            .push("some column headers name a period above their values, others do not".into());
+    }
+    let of = |want: fn(&Meaning) -> bool| -> Vec<usize> {
+        meanings
+            .iter()
+            .filter(|(_, mn)| want(mn))
+            .map(|(c, _)| *c)
+            .collect()
+    };
     let months = of(|x| matches!(x, Meaning::Month(_)));
     let dims_across = of(|x| matches!(x, Meaning::Dim(..)));
     let requests = of(|x| matches!(x, Meaning::Request(_)));
@@ -679,17 +793,17 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             t.uncertain
                 .push("columns of months beside columns of other things".into());
         }
-    } else if !requests.is_empty() {
-        if !dims_across.is_empty() {
-            t.uncertain
-                .push("columns of requests beside columns of dimension values".into());
-        }
     } else if !dims_across.is_empty() {
         if across_dims.len() > 1 {
             t.uncertain
                 .push("its column headers give values of more than one dimension".into());
         }
-        table_request_needed = true;
+        if !requests.is_empty() && !blocks_by_request {
+            t.uncertain
+                .push("columns of requests beside columns of dimension values".into());
+        }
+        table_request_needed = !blocks_by_request;
+    } else if !requests.is_empty() {
     } else if generic.len() + totals.len() == 1 {
         table_request_needed = true;
     } else if generic.len() + totals.len() > 1 {
@@ -701,7 +815,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         let said: Vec<String> = meanings
             .iter()
             .filter_map(|(c, mn)| match mn {
-                Meaning::Unknown(why) | Meaning::OtherPeriod(why) => {
+                Meaning::Unknown(why) | Meaning::OtherPeriod(why) | Meaning::OtherUnit(why) => {
                     Some(format!("column {} {why}", t.col(*c)))
                 }
                 Meaning::NarrowTotal => Some(format!(
@@ -730,7 +844,9 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         let evidence = format!("header {:?}", short(&t.joined[*c], 60));
         let part = match mn {
             Meaning::Month(mo) => Part::Month(*mo),
-            Meaning::Dim(d, v) => Part::ByHeader(*d, v.clone()),
+            Meaning::Dim(d, v) => {
+                Part::ByHeader(*d, v.clone(), dim_request.get(c).cloned().flatten())
+            }
             Meaning::Request(r) => Part::Value(Some(r.clone())),
             Meaning::Total | Meaning::Generic if single => Part::Value(None),
             Meaning::Total | Meaning::NarrowTotal if !dims_across.is_empty() => Part::Total,
@@ -754,7 +870,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 }
             )),
             Meaning::Generic => Part::Ignore("a count beside the table's own columns".into()),
-            Meaning::OtherPeriod(why) => Part::Ignore(why.clone()),
+            Meaning::OtherPeriod(why) | Meaning::OtherUnit(why) => Part::Ignore(why.clone()),
             Meaning::Dims(_) => Part::Ignore("a value of several dimensions".into()),
             Meaning::Unknown(why) => {
                 t.doubt(
@@ -770,9 +886,13 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         };
         let evidence = match (&part, mn) {
             (Part::Month(mo), _) => format!("{evidence} is the month {}-{:02}", mo.year, mo.month),
-            (Part::ByHeader(d, v), _) => {
-                format!("{evidence} is {} {v}", m.campaign.dimensions[*d].id)
-            }
+            (Part::ByHeader(d, v, r), _) => format!(
+                "{evidence} is {} {v}{}",
+                m.campaign.dimensions[*d].id,
+                r.as_ref()
+                    .map(|r| format!(", for request {r}"))
+                    .unwrap_or_default()
+            ),
             (Part::Value(Some(r)), _) => format!("{evidence} names request {r}'s period"),
             (Part::Value(None), Meaning::Total) => {
                 format!("{evidence}: the table's one column of counts")
@@ -807,7 +927,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
 
     // ---------------------------------------------------------- request
     let mut request: Option<String> = None;
-    if table_request_needed {
+    if table_request_needed && period_col.is_none() {
         match table_request(&t, place) {
             Ok((r, why)) => {
                 t.reasons.push(why);
@@ -1009,14 +1129,18 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 (Role::Label, Some(id.clone()), None, format!("label {id}"))
             }
             Part::Force => (Role::Force, None, None, "force".into()),
+            Part::Period => (Role::Period, None, None, "period".into()),
             Part::Date => (Role::Date, None, None, "date".into()),
-            Part::ByHeader(d, _) => {
+            Part::ByHeader(d, _, r) => {
                 let id = m.campaign.dimensions[*d].id.0.clone();
                 (
                     Role::ByHeader,
                     Some(id.clone()),
-                    None,
-                    format!("by_header {id}"),
+                    r.clone(),
+                    format!(
+                        "by_header {id}{}",
+                        r.as_ref().map(|r| format!(" {r}")).unwrap_or_default()
+                    ),
                 )
             }
             Part::Value(r) => (
@@ -1250,7 +1374,7 @@ fn meaning(t: &Table, c: usize, cwords: &BTreeSet<String>, unit: &Option<&str>) 
         .filter_map(|x| unit_class(x))
         .find(|u| Some(*u) != *unit);
     if let Some(u) = other_unit {
-        return Meaning::Unknown(format!(
+        return Meaning::OtherUnit(format!(
             "counts {u}, not {}",
             unit.unwrap_or("what the response counts")
         ));
@@ -1491,26 +1615,35 @@ fn check_totals(
         ));
     }
     // Total columns: against the columns of a dimension beside them.
-    let totals: Vec<usize> = parts
-        .iter()
-        .filter(|(_, (p, _))| *p == Part::Total)
-        .map(|(c, _)| *c)
-        .collect();
-    let across: Vec<usize> = parts
-        .iter()
-        .filter(|(_, (p, _))| matches!(p, Part::ByHeader(..)))
-        .map(|(c, _)| *c)
-        .collect();
     // Values that overlap (a group and its sub-groups) do not add up.
     let overlapping = parts.values().any(|(p, _)| match p {
-        Part::ByHeader(d, _) => t.m.campaign.dimensions[*d].overlapping,
+        Part::ByHeader(d, _, _) => t.m.campaign.dimensions[*d].overlapping,
         _ => false,
     });
     if overlapping {
         return;
     }
+    // Each total column, and the columns it adds up: a table's own, or
+    // (under a period) those of its request.
+    let blocks = parts
+        .values()
+        .any(|(p, _)| matches!(p, Part::ByHeader(_, _, Some(_))));
+    let totals: Vec<(usize, Option<String>)> = parts
+        .iter()
+        .filter_map(|(c, (p, _))| match p {
+            Part::Total => Some((*c, None)),
+            Part::Value(Some(r)) if blocks => Some((*c, Some(r.clone()))),
+            _ => None,
+        })
+        .collect();
     let mut checked = 0;
-    for &tc in &totals {
+    for (tc, request) in &totals {
+        let tc = *tc;
+        let across: Vec<usize> = parts
+            .iter()
+            .filter(|(_, (p, _))| matches!(p, Part::ByHeader(_, _, r) if r == request))
+            .map(|(c, _)| *c)
+            .collect();
         for &r in &t.b.rows {
             let Some(stated) = read(r, tc) else { continue };
             let mut sum = Interval::ZERO;

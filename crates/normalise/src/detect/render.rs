@@ -53,6 +53,7 @@ fn role(r: Role) -> &'static str {
         Role::Value => "value",
         Role::Total => "total",
         Role::Request => "request",
+        Role::Period => "period",
         Role::Month => "month",
         Role::Date => "date",
         Role::Force => "force",

@@ -7,6 +7,7 @@ mod bad;
 mod corpus;
 mod detect;
 mod fuzz;
+mod layouts;
 mod records;
 mod silent;
 
