@@ -544,7 +544,8 @@ pub fn strip_spaced_footnote(label: &str) -> &str {
     let Some(space) = t.rfind(char::is_whitespace) else {
         return t;
     };
-    let (head, tail) = (t[..space].trim_end(), &t[space + 1..]);
+    // The white space may be more than one byte (a no-break space).
+    let (head, tail) = (t[..space].trim_end(), t[space..].trim_start());
     let is_mark = !tail.is_empty()
         && tail.split(',').all(|n| {
             let n = n.trim();
@@ -1602,6 +1603,11 @@ mod tests {
         assert_eq!(strip_spaced_footnote("10 - 12"), "10 - 12");
         assert_eq!(strip_spaced_footnote("2016 17"), "2016 17");
         assert_eq!(strip_spaced_footnote("Total 123"), "Total 123");
+        assert_eq!(
+            strip_spaced_footnote("Stalking and harassment\u{2005}5"),
+            "Stalking and harassment"
+        );
+        assert_eq!(strip_spaced_footnote("x\u{2005}"), "x\u{2005}".trim_end());
         let cw = Crosswalk::from_csv(
             "groups.csv",
             "label,value\nStalking and harassment,stalking\n",
