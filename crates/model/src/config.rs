@@ -703,7 +703,7 @@ impl RowFilter {
     /// Whether a cell's text keeps its row.
     pub fn keeps(&self, text: &str) -> bool {
         let t = text.trim().to_lowercase();
-        self.equals.iter().any(|e| *e == t)
+        self.equals.contains(&t)
     }
 }
 

@@ -181,7 +181,7 @@ fn heads(g: &Grid, m: &Mapper, rows: &[usize], r: usize, strict: bool) -> bool {
     if strict {
         breaks >= 2 || numeric_header
     } else {
-        breaks >= 1 || numeric_header || label.is_empty() && breaks >= 1
+        breaks >= 1 || numeric_header
     }
 }
 

@@ -75,7 +75,7 @@ pub fn kind(cell: &Cell, sup: &Suppression) -> Kind {
 /// Words that say a row or column is a total: "Total", "Grand Total",
 /// "Total victims", "Cyfanswm / Total", "All offences".
 pub fn is_total(text: &str) -> bool {
-    let f = fold_label(&foi_model::config::strip_footnote_digits(text.trim()));
+    let f = fold_label(foi_model::config::strip_footnote_digits(text.trim()));
     let words: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
     match words.as_slice() {
         [] => false,
