@@ -954,6 +954,13 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
     let has_figure = |r: usize| figure_cols.iter().any(|&c| g.kind(r, c).is_figure());
     // Rows of labels alone whose labels map to nothing: left out.
     let mut skips: Vec<String> = b.skip.iter().map(|&r| row_text(g, r)).collect();
+    for &r in &b.skip {
+        notes.push(format!(
+            "{} ({:?}) lies between the header and the figures: left out",
+            row_name(sheet, r),
+            short(&row_text(g, r), 40)
+        ));
+    }
     if !records {
         for &r in &b.rows {
             if has_figure(r) || t.totals.contains(&r) {
