@@ -570,22 +570,62 @@ pub fn strip_spaced_footnote(label: &str) -> &str {
 /// General rules for age labels: "13", "13 yrs", "10-12", "10 to 12",
 /// "under 10", "16 and over", "18+", "unknown".
 pub fn parse_age_label(label: &str) -> Option<DimValue> {
-    if let Some(n) = label.trim().strip_suffix('+') {
+    let t = label.trim();
+    if let Some(n) = t.strip_suffix('+') {
         return n
             .trim()
             .parse()
             .ok()
             .map(|lo| DimValue::AgeBand { lo, hi: None });
     }
+    // "<10", "< 10": under ten, never age 10 (folding would drop the sign);
+    // "<=9" and ">16", ">=17" likewise.
+    if let Some(rest) = t.strip_prefix(['<', '>', '\u{2264}', '\u{2265}']) {
+        let below = t.starts_with(['<', '\u{2264}']);
+        let (or_equal, n) = match rest.strip_prefix('=') {
+            Some(r) => (true, r),
+            None => (t.starts_with(['\u{2264}', '\u{2265}']), rest),
+        };
+        let n: u8 = n.trim().parse().ok()?;
+        return Some(match (below, or_equal) {
+            (true, true) => DimValue::AgeBand { lo: 0, hi: Some(n) },
+            (true, false) => DimValue::AgeBand {
+                lo: 0,
+                hi: Some(n.checked_sub(1)?),
+            },
+            (false, true) => DimValue::AgeBand { lo: n, hi: None },
+            (false, false) => DimValue::AgeBand {
+                lo: n.checked_add(1)?,
+                hi: None,
+            },
+        });
+    }
+    if t.contains(['<', '>', '\u{2264}', '\u{2265}']) {
+        return None;
+    }
     let folded = crate::fold_label(label);
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    // "Aged 10-12", "Ages 13 to 15": the word before a band says nothing.
+    if words.len() >= 3
+        && matches!(words[0], "aged" | "age" | "ages")
+        && words[1].parse::<u8>().is_ok()
+    {
+        words.remove(0);
+    }
     let num = |w: &str| w.parse::<u8>().ok();
     let unit = |w: &[&str]| {
         w.iter()
             .all(|x| matches!(*x, "yr" | "yrs" | "year" | "years" | "old" | "aged" | "age"))
     };
     match words.as_slice() {
-        ["unknown"] | ["not", "known"] | ["not", "recorded"] | ["nk"] => Some(DimValue::Unknown),
+        ["unknown"]
+        | ["not", "known"]
+        | ["not", "recorded"]
+        | ["nk"]
+        | ["age", "unknown"]
+        | ["unknown", "age"]
+        | ["age", "not", "known"]
+        | ["age", "not", "recorded"] => Some(DimValue::Unknown),
         [n, rest @ ..] if num(n).is_some() && unit(rest) => num(n).map(DimValue::Age),
         ["aged" | "age", n, rest @ ..] if num(n).is_some() && unit(rest) => {
             num(n).map(DimValue::Age)
@@ -614,6 +654,15 @@ pub fn parse_age_label(label: &str) -> Option<DimValue> {
             if unit(rest) =>
         {
             num(n).map(|lo| DimValue::AgeBand { lo, hi: None })
+        }
+        ["over" | "above" | "older" | "aged", "over" | "above", n, rest @ ..]
+        | ["over" | "above" | "older", "than", n, rest @ ..]
+        | ["over" | "above", n, rest @ ..]
+            if unit(rest) =>
+        {
+            num(n)
+                .and_then(|n| n.checked_add(1))
+                .map(|lo| DimValue::AgeBand { lo, hi: None })
         }
         _ => None,
     }
@@ -1559,6 +1608,14 @@ mod tests {
             ("16 and over", "16+"),
             ("18+", "18+"),
             ("Not known", "unknown"),
+            ("<10", "0-9"),
+            ("< 10", "0-9"),
+            ("<=9", "0-9"),
+            (">17", "18+"),
+            ("Over 15", "16+"),
+            ("Aged 10-12", "10-12"),
+            ("Ages 13 to 15", "13-15"),
+            ("Age unknown", "unknown"),
         ];
         for (label, want) in cases {
             assert_eq!(
@@ -1568,6 +1625,8 @@ mod tests {
             );
         }
         assert_eq!(parse_age_label("Total"), None);
+        assert_eq!(parse_age_label("10 <"), None);
+        assert_eq!(parse_age_label("<0"), None);
     }
 
     #[test]

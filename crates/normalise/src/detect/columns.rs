@@ -664,6 +664,36 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             if parts.contains_key(&c) {
                 continue;
             }
+            // Row numbers (1, 2, 3, …) count nothing.
+            let numbers: Vec<u64> = b
+                .rows
+                .iter()
+                .map(|&r| g.text(r, c))
+                .filter(|v| !v.is_empty())
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            let filled = b.rows.iter().filter(|&&r| !g.text(r, c).is_empty()).count();
+            let index_header = words(&t.joined[c]).iter().all(|w| {
+                matches!(
+                    w.as_str(),
+                    "no" | "number" | "nos" | "ref" | "row" | "id" | "item" | "index" | "line"
+                )
+            });
+            if index_header
+                && numbers.len() >= 3
+                && numbers.len() == filled
+                && numbers.windows(2).all(|w| w[1] == w[0] + 1)
+                && numbers[0] <= 1
+            {
+                parts.insert(
+                    c,
+                    (
+                        Part::Ignore("row numbers (1, 2, 3, …), not counts".into()),
+                        String::new(),
+                    ),
+                );
+                continue;
+            }
             match kind_of(g, &b.rows, c) {
                 Kind::Count | Kind::Mark => meanings.push((c, meaning(&t, c, &cwords, &unit))),
                 Kind::Decimal => decimals.push(c),
@@ -921,7 +951,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
     if m.national && !has_force {
         return Outcome::Passed("no column of forces, in a source that answers for many".into());
     }
-    if !records && labels.is_empty() && !has_force {
+    if !records && labels.is_empty() && !has_force && period_col.is_none() {
         return Outcome::Passed("no column of row labels the campaign's dimensions map".into());
     }
 

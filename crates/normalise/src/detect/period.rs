@@ -128,9 +128,14 @@ fn date_at(w: &[String], i: usize) -> Option<(NaiveDate, usize)> {
     if first.len() > 2 {
         return None;
     }
-    let m = month(w.get(i + 1)?)?;
-    let y = year(w.get(i + 2)?)?;
-    NaiveDate::from_ymd_opt(y, m, day).map(|d| (d, 3))
+    // "1st July 2015", "30th June 2016".
+    let k = match w.get(i + 1).map(String::as_str) {
+        Some("st" | "nd" | "rd" | "th") => i + 2,
+        _ => i + 1,
+    };
+    let m = month(w.get(k)?)?;
+    let y = year(w.get(k + 1)?)?;
+    NaiveDate::from_ymd_opt(y, m, day).map(|d| (d, k + 2 - i))
 }
 
 /// A month and year at word `i`: "jul 2015", "jul 15", "july 2015".
@@ -216,6 +221,15 @@ pub fn periods(text: &str) -> Vec<Named> {
 /// The period starting at word `i`, and how many words it takes.
 fn period_at(w: &[String], i: usize) -> Option<(Period, usize)> {
     let word = |k: usize| w.get(k).map(String::as_str).unwrap_or("");
+    // Two dates written as one word: "01/04/2016-31/03/2017".
+    if let Some((a, b)) = word(i)
+        .split_once('-')
+        .filter(|(a, b)| a.contains('/') && b.contains('/'))
+    {
+        if let (Some(from), Some(to)) = (date_word(a), date_word(b)) {
+            return Period::new(from, to).map(|p| (p, 1));
+        }
+    }
     // A range of dates: "1 July 2015 to 30 June 2016", "01/07/15 - 30/06/16".
     if let Some((from, n)) = date_at(w, i) {
         if is_range_word(word(i + n)) {
@@ -253,7 +267,10 @@ fn period_at(w: &[String], i: usize) -> Option<(Period, usize)> {
     };
     if lead > 0 {
         let mut k = i + lead;
-        while matches!(word(k), "to" | "ending" | "ended" | "end" | "up" | "-") {
+        while matches!(
+            word(k),
+            "to" | "ending" | "ended" | "end" | "up" | "-" | "and" | "including" | "inclusive"
+        ) {
             k += 1;
         }
         if k > i + lead || word(i) == "ye" || word(i + 1) == "m" {
@@ -341,6 +358,12 @@ mod tests {
             "2015/16 (Jul-Jun)",
             "2015-16 (Jul-Jun)",
             "Gorff15-Meh16 Jul15-Jun16",
+            "1st July 2015 to 30th June 2016",
+            "Twelve months ending 30th June 2016",
+            "The 12 months up to and including June 2016",
+            "01/07/2015-30/06/2016",
+            "Period covered: 01.07.2015 \u{2013} 30.06.2016",
+            "Jul-15 to Jun-16",
         ] {
             let got = named(text);
             assert!(

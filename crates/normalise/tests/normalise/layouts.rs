@@ -469,3 +469,42 @@ fn rows_that_carry_counts_are_not_one_row_per_crime() {
         Want::Refused("not one row per crime"),
     );
 }
+
+#[test]
+fn row_numbers_beside_the_labels_are_not_counts() {
+    let csv = "No.,Offence,Offences\n1,Sexual grooming,4\n2,Obscene publications,9\n3,Rape of a female child under 16,2\n,Total,15\n";
+    check(
+        "row numbers",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Offence$'
+request = "fy-2016-17"
+total_rows = '^Total$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^Offences$', role = "value" },
+]"#,
+        ),
+    );
+}
+
+#[test]
+fn requests_down_the_side_and_ages_across() {
+    let csv = "Online child sexual offences by age of victim\n\nPeriod,<10,10-12,13-15,16-17,Total\n1st July 2015 to 30th June 2016,2,5,9,3,19\n01/04/2016-31/03/2017,1,6,12,4,23\n";
+    check(
+        "periods down the side",
+        &head(Some("kent"), &["ye-jun-2016", "fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Period$'
+column = [
+  { header = '^Period$', role = "period" },
+  { header = '^(<10|10-12|13-15|16-17)$', role = "by_header", dim = "victim_age" },
+  { header = '^Total$', role = "total" },
+]"#,
+        ),
+    );
+}
