@@ -22,6 +22,8 @@ pub struct Grid<'s> {
     /// Rows that count: in a text file, a line inside a quoted field that
     /// spans lines is no row.
     pub live: Vec<bool>,
+    /// The sheet's width, worked out once (`Sheet::width` walks every row).
+    pub width: usize,
 }
 
 impl<'s> Grid<'s> {
@@ -89,21 +91,76 @@ pub struct Block {
     pub date_col: Option<usize>,
 }
 
-/// What most of a column's cells in `rows` (leaving `except` out) hold.
-fn column_kind(g: &Grid, rows: &[usize], c: usize, except: Option<usize>) -> Kind {
-    let (mut figures, mut dates, mut decimals, mut texts) = (0usize, 0usize, 0usize, 0usize);
-    for &r in rows {
-        if Some(r) == except {
-            continue;
-        }
-        match g.kind(r, c) {
-            Kind::Count | Kind::Mark => figures += 1,
-            Kind::Date => dates += 1,
-            Kind::Decimal => decimals += 1,
-            Kind::Text => texts += 1,
-            Kind::Empty => {}
+/// How many cells of each kind (figures, dates, decimals, text) a set of
+/// rows holds in each column: what the columns' kinds are read from.
+#[derive(Clone)]
+struct Tally {
+    cells: Vec<[usize; 4]>,
+    filled: Vec<usize>,
+    rows: usize,
+}
+
+fn slot(k: Kind) -> Option<usize> {
+    match k {
+        Kind::Count | Kind::Mark => Some(0),
+        Kind::Date => Some(1),
+        Kind::Decimal => Some(2),
+        Kind::Text => Some(3),
+        Kind::Empty => None,
+    }
+}
+
+impl Tally {
+    fn new(width: usize) -> Self {
+        Tally {
+            cells: vec![[0; 4]; width],
+            filled: vec![0; width],
+            rows: 0,
         }
     }
+    fn of(g: &Grid, rows: &[usize]) -> Self {
+        let mut t = Tally::new(g.width);
+        for &r in rows {
+            t.add(g, r);
+        }
+        t
+    }
+    fn add(&mut self, g: &Grid, r: usize) {
+        self.rows += 1;
+        for c in 0..self.cells.len() {
+            if let Some(i) = slot(g.kind(r, c)) {
+                self.cells[c][i] += 1;
+                self.filled[c] += 1;
+            }
+        }
+    }
+    /// The kind of column `c`, leaving row `except` out.
+    fn kind(&self, g: &Grid, c: usize, except: Option<usize>) -> Kind {
+        let Some(mut n) = self.cells.get(c).copied() else {
+            return Kind::Empty;
+        };
+        if let Some(i) = except.and_then(|r| slot(g.kind(r, c))) {
+            n[i] = n[i].saturating_sub(1);
+        }
+        classify(n)
+    }
+    /// The leftmost column filled in at least half the rows (leaving row
+    /// `except` out).
+    fn label_column(&self, g: &Grid, except: Option<usize>) -> usize {
+        let rows = self.rows - usize::from(except.is_some());
+        (0..self.filled.len())
+            .find(|&c| {
+                let own = except.is_some_and(|r| g.kind(r, c) != Kind::Empty);
+                let filled = self.filled[c] - usize::from(own);
+                filled * 2 >= rows.max(1)
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// A column's kind from how many of its cells hold figures, dates,
+/// decimals and text.
+fn classify([figures, dates, decimals, texts]: [usize; 4]) -> Kind {
     let all = figures + dates + decimals + texts;
     if all == 0 {
         Kind::Empty
@@ -118,38 +175,42 @@ fn column_kind(g: &Grid, rows: &[usize], c: usize, except: Option<usize>) -> Kin
     }
 }
 
-/// The leftmost column filled in at least half of `rows`.
-fn label_column(g: &Grid, rows: &[usize]) -> usize {
-    let width = g.sheet.width();
-    (0..width)
-        .find(|&c| {
-            let filled = rows
-                .iter()
-                .filter(|&&r| g.kind(r, c) != Kind::Empty)
-                .count();
-            filled * 2 >= rows.len().max(1)
-        })
-        .unwrap_or(0)
+/// What most of a column's cells in `rows` hold.
+fn column_kind(g: &Grid, rows: &[usize], c: usize) -> Kind {
+    let mut n = [0usize; 4];
+    for &r in rows {
+        if let Some(i) = slot(g.kind(r, c)) {
+            n[i] += 1;
+        }
+    }
+    classify(n)
 }
 
-/// Whether row `r` heads the rows after it rather than being one of them:
-/// its row label is nothing the campaign knows (or empty), and it writes
-/// text or dates over a column of figures, or increasing whole numbers
-/// (ages, years) across it.
-fn heads(g: &Grid, m: &Mapper, rows: &[usize], r: usize, strict: bool) -> bool {
-    let rest: Vec<usize> = rows.iter().copied().filter(|&x| x != r).collect();
-    if rest.is_empty() {
+/// The leftmost column filled in at least half of `rows`.
+fn label_column(g: &Grid, rows: &[usize]) -> usize {
+    Tally::of(g, rows).label_column(g, None)
+}
+
+/// Whether row `r` of the rows `tally` counts heads the rows after it
+/// rather than being one of them: its row label is nothing the campaign
+/// knows (or empty), and it writes text or dates over a column of
+/// figures, or increasing whole numbers (ages, years) across it.
+/// `known` is how many of the rows' labels the campaign knows.
+fn heads(g: &Grid, m: &Mapper, tally: &Tally, known: usize, r: usize, strict: bool) -> bool {
+    let rest = tally.rows.saturating_sub(1);
+    if rest == 0 {
         return false;
     }
-    let label_col = label_column(g, &rest);
+    let label_col = tally.label_column(g, Some(r));
     // One row per crime: the header is the row without a date.
-    let width = g.sheet.width();
-    if let Some(d) = (0..width).find(|&c| column_kind(g, &rest, c, None) == Kind::Date) {
+    let width = g.width;
+    if let Some(d) = (0..width).find(|&c| tally.kind(g, c, Some(r)) == Kind::Date) {
         return g.kind(r, d) != Kind::Date
             && g.filled(r).iter().all(|&c| g.kind(r, c) == Kind::Text);
     }
     let label = g.text(r, label_col);
-    if !label.is_empty() && m.knows(&label) {
+    let label_known = !label.is_empty() && m.knows(&label);
+    if label_known {
         return false;
     }
     let mut breaks = 0;
@@ -158,7 +219,7 @@ fn heads(g: &Grid, m: &Mapper, rows: &[usize], r: usize, strict: bool) -> bool {
         if c == label_col {
             continue;
         }
-        let col = column_kind(g, &rest, c, None);
+        let col = tally.kind(g, c, Some(r));
         let k = g.kind(r, c);
         if matches!(col, Kind::Count | Kind::Decimal) && matches!(k, Kind::Text | Kind::Date) {
             breaks += 1;
@@ -170,19 +231,23 @@ fn heads(g: &Grid, m: &Mapper, rows: &[usize], r: usize, strict: bool) -> bool {
         }
     }
     let rising = numbers.len() >= 3 && numbers.windows(2).all(|w| w[0] < w[1]);
-    let labels_known = rest
-        .iter()
-        .filter(|&&x| {
-            let t = g.text(x, label_col);
-            !t.is_empty() && m.knows(&t)
-        })
-        .count();
-    let numeric_header = rising && !label.is_empty() && labels_known * 2 >= rest.len();
+    let numeric_header = rising && !label.is_empty() && known * 2 >= rest;
     if strict {
         breaks >= 2 || numeric_header
     } else {
         breaks >= 1 || numeric_header
     }
+}
+
+/// How many of `rows`' labels (in their label column) the campaign knows.
+fn known_labels(g: &Grid, m: &Mapper, tally: &Tally, rows: &[usize]) -> usize {
+    let label_col = tally.label_column(g, None);
+    rows.iter()
+        .filter(|&&x| {
+            let t = g.text(x, label_col);
+            !t.is_empty() && m.knows(&t)
+        })
+        .count()
 }
 
 /// Splits runs of data rows into blocks' data rows: headers inside a run
@@ -191,23 +256,25 @@ fn heads(g: &Grid, m: &Mapper, rows: &[usize], r: usize, strict: bool) -> bool {
 fn data_runs(g: &Grid, m: &Mapper) -> Vec<Vec<usize>> {
     let mut runs: Vec<Vec<usize>> = Vec::new();
     let mut cur: Vec<usize> = Vec::new();
+    let mut tally = Tally::new(g.width);
     let live: Vec<usize> = (0..g.kinds.len()).filter(|&r| g.live[r]).collect();
     for (i, &r) in live.iter().enumerate() {
         if g.is_data_row(r) {
             cur.push(r);
+            tally.add(g, r);
         } else if !cur.is_empty() {
             // A row of labels alone between rows of data (a subheading, a
             // partnership with no figures) belongs to the table.
             let next_is_data = live.get(i + 1).is_some_and(|&n| g.is_data_row(n));
             let filled = g.filled(r);
-            let labels_only = !filled.is_empty()
-                && filled
-                    .iter()
-                    .all(|&c| column_kind(g, &cur, c, None) == Kind::Text);
+            let labels_only =
+                !filled.is_empty() && filled.iter().all(|&c| tally.kind(g, c, None) == Kind::Text);
             if next_is_data && labels_only {
                 cur.push(r);
+                tally.add(g, r);
             } else {
                 runs.push(std::mem::take(&mut cur));
+                tally = Tally::new(g.width);
             }
         }
     }
@@ -219,17 +286,25 @@ fn data_runs(g: &Grid, m: &Mapper) -> Vec<Vec<usize>> {
         let mut run = run;
         // Header rows at the top (up to three).
         for _ in 0..3 {
-            if run.len() >= 2 && heads(g, m, &run, run[0], false) {
+            if run.len() < 2 {
+                break;
+            }
+            let tally = Tally::of(g, &run);
+            let known = known_labels(g, m, &tally, &run);
+            if heads(g, m, &tally, known, run[0], false) {
                 run.remove(0);
             } else {
                 break;
             }
         }
-        // A second table's header inside the run.
+        // A second table's header inside the run: the columns' kinds are
+        // the whole run's, worked out once.
+        let tally = Tally::of(g, &run);
+        let known = known_labels(g, m, &tally, &run);
         let mut start = 0;
         let mut i = 1;
         while i < run.len() {
-            if i > start + 1 && heads(g, m, &run[start..], run[i], true) {
+            if i > start + 1 && heads(g, m, &tally, known, run[i], true) {
                 out.push(run[start..i].to_vec());
                 start = i + 1; // the header row itself is no data
                 i = start + 1;
@@ -376,7 +451,7 @@ pub fn blocks(g: &Grid, m: &Mapper) -> Vec<Block> {
         }
         let date_col = columns_of(g, &rows)
             .into_iter()
-            .find(|&c| column_kind(g, &rows, c, None) == Kind::Date);
+            .find(|&c| column_kind(g, &rows, c) == Kind::Date);
         floor = rows.last().copied();
         out.push(Block {
             header,
@@ -398,14 +473,14 @@ fn kinds_agree(g: &Grid, a: &[usize], b: &[usize]) -> bool {
     let cb = columns_of(g, b);
     cb.iter().all(|c| ca.contains(c))
         && cb.iter().all(|&c| {
-            let (ka, kb) = (column_kind(g, a, c, None), column_kind(g, b, c, None));
+            let (ka, kb) = (column_kind(g, a, c), column_kind(g, b, c));
             ka == kb || ka == Kind::Empty || kb == Kind::Empty
         })
 }
 
 /// The columns filled in any of `rows`.
 pub fn columns_of(g: &Grid, rows: &[usize]) -> Vec<usize> {
-    let width = g.sheet.width();
+    let width = g.width;
     (0..width)
         .filter(|&c| rows.iter().any(|&r| g.kind(r, c) != Kind::Empty))
         .collect()
@@ -413,7 +488,7 @@ pub fn columns_of(g: &Grid, rows: &[usize]) -> Vec<usize> {
 
 /// What most of a column's cells in `rows` hold (see [`column_kind`]).
 pub fn kind_of(g: &Grid, rows: &[usize], c: usize) -> Kind {
-    column_kind(g, rows, c, None)
+    column_kind(g, rows, c)
 }
 
 impl<'s> Grid<'s> {
@@ -438,6 +513,11 @@ impl<'s> Grid<'s> {
             .collect();
         let text = sheet.name.is_none();
         let live = sheet.rows.iter().map(|r| !(text && r.is_empty())).collect();
-        Grid { sheet, kinds, live }
+        Grid {
+            sheet,
+            kinds,
+            live,
+            width: sheet.width(),
+        }
     }
 }

@@ -443,6 +443,18 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                     if numeric && dim.kind == DimKind::Code && !header_words.contains("code") {
                         continue;
                     }
+                    // A column of references (every value new) is told
+                    // from labels by its first few hundred values.
+                    let mut seen = BTreeSet::new();
+                    let sample = vals
+                        .iter()
+                        .filter(|(_, v)| seen.insert(v.as_str()))
+                        .take(300)
+                        .filter(|(_, v)| m.map(d, v).is_some())
+                        .count();
+                    if sample == 0 {
+                        continue;
+                    }
                     let mapped = vals.iter().filter(|(_, v)| m.map(d, v).is_some()).count();
                     if mapped == 0 {
                         continue;

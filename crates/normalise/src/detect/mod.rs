@@ -29,9 +29,9 @@ use crate::value::Suppression;
 use blocks::Grid;
 use foi_model::config::{Campaign, DimKind, Response, TableDef};
 use foi_model::{CellRef, DimValue, ForceId, Forces, Period, Place};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// Below this, a table's detection is not trusted: the response is
 /// refused with the proposal.
@@ -133,7 +133,9 @@ pub struct Mapper<'a> {
     pub force: ForceId,
     /// A source answering for many forces: force columns are looked for.
     pub national: bool,
-    memo: RefCell<HashMap<(usize, String), Option<DimValue>>>,
+    /// By dimension: each label mapped so far (a sheet of one row per crime
+    /// repeats a few hundred labels).
+    memo: RefCell<Vec<FxHashMap<String, Option<DimValue>>>>,
 }
 
 impl<'a> Mapper<'a> {
@@ -160,8 +162,7 @@ impl<'a> Mapper<'a> {
             .map(|(i, _)| i)
     }
     pub fn map(&self, dim: usize, text: &str) -> Option<DimValue> {
-        let key = (dim, text.to_string());
-        if let Some(v) = self.memo.borrow().get(&key) {
+        if let Some(v) = self.memo.borrow().get(dim).and_then(|m| m.get(text)) {
             return v.clone();
         }
         let v = self
@@ -169,7 +170,11 @@ impl<'a> Mapper<'a> {
             .dimensions
             .get(dim)
             .and_then(|d| d.map(text, &self.force).ok());
-        self.memo.borrow_mut().insert(key, v.clone());
+        let mut memo = self.memo.borrow_mut();
+        if memo.len() <= dim {
+            memo.resize_with(dim + 1, Default::default);
+        }
+        memo[dim].insert(text.to_string(), v.clone());
         v
     }
     /// Whether a row label is something the campaign knows: a value of a
