@@ -198,6 +198,29 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// Whether a column numbers the rows (1, 2, 3, … under "No.", "Ref" or
+/// nothing): it counts nothing and labels nothing.
+fn is_row_numbers(g: &Grid, rows: &[usize], c: usize, header: &str) -> bool {
+    let numbers: Vec<u64> = rows
+        .iter()
+        .map(|&r| g.text(r, c))
+        .filter(|v| !v.is_empty())
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let filled = rows.iter().filter(|&&r| !g.text(r, c).is_empty()).count();
+    let index_header = words(header).iter().all(|w| {
+        matches!(
+            w.as_str(),
+            "no" | "number" | "nos" | "ref" | "row" | "id" | "item" | "index" | "line"
+        )
+    });
+    index_header
+        && numbers.len() >= 3
+        && numbers.len() == filled
+        && numbers.windows(2).all(|w| w[1] == w[0] + 1)
+        && numbers[0] <= 1
+}
+
 /// A regex matching exactly `text`.
 pub(crate) fn exact(text: &str) -> String {
     format!("^{}$", escape(text))
@@ -400,8 +423,19 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
     }
     // Row labels.
     let mut label_of: BTreeMap<usize, Vec<(usize, f64, bool)>> = BTreeMap::new(); // dim -> (col, share, evidence)
+                                                                                  // Columns of plain numbers an age dimension would map though their
+                                                                                  // header does not say so: ages, perhaps, that foi would not read.
+    let mut maybe: Vec<(usize, usize)> = Vec::new(); // (col, dim)
+    let fixed: BTreeSet<usize> = m
+        .dims()
+        .filter(|&d| {
+            ctx.response
+                .fixed
+                .contains_key(&m.campaign.dimensions[d].id)
+        })
+        .collect();
     for &c in &b.columns {
-        if parts.contains_key(&c) {
+        if parts.contains_key(&c) || is_row_numbers(g, &b.rows, c, &t.joined[c]) {
             continue;
         }
         let kind = kind_of(g, &b.rows, c);
@@ -426,6 +460,9 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         let mut best: Option<(usize, f64, bool)> = None;
         let mut tie = false;
         for d in m.dims() {
+            if fixed.contains(&d) {
+                continue;
+            }
             let dim = &m.campaign.dimensions[d];
             let evidence = header_words.iter().any(|w| dim_words(m, d).contains(w));
             let share = match dim.kind {
@@ -438,6 +475,10 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 }
                 DimKind::Age | DimKind::Code => {
                     if numeric && !evidence {
+                        let ages = vals.iter().filter(|(_, v)| m.map(d, v).is_some()).count();
+                        if dim.kind == DimKind::Age && ages * 5 >= vals.len() * 4 {
+                            maybe.push((c, d));
+                        }
                         continue;
                     }
                     if numeric && dim.kind == DimKind::Code && !header_words.contains("code") {
@@ -483,6 +524,16 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 ));
             }
             label_of.entry(d).or_default().push((c, share, evidence));
+        }
+    }
+    for (c, d) in &maybe {
+        if !label_of.contains_key(d) && !parts.contains_key(c) {
+            t.uncertain.push(format!(
+                "column {} ({:?}) holds numbers that could be {}, and its header does not say",
+                t.col(*c),
+                t.joined[*c],
+                m.campaign.dimensions[*d].id
+            ));
         }
     }
     for (d, cands) in &label_of {
@@ -677,26 +728,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 continue;
             }
             // Row numbers (1, 2, 3, …) count nothing.
-            let numbers: Vec<u64> = b
-                .rows
-                .iter()
-                .map(|&r| g.text(r, c))
-                .filter(|v| !v.is_empty())
-                .filter_map(|v| v.parse().ok())
-                .collect();
-            let filled = b.rows.iter().filter(|&&r| !g.text(r, c).is_empty()).count();
-            let index_header = words(&t.joined[c]).iter().all(|w| {
-                matches!(
-                    w.as_str(),
-                    "no" | "number" | "nos" | "ref" | "row" | "id" | "item" | "index" | "line"
-                )
-            });
-            if index_header
-                && numbers.len() >= 3
-                && numbers.len() == filled
-                && numbers.windows(2).all(|w| w[1] == w[0] + 1)
-                && numbers[0] <= 1
-            {
+            if is_row_numbers(g, &b.rows, c, &t.joined[c]) {
                 parts.insert(
                     c,
                     (

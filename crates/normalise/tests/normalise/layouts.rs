@@ -508,3 +508,14 @@ column = [
         ),
     );
 }
+
+#[test]
+fn numbers_that_could_be_ages_under_a_header_that_does_not_say_are_refused() {
+    let csv = "Ref,Date recorded,Offence,Years\nA1,03/07/2015,Sexual grooming,13\nA2,05/08/2015,Obscene publications,14\nA3,01/05/2016,Sexual grooming,12\nA4,11/11/2016,Obscene publications,15\nA5,20/01/2017,Sexual grooming,13\n";
+    check(
+        "ages unsaid",
+        &head(Some("kent"), &["ye-jun-2016", "fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("could be victim_age"),
+    );
+}
