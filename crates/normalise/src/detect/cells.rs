@@ -82,6 +82,7 @@ pub fn is_total(text: &str) -> bool {
         ["total", ..] | ["grand", "total", ..] | ["totals", ..] | ["cyfanswm", ..] => true,
         [.., "total"] | [.., "totals"] => true,
         ["all"] | ["all", "offences" | "crimes" | "crime" | "ages" | "victims"] => true,
+        ["overall"] | ["sum"] => true,
         _ => false,
     }
 }

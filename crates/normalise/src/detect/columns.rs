@@ -708,6 +708,21 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             {
                 continue;
             }
+            // "Number: 1" on every row still counts one crime a row.
+            let ones = b.rows.iter().all(|&r| {
+                let v = g.text(r, c);
+                v.is_empty() || v == "1"
+            });
+            if ones {
+                parts.insert(
+                    c,
+                    (
+                        Part::Ignore("1 on every row: one crime a row, as counted".into()),
+                        String::new(),
+                    ),
+                );
+                continue;
+            }
             if matches!(
                 meaning(&t, c, &cwords, &unit),
                 Meaning::Generic | Meaning::Total | Meaning::Request(_) | Meaning::Month(_)
@@ -1026,6 +1041,48 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         .map(|(c, _)| *c)
         .collect();
     let has_figure = |r: usize| figure_cols.iter().any(|&c| g.kind(r, c).is_figure());
+    // A last row whose label means nothing to the campaign and whose every
+    // figure (two or more) is the sum of the rows above it is their total,
+    // whatever it is called ("All reported").
+    if t.totals.is_empty() && !records && b.rows.len() >= 3 {
+        if let Some(&last) = b.rows.last() {
+            let label = g.text(last, label_col);
+            let known = labels.iter().any(|&c| match &parts[&c].0 {
+                Part::Label(d) => m.map(*d, &g.text(last, c)).is_some(),
+                _ => false,
+            });
+            let exact = |r: usize, c: usize| -> Option<u64> {
+                match g.sheet.cell(r, c) {
+                    crate::grid::Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
+                        Some(*n as u64)
+                    }
+                    crate::grid::Cell::Empty => Some(0),
+                    other => other.text().replace(',', "").trim().parse().ok(),
+                }
+            };
+            let rest = &b.rows[..b.rows.len() - 1];
+            let adds_up = !figure_cols.is_empty()
+                && figure_cols.iter().all(|&c| {
+                    let sum: Option<u64> = rest.iter().map(|&r| exact(r, c)).sum();
+                    matches!((sum, exact(last, c)), (Some(s), Some(v)) if s == v)
+                })
+                // Two columns adding up at once is no coincidence; one
+                // could be (a new offence's count equal to the rest).
+                && figure_cols
+                    .iter()
+                    .filter(|&&c| exact(last, c).is_some_and(|v| v > 0))
+                    .count()
+                    >= 2;
+            if !label.is_empty() && !known && labels.len() == 1 && adds_up {
+                t.totals.insert(last);
+                t.reasons.push(format!(
+                    "{} ({:?}) is the sum of the rows above it: their total",
+                    row_name(sheet, last),
+                    label
+                ));
+            }
+        }
+    }
     // Rows of labels alone whose labels map to nothing: left out.
     let mut skips: Vec<String> = b.skip.iter().map(|&r| row_text(g, r)).collect();
     for &r in &b.skip {

@@ -519,3 +519,58 @@ fn numbers_that_could_be_ages_under_a_header_that_does_not_say_are_refused() {
         Want::Refused("could be victim_age"),
     );
 }
+
+#[test]
+fn a_last_row_that_adds_up_is_a_total_whatever_it_is_called() {
+    let csv = "Offence,Jul 2015 - Jun 2016,2016/17\nSexual grooming,3,4\nObscene publications,5,9\nRape of a female child under 16,0,2\nAll reported,8,15\n";
+    check(
+        "unnamed total",
+        &head(Some("kent"), &["ye-jun-2016", "fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Offence$'
+total_rows = '^All reported$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^Jul 2015', role = "value", request = "ye-jun-2016" },
+  { header = '^2016/17$', role = "value", request = "fy-2016-17" },
+]"#,
+        ),
+    );
+    // One column adding up may be a coincidence: the label stays a label
+    // (and, mapping to nothing, an error with the line to add).
+    let csv = "Offence,2016/17\nSexual grooming,4\nObscene publications,9\nSexual communication with a child,13\n";
+    let n = read(
+        &config_with(
+            "responses/reply.toml",
+            &head(Some("kent"), &["fy-2016-17"], ""),
+        ),
+        csv.as_bytes(),
+        &Limits::DEFAULT,
+    );
+    assert!(n
+        .diagnostics
+        .iter()
+        .any(|d| matches!(&d.kind, DiagnosticKind::Unmapped { label, .. } if label == "Sexual communication with a child")));
+}
+
+#[test]
+fn one_on_every_row_is_still_one_crime_a_row() {
+    let csv = "Ref,Date recorded,Offence,Victim age,Number of crimes\nA1,03/07/2015,Sexual grooming,13,1\nA2,05/08/2015,Obscene publications,14,1\nA3,01/05/2016,Sexual grooming,12,1\n";
+    check(
+        "ones",
+        &head(Some("kent"), &["ye-jun-2016", "fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Ref$'
+shape = "records"
+column = [
+  { header = '^Date recorded$', role = "date" },
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^Victim age$', role = "label", dim = "victim_age" },
+]"#,
+        ),
+    );
+}
