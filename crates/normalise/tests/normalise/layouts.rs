@@ -574,3 +574,148 @@ column = [
         ),
     );
 }
+
+// ---------------------------------------------------------- the language
+
+/// The config of one response written `toml`, or its error as shown.
+fn config_error(toml: &str) -> String {
+    let r = root();
+    let forces = Forces::from_csv(
+        "forces.csv",
+        &std::fs::read_to_string(r.join("config/reference/forces.csv")).expect("forces"),
+    )
+    .expect("forces");
+    let offences = foi_model::config::offence_categories(
+        "offences.csv",
+        &std::fs::read_to_string(r.join("config/reference/offences.csv")).expect("offences"),
+    )
+    .expect("offences");
+    struct Dir(PathBuf);
+    impl ConfigFiles for Dir {
+        fn campaign_file(&self, rel: &str) -> Result<(String, String), ConfigError> {
+            std::fs::read_to_string(self.0.join(rel))
+                .map(|t| (rel.to_string(), t))
+                .map_err(|e| ConfigError::file(rel.to_string(), e.to_string()))
+        }
+    }
+    let dir = r.join("config/campaigns/nspcc-online-csa");
+    let campaign = std::fs::read_to_string(dir.join("campaign.toml")).expect("campaign");
+    match Config::from_texts(
+        forces,
+        &offences,
+        ("campaign.toml", &campaign),
+        &[("responses/kent.toml".to_string(), toml.to_string())],
+        &Dir(dir),
+    ) {
+        Ok(_) => String::new(),
+        Err(e) => e
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+#[test]
+fn a_where_is_checked_on_load_with_its_line() {
+    let table = |w: &str| {
+        format!(
+            "{}\n[[table]]\nheader = '^Ref$'\nshape = \"records\"\n{w}\ncolumn = [\n  {{ header = '^Date$', role = \"date\" }},\n]\n",
+            head(Some("kent"), &["fy-2016-17"], "")
+        )
+    };
+    assert_eq!(
+        config_error(&table(
+            "where = { column = '(?i)online', equals = [\"Y\"] }"
+        )),
+        ""
+    );
+    assert_eq!(
+        config_error(&table("where = { column = '(?i)online', equals = [] }")),
+        "responses/kent.toml:11: `where` needs the values that keep a row: equals = [\"Y\", \"Yes\"]"
+    );
+    let bad = config_error(&table("where = { column = '(online', equals = [\"Y\"] }"));
+    assert!(
+        bad.starts_with("responses/kent.toml:11: bad pattern \"(online\""),
+        "{bad}"
+    );
+    let unknown = config_error(&table("where = { column = 'x', is = [\"Y\"] }"));
+    assert!(
+        unknown.starts_with("responses/kent.toml:11:") && unknown.contains("unknown field `is`"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_where_reads_only_the_rows_it_keeps() {
+    let toml = format!(
+        "{}\n[[table]]\nheader = '^Ref$'\nshape = \"records\"\nwhere = {{ column = '(?i)^online', equals = [\"yes\"] }}\ncolumn = [\n  {{ header = '^Date$', role = \"date\" }},\n  {{ header = '^Offence$', role = \"label\", dim = \"offence\" }},\n]\n",
+        head(Some("kent"), &["fy-2016-17"], "")
+    );
+    let csv = "Ref,Date,Offence,Online?\nA,01/05/2016,Sexual grooming,Yes\nB,02/05/2016,Sexual grooming,No\nC,03/05/2016,Sexual grooming, YES \nD,04/05/2016,Sexual grooming,\n";
+    let n = read(
+        &config_with("responses/kent.toml", &toml),
+        csv.as_bytes(),
+        &Limits::DEFAULT,
+    );
+    let counts: Vec<String> = n.records.iter().map(|r| r.count.text.clone()).collect();
+    assert_eq!(counts, ["2 rows"], "{:?}", n.diagnostics);
+    // A column `where` names that is not there is a layout error.
+    let csv = "Ref,Date,Offence\nA,01/05/2016,Sexual grooming\n";
+    let n = read(
+        &config_with("responses/kent.toml", &toml),
+        csv.as_bytes(),
+        &Limits::DEFAULT,
+    );
+    assert!(n.records.is_empty());
+    assert!(n
+        .diagnostics
+        .iter()
+        .any(|d| d.kind == DiagnosticKind::Layout
+            && d.message
+                .starts_with("no column header matches \"(?i)^online\"")));
+}
+
+#[test]
+fn a_sheet_named_with_a_space_after_is_found_by_its_trimmed_name() {
+    use crate::corpus::{sheet_xml, xlsx, X};
+    let s = |t: &str| X::S(t.to_string());
+    let cells = vec![
+        (0, 0, s("Offence")),
+        (0, 1, s("2016/17")),
+        (1, 0, s("Sexual grooming")),
+        (1, 1, X::N(4.0)),
+    ];
+    let bytes = xlsx(
+        &[
+            ("Notes", sheet_xml(&[(0, 0, s("notes"))], None)),
+            ("Table P1 ", sheet_xml(&cells, None)),
+        ],
+        &[],
+    );
+    let toml = format!(
+        "{}\n[[table]]\nsheet = '^Table P1$'\nheader = '^Offence$'\ncolumn = [\n  {{ header = '^Offence$', role = \"label\", dim = \"offence\" }},\n  {{ header = '^2016/17$', role = \"value\" }},\n]\n",
+        head(Some("kent"), &["fy-2016-17"], "")
+    );
+    let n = read(
+        &config_with("responses/kent.toml", &toml),
+        &bytes,
+        &Limits::DEFAULT,
+    );
+    assert_eq!(n.records.len(), 1, "{:?}", n.diagnostics);
+    // Detection names it the same way, and reads it.
+    check(
+        "trailing space",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        &bytes,
+        Want::Same(
+            r#"[[table]]
+sheet = '^Table P1$'
+header = '^Offence$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^2016/17$', role = "value", request = "fy-2016-17" },
+]"#,
+        ),
+    );
+}
