@@ -1006,6 +1006,29 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         .filter(|(_, (p, _))| matches!(p, Part::Label(_)))
         .map(|(c, _)| *c)
         .collect();
+    // Tables side by side (offences in A:C, ages in E:G) share their rows
+    // but not their labels: a column of figures between two label columns
+    // says so.
+    if !records {
+        let figures_at: Vec<usize> = parts
+            .iter()
+            .filter(|(_, (p, _))| {
+                matches!(
+                    p,
+                    Part::Value(_) | Part::ByHeader(..) | Part::Month(_) | Part::Total
+                )
+            })
+            .map(|(c, _)| *c)
+            .collect();
+        if let (Some(&first), Some(&last)) = (labels.first(), labels.last()) {
+            if let Some(&c) = figures_at.iter().find(|&&c| c > first && c < last) {
+                t.uncertain.push(format!(
+                    "column {} holds figures between two columns of labels: two tables side by side?",
+                    t.col(c)
+                ));
+            }
+        }
+    }
     let has_force = !force_cols.is_empty();
     if m.national && !has_force {
         return Outcome::Passed("no column of forces, in a source that answers for many".into());

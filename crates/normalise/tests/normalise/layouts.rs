@@ -719,3 +719,14 @@ column = [
         ),
     );
 }
+
+#[test]
+fn tables_side_by_side_are_refused() {
+    let csv = "Offence,2016/17,,Victim age,2016/17\nSexual grooming,4,,Under 10,1\nObscene publications,9,,10-17,12\nTotal,13,,Total,13\n";
+    check(
+        "side by side",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("side by side"),
+    );
+}
