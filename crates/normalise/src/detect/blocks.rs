@@ -326,7 +326,10 @@ fn is_title(g: &Grid, r: usize, label_col: usize) -> bool {
     let filled = g.filled(r);
     match filled.as_slice() {
         [c] => *c <= label_col || g.text(r, *c).chars().count() > 60,
-        _ => false,
+        // A sentence over the row labels ("Number of victims of online
+        // offences", a title a csv split at its comma).
+        [c, ..] => *c <= label_col && g.text(r, *c).chars().count() > 30,
+        [] => false,
     }
 }
 

@@ -95,11 +95,8 @@ pub fn unit_class(word: &str) -> Option<&'static str> {
         "victim" => "victims",
         "incident" => "incidents",
         "arrest" => "arrests",
-        "person" | "people" | "individual" => "people",
+        "person" | "people" => "people",
         "suspect" | "offender" | "perpetrator" => "suspects",
-        "search" | "searche" | "stop" => "searches",
-        "call" => "calls",
-        "report" => "reports",
         _ => return None,
     })
 }

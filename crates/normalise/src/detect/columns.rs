@@ -1037,6 +1037,58 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         return Outcome::Passed("no column of row labels the campaign's dimensions map".into());
     }
 
+    // ---------------------------------------------------------- unit
+    // What the table counts: a column beside the ones read that counts
+    // something else ("Total number of arrests") while none read says it
+    // counts what the response does, or a title whose first unit is
+    // another ("Number of persons arrested for offences"), says the
+    // figures may not be this response's.
+    let ours = unit;
+    let names_ours = |text: &str| {
+        words(text)
+            .iter()
+            .any(|w| unit_class(w).is_some() && unit_class(w) == ours)
+    };
+    let other_units: Vec<usize> = meanings
+        .iter()
+        .filter(|(_, mn)| matches!(mn, Meaning::OtherUnit(_)))
+        .map(|(c, _)| *c)
+        .collect();
+    let read_say_ours = parts
+        .iter()
+        // A value of a dimension ("Sexual offences") names no unit.
+        .filter(|(_, (p, _))| matches!(p, Part::Value(_) | Part::Total))
+        .any(|(c, _)| names_ours(&t.joined[*c]));
+    if let Some(&c) = other_units.first() {
+        if !read_say_ours {
+            t.uncertain.push(format!(
+                "column {} ({:?}) counts something else than {}, and no column read says it counts {}",
+                t.col(c),
+                short(&t.joined[c], 50),
+                ours.unwrap_or("what the response counts"),
+                ours.unwrap_or("that")
+            ));
+        }
+    }
+    let titles: Vec<String> = b
+        .titles
+        .iter()
+        .map(|(r, _)| row_text(g, *r))
+        .chain(place.sheet_titles.iter().cloned())
+        .collect();
+    if let Some((title, first)) = titles
+        .iter()
+        .find_map(|t| title_unit(t).map(|u| (t.clone(), u)))
+    {
+        if Some(first) != ours && ours.is_some() {
+            t.uncertain.push(format!(
+                "its title counts {first} ({:?}), not {}",
+                short(&title, 60),
+                ours.unwrap_or("")
+            ));
+        }
+    }
+
     // ---------------------------------------------------------- request
     let mut request: Option<String> = None;
     if table_request_needed && period_col.is_none() {
@@ -1482,6 +1534,26 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
     Outcome::Table(Box::new(p))
 }
 
+/// What a title says its table counts: the unit it starts with ("Arrests
+/// for notifiable offences", after a "Table A.07:" label), or the one
+/// just after "Number of" ("Number of persons arrested …", "Number of
+/// child victims of …"). A note that mentions a unit in passing ("redacted
+/// to protect victims") says nothing.
+fn title_unit(text: &str) -> Option<&'static str> {
+    let w: Vec<String> = words(text)
+        .into_iter()
+        .filter(|x| x.chars().any(char::is_alphabetic) && x.len() > 1)
+        .collect();
+    let start = usize::from(w.first().is_some_and(|x| x == "table"));
+    if let Some(u) = w.get(start).and_then(|x| unit_class(x)) {
+        return Some(u);
+    }
+    let at = w
+        .windows(2)
+        .position(|p| matches!(p[0].as_str(), "number" | "numbers" | "count") && p[1] == "of")?;
+    w.iter().skip(at + 2).take(3).find_map(|x| unit_class(x))
+}
+
 /// The unit the response counts, as a class ("offences", "victims").
 fn unit_of(ctx: &Context) -> Option<&'static str> {
     words(&ctx.response.unit.0)
@@ -1915,4 +1987,47 @@ fn stop_for(g: &Grid, b: &Block, data_rows: &[usize], last: usize) -> Option<Str
         }
     }
     Some(exact(&first))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_title_says_its_table_counts() {
+        assert_eq!(
+            title_unit("A.07:   Number of persons of all ages arrested for notifiable offences by police force area"),
+            Some("people")
+        );
+        assert_eq!(
+            title_unit("Arrests for notifiable offences"),
+            Some("arrests")
+        );
+        assert_eq!(
+            title_unit(
+                "Number of child VICTIMS of online sexual offences (one victim per offence)"
+            ),
+            Some("victims")
+        );
+        assert_eq!(
+            title_unit("Table C2: Number of police recorded crimes for headline offences"),
+            Some("offences")
+        );
+        assert_eq!(
+            title_unit("Crimes with the cyber flag where the victim was under 18"),
+            Some("offences")
+        );
+        assert_eq!(
+            title_unit("Figures of 1 to 4 are redacted to protect victims; - means none."),
+            None
+        );
+        assert_eq!(
+            title_unit("Where the victim's age was not recorded it is shown as 'Not known'."),
+            None
+        );
+        assert_eq!(
+            title_unit("Table P1:  Police recorded crime by offence group"),
+            None
+        );
+    }
 }

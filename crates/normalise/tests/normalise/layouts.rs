@@ -730,3 +730,23 @@ fn tables_side_by_side_are_refused() {
         Want::Refused("side by side"),
     );
 }
+
+#[test]
+fn a_table_that_counts_something_else_is_refused() {
+    // Offences across, but its total column counts arrests.
+    let csv = "Offence group by force\n\nForce,Total number of arrests,Sexual grooming,Obscene publications\nKent Police,40,10,30\nEssex Police,25,5,20\n";
+    check(
+        "arrests by offence",
+        &head(None, &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("counts something else than offences"),
+    );
+    // A title that says what it counts.
+    let csv = "Number of victims of online offences, 2016/17\n\nOffence,Count\nSexual grooming,4\nObscene publications,9\n";
+    check(
+        "victims",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("its title counts victims"),
+    );
+}
