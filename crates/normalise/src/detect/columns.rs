@@ -11,15 +11,15 @@
 //! "Number of incidents") is not this campaign's figure.
 
 use super::blocks::{kind_of, Block, Grid};
-use super::cells::{is_generic_word, is_total, short, unit_class, Kind};
+use super::cells::{is_total, short, unit_class, Kind};
+use super::headers::{campaign_words, dim_words, meaning, title_unit, unit_of, Meaning};
 use super::period::{periods, words};
+use super::rows::{check_totals, header_pattern, stop_for, table_request};
 use super::{column_name, range, request_periods, row_name, row_text, ColumnFinding, Context};
 use super::{Mapper, Proposal};
-use crate::table::{flat, header_texts, parse_month};
-use crate::value::{parse_count, Parsed, Suppression};
-use chrono::Datelike;
+use crate::table::{flat, header_texts};
 use foi_model::config::{Blank, ColumnDef, DimKind, NameRule, Role, Shape, TableDef, WhereDef};
-use foi_model::{DimValue, Interval, Month, Place as Where};
+use foi_model::{DimValue, Month, Place as Where};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a block is, for the layout and for finding its request.
@@ -41,7 +41,7 @@ pub enum Outcome {
 
 /// The part a column plays.
 #[derive(Debug, Clone, PartialEq)]
-enum Part {
+pub(super) enum Part {
     Label(usize),
     /// Each row's request, named by its period.
     Period,
@@ -58,123 +58,8 @@ enum Part {
     Ignore(String),
 }
 
-/// What a header of a column of figures says.
-#[derive(Debug, Clone, PartialEq)]
-enum Meaning {
-    Month(Month),
-    Dim(usize, DimValue),
-    /// Values of dimensions the header could be ("13 yrs": an age, or
-    /// offence 13): the table's other headers decide.
-    Dims(Vec<(usize, DimValue)>),
-    Request(String),
-    /// A period no request of the response covers.
-    OtherPeriod(String),
-    /// Counts of something else than the response counts ("Victims"
-    /// beside "Offences").
-    OtherUnit(String),
-    Total,
-    /// A total whose header qualifies what it counts ("Total recorded
-    /// crime (excluding fraud)"): read only beside the columns it adds up.
-    NarrowTotal,
-    Generic,
-    Unknown(String),
-}
-
-/// Words that carry no meaning of their own in a header or title.
-fn is_stopword(w: &str) -> bool {
-    matches!(
-        w,
-        "the"
-            | "of"
-            | "a"
-            | "an"
-            | "and"
-            | "or"
-            | "by"
-            | "with"
-            | "in"
-            | "to"
-            | "for"
-            | "at"
-            | "on"
-            | "as"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "how"
-            | "many"
-            | "what"
-            | "from"
-            | "had"
-            | "has"
-            | "that"
-            | "this"
-            | "time"
-            | "s"
-            | "its"
-            | "their"
-            | "be"
-            | "where"
-            | "which"
-            | "who"
-            | "it"
-            | "not"
-            | "no"
-            | "all"
-    )
-}
-
-/// The words of the campaign's own description of what it asks: a header
-/// may use them ("Online offences", "Cyber-flagged crimes").
-fn campaign_words(ctx: &Context) -> BTreeSet<String> {
-    let c = ctx.campaign;
-    let mut text = format!("{} {} ", c.title, c.description);
-    for r in &c.requests {
-        text += &format!("{} {} ", r.title, r.wording);
-    }
-    for d in &c.dimensions {
-        text += &format!("{} ", d.title);
-    }
-    words(&text)
-        .into_iter()
-        .filter(|w| w.len() >= 3 && !is_stopword(w) && !w.chars().any(|c| c.is_ascii_digit()))
-        .collect()
-}
-
-/// The words of a dimension's id and title, and those headers of its
-/// labels use: "age" for ages, "offence", "crime", "code" for offences.
-fn dim_words(m: &Mapper, d: usize) -> BTreeSet<String> {
-    let dim = &m.campaign.dimensions[d];
-    let mut out: BTreeSet<String> = words(&format!("{} {}", dim.id.0.replace('_', " "), dim.title))
-        .into_iter()
-        .filter(|w| w.len() >= 3 && !is_stopword(w))
-        .collect();
-    if dim.kind == DimKind::Age {
-        out.extend(["age", "aged", "ages"].map(String::from));
-    }
-    if dim.codes_in_labels {
-        out.extend(
-            [
-                "offence",
-                "offences",
-                "crime",
-                "crimes",
-                "code",
-                "classification",
-                "category",
-                "type",
-                "description",
-                "class",
-            ]
-            .map(String::from),
-        );
-    }
-    out
-}
-
 /// A GSS code: a letter and eight digits (E23000014).
-fn is_gss_code(t: &str) -> bool {
+pub(super) fn is_gss_code(t: &str) -> bool {
     let t = t.trim();
     t.len() == 9
         && t.starts_with(|c: char| c.is_ascii_uppercase())
@@ -227,29 +112,29 @@ pub(crate) fn exact(text: &str) -> String {
 }
 
 /// Everything `analyse` works out about a block, shared by its steps.
-struct Table<'g, 'a> {
-    g: &'g Grid<'g>,
-    b: &'g Block,
-    m: &'g Mapper<'a>,
-    ctx: &'g Context<'a>,
+pub(super) struct Table<'g, 'a> {
+    pub(super) g: &'g Grid<'g>,
+    pub(super) b: &'g Block,
+    pub(super) m: &'g Mapper<'a>,
+    pub(super) ctx: &'g Context<'a>,
     /// Joined header text per sheet column.
-    joined: Vec<String>,
+    pub(super) joined: Vec<String>,
     /// Rows whose label says they are totals.
-    totals: BTreeSet<usize>,
-    reasons: Vec<String>,
-    uncertain: Vec<String>,
-    confidence: f64,
+    pub(super) totals: BTreeSet<usize>,
+    pub(super) reasons: Vec<String>,
+    pub(super) uncertain: Vec<String>,
+    pub(super) confidence: f64,
 }
 
 impl Table<'_, '_> {
-    fn header_row_count(&self) -> usize {
+    pub(super) fn header_row_count(&self) -> usize {
         match (self.b.header.first(), self.b.header.last()) {
             (Some(a), Some(b)) => b - a + 1,
             _ => 0,
         }
     }
     /// A column's own header texts, bottom row first.
-    fn own(&self, c: usize) -> Vec<(String, &crate::grid::Cell)> {
+    pub(super) fn own(&self, c: usize) -> Vec<(String, &crate::grid::Cell)> {
         self.b
             .header
             .iter()
@@ -263,15 +148,15 @@ impl Table<'_, '_> {
             .filter(|(t, _)| !t.is_empty())
             .collect()
     }
-    fn col(&self, c: usize) -> String {
+    pub(super) fn col(&self, c: usize) -> String {
         column_name(self.g.sheet, c)
     }
-    fn doubt(&mut self, factor: f64, why: String) {
+    pub(super) fn doubt(&mut self, factor: f64, why: String) {
         self.confidence *= factor;
         self.reasons.push(why);
     }
     /// The texts of a column in the data rows, but for total rows.
-    fn values(&self, c: usize) -> Vec<(usize, String)> {
+    pub(super) fn values(&self, c: usize) -> Vec<(usize, String)> {
         self.b
             .rows
             .iter()
@@ -1532,502 +1417,4 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         roles,
     };
     Outcome::Table(Box::new(p))
-}
-
-/// What a title says its table counts: the unit it starts with ("Arrests
-/// for notifiable offences", after a "Table A.07:" label), or the one
-/// just after "Number of" ("Number of persons arrested …", "Number of
-/// child victims of …"). A note that mentions a unit in passing ("redacted
-/// to protect victims") says nothing.
-fn title_unit(text: &str) -> Option<&'static str> {
-    let w: Vec<String> = words(text)
-        .into_iter()
-        .filter(|x| x.chars().any(char::is_alphabetic) && x.len() > 1)
-        .collect();
-    let start = usize::from(w.first().is_some_and(|x| x == "table"));
-    if let Some(u) = w.get(start).and_then(|x| unit_class(x)) {
-        return Some(u);
-    }
-    let at = w
-        .windows(2)
-        .position(|p| matches!(p[0].as_str(), "number" | "numbers" | "count") && p[1] == "of")?;
-    w.iter().skip(at + 2).take(3).find_map(|x| unit_class(x))
-}
-
-/// The unit the response counts, as a class ("offences", "victims").
-fn unit_of(ctx: &Context) -> Option<&'static str> {
-    words(&ctx.response.unit.0)
-        .iter()
-        .find_map(|w| unit_class(w))
-}
-
-/// What the header of a column of figures says.
-fn meaning(t: &Table, c: usize, cwords: &BTreeSet<String>, unit: &Option<&str>) -> Meaning {
-    let m = t.m;
-    let own = t.own(c);
-    let joined = t.joined[c].clone();
-    let Some((bottom, bottom_cell)) = own.first().cloned() else {
-        return Meaning::Unknown("has no header".into());
-    };
-    // A month: "Jul-15", "July 2015", a date cell on the first of a month.
-    let month_cell = match bottom_cell {
-        crate::grid::Cell::Date(d) if d.day() == 1 => parse_month(bottom_cell, &bottom),
-        crate::grid::Cell::Date(_) => None,
-        _ => parse_month(bottom_cell, &bottom),
-    };
-    if let Some(mo) = month_cell.filter(|mo| (1990..=2100).contains(&mo.year)) {
-        return Meaning::Month(mo);
-    }
-    // A value of a dimension: an age, a band, an offence group.
-    let numeric = |s: &str| s.trim().parse::<f64>().is_ok();
-    let mut found: Vec<(usize, DimValue)> = Vec::new();
-    for text in [bottom.as_str(), joined.as_str()] {
-        for d in m.dims() {
-            let dim = &m.campaign.dimensions[d];
-            if dim.kind == DimKind::Text || (numeric(text) && dim.kind != DimKind::Age) {
-                continue;
-            }
-            if let Some(v) = m.map(d, text) {
-                if !found.iter().any(|(x, _)| *x == d) {
-                    found.push((d, v));
-                }
-            }
-        }
-        if !found.is_empty() {
-            break;
-        }
-    }
-    if !found.is_empty() {
-        return Meaning::Dims(found);
-    }
-    let w = words(&joined);
-    // The thing it counts.
-    let other_unit = w
-        .iter()
-        .filter_map(|x| unit_class(x))
-        .find(|u| Some(*u) != *unit);
-    if let Some(u) = other_unit {
-        return Meaning::OtherUnit(format!(
-            "counts {u}, not {}",
-            unit.unwrap_or("what the response counts")
-        ));
-    }
-    let plain = |x: &str| {
-        is_generic_word(x)
-            || unit_class(x).is_some()
-            || cwords.contains(x)
-            || (x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit()))
-            || x == "-"
-    };
-    let named = periods(&joined);
-    if !named.is_empty() {
-        let used: BTreeSet<usize> = named.iter().flat_map(|n| n.words.iter().copied()).collect();
-        let rest: Vec<&String> = w
-            .iter()
-            .enumerate()
-            .filter(|(i, x)| !used.contains(i) && !plain(x))
-            .map(|(_, x)| x)
-            .collect();
-        if !rest.is_empty() {
-            return Meaning::Unknown(format!(
-                "counts something narrower ({:?})",
-                rest.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ));
-        }
-        let distinct: BTreeSet<_> = named.iter().map(|n| n.period).collect();
-        if distinct.len() > 1 {
-            return Meaning::Unknown("names more than one period".into());
-        }
-        let p = named[0].period;
-        return match request_periods(t.ctx).into_iter().find(|(_, q)| *q == p) {
-            Some((r, _)) => Meaning::Request(r),
-            None => Meaning::OtherPeriod(format!(
-                "is for {} to {}, which no request of this response covers",
-                p.from, p.to
-            )),
-        };
-    }
-    if is_total(&bottom) || is_total(&joined) {
-        // "Total", "Total offences": a total of what the table counts;
-        // "Total of selected serious offences": of something narrower,
-        // which only a total beside the columns it adds up may be.
-        let plain_total = w
-            .iter()
-            .all(|x| plain(x) || matches!(x.as_str(), "grand" | "totals" | "cyfanswm"));
-        return if plain_total {
-            Meaning::Total
-        } else {
-            Meaning::NarrowTotal
-        };
-    }
-    if !w.is_empty() && w.iter().all(|x| plain(x)) {
-        return Meaning::Generic;
-    }
-    Meaning::Unknown(format!("says {:?}", short(&joined, 60)))
-}
-
-/// The request a table answers, from what names a period nearest it:
-/// its header cells, the titles right above it, titles further up, the
-/// sheet's first titles, the sheet's name. `Err(Ok(why))` when unsure,
-/// `Err(Err(why))` when the table is another period's.
-fn table_request(t: &Table, place: &Place) -> Result<(String, String), Result<String, String>> {
-    let g = t.g;
-    let b = t.b;
-    let mut levels: Vec<(String, Vec<String>)> = Vec::new();
-    let head: Vec<String> = b
-        .header
-        .iter()
-        .flat_map(|&r| g.filled(r).into_iter().map(move |c| (r, c)))
-        .map(|(r, c)| g.text(r, c))
-        .collect();
-    levels.push(("its header".into(), head));
-    let adjacent: Vec<String> = b
-        .titles
-        .iter()
-        .filter(|(_, a)| *a)
-        .map(|(r, _)| row_text(g, *r))
-        .collect();
-    levels.push(("the title right above it".into(), adjacent));
-    let further: Vec<String> = b
-        .titles
-        .iter()
-        .filter(|(_, a)| !*a)
-        .map(|(r, _)| row_text(g, *r))
-        .collect();
-    levels.push(("a title above it".into(), further));
-    if place.block_index > 0 {
-        levels.push(("the sheet's title".into(), place.sheet_titles.to_vec()));
-    }
-    if let Some(n) = &g.sheet.name {
-        levels.push(("the sheet's name".into(), vec![n.clone()]));
-    }
-    let periods_of = request_periods(t.ctx);
-    let mut chosen: Option<(String, String)> = None;
-    let mut other: Option<String> = None;
-    for (level, texts) in &levels {
-        let mut named_requests: BTreeSet<String> = BTreeSet::new();
-        let mut named_other: Vec<String> = Vec::new();
-        let mut shown = String::new();
-        for text in texts {
-            for n in periods(text) {
-                match periods_of.iter().find(|(_, p)| *p == n.period) {
-                    Some((r, _)) => {
-                        named_requests.insert(r.clone());
-                        if shown.is_empty() {
-                            shown = short(text, 60);
-                        }
-                    }
-                    None => named_other.push(format!("{} to {}", n.period.from, n.period.to)),
-                }
-            }
-        }
-        match &chosen {
-            None => {
-                if named_requests.len() > 1 {
-                    return Err(Ok(format!(
-                        "{level} names several requests ({})",
-                        named_requests.into_iter().collect::<Vec<_>>().join(", ")
-                    )));
-                }
-                if let (Some(r), Some(o)) = (named_requests.iter().next(), named_other.first()) {
-                    return Err(Ok(format!(
-                        "{level} names request {r}'s period and another ({o}): a comparison?"
-                    )));
-                }
-                if let Some(r) = named_requests.into_iter().next() {
-                    chosen = Some((r.clone(), format!("request {r}: {level} says {shown:?}")));
-                } else if other.is_none() && !named_other.is_empty() {
-                    other = Some(format!("{level} names {}", named_other[0]));
-                }
-            }
-            Some((r, _)) => {
-                if let Some(x) = named_requests.iter().find(|x| *x != r) {
-                    return Err(Ok(format!(
-                        "{level} names request {x}, but nearer text names {r}"
-                    )));
-                }
-            }
-        }
-    }
-    match (chosen, other) {
-        (Some(c), _) => Ok(c),
-        (None, Some(o)) => Err(Err(format!(
-            "it is for another period than this response's requests: {o}"
-        ))),
-        (None, None) => {
-            let reqs = &t.ctx.response.requests;
-            if reqs.len() == 1 {
-                Ok((
-                    reqs[0].clone(),
-                    format!(
-                        "request {}: the response answers that one request, and nothing here names another period",
-                        reqs[0]
-                    ),
-                ))
-            } else {
-                Err(Ok(
-                    "nothing names the period its figures are for, and the response answers several requests"
-                        .into(),
-                ))
-            }
-        }
-    }
-}
-
-/// Checks stated totals against their parts: a total row against the
-/// rows above it, a total column against the columns beside it.
-fn check_totals(
-    t: &mut Table,
-    parts: &BTreeMap<usize, (Part, String)>,
-    figure_cols: &[usize],
-    notes: &mut Vec<String>,
-) {
-    let g = t.g;
-    let sup = Suppression {
-        zeros: t.ctx.response.zeros,
-        threshold: t.ctx.response.threshold,
-        markers: t.ctx.campaign.markers.as_ref(),
-    };
-    let read = |r: usize, c: usize| match parse_count(g.sheet.cell(r, c), &sup) {
-        Parsed::Count(i) => Some(i),
-        Parsed::Blank => Some(Interval::ZERO),
-        _ => None,
-    };
-    let fits = |sum: Interval, stated: Interval| sum.lo <= stated.hi && stated.lo <= sum.hi;
-    // Total rows: each against the rows above it since the last total
-    // (not when the rows' values overlap).
-    let rows_overlap = parts.values().any(|(p, _)| match p {
-        Part::Label(d) => t.m.campaign.dimensions[*d].overlapping,
-        _ => false,
-    });
-    let mut checked = 0;
-    let mut from = 0;
-    let rows = t.b.rows.clone();
-    for (i, &r) in rows.iter().enumerate() {
-        if !t.totals.contains(&r) || rows_overlap {
-            continue;
-        }
-        for &c in figure_cols {
-            let mut sum = Interval::ZERO;
-            let mut ok = true;
-            for &x in &rows[from..i] {
-                if t.totals.contains(&x) {
-                    continue;
-                }
-                match read(x, c) {
-                    Some(v) => sum += v,
-                    None => ok = false,
-                }
-            }
-            let Some(stated) = read(r, c) else { continue };
-            if !ok {
-                continue;
-            }
-            checked += 1;
-            if !fits(sum, stated) {
-                t.uncertain.push(format!(
-                    "{} ({:?}) is not the sum of the rows above it in column {} ({} against {})",
-                    row_name(g.sheet, r),
-                    g.text(r, t.b.label_col),
-                    t.col(c),
-                    stated,
-                    sum
-                ));
-                return;
-            }
-        }
-        from = i + 1;
-    }
-    if checked > 0 {
-        t.reasons.push(format!(
-            "the total row adds up ({checked} cell{} checked)",
-            if checked == 1 { "" } else { "s" }
-        ));
-    }
-    // Total columns: against the columns of a dimension beside them.
-    // Values that overlap (a group and its sub-groups) do not add up.
-    let overlapping = parts.values().any(|(p, _)| match p {
-        Part::ByHeader(d, _, _) => t.m.campaign.dimensions[*d].overlapping,
-        _ => false,
-    });
-    if overlapping {
-        return;
-    }
-    // Each total column, and the columns it adds up: a table's own, or
-    // (under a period) those of its request.
-    let blocks = parts
-        .values()
-        .any(|(p, _)| matches!(p, Part::ByHeader(_, _, Some(_))));
-    let totals: Vec<(usize, Option<String>)> = parts
-        .iter()
-        .filter_map(|(c, (p, _))| match p {
-            Part::Total => Some((*c, None)),
-            Part::Value(Some(r)) if blocks => Some((*c, Some(r.clone()))),
-            _ => None,
-        })
-        .collect();
-    let mut checked = 0;
-    for (tc, request) in &totals {
-        let tc = *tc;
-        let across: Vec<usize> = parts
-            .iter()
-            .filter(|(_, (p, _))| matches!(p, Part::ByHeader(_, _, r) if r == request))
-            .map(|(c, _)| *c)
-            .collect();
-        for &r in &t.b.rows {
-            let Some(stated) = read(r, tc) else { continue };
-            let mut sum = Interval::ZERO;
-            let mut ok = true;
-            for &c in &across {
-                match read(r, c) {
-                    Some(v) => sum += v,
-                    None => ok = false,
-                }
-            }
-            if !ok {
-                continue;
-            }
-            checked += 1;
-            if !fits(sum, stated) {
-                t.uncertain.push(format!(
-                    "column {} ({:?}) is not the sum of the columns beside it at {} ({} against {})",
-                    t.col(tc),
-                    t.joined[tc],
-                    row_name(g.sheet, r),
-                    stated,
-                    sum
-                ));
-                return;
-            }
-        }
-    }
-    if checked > 0 {
-        notes.push(format!(
-            "the total column adds up across the columns beside it ({checked} rows checked)"
-        ));
-    }
-}
-
-/// A cell of the header's first row whose pattern finds this header row
-/// and no row of the table below it, and which match of it this is.
-fn header_pattern(
-    g: &Grid,
-    b: &Block,
-    header_row: usize,
-    data_rows: &[usize],
-) -> Option<(String, usize)> {
-    let sheet = g.sheet;
-    let last = data_rows.last().copied().unwrap_or(header_row);
-    let mut cells: Vec<usize> = g.filled(header_row);
-    // Text first: a number in a header (an age) is a number in the rows too.
-    cells.sort_by_key(|&c| (g.kind(header_row, c) != Kind::Text, c));
-    for c in cells {
-        let text = flat(&g.text(header_row, c)).into_owned();
-        if text.is_empty() {
-            continue;
-        }
-        let Ok(re) = regex::Regex::new(&exact(&text)) else {
-            continue;
-        };
-        let hit = |r: usize| {
-            sheet.rows.get(r).is_some_and(|row| {
-                row.iter()
-                    .any(|x| !x.is_empty() && re.is_match(&flat(&x.text_cow())))
-            })
-        };
-        if (header_row + 1..=last).any(hit) {
-            continue;
-        }
-        let occurrence = (0..=header_row).filter(|&r| hit(r)).count();
-        let _ = b;
-        return Some((exact(&text), occurrence.max(1)));
-    }
-    None
-}
-
-/// Where the table ends, when not at the first blank row after it: at
-/// the first row after it (a pattern on its first cell), or at the end of
-/// the sheet.
-fn stop_for(g: &Grid, b: &Block, data_rows: &[usize], last: usize) -> Option<String> {
-    let sheet = g.sheet;
-    let next = (last + 1..sheet.rows.len()).find(|&r| g.live[r]);
-    let next_nonblank = (last + 1..sheet.rows.len()).find(|&r| g.live[r] && !g.is_blank(r));
-    let blank_next = next.is_none_or(|r| g.is_blank(r));
-    if !b.gaps && blank_next {
-        return None;
-    }
-    let Some(r) = next_nonblank else {
-        return Some("end".into());
-    };
-    let first = g
-        .filled(r)
-        .first()
-        .map(|&c| flat(&g.text(r, c)).into_owned())
-        .unwrap_or_default();
-    let firsts: Vec<String> = data_rows
-        .iter()
-        .filter_map(|&x| {
-            g.filled(x)
-                .first()
-                .map(|&c| flat(&g.text(x, c)).into_owned())
-        })
-        .collect();
-    let words: Vec<&str> = first.split(' ').collect();
-    for n in 1..=words.len() {
-        let prefix = words[..n].join(" ");
-        let pat = format!("^{}", escape(&prefix));
-        let Ok(re) = regex::Regex::new(&pat) else {
-            continue;
-        };
-        if !firsts.iter().any(|f| re.is_match(f)) {
-            return Some(pat);
-        }
-    }
-    Some(exact(&first))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn what_a_title_says_its_table_counts() {
-        assert_eq!(
-            title_unit("A.07:   Number of persons of all ages arrested for notifiable offences by police force area"),
-            Some("people")
-        );
-        assert_eq!(
-            title_unit("Arrests for notifiable offences"),
-            Some("arrests")
-        );
-        assert_eq!(
-            title_unit(
-                "Number of child VICTIMS of online sexual offences (one victim per offence)"
-            ),
-            Some("victims")
-        );
-        assert_eq!(
-            title_unit("Table C2: Number of police recorded crimes for headline offences"),
-            Some("offences")
-        );
-        assert_eq!(
-            title_unit("Crimes with the cyber flag where the victim was under 18"),
-            Some("offences")
-        );
-        assert_eq!(
-            title_unit("Figures of 1 to 4 are redacted to protect victims; - means none."),
-            None
-        );
-        assert_eq!(
-            title_unit("Where the victim's age was not recorded it is shown as 'Not known'."),
-            None
-        );
-        assert_eq!(
-            title_unit("Table P1:  Police recorded crime by offence group"),
-            None
-        );
-    }
 }

@@ -19,8 +19,10 @@
 mod blocks;
 mod cells;
 mod columns;
+mod headers;
 pub mod period;
 mod render;
+mod rows;
 
 pub use render::render;
 
