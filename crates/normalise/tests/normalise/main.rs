@@ -5,7 +5,9 @@
 
 mod bad;
 mod corpus;
+mod detect;
 mod fuzz;
+mod layouts;
 mod records;
 mod silent;
 
