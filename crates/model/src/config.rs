@@ -75,6 +75,20 @@ pub struct CampaignFile {
     /// Who publishes the tables and how to reach them, for the workbook's
     /// cover and datapackage.json.
     pub publisher: Option<Publisher>,
+    /// What `foi suggest` may add to a crosswalk without a person's accept.
+    #[serde(default)]
+    pub suggest: SuggestDef,
+}
+
+/// `[suggest]`: crosswalk suggestions (`foi suggest`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestDef {
+    /// A suggestion resting on an offence code written in the label (one
+    /// category, words not against it) and scoring at least this is added
+    /// to the crosswalk by `foi suggest` without review. Unset: nothing is
+    /// added without a person's accept.
+    pub auto_accept: Option<f64>,
 }
 
 /// When figures count as covering a request's whole period.
@@ -685,6 +699,8 @@ pub struct Campaign {
     /// period and still cover it whole ([`CoverageDef::gap_days`]).
     pub gap_days: i64,
     pub publisher: Option<Publisher>,
+    /// `[suggest] auto_accept`, checked to lie in 0.9..=1.
+    pub auto_accept: Option<f64>,
 }
 
 impl Campaign {
@@ -1072,6 +1088,15 @@ fn resolve_campaign(
             ));
         }
     }
+    if let Some(t) = def.suggest.auto_accept {
+        if !(0.9..=1.0).contains(&t) {
+            return Err(ConfigError::at(
+                file,
+                line_of_key(text, 0, "auto_accept"),
+                format!("[suggest] auto_accept = {t} must lie between 0.9 and 1 (a suggestion's score; docs/config.md)"),
+            ));
+        }
+    }
     Ok(Campaign {
         id: def.id,
         title: def.title,
@@ -1087,6 +1112,7 @@ fn resolve_campaign(
         limits: def.limits,
         gap_days: i64::from(def.coverage.gap_days),
         publisher: def.publisher,
+        auto_accept: def.suggest.auto_accept,
     })
 }
 

@@ -18,6 +18,7 @@ mod grid;
 mod harmonise;
 mod html;
 mod solve;
+pub mod suggest;
 mod table;
 mod value;
 mod workbook;
