@@ -10,6 +10,7 @@ mod headline;
 mod incremental;
 mod release;
 mod report;
+mod suggest;
 mod verdict;
 
 /// The fingerprint of the source this foi was built from (see build.rs):
@@ -136,6 +137,15 @@ enum Command {
         #[arg(long, value_name = "FORCE")]
         force: Option<String>,
     },
+    /// Suggest crosswalk lines for every label nothing maps, ranked, with
+    /// the figures each would move, and write them for review beside the
+    /// crosswalk (offences.review.csv).
+    Suggest {
+        /// Append the lines marked yes in this review file's `accept`
+        /// column to its crosswalk.
+        #[arg(long, value_name = "FILE")]
+        accept: Option<PathBuf>,
+    },
 }
 
 fn parse_wait(s: &str) -> std::result::Result<Duration, String> {
@@ -255,6 +265,7 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
             all_cells,
             force,
         } => explain::explain(&ctx, request, breakdown, *all_cells, force.as_deref()),
+        Command::Suggest { accept } => suggest::run(&ctx, accept.as_deref()),
         Command::Fetch | Command::Build | Command::Run => {
             // Runs that write never overlap; the OS drops the lock of a killed run.
             let Some(_lock) = release::lock(&ctx.out, cli.wait)? else {

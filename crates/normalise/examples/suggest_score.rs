@@ -103,12 +103,24 @@ fn list_misses(s: &Score) {
         let want = o.labelled.value.as_deref().unwrap_or("none");
         let got = match &o.suggestions.verdict {
             Verdict::Suggested => "suggested".to_string(),
-            Verdict::Ambiguous { group } => format!("ambiguous{}", group.as_ref().map_or(String::new(), |g| format!(" ({g})"))),
+            Verdict::Ambiguous { group } => format!(
+                "ambiguous{}",
+                group.as_ref().map_or(String::new(), |g| format!(" ({g})"))
+            ),
             Verdict::NoSuggestion => "no suggestion".to_string(),
         };
-        println!("  miss [{}] {:?}: want {want}, {got}:", o.labelled.style, o.labelled.label);
+        println!(
+            "  miss [{}] {:?}: want {want}, {got}:",
+            o.labelled.style, o.labelled.label
+        );
         for c in &o.suggestions.candidates {
-            println!("      {} {:.2}{} {}", c.value, c.score, if c.exact_code { " code" } else { "" }, c.reasons.join(" | "));
+            println!(
+                "      {} {:.2}{} {}",
+                c.value,
+                c.score,
+                if c.exact_code { " code" } else { "" },
+                c.reasons.join(" | ")
+            );
         }
     }
 }

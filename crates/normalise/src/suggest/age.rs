@@ -50,7 +50,9 @@ fn tidy(label: &str) -> Vec<String> {
             '–' | '—' => '-',
             c => c,
         };
-        if prev.is_some_and(|p| p.is_alphanumeric() && c.is_alphanumeric() && p.is_ascii_digit() != c.is_ascii_digit()) {
+        if prev.is_some_and(|p| {
+            p.is_alphanumeric() && c.is_alphanumeric() && p.is_ascii_digit() != c.is_ascii_digit()
+        }) {
             spaced.push(' ');
         }
         match c {
@@ -90,7 +92,12 @@ fn not_known(words: &[String]) -> bool {
         || has("nk")
         || has("blank")
         || (has("n") && has("k") && words.len() == 2)
-        || ((has("not") || has("no") || has("un")) && (has("known") || has("recorded") || has("stated") || has("given") || has("provided")))
+        || ((has("not") || has("no") || has("un"))
+            && (has("known")
+                || has("recorded")
+                || has("stated")
+                || has("given")
+                || has("provided")))
 }
 
 /// The ways an age label may be read, best first; empty when none.
@@ -142,7 +149,10 @@ mod tests {
     use super::*;
 
     fn read(label: &str) -> Vec<String> {
-        readings(label).into_iter().map(|r| r.value.to_string()).collect()
+        readings(label)
+            .into_iter()
+            .map(|r| r.value.to_string())
+            .collect()
     }
 
     #[test]
@@ -161,7 +171,14 @@ mod tests {
 
     #[test]
     fn ages_not_known() {
-        for label in ["Age unknown", "N/K", "Not Known", "DOB not recorded", "Blank", "Age not given"] {
+        for label in [
+            "Age unknown",
+            "N/K",
+            "Not Known",
+            "DOB not recorded",
+            "Blank",
+            "Age not given",
+        ] {
             assert_eq!(read(label), ["unknown"], "{label}");
         }
         assert!(read("Total").is_empty());

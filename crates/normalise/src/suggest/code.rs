@@ -63,7 +63,8 @@ pub fn codes_in_label(
     let spaced = label.replace('<', " < ").replace('>', " > ");
     let tokens: Vec<&str> = spaced
         .split(|c: char| {
-            c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | ':' | ';' | '-' | '–' | '—')
+            c.is_whitespace()
+                || matches!(c, '(' | ')' | '[' | ']' | ',' | ':' | ';' | '-' | '–' | '—')
         })
         .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric() && c != '<' && c != '>'))
         .filter(|t| !t.is_empty())
@@ -147,10 +148,12 @@ mod tests {
     use super::*;
 
     fn domain() -> BTreeSet<String> {
-        ["13", "21", "22B", "23", "71", "86", "88A", "4/1", "19D", "19J"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        [
+            "13", "21", "22B", "23", "71", "86", "88A", "4/1", "19D", "19J",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     }
 
     fn reference() -> Reference {
@@ -188,7 +191,10 @@ mod tests {
         assert_eq!(codes("Offence 71: Child sexual exploitation"), ["71"]);
         assert_eq!(codes("Sexual grooming #88A"), ["88A"]);
         assert_eq!(codes("Manslaughter 4/1"), ["4/1"]);
-        assert_eq!(codes("Sexual activity with a child u16 - 22/18"), ["022/18=22B"]);
+        assert_eq!(
+            codes("Sexual activity with a child u16 - 22/18"),
+            ["022/18=22B"]
+        );
         assert_eq!(codes("Sexual grooming 088/01"), ["088/01=88A"]);
         assert_eq!(codes("Rape (019/07)"), ["019/07=19D|19J"]);
     }

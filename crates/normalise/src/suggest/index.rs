@@ -371,8 +371,7 @@ impl Index {
                 .iter()
                 .any(|(w, _)| self.opposite[*w as usize].is_some_and(|o| said.contains(&o)));
             // "… on a constable" for a label that says no constable.
-            let lacks = !doc.needs.is_empty()
-                && !doc.needs.iter().any(|n| by_word.contains_key(n));
+            let lacks = !doc.needs.is_empty() && !doc.needs.iter().any(|n| by_word.contains_key(n));
             let against = query.marks.against(doc.marks)
                 + u32::from(other_numbers)
                 + u32::from(denies)
@@ -384,7 +383,9 @@ impl Index {
             let matched = best
                 .iter()
                 .enumerate()
-                .filter_map(|(i, (_, m))| m.map(|(w, how)| (i, self.stems[w as usize].as_str(), how)))
+                .filter_map(|(i, (_, m))| {
+                    m.map(|(w, how)| (i, self.stems[w as usize].as_str(), how))
+                })
                 .collect();
             out.push(Hit {
                 doc,
@@ -432,8 +433,16 @@ mod tests {
             ("Sexual Assault on a Female aged 13 or over", "20A"),
             ("Rape of a Female Child under 13", "19E"),
         ]);
-        assert_eq!(top(&ix, "Sexual assault on a male child under 13").map(|t| t.0).as_deref(), Some("17B"));
-        assert_eq!(top(&ix, "SEX ASLT F under 13").map(|t| t.0).as_deref(), Some("20B"));
+        assert_eq!(
+            top(&ix, "Sexual assault on a male child under 13")
+                .map(|t| t.0)
+                .as_deref(),
+            Some("17B")
+        );
+        assert_eq!(
+            top(&ix, "SEX ASLT F under 13").map(|t| t.0).as_deref(),
+            Some("20B")
+        );
         let (v, s) = top(&ix, "Sexual assualt on a female child under 13").expect("typo");
         assert_eq!(v, "20B");
         assert!(s > 0.8, "{s}");
@@ -441,7 +450,10 @@ mod tests {
 
     #[test]
     fn words_that_match_nothing_weigh_against() {
-        let ix = index(&[("Sexual Grooming", "88A"), ("Obscene Publications etc", "86")]);
+        let ix = index(&[
+            ("Sexual Grooming", "88A"),
+            ("Obscene Publications etc", "86"),
+        ]);
         let (_, plain) = top(&ix, "Sexual grooming").expect("plain");
         let (_, noisy) = top(&ix, "Sexual grooming zzzz qqqq").expect("noisy");
         assert!(plain > 0.99 && noisy < 0.7, "{plain} {noisy}");

@@ -36,8 +36,8 @@ use code::CodeHit;
 use foi_model::config::{Campaign, DimKind, Dimension};
 use foi_model::{fold_label, DimId, DimValue, ForceId};
 use index::{How, Index, Source};
-use text::Side;
 use std::collections::{BTreeMap, BTreeSet};
+use text::Side;
 
 /// Below this no value is suggested: the words say too little.
 pub const WEAK: f64 = 0.5;
@@ -45,9 +45,10 @@ pub const WEAK: f64 = 0.5;
 pub const MARGIN: f64 = 0.1;
 /// How many candidates a suggestion lists.
 pub const SHOWN: usize = 3;
+/// A runner-up scoring less than this is not worth a reviewer's look.
+const LISTED: f64 = 0.3;
 /// What a word of an offence description counts when its category's name
 /// says it too.
-
 
 /// A crosswalk line a person accepted: evidence of what a wording means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,8 +137,7 @@ impl Suggestions {
     /// scoring at least the threshold.
     pub fn auto_accepted(&self, threshold: Option<f64>) -> Option<&Candidate> {
         let t = threshold?;
-        self.suggested()
-            .filter(|c| c.exact_code && c.score >= t)
+        self.suggested().filter(|c| c.exact_code && c.score >= t)
     }
 }
 
@@ -221,12 +221,7 @@ impl DimSuggester {
                 // What the category's name says counts less: a label need not
                 // repeat it ("possession of cannabis" for "Having possession of
                 // a controlled drug - cannabis").
-                let mut words: Vec<(text::Word, f32)> = w
-                    .into_iter()
-                    .map(|w| {
-                        (w, 1.0)
-                    })
-                    .collect();
+                let mut words: Vec<(text::Word, f32)> = w.into_iter().map(|w| (w, 1.0)).collect();
                 // A description several categories share ("Wounding with intent
                 // to do grievous bodily harm": 8S, 8T) takes what its category's
                 // name says beyond theirs ("constable"): the label must say it.
@@ -243,7 +238,8 @@ impl DimSuggester {
                         .collect();
                     let own = r.categories.get(&o.category).map_or("", String::as_str);
                     for x in text::read(own, wording, Side::Reference).0 {
-                        if !common.contains(&x.stem) && !words.iter().any(|(y, _)| y.stem == x.stem) {
+                        if !common.contains(&x.stem) && !words.iter().any(|(y, _)| y.stem == x.stem)
+                        {
                             needs.push(x.clone());
                             words.push((x, 1.0));
                         }
@@ -277,7 +273,14 @@ impl DimSuggester {
             }
             for (name, what, cats) in groups.into_values() {
                 let (w, m) = plain(&name, Side::Reference);
-                b.add(&name, &w, &[], m, cats.into_iter().collect(), Source::Group { what });
+                b.add(
+                    &name,
+                    &w,
+                    &[],
+                    m,
+                    cats.into_iter().collect(),
+                    Source::Group { what },
+                );
             }
         }
         if !codes {
@@ -392,7 +395,9 @@ impl DimSuggester {
                 continue;
             }
             for t in &h.doc.targets {
-                let e = by_value.entry(t.as_str()).or_insert((f64::from(h.score), h));
+                let e = by_value
+                    .entry(t.as_str())
+                    .or_insert((f64::from(h.score), h));
                 if f64::from(h.score) > e.0 {
                     *e = (f64::from(h.score), h);
                 }
@@ -473,16 +478,14 @@ impl DimSuggester {
             let single = ranked.len() == 1;
             for (k, (c, fit)) in ranked.iter().enumerate() {
                 let clear = single || (k == 0 && ranked.get(1).is_none_or(|r| fit - r.1 >= MARGIN));
-                let against = text_best
-                    .filter(|(v, s)| *s >= WEAK && v != c && text_score(c) < s - MARGIN);
+                let against =
+                    text_best.filter(|(v, s)| *s >= WEAK && v != c && text_score(c) < s - MARGIN);
                 let (score, how) = match (clear, against) {
-                    (_, Some((v, _))) => (
-                        0.6,
-                        format!("but the words fit {v}{} better", name(v)),
+                    (_, Some((v, _))) => (0.6, format!("but the words fit {v}{} better", name(v))),
+                    (true, None) if text_score(c) >= 0.3 => (
+                        if single { 0.99 } else { 0.95 },
+                        "and the words agree".to_string(),
                     ),
-                    (true, None) if text_score(c) >= 0.3 => {
-                        (if single { 0.99 } else { 0.95 }, "and the words agree".to_string())
-                    }
                     (true, None) => (
                         if single { 0.95 } else { 0.9 },
                         "the words add little".to_string(),
@@ -659,6 +662,7 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
     if best < WEAK {
         return Suggestions::none();
     }
+    merged.retain(|c| c.score >= LISTED);
     merged.truncate(SHOWN);
     if second >= best - MARGIN {
         for c in &mut merged {
@@ -695,9 +699,7 @@ impl Suggester {
                     lines.extend(shared(evidence, Shared::Ages));
                     DimSuggester::ages(&lines)
                 }
-                DimKind::Code if d.derive_from.is_some() => {
-                    derived(campaign, d, evidence)
-                }
+                DimKind::Code if d.derive_from.is_some() => derived(campaign, d, evidence),
                 DimKind::Code => {
                     let mut lines = own;
                     if d.codes_in_labels {

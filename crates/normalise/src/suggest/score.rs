@@ -65,7 +65,9 @@ pub fn score(suggester: &DimSuggester, labels: &[Labelled], threshold: f64) -> S
     let mut s = Score::default();
     for l in labels {
         let suggestions = suggester.suggest(&l.label, None);
-        let auto = suggestions.auto_accepted(Some(threshold)).map(|c| c.value.clone());
+        let auto = suggestions
+            .auto_accepted(Some(threshold))
+            .map(|c| c.value.clone());
         let listed = |v: &str| suggestions.candidates.iter().any(|c| c.value == v);
         let (top1, top3) = match &l.value {
             Some(v) => {
@@ -115,7 +117,11 @@ pub fn read_labelled(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model:
         let value = get(1);
         if get(0).is_empty() || value.is_empty() {
             let line = row.position().map_or(0, |p| p.line() as usize);
-            return Err(foi_model::ConfigError::at(file, line, "a label and a value (or none) are needed"));
+            return Err(foi_model::ConfigError::at(
+                file,
+                line,
+                "a label and a value (or none) are needed",
+            ));
         }
         out.push(Labelled {
             label: get(0),

@@ -63,11 +63,7 @@ impl Wording {
             .clone();
         let col = |name: &str| headers.iter().position(|h| h.trim() == name);
         let (Some(w), Some(m)) = (col("written"), col("means")) else {
-            return Err(ConfigError::at(
-                file,
-                1,
-                "the header must be written,means",
-            ));
+            return Err(ConfigError::at(file, 1, "the header must be written,means"));
         };
         let mut rules: Vec<Rule> = Vec::new();
         for row in rdr.records() {
@@ -99,7 +95,9 @@ impl Wording {
             }
             rules.push(Rule {
                 text: format!("{} = {}", written.join(" "), means.join(" ")),
-                labels_only: written.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())),
+                labels_only: written
+                    .iter()
+                    .any(|w| w.chars().any(|c| c.is_ascii_digit())),
                 written,
                 means,
                 line,
@@ -149,7 +147,10 @@ impl Wording {
                     i += n;
                     continue 'words;
                 }
-                if from.is_some_and(|f| f != k) && raw.len() - i >= n && raw[i..i + n] == r.written[..] {
+                if from.is_some_and(|f| f != k)
+                    && raw.len() - i >= n
+                    && raw[i..i + n] == r.written[..]
+                {
                     for m in &r.means {
                         out.push((m.clone(), raw[i..i + n].join(" "), Some(k)));
                     }
@@ -178,9 +179,8 @@ pub fn raw_words(s: &str) -> Vec<String> {
     let mut prev: Option<char> = None;
     for c in s.chars() {
         if c.is_alphanumeric() {
-            let boundary = prev.is_some_and(|p| {
-                p.is_alphanumeric() && (p.is_ascii_digit() != c.is_ascii_digit())
-            });
+            let boundary = prev
+                .is_some_and(|p| p.is_alphanumeric() && (p.is_ascii_digit() != c.is_ascii_digit()));
             if boundary {
                 flush(&mut cur, &mut out);
             }
@@ -372,7 +372,9 @@ fn clauses(text: &str) -> Vec<&str> {
     for (k, &(i, c)) in chars.iter().enumerate() {
         let spaced = |j: Option<&(usize, char)>| j.is_none_or(|x| x.1.is_whitespace());
         let boundary = matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—')
-            || (c == '-' && (spaced(k.checked_sub(1).and_then(|p| chars.get(p))) || spaced(chars.get(k + 1))));
+            || (c == '-'
+                && (spaced(k.checked_sub(1).and_then(|p| chars.get(p)))
+                    || spaced(chars.get(k + 1))));
         if boundary {
             out.push(&text[start..i]);
             start = i + c.len_utf8();
@@ -482,11 +484,17 @@ mod tests {
 
     #[test]
     fn symbols_and_glued_numbers_are_words() {
-        assert_eq!(raw_words("SEX ASSLT F U13"), ["sex", "asslt", "f", "u", "13"]);
+        assert_eq!(
+            raw_words("SEX ASSLT F U13"),
+            ["sex", "asslt", "f", "u", "13"]
+        );
         assert_eq!(raw_words("Rape F <13"), ["rape", "f", "under", "13"]);
         assert_eq!(raw_words("16+"), ["16", "over"]);
         assert_eq!(raw_words("13yrs & over"), ["13", "yrs", "and", "over"]);
-        assert_eq!(raw_words("Sexual assault – male"), ["sexual", "assault", "male"]);
+        assert_eq!(
+            raw_words("Sexual assault – male"),
+            ["sexual", "assault", "male"]
+        );
     }
 
     #[test]
@@ -512,7 +520,10 @@ mod tests {
             stems("IIOC", Some(&table)),
             ["indecent", "photograph", "child"]
         );
-        assert_eq!(stems("Rape F U13", Some(&table)), ["rape", "f", "under", "13"]);
+        assert_eq!(
+            stems("Rape F U13", Some(&table)),
+            ["rape", "f", "under", "13"]
+        );
         let w = words("IIOC", Some(&table));
         assert_eq!(w[0].written, "iioc");
         assert!(table
@@ -529,36 +540,74 @@ mod tests {
             "a.csv:3: \"gbh\" is already read as \"grievous bodily harm\" at line 2"
         );
         let err = Wording::from_csv("a.csv", "written,means\n,x\n").expect_err("empty");
-        assert_eq!(err.to_string(), "a.csv:2: both `written` and `means` need a word");
+        assert_eq!(
+            err.to_string(),
+            "a.csv:2: both `written` and `means` need a word"
+        );
     }
 
     #[test]
     fn negation_reaches_to_the_end_of_its_clause() {
         let stems = |t: &str| -> Vec<String> {
-            read(t, None, Side::Reference).0.into_iter().map(|w| w.stem).collect()
+            read(t, None, Side::Reference)
+                .0
+                .into_iter()
+                .map(|w| w.stem)
+                .collect()
         };
-        assert_eq!(stems("Arson not endangering life"), ["arson", "not", "¬endanger", "¬life"]);
+        assert_eq!(
+            stems("Arson not endangering life"),
+            ["arson", "not", "¬endanger", "¬life"]
+        );
         assert_eq!(
             stems("Sexual activity - Female child - no penetration - Offender under 18"),
-            ["sexual", "activity", "femal", "child", "no", "¬penetration", "offender", "under", "18"]
+            [
+                "sexual",
+                "activity",
+                "femal",
+                "child",
+                "no",
+                "¬penetration",
+                "offender",
+                "under",
+                "18"
+            ]
         );
         assert_eq!(
             stems("Theft from vehicle other than a motor vehicle"),
             ["theft", "vehicl", "other", "¬motor", "¬vehicl"]
         );
-        assert_eq!(stems("Non-fatal strangulation"), ["non", "¬fatal", "¬strangulation"]);
+        assert_eq!(
+            stems("Non-fatal strangulation"),
+            ["non", "¬fatal", "¬strangulation"]
+        );
     }
 
     #[test]
     fn opposites_count_against() {
         let m = |s: &str| read(s, None, Side::Label).1;
         let label = m("Rape of a male child under 13");
-        assert_eq!(label.against(m("Rape of a female child under 13 by a male")), 1);
-        assert_eq!(m("Sexual activity child under 13").against(m("under 13 by an offender over 18")), 0);
-        assert_eq!(label.against(m("Rape of a male child under 13 by a male")), 0);
+        assert_eq!(
+            label.against(m("Rape of a female child under 13 by a male")),
+            1
+        );
+        assert_eq!(
+            m("Sexual activity child under 13").against(m("under 13 by an offender over 18")),
+            0
+        );
+        assert_eq!(
+            label.against(m("Rape of a male child under 13 by a male")),
+            0
+        );
         assert_eq!(label.against(m("Rape of a Male aged 16 and over")), 1);
-        assert_eq!(m("Assault with injury").against(m("Assault without Injury")), 1);
-        assert_eq!(m("Theft of a motor vehicle").against(m("Theft from a Motor Vehicle")), 1);
+        assert_eq!(
+            m("Assault with injury").against(m("Assault without Injury")),
+            1
+        );
+        assert_eq!(
+            m("Theft of a motor vehicle").against(m("Theft from a Motor Vehicle")),
+            1
+        );
         assert_eq!(m("Sexual activity").against(m("Female child")), 0);
     }
 
