@@ -669,6 +669,12 @@ pub fn run(ctx: &Ctx, accept: Option<&Path>) -> Result<u8> {
         return accept_file(ctx, file);
     }
     let stage = crate::build::normalise_all(ctx);
+    if !stage.failures.is_empty() {
+        report::info(&format!(
+            "{} response(s) could not be read (not in the cache: run `foi fetch` first, or see `foi build`); their labels are not reviewed",
+            stage.failures.len()
+        ));
+    }
     let labels = unmapped(&ctx.config, &stage.diagnostics);
     if labels.is_empty() {
         outln!("every label maps: nothing to suggest");

@@ -607,8 +607,12 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
     for v in order {
         match merged.iter_mut().find(|c| c.value == v.value) {
             Some(c) => {
-                c.exact_code |= v.exact_code && v.score >= c.score;
-                if !c.reasons.contains(&v.reason) {
+                // A code in the label is the strongest reason, whatever
+                // the words scored.
+                if v.exact_code {
+                    c.exact_code = true;
+                    c.reasons.insert(0, v.reason);
+                } else if !c.reasons.contains(&v.reason) {
                     c.reasons.push(v.reason);
                 }
             }
