@@ -104,7 +104,7 @@ pub struct LabelWord {
 pub struct Hit<'a> {
     pub doc: &'a Doc,
     pub score: f32,
-    /// (label word index, the document word's stem, how), one per label word matched.
+    /// (label word index, the document word as written, how), one per label word matched.
     pub matched: Vec<(usize, &'a str, How)>,
 }
 
@@ -112,12 +112,16 @@ pub struct Hit<'a> {
 pub struct Index {
     ids: HashMap<String, u32>,
     stems: Vec<String>,
+    /// Each word as first written in a document ("offences" for "offenc").
+    surface: Vec<String>,
     idf: Vec<f32>,
     /// What a word that matches nothing weighs: the median idf.
     unknown: f32,
     /// Each word's negation ("¬motor" for "motor"), and the reverse, when
     /// the vocabulary has it.
     opposite: Vec<Option<u32>>,
+    /// Pairs of opposite words that do not tell this index's values apart.
+    ignored: Marks,
     docs: Vec<Doc>,
     postings: Vec<Vec<u32>>,
 }
@@ -130,11 +134,13 @@ pub struct Builder {
 }
 
 impl Builder {
-    fn id(&mut self, stem: &str) -> u32 {
+    fn id(&mut self, w: &Word) -> u32 {
         let ix = &mut self.index;
         let next = ix.stems.len() as u32;
-        *ix.ids.entry(stem.to_string()).or_insert_with(|| {
-            ix.stems.push(stem.to_string());
+        *ix.ids.entry(w.stem.clone()).or_insert_with(|| {
+            ix.stems.push(w.stem.clone());
+            let written = if w.via.is_some() { &w.stem } else { &w.written };
+            ix.surface.push(written.trim_start_matches(NOT).to_string());
             ix.postings.push(Vec::new());
             next
         })
@@ -154,12 +160,12 @@ impl Builder {
     ) {
         let mut ids: Vec<(u32, f32)> = Vec::with_capacity(words.len());
         for (w, factor) in words {
-            let id = self.id(&w.stem);
+            let id = self.id(w);
             if !ids.iter().any(|(x, _)| *x == id) {
                 ids.push((id, *factor));
             }
         }
-        let needs: Vec<u32> = needs.iter().map(|w| self.id(&w.stem)).collect();
+        let needs: Vec<u32> = needs.iter().map(|w| self.id(w)).collect();
         let ix = &mut self.index;
         if ids.is_empty() || targets.is_empty() {
             return;
@@ -183,6 +189,11 @@ impl Builder {
             numbers,
             needs,
         });
+    }
+
+    /// Leaves the contradictions of `ignored`'s pairs uncounted.
+    pub fn ignore(&mut self, ignored: Marks) {
+        self.index.ignored = ignored;
     }
 
     pub fn build(mut self) -> Index {
@@ -372,7 +383,7 @@ impl Index {
                 .any(|(w, _)| self.opposite[*w as usize].is_some_and(|o| said.contains(&o)));
             // "… on a constable" for a label that says no constable.
             let lacks = !doc.needs.is_empty() && !doc.needs.iter().any(|n| by_word.contains_key(n));
-            let against = query.marks.against(doc.marks)
+            let against = query.marks.against_but(doc.marks, self.ignored)
                 + u32::from(other_numbers)
                 + u32::from(denies)
                 + u32::from(lacks);
@@ -384,7 +395,7 @@ impl Index {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, (_, m))| {
-                    m.map(|(w, how)| (i, self.stems[w as usize].as_str(), how))
+                    m.map(|(w, how)| (i, self.surface[w as usize].as_str(), how))
                 })
                 .collect();
             out.push(Hit {

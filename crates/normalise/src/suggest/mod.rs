@@ -148,6 +148,9 @@ struct Vote {
     score: f64,
     reason: String,
     exact_code: bool,
+    /// A reason to give first whatever its score: a code in the label, the
+    /// same words as an accepted line.
+    leads: bool,
 }
 
 /// Suggestions for one dimension.
@@ -284,6 +287,23 @@ impl DimSuggester {
             }
         }
         if !codes {
+            // Pairs of opposites found within one value's accepted lines do
+            // not tell values apart here (an offence group holds the male
+            // and the female category alike).
+            let mut by_value: BTreeMap<&str, Vec<text::Marks>> = BTreeMap::new();
+            for a in accepted {
+                by_value
+                    .entry(a.value.as_str())
+                    .or_default()
+                    .push(text::read(&a.label, wording, Side::Label).1);
+            }
+            let varying: Vec<text::Marks> =
+                by_value.values().map(|m| text::Marks::varying(m)).collect();
+            b.ignore(
+                varying
+                    .into_iter()
+                    .fold(text::Marks::default(), text::Marks::union),
+            );
             for v in domain {
                 let text = v.replace('_', " ");
                 let (w, m) = plain(&text, Side::Reference);
@@ -366,6 +386,7 @@ impl DimSuggester {
                         }
                     ),
                     exact_code: false,
+                    leads: true,
                 });
             }
         }
@@ -376,6 +397,7 @@ impl DimSuggester {
                     score: r.score,
                     reason: r.reason,
                     exact_code: false,
+                    leads: false,
                 });
             }
             return decide(votes, None);
@@ -414,6 +436,7 @@ impl DimSuggester {
                 score: *score,
                 reason: self.explain(words, hit),
                 exact_code: false,
+                leads: false,
             });
         }
         if self.codes {
@@ -497,6 +520,7 @@ impl DimSuggester {
                     score,
                     reason: format!("{written:?} in the label is {what} {c}{}, {how}", name(c)),
                     exact_code: single && against.is_none() && score >= 0.95,
+                    leads: true,
                 });
                 let _ = fit;
             }
@@ -609,8 +633,8 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
             Some(c) => {
                 // A code in the label is the strongest reason, whatever
                 // the words scored.
-                if v.exact_code {
-                    c.exact_code = true;
+                c.exact_code |= v.exact_code;
+                if v.leads {
                     c.reasons.insert(0, v.reason);
                 } else if !c.reasons.contains(&v.reason) {
                     c.reasons.push(v.reason);

@@ -338,13 +338,40 @@ impl Marks {
         Marks(m)
     }
 
+    /// Both marks' words.
+    pub fn union(self, other: Marks) -> Marks {
+        Marks(self.0 | other.0)
+    }
+
+    /// The pairs of which some texts have one word and others the other:
+    /// what does not tell them apart ("male" and "female" within one
+    /// offence group).
+    pub fn varying(marks: &[Marks]) -> Marks {
+        let mut out = 0u16;
+        for (a, b) in PAIRS {
+            let one = marks.iter().any(|m| m.0 & a != 0 && m.0 & b == 0);
+            let other = marks.iter().any(|m| m.0 & b != 0 && m.0 & a == 0);
+            if one && other {
+                out |= a | b;
+            }
+        }
+        Marks(out)
+    }
+
     /// How many of a label's marks a text contradicts: the text has the
-    /// opposite of a word the label has, and not the label's own; or
-    /// says "other" where the label does not.
+    /// opposite of a word the label has, and not the label's own.
     pub fn against(self, text: Marks) -> u32 {
+        self.against_but(text, Marks::default())
+    }
+
+    /// [`Marks::against`], leaving out the pairs `ignored` has a word of.
+    pub fn against_but(self, text: Marks, ignored: Marks) -> u32 {
         let (l, t) = (self.0, text.0);
         let mut n = 0;
         for (k, (a, b)) in PAIRS.into_iter().enumerate() {
+            if ignored.0 & (a | b) != 0 {
+                continue;
+            }
             for (mine, theirs) in [(a, b), (b, a)] {
                 // The victim's sex: a text with the other sex is another
                 // offence even when it names the offender's too ("… female

@@ -8,6 +8,7 @@ mod corpus;
 mod fuzz;
 mod records;
 mod silent;
+mod suggest;
 
 use foi_model::config::{Config, ConfigFiles, Response};
 use foi_model::{ConfigError, Forces, Limits};
