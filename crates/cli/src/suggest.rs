@@ -871,8 +871,9 @@ fn accept_file(ctx: &Ctx, file: &Path) -> Result<u8> {
         bail!("{shown_file}: the header must have label, value, force and accept");
     };
     let existing = crosswalk_of(&ctx.config.campaign, &dim);
-    let mut chosen: BTreeMap<(String, Option<ForceId>), (usize, String, String, Option<String>)> =
-        BTreeMap::new();
+    // (folded label, force) -> (review line, label, value, force).
+    type Chosen = (usize, String, String, Option<String>);
+    let mut chosen: BTreeMap<(String, Option<ForceId>), Chosen> = BTreeMap::new();
     let mut errors = Vec::new();
     for row in rdr.records() {
         let row = row.map_err(|e| anyhow::anyhow!("{shown_file}: {e}"))?;

@@ -289,9 +289,9 @@ impl Index {
             let how = if letter {
                 (v.chars().count() >= 3 && !v.chars().any(|c| c.is_ascii_digit()))
                     .then_some(How::Letter)
-            } else if !is_closed(l) && v.starts_with(l) {
-                Some(How::Start)
-            } else if !is_closed(v) && v.chars().count() >= 4 && l.starts_with(v.as_str()) {
+            } else if (!is_closed(l) && v.starts_with(l))
+                || (!is_closed(v) && v.chars().count() >= 4 && l.starts_with(v.as_str()))
+            {
                 Some(How::Start)
             } else if known.is_some() {
                 None

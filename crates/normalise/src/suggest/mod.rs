@@ -47,8 +47,6 @@ pub const MARGIN: f64 = 0.1;
 pub const SHOWN: usize = 3;
 /// A runner-up scoring less than this is not worth a reviewer's look.
 const LISTED: f64 = 0.3;
-/// What a word of an offence description counts when its category's name
-/// says it too.
 
 /// A crosswalk line a person accepted: evidence of what a wording means.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -104,7 +104,7 @@ impl Wording {
             });
         }
         // Longest first: "burglary in a dwelling" before "burglary dwelling".
-        rules.sort_by(|a, b| b.written.len().cmp(&a.written.len()));
+        rules.sort_by_key(|r| std::cmp::Reverse(r.written.len()));
         Ok(Wording {
             file: file.to_string(),
             rules,
@@ -476,8 +476,8 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     }
     let w = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * w];
-    for j in 0..=b.len() {
-        d[j] = j;
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
     }
     for i in 1..=a.len() {
         d[i * w] = i;
