@@ -146,9 +146,9 @@ struct Vote {
     score: f64,
     reason: String,
     exact_code: bool,
-    /// A reason to give first whatever its score: a code in the label, the
-    /// same words as an accepted line.
-    leads: bool,
+    /// Where its reason goes, whatever its score: 0 a code in the label,
+    /// 1 the same words as an accepted line, 2 the rest (words, ages).
+    rank: u8,
 }
 
 /// Suggestions for one dimension.
@@ -384,7 +384,7 @@ impl DimSuggester {
                         }
                     ),
                     exact_code: false,
-                    leads: true,
+                    rank: 1,
                 });
             }
         }
@@ -395,7 +395,7 @@ impl DimSuggester {
                     score: r.score,
                     reason: r.reason,
                     exact_code: false,
-                    leads: false,
+                    rank: 2,
                 });
             }
             return decide(votes, None);
@@ -434,7 +434,7 @@ impl DimSuggester {
                 score: *score,
                 reason: self.explain(words, hit),
                 exact_code: false,
-                leads: false,
+                rank: 2,
             });
         }
         if self.codes {
@@ -518,7 +518,7 @@ impl DimSuggester {
                     score,
                     reason: format!("{written:?} in the label is {what} {c}{}, {how}", name(c)),
                     exact_code: single && against.is_none() && score >= 0.95,
-                    leads: true,
+                    rank: 0,
                 });
                 let _ = fit;
             }
@@ -626,25 +626,31 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
     let mut merged: Vec<Candidate> = Vec::new();
     let mut order: Vec<Vote> = votes;
     order.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // The reasons of each value: a code in the label first, then the same
+    // words accepted, then the rest by score.
+    let mut reasons: Vec<Vec<(u8, String)>> = Vec::new();
     for v in order {
-        match merged.iter_mut().find(|c| c.value == v.value) {
-            Some(c) => {
-                // A code in the label is the strongest reason, whatever
-                // the words scored.
-                c.exact_code |= v.exact_code;
-                if v.leads {
-                    c.reasons.insert(0, v.reason);
-                } else if !c.reasons.contains(&v.reason) {
-                    c.reasons.push(v.reason);
+        match merged.iter().position(|c| c.value == v.value) {
+            Some(i) => {
+                merged[i].exact_code |= v.exact_code;
+                if !reasons[i].iter().any(|(_, r)| *r == v.reason) {
+                    reasons[i].push((v.rank, v.reason));
                 }
             }
-            None => merged.push(Candidate {
-                value: v.value,
-                score: v.score,
-                reasons: vec![v.reason],
-                exact_code: v.exact_code,
-            }),
+            None => {
+                merged.push(Candidate {
+                    value: v.value,
+                    score: v.score,
+                    reasons: Vec::new(),
+                    exact_code: v.exact_code,
+                });
+                reasons.push(vec![(v.rank, v.reason)]);
+            }
         }
+    }
+    for (c, mut r) in merged.iter_mut().zip(reasons) {
+        r.sort_by_key(|(rank, _)| *rank);
+        c.reasons = r.into_iter().map(|(_, r)| r).collect();
     }
     let best = merged.first().map_or(0.0, |c| c.score);
     let second = merged.get(1).map_or(0.0, |c| c.score);
