@@ -84,3 +84,11 @@ bench N="1000000":
 # changed (hyperfine when installed); PROFILE is release or dev.
 bench-rerun PROFILE="release" RUNS="5":
     scripts/bench-rerun {{PROFILE}} {{RUNS}}
+
+# Score the crosswalk suggestions (issue 16) on the labelled set in
+# fixtures/labels/: top-1, top-3, how often a label meaning no single
+# category is declined, and wrong auto-accepts, for the tuned and the
+# held-out part apart. ARGS: --misses lists every miss. Exits 1 when a
+# goal is not met.
+suggest-score *ARGS:
+    cargo run -q --release -p foi-normalise --example suggest_score -- {{ARGS}}

@@ -538,6 +538,7 @@ pub fn build(
         report::error(&format!(
             "{unmapped} label(s) map to nothing, so nothing was published; add the crosswalk lines above, or run with --allow-unmapped to publish the rest"
         ));
+        crate::suggest::after_failed_build(ctx, &stage.diagnostics);
         summary.counts.warnings = causes.warnings();
         summary.counts.errors = causes.errors();
         return Ok(Built {

@@ -11,6 +11,7 @@ mod incremental;
 mod inspect;
 mod release;
 mod report;
+mod suggest;
 mod verdict;
 
 /// The fingerprint of the source this foi was built from (see build.rs):
@@ -159,6 +160,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = inspect::Format::Text)]
         format: inspect::Format,
     },
+    /// Suggest crosswalk lines for every label nothing maps, ranked, with
+    /// the figures each would move, and write them for review beside the
+    /// crosswalk (offences.review.csv).
+    Suggest {
+        /// Append the lines marked yes in this review file's `accept`
+        /// column to its crosswalk.
+        #[arg(long, value_name = "FILE")]
+        accept: Option<PathBuf>,
+    },
 }
 
 fn parse_wait(s: &str) -> std::result::Result<Duration, String> {
@@ -297,6 +307,7 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
                 format: *format,
             },
         ),
+        Command::Suggest { accept } => suggest::run(&ctx, accept.as_deref()),
         Command::Fetch | Command::Build | Command::Run => {
             // Runs that write never overlap; the OS drops the lock of a killed run.
             let Some(_lock) = release::lock(&ctx.out, cli.wait)? else {

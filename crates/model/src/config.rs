@@ -85,6 +85,9 @@ pub struct CampaignFile {
     /// information they are made from).
     #[serde(default)]
     pub licence: Licence,
+    /// What `foi suggest` may add to a crosswalk without a person's accept.
+    #[serde(default)]
+    pub suggest: SuggestDef,
 }
 
 /// A licence, as datapackage.json names it: an identifier, a title and
@@ -108,6 +111,17 @@ impl Default for Licence {
                 .into(),
         }
     }
+}
+
+/// `[suggest]`: crosswalk suggestions (`foi suggest`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestDef {
+    /// A suggestion resting on an offence code written in the label (one
+    /// category, words not against it) and scoring at least this is added
+    /// to the crosswalk by `foi suggest` without review. Unset: nothing is
+    /// added without a person's accept.
+    pub auto_accept: Option<f64>,
 }
 
 /// When figures count as covering a request's whole period.
@@ -880,6 +894,8 @@ pub struct Campaign {
     pub publisher: Option<Publisher>,
     pub source: Option<String>,
     pub licence: Licence,
+    /// `[suggest] auto_accept`, checked to lie in 0.9..=1.
+    pub auto_accept: Option<f64>,
 }
 
 impl Campaign {
@@ -1267,6 +1283,15 @@ fn resolve_campaign(
             ));
         }
     }
+    if let Some(t) = def.suggest.auto_accept {
+        if !(0.9..=1.0).contains(&t) {
+            return Err(ConfigError::at(
+                file,
+                line_of_key(text, 0, "auto_accept"),
+                format!("[suggest] auto_accept = {t} must lie between 0.9 and 1 (a suggestion's score; docs/config.md)"),
+            ));
+        }
+    }
     Ok(Campaign {
         id: def.id,
         title: def.title,
@@ -1286,6 +1311,7 @@ fn resolve_campaign(
             .source
             .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
         licence: def.licence,
+        auto_accept: def.suggest.auto_accept,
     })
 }
 

@@ -19,6 +19,7 @@ mod grid;
 mod harmonise;
 mod html;
 mod solve;
+pub mod suggest;
 mod table;
 mod value;
 mod workbook;

@@ -14,6 +14,7 @@ mod publish;
 mod realworld;
 mod server;
 mod silent;
+mod suggest;
 mod verdict;
 
 pub use assert_cmd::Command;

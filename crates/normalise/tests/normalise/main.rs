@@ -10,6 +10,7 @@ mod fuzz;
 mod layouts;
 mod records;
 mod silent;
+mod suggest;
 
 use foi_model::config::{Config, ConfigFiles, Response};
 use foi_model::{ConfigError, Forces, Limits};
