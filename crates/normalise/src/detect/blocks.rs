@@ -269,7 +269,12 @@ fn data_runs(g: &Grid, m: &Mapper) -> Vec<Vec<usize>> {
             let filled = g.filled(r);
             let labels_only =
                 !filled.is_empty() && filled.iter().all(|&c| tally.kind(g, c, None) == Kind::Text);
-            if next_is_data && labels_only {
+            // A row label the campaign knows with every figure blank (an
+            // age no victim had, left empty as a pivot leaves zeros): a
+            // row of the table, even where the labels are numbers.
+            let known_label_alone = matches!(filled.as_slice(), [c] if *c == tally.label_column(g, None)
+                    && m.knows(&g.text(r, *c)));
+            if next_is_data && (labels_only || known_label_alone) {
                 cur.push(r);
                 tally.add(g, r);
             } else {

@@ -248,6 +248,7 @@ pub fn detect(sheets: &[Sheet], ctx: &Context) -> Detection {
     let visible = sheets.iter().filter(|s| s.visible).count();
     let mut findings = Vec::new();
     let mut tables: Vec<Proposal> = Vec::new();
+    let mut passed: Vec<(usize, blocks::Block, String)> = Vec::new();
     for (si, sheet) in sheets.iter().enumerate() {
         let mut finding = SheetFinding {
             name: sheet.name.clone(),
@@ -290,18 +291,58 @@ pub fn detect(sheets: &[Sheet], ctx: &Context) -> Detection {
                 named_sheet: visible > 1,
             };
             match columns::analyse(&grid, block, &mapper, ctx, &place) {
-                columns::Outcome::Passed(why) => finding
-                    .notes
-                    .push(format!("{}: passed over: {why}", block_range(&grid, block))),
+                columns::Outcome::Passed(why) => {
+                    finding
+                        .notes
+                        .push(format!("{}: passed over: {why}", block_range(&grid, block)));
+                    passed.push((si, block.clone(), block_range(&grid, block)));
+                }
                 columns::Outcome::Table(p) => tables.push(*p),
             }
         }
         findings.push(finding);
     }
+    // Figures just below a table, in its columns, that were passed over:
+    // the table may have been cut short (its last rows, its total row), so
+    // the table read is in doubt.
+    for p in &mut tables {
+        let Some(sheet) = sheets.get(p.sheet_index) else {
+            continue;
+        };
+        let last = p.data_rows.last().copied().unwrap_or(p.header_row);
+        for (si, block, range) in &passed {
+            let first = block.header.first().copied().unwrap_or(block.rows[0]);
+            let columns_shared = block.rows.iter().any(|&r| {
+                p.roles.keys().any(|&c| {
+                    c != block.label_col
+                        && matches!(
+                            crate::value::parse_count(
+                                sheet.cell(r, c),
+                                &Suppression {
+                                    zeros: ctx.response.zeros,
+                                    threshold: ctx.response.threshold,
+                                    markers: ctx.campaign.markers.as_ref(),
+                                },
+                            ),
+                            crate::value::Parsed::Count(_)
+                        )
+                })
+            });
+            if *si == p.sheet_index && first > last && first <= last + 3 && columns_shared {
+                p.uncertain.push(format!(
+                    "rows just below it ({range}) hold figures in its columns but were not read: the table may be cut short"
+                ));
+            }
+        }
+    }
     for p in &mut tables {
         if let (Some(def), Some(sheet)) = (&p.def, sheets.get(p.sheet_index)) {
             if let Err(why) = check(sheet, def, p, ctx) {
                 p.uncertain.push(why);
+            }
+            if def.shape == foi_model::config::Shape::Records {
+                let doubts = one_row_per_crime(sheet, def, p, ctx);
+                p.uncertain.extend(doubts);
             }
         }
     }
@@ -372,6 +413,119 @@ pub(crate) fn range(sheet: &Sheet, top: usize, bottom: usize, cols: &[usize]) ->
     } else {
         format!("lines {} to {}", top + 1, bottom + 1)
     }
+}
+
+/// Counting rows is right only when each row is one crime. Two things a
+/// layout that ignores a column would miss, each a doubt:
+/// - a column of references (crime numbers) that repeats: the same crime
+///   listed twice, as in a pivot's source built from overlapping extracts;
+/// - a column naming periods that either names the campaign's requests or
+///   disagrees with a row's own date: the rows are grouped by extract or
+///   by request, which a count by date alone cannot tell apart.
+fn one_row_per_crime(sheet: &Sheet, def: &TableDef, p: &Proposal, ctx: &Context) -> Vec<String> {
+    use foi_model::config::Role;
+    let reference_header = regex::Regex::new(
+        r"(?i)\b(ref|reference|urn|crime\s*(no|num|number|id)|occurrence|incident\s*(no|num|number|id)|case\s*(no|number|id)|id)\b",
+    )
+    .ok();
+    let date_col = p
+        .roles
+        .iter()
+        .find(|(_, &i)| def.columns.get(i).is_some_and(|d| d.role == Role::Date))
+        .map(|(&c, _)| c);
+    let requests = request_periods(ctx);
+    let mut doubts = Vec::new();
+    for (&c, &i) in &p.roles {
+        if def.columns.get(i).is_none_or(|d| d.role != Role::Ignore) {
+            continue;
+        }
+        let shown = sheet
+            .cell(p.header_row, c)
+            .text()
+            .chars()
+            .take(40)
+            .collect::<String>();
+        let values: Vec<(usize, String)> = p
+            .data_rows
+            .iter()
+            .map(|&r| (r, sheet.cell(r, c).text()))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        if values.len() < 5 {
+            continue;
+        }
+        let looks_like_reference = |t: &str| {
+            t.chars().count() >= 4
+                && t.chars().any(|ch| ch.is_ascii_digit())
+                && !t.contains(' ')
+                && crate::table::parse_date(&crate::grid::Cell::text_cell(t)).is_none()
+        };
+        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        let mut repeats = Vec::new();
+        for (r, t) in &values {
+            if let Some(&first) = seen.get(t.as_str()) {
+                repeats.push((first, *r, t.as_str()));
+            } else {
+                seen.insert(t.as_str(), *r);
+            }
+        }
+        let reference = reference_header
+            .as_ref()
+            .is_some_and(|re| re.is_match(&shown))
+            || (values
+                .iter()
+                .filter(|(_, t)| looks_like_reference(t))
+                .count()
+                * 10
+                >= values.len() * 9
+                && seen.len() * 5 >= values.len() * 4);
+        if reference && !repeats.is_empty() {
+            let (first, again, t) = repeats[0];
+            doubts.push(format!(
+                "column {} ({shown:?}) looks like crime references, and {} of them repeat ({t:?} at {} and {}): the rows are not one per crime (the same crime listed twice?), so counting them would count some twice",
+                column_name(sheet, c),
+                repeats.len(),
+                at(sheet, first, c),
+                at(sheet, again, c)
+            ));
+            continue;
+        }
+        // A column of periods.
+        let named: Vec<(usize, Period)> = values
+            .iter()
+            .filter_map(|(r, t)| {
+                let found = period::periods(t);
+                (found.len() == 1).then(|| (*r, found[0].period))
+            })
+            .collect();
+        if named.len() * 2 < values.len() {
+            continue;
+        }
+        let names_a_request = named
+            .iter()
+            .any(|(_, np)| requests.iter().any(|(_, rp)| rp == np));
+        let against_date = date_col.and_then(|dc| {
+            named.iter().find_map(|(r, np)| {
+                let d = crate::table::parse_date(sheet.cell(*r, dc))?;
+                (!np.contains(d)).then_some(*r)
+            })
+        });
+        if names_a_request || against_date.is_some() {
+            doubts.push(format!(
+                "column {} ({shown:?}) names periods ({:?}{}): the rows may be grouped by extract or by request, which counting by date alone cannot tell apart",
+                column_name(sheet, c),
+                values[0].1,
+                match against_date {
+                    Some(r) => format!(
+                        "; {} is dated outside the period its row names",
+                        at(sheet, r, date_col.unwrap_or(c))
+                    ),
+                    None => ", a request's period".to_string(),
+                }
+            ));
+        }
+    }
+    doubts
 }
 
 /// Reads the proposal back through the config language and `table.rs`:

@@ -750,3 +750,83 @@ fn a_table_that_counts_something_else_is_refused() {
         Want::Refused("its title counts victims"),
     );
 }
+
+/// Ages as numbers down the side, one of them with every figure blank (a
+/// pivot leaves zeros empty), then "Not known" and the total row: the
+/// blank row is a row of the table, and the rows after it are read.
+#[test]
+fn an_age_with_every_figure_blank_does_not_end_the_table() {
+    let csv = "Offences recorded 1 April 2016 to 31 March 2017\n\nAge of victim,Sexual grooming,Obscene publications,Total\nUnder 10,1,2,3\n13,3,4,7\n14,5,,5\n15,,,\nNot known,2,1,3\nAll ages,11,7,18\n";
+    check(
+        "blank age row",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Age of victim$'
+total_rows = '^All ages$'
+column = [
+  { header = '^Age of victim$', role = "label", dim = "victim_age" },
+  { header = '^Total$', role = "total" },
+  { header = '.', role = "by_header", dim = "offence" },
+]"#,
+        ),
+    );
+}
+
+/// One row per crime, but the crime references repeat: a pivot's source
+/// built from two extracts lists the crimes both cover twice. Counting the
+/// rows would count those twice: refused.
+#[test]
+fn crime_references_that_repeat_are_refused() {
+    let mut csv = String::from("Crime Reference,Recorded,Offence\n");
+    for i in 0..12 {
+        csv += &format!("CR/{:05},{:02}/05/2016,Sexual grooming\n", 100 + i, i + 1);
+    }
+    // The same three crimes again, from the second extract.
+    for i in 0..3 {
+        csv += &format!("CR/{:05},{:02}/05/2016,Sexual grooming\n", 100 + i, i + 1);
+    }
+    check(
+        "repeated references",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("looks like crime references, and 3 of them repeat"),
+    );
+}
+
+/// One row per crime with a column naming the request each row belongs
+/// to: the rows may be grouped by request (a crime in two overlapping
+/// requests listed under each), which counting by date cannot tell:
+/// refused.
+#[test]
+fn a_column_naming_the_requests_is_refused() {
+    let mut csv = String::from("Recorded,Offence,Period\n");
+    for i in 0..8 {
+        csv += &format!(
+            "{:02}/05/2016,Sexual grooming,1 April 2016 to 31 March 2017\n",
+            i + 1
+        );
+    }
+    check(
+        "period column",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("names periods"),
+    );
+}
+
+/// Figures just under a table in its columns that detection did not take
+/// as part of it: the table may be cut short, so nothing is read.
+#[test]
+fn figures_passed_over_just_below_a_table_are_refused() {
+    // Ages as numbers, then a row the campaign cannot read ending the table
+    // as detection sees it, then "Not known" and the total row.
+    let csv = "Offences recorded 1 April 2016 to 31 March 2017\n\nAge of victim,Sexual grooming,Obscene publications,Total\n10,1,2,3\n13,3,4,7\n14,5,,5\n15,2,1,3\nNone below 16,,,\nNot known,2,1,3\nAll ages,13,8,21\n";
+    check(
+        "figures below",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("hold figures in its columns but were not read"),
+    );
+}
