@@ -53,8 +53,9 @@ fn main() {
     );
     let mut ok = true;
     // heldout2: written after the suggester's first score, by someone who
-    // never saw its code, and never looked at while improving it.
-    for part in ["tuned", "heldout", "heldout2"] {
+    // never saw its code, split by a hash of each label into a part whose
+    // misses may be studied (dev) and one never looked at (test).
+    for part in ["tuned", "heldout", "heldout2-dev", "heldout2-test"] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).unwrap_or_else(|e| fail(&e.to_string()));
         let s = score(&suggester, &labels, THRESHOLD);
