@@ -6,7 +6,8 @@
 //! Prints, for the tuned and the held-out part apart: top-1 and top-3
 //! accuracy on labels that mean a category, how often a label meaning no
 //! single category was declined, and how many suggestions the auto-accept
-//! threshold would take that are wrong. `--misses` lists every miss.
+//! threshold would take that are wrong. `--misses` lists every miss, but
+//! for the test part (`heldout2-test.csv`), which is scored, never read.
 //! Exits 1 when any goal of issue 16 is not met.
 
 use foi_normalise::suggest::score::{read_labelled, score, Score};
@@ -60,7 +61,8 @@ fn main() {
         let labels = read_labelled(&rel, &read(&rel)).unwrap_or_else(|e| fail(&e.to_string()));
         let s = score(&suggester, &labels, THRESHOLD);
         print(part, &s);
-        if misses {
+        // The test part's misses are never listed: what is read is tuned to.
+        if misses && !part.ends_with("-test") {
             list_misses(&s);
         }
         ok &= s.top1_rate() >= 0.9
