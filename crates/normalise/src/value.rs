@@ -1,4 +1,4 @@
-//! Reading one count cell: "1,234", "12*", "7 (a)", "<5", "1-4", "*",
+//! Reading one count cell: "1,234", "12*", "7 (a)", "<5", "≤5", "1-4", "*",
 //! "redacted", "-", "[x]". Suppressed counts become honest intervals.
 //!
 //! The symbols of the Government Statistical Service are built in, so a
@@ -182,6 +182,22 @@ pub fn parse_text(raw: &str, sup: &Suppression) -> Parsed {
     }
     let s = strip_footnotes(t);
     let lower = s.to_ascii_lowercase();
+    // "≤5", "<= 5", "5 or fewer": the bound itself may be hidden.
+    for prefix in ["≤", "<=", "=<"] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            return match whole(rest) {
+                Some(n) if n > 0 => Parsed::Count(sup.below(n + 1)),
+                _ => Parsed::Invalid(format!("{t:?} is not a count")),
+            };
+        }
+    }
+    for suffix in ["or fewer", "or less", "or under"] {
+        if let Some(n) = lower.strip_suffix(suffix).and_then(whole) {
+            if n > 0 {
+                return Parsed::Count(sup.below(n + 1));
+            }
+        }
+    }
     // "<5", "< 5", "less than 5", "fewer than 5"
     for prefix in ["<", "less than", "fewer than"] {
         if let Some(rest) = lower.strip_prefix(prefix) {
@@ -292,6 +308,23 @@ mod tests {
             parse_count(&Cell::Number(2.5), &s),
             Parsed::Invalid(_)
         ));
+    }
+
+    /// "≤5" hides the bound itself: 0 to 5, or 1 to 5 where the force shows
+    /// its zeros; never the "<5" interval, which would leave out 5.
+    #[test]
+    fn at_most_includes_its_bound() {
+        let s = sup(Zeros::NotStated, None);
+        let shown = sup(Zeros::Shown, None);
+        let i = |lo, hi| Parsed::Count(Interval::new(lo, hi));
+        assert_eq!(parse_text("≤5", &s), i(0, 5));
+        assert_eq!(parse_text("≤ 5", &shown), i(1, 5));
+        assert_eq!(parse_text("<=3", &shown), i(1, 3));
+        assert_eq!(parse_text("5 or fewer", &s), i(0, 5));
+        assert_eq!(parse_text("10 or less", &shown), i(1, 10));
+        assert!(matches!(parse_text("≤0", &s), Parsed::Invalid(_)));
+        assert!(matches!(parse_text("≤", &s), Parsed::Invalid(_)));
+        assert!(matches!(parse_text("or fewer", &s), Parsed::Invalid(_)));
     }
 
     #[test]
