@@ -25,7 +25,7 @@ pub mod period;
 mod render;
 mod rows;
 
-pub use render::render;
+pub use render::{plain as toml_string, render};
 
 use crate::grid::Sheet;
 use crate::value::Suppression;
