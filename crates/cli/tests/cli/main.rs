@@ -7,6 +7,7 @@ mod build;
 mod crash;
 mod crosstab;
 mod crosswalk;
+mod diff;
 mod fetch;
 mod heldout;
 mod publish;
