@@ -173,12 +173,12 @@ fn changes(c: &foi_publish::Changes) {
         .filter(|f| f.moved)
         .map(|f| f.force.as_str())
         .collect();
+    let mut seen = std::collections::BTreeSet::new();
     let causes: Vec<String> = c
         .figures
         .iter()
         .flat_map(|f| c.why(f))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
+        .filter(|w| seen.insert(w.clone()))
         .collect();
     tracing::info!(
         run_id = id,

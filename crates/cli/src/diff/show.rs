@@ -21,7 +21,7 @@ fn causes(out: &mut String, causes: &[Cause], force: Option<&str>) {
 pub fn text(c: &Changes) -> String {
     let mut out = String::new();
     let previous = c.previous.as_deref().unwrap_or("(none)");
-    let _ = writeln!(out, "{} → {} ({})", previous, c.release, c.campaign);
+    let _ = writeln!(out, "{}: release {previous} → {}", c.campaign, c.release);
     if let Some(why) = &c.unreadable {
         let _ = writeln!(out, "not compared: {why}");
         return out;
@@ -67,9 +67,10 @@ pub fn text(c: &Changes) -> String {
             }
             causes(&mut out, &f.causes, Some(&f.force));
         }
-        if !c.general.is_empty() {
+        let general: Vec<Cause> = c.general_unsaid().cloned().collect();
+        if !general.is_empty() {
             let _ = writeln!(out, "  every force");
-            causes(&mut out, &c.general, None);
+            causes(&mut out, &general, None);
         }
     }
     let general_other = c.figures.is_empty() && !c.general.is_empty();

@@ -319,7 +319,8 @@ fn changes(release: &Release, names: &BTreeMap<String, String>) -> Markup {
                         @if f.causes.is_empty() { "nothing recorded of its own changed" } @else { (phrases(&f.causes, Some(&f.force))) }
                     }
                 }
-                @if !c.general.is_empty() { li { strong { "Every force: " } (phrases(&c.general, None)) } }
+                @let general: Vec<Cause> = c.general_unsaid().cloned().collect();
+                @if !general.is_empty() { li { strong { "Every force: " } (phrases(&general, None)) } }
             }
         }
         @if !other.is_empty() || (c.figures.is_empty() && !c.general.is_empty()) {

@@ -104,7 +104,41 @@ pub fn cell_changes(
             uncounted,
         });
     }
+    // In the file's order: by sheet, then where the first cell is.
+    out.sort_by_cached_key(|c| {
+        (
+            c.sheet.clone(),
+            c.cells.first().map(|x| position(x)),
+            c.record.clone(),
+        )
+    });
     out
+}
+
+/// Where a cell lies, to order cells as the file does: "line 16, field 3"
+/// -> (16, 3); "C14" -> (14, 3); "page 2" -> (2, 0); else at the end.
+fn position(cell: &str) -> (u64, u64) {
+    let num = |s: &str| s.trim().parse::<u64>().ok();
+    if let Some(rest) = cell.strip_prefix("line ") {
+        if let Some((l, f)) = rest.split_once(", field ") {
+            if let (Some(l), Some(f)) = (num(l), num(f)) {
+                return (l, f);
+            }
+        }
+    }
+    if let Some(p) = cell.strip_prefix("page ").and_then(num) {
+        return (p, 0);
+    }
+    let letters: String = cell.chars().take_while(char::is_ascii_uppercase).collect();
+    if let Some(row) = num(&cell[letters.len()..]) {
+        if !letters.is_empty() {
+            let col = letters
+                .bytes()
+                .fold(0u64, |n, b| n * 26 + u64::from(b - b'A' + 1));
+            return (row, col);
+        }
+    }
+    (u64::MAX, u64::MAX)
 }
 
 #[cfg(test)]
@@ -190,6 +224,9 @@ mod tests {
         assert_eq!(changes[1].cell_count, 2);
         // Another force's records, or another copy's, are not compared.
         assert!(cell_changes(&old, &new, "beta", "s1", "s2").is_empty());
+        assert_eq!(position("line 16, field 3"), (16, 3));
+        assert_eq!(position("AA7"), (7, 27));
+        assert_eq!(position("page 2"), (2, 0));
         assert_eq!(cell_changes(&old, &new, "alpha", "s1", "s3").len(), 2);
     }
 }

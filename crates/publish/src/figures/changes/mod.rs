@@ -238,7 +238,7 @@ impl ChangeKind {
     }
 }
 
-/// A force's part of a figure, before and now (`None`: not added to it).
+/// A force's part of a figure, before and now (`None`: no part in it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PartChange {
     pub force: String,

@@ -367,3 +367,28 @@ fn a_new_build_bears_on_every_figure_and_a_stale_source_alone_moves_none() {
         "beta's reply now stale (the last fetch failed: the server answered 503)"
     );
 }
+
+#[test]
+fn a_new_breakdown_value_is_a_new_figure_with_the_forces_that_gave_it() {
+    let a = base("r1");
+    let mut b = base("r2");
+    // Alpha now counts 3 of offence c, which no force gave before.
+    b.facts.sources[0].sha256 = Some("a2".into());
+    set(&mut b, "y1/offence=c", "alpha", Some(3));
+    set(&mut b, "y1/total", "alpha", Some(13));
+    let c = compare(Some(&a), &b);
+    let figures: Vec<String> = c.figures.iter().map(FigureChange::line).collect();
+    assert_eq!(
+        figures,
+        vec!["y1 total 15 → 18 (+3)", "y1 offence=c new: 3"]
+    );
+    assert_eq!(c.figures[1].change, ChangeKind::New);
+    // Not revised: it was not published before.
+    assert!(!c.revised("y1/offence=c"));
+    let parts = c.figures[1].parts.as_ref().expect("parts");
+    assert_eq!(parts[0].line(), "alpha no part → 3");
+    assert_eq!(
+        c.description(),
+        "Compared with release r1, which this release replaced: 2 national figures changed (1 revised, 1 new)."
+    );
+}

@@ -111,14 +111,14 @@ fn list_or_none(items: &[String]) -> String {
 
 fn part(p: Option<Part>) -> String {
     match p {
-        None => "not added".to_string(),
+        None => "no part".to_string(),
         Some(p) if p.flagged => format!("{} (flagged)", show(p.interval)),
         Some(p) => show(p.interval),
     }
 }
 
 impl PartChange {
-    /// "kent 160 → 178 (+18)", "cumbria 120 → not added".
+    /// "kent 160 → 178 (+18)", "cumbria 120 → no part".
     pub fn line(&self) -> String {
         let change = match (self.previous, self.now) {
             (Some(a), Some(b)) if a.interval != b.interval => {
@@ -200,6 +200,8 @@ impl SourceChange {
             (Some(a), Some(b)) if a != b => {
                 let national = n.force == ALL_FORCES;
                 what.push(match (self.cells.len(), force) {
+                    // Said of every force: its cells are said of each.
+                    (_, None) => "revised".to_string(),
                     (0, _) => "revised (no figure's text changed)".to_string(),
                     (k, Some(f)) if national => {
                         format!("revised ({} of {f}'s rows)", cells_word(k))
@@ -392,6 +394,24 @@ impl Cause {
 const WHY_SHOWN: usize = 3;
 
 impl Changes {
+    /// What bears on every force, less a national table's change where
+    /// the forces whose part moved say it already, with their cells.
+    pub fn general_unsaid(&self) -> impl Iterator<Item = &Cause> {
+        let said: std::collections::BTreeSet<&str> = self
+            .forces
+            .iter()
+            .filter(|f| f.moved)
+            .flat_map(|f| &f.causes)
+            .filter_map(|c| match c {
+                Cause::Source(s) => Some(s.key.as_str()),
+                _ => None,
+            })
+            .collect();
+        self.general
+            .iter()
+            .filter(move |c| !matches!(c, Cause::Source(s) if said.contains(s.key.as_str())))
+    }
+
     /// Why a figure changed, a phrase each: the causes of each force whose
     /// part moved, then what bears on every force.
     pub fn why(&self, f: &FigureChange) -> Vec<String> {
@@ -427,7 +447,7 @@ impl Changes {
             }
             out.extend(own);
         }
-        out.extend(self.general.iter().map(|c| c.short(None)));
+        out.extend(self.general_unsaid().map(|c| c.short(None)));
         let mut seen = std::collections::BTreeSet::new();
         out.retain(|s| seen.insert(s.clone()));
         out
