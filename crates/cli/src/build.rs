@@ -77,6 +77,8 @@ pub struct Stage {
     /// Responses read afresh, and taken from the normalised cache.
     pub normalised: usize,
     pub reused: usize,
+    /// Response key -> the layout detection read it with.
+    pub layouts: BTreeMap<String, String>,
 }
 
 /// One response's part of the stage, worked out on any thread.
@@ -171,6 +173,7 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
         failures: BTreeMap::new(),
         normalised: 0,
         reused: 0,
+        layouts: BTreeMap::new(),
     };
     for (response, outcome) in config.responses.iter().zip(outcomes) {
         match outcome {
@@ -190,6 +193,9 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
             }
             Outcome::Reused(cached) => {
                 stage.reused += 1;
+                if let Some(l) = cached.layout {
+                    stage.layouts.insert(response.key.clone(), l);
+                }
                 stage.aggregates.extend(cached.aggregates);
                 stage.checks.extend(cached.checks);
                 absorb(
@@ -201,6 +207,9 @@ pub fn normalise_all(ctx: &Ctx) -> Stage {
             }
             Outcome::Normalised(n) => {
                 stage.normalised += 1;
+                if let Some(l) = n.layout {
+                    stage.layouts.insert(response.key.clone(), l);
+                }
                 stage.aggregates.extend(n.aggregates);
                 stage.checks.extend(n.checks);
                 absorb(&mut stage, &response.key, n.records, n.diagnostics);
@@ -270,6 +279,7 @@ fn normalise_one(
                 aggregates: n.aggregates.clone(),
                 checks: n.checks.clone(),
                 diagnostics: n.diagnostics.clone(),
+                layout: n.layout.clone(),
             },
         );
     }
@@ -533,6 +543,7 @@ pub fn build(
         report::error(&format!(
             "{unmapped} label(s) map to nothing, so nothing was published; add the crosswalk lines above, or run with --allow-unmapped to publish the rest"
         ));
+        crate::suggest::after_failed_build(ctx, &stage.diagnostics);
         summary.counts.warnings = causes.warnings();
         summary.counts.errors = causes.errors();
         return Ok(Built {
@@ -636,7 +647,7 @@ pub fn build(
     let changes_entry = diff::record::entry(&changes);
     release.revise(changes);
     let staging = release::stage(&ctx.out, id)?;
-    let outputs: Vec<OutputEntry> = match foi_publish::write(&release, &staging) {
+    let mut outputs: Vec<OutputEntry> = match foi_publish::write(&release, &staging) {
         Ok(written) => written
             .into_iter()
             .map(|o| OutputEntry {
@@ -650,6 +661,20 @@ pub fn build(
             return Err(e).context("writing the release");
         }
     };
+    // Each layout detection read a response with, to review and to pin.
+    for (key, text) in &stage.layouts {
+        use sha2::{Digest, Sha256};
+        let name = format!("layouts/{key}.toml");
+        if let Err(e) = foi_publish::write_atomic(&staging.join(&name), text.as_bytes()) {
+            release::discard(&staging);
+            return Err(e).context("writing the release's layouts");
+        }
+        outputs.push(OutputEntry {
+            name,
+            bytes: text.len() as u64,
+            sha256: hex::encode(Sha256::digest(text.as_bytes())),
+        });
+    }
     lap("write");
     let files = outputs.len();
     let manifest = Manifest {

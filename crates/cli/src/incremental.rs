@@ -18,6 +18,10 @@ pub struct Cached {
     #[serde(default)]
     pub checks: Vec<foi_model::Check>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The layout detection read the response with (see
+    /// `foi_normalise::Normalised::layout`), published under layouts/.
+    #[serde(default)]
+    pub layout: Option<String>,
 }
 
 /// `campaign_sha` is the config's fingerprint without its crosswalk files;

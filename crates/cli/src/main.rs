@@ -9,8 +9,10 @@ mod explain;
 mod fetch;
 mod headline;
 mod incremental;
+mod inspect;
 mod release;
 mod report;
+mod suggest;
 mod verdict;
 
 /// The fingerprint of the source this foi was built from (see build.rs):
@@ -152,6 +154,37 @@ enum Command {
         #[arg(long, value_enum, default_value_t = diff::Format::Text)]
         format: diff::Format,
     },
+    /// Show what foi sees in a reply it has not been told about: each
+    /// table, each column's part and why, the figures it would read, and
+    /// the `[[table]]`s to paste into the response.
+    Inspect {
+        /// The reply: xlsx, xls, ods, csv or an HTML table.
+        file: PathBuf,
+        /// The force that sent it (a name or alias); leave out for a
+        /// table that answers for many forces.
+        #[arg(long)]
+        force: Option<String>,
+        /// The requests it answers (default: all the campaign's).
+        #[arg(long = "request", value_name = "ID")]
+        requests: Vec<String>,
+        /// Write responses/<force>.toml for the campaign with the layout.
+        #[arg(long)]
+        write: bool,
+        /// With --write: replace a response file a person wrote.
+        #[arg(long, requires = "write")]
+        overwrite: bool,
+        #[arg(long, value_enum, default_value_t = inspect::Format::Text)]
+        format: inspect::Format,
+    },
+    /// Suggest crosswalk lines for every label nothing maps, ranked, with
+    /// the figures each would move, and write them for review beside the
+    /// crosswalk (offences.review.csv).
+    Suggest {
+        /// Append the lines marked yes in this review file's `accept`
+        /// column to its crosswalk.
+        #[arg(long, value_name = "FILE")]
+        accept: Option<PathBuf>,
+    },
 }
 
 fn parse_wait(s: &str) -> std::result::Result<Duration, String> {
@@ -260,7 +293,8 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
     match &cli.command {
         Command::Check => {
             // What the loader cannot see: whether each local source exists.
-            let missing = missing_sources(&ctx);
+            let mut missing = missing_sources(&ctx);
+            missing.extend(inspect::meaningless_sheets(&ctx));
             for m in &missing {
                 report::error(&format!("config: {m}"));
             }
@@ -283,6 +317,25 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
             force,
         } => explain::explain(&ctx, request, breakdown, *all_cells, force.as_deref()),
         Command::Diff { .. } => unreachable!("diff runs without config, above"),
+        Command::Inspect {
+            file,
+            force,
+            requests,
+            write,
+            overwrite,
+            format,
+        } => inspect::run(
+            &ctx,
+            &inspect::Args {
+                file,
+                force: force.as_deref(),
+                requests,
+                write: *write,
+                overwrite: *overwrite,
+                format: *format,
+            },
+        ),
+        Command::Suggest { accept } => suggest::run(&ctx, accept.as_deref()),
         Command::Fetch | Command::Build | Command::Run => {
             // Runs that write never overlap; the OS drops the lock of a killed run.
             let Some(_lock) = release::lock(&ctx.out, cli.wait)? else {

@@ -180,7 +180,7 @@ impl SourceSpec {
             // A national table answers for many forces: it is named by its key.
             force: r.force.clone().unwrap_or_else(|| ForceId(r.key.clone())),
             source: r.source.clone()?,
-            expect_spreadsheet: !r.tables.is_empty(),
+            expect_spreadsheet: r.reads_tables(),
         })
     }
 }

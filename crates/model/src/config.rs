@@ -85,6 +85,9 @@ pub struct CampaignFile {
     /// information they are made from).
     #[serde(default)]
     pub licence: Licence,
+    /// What `foi suggest` may add to a crosswalk without a person's accept.
+    #[serde(default)]
+    pub suggest: SuggestDef,
 }
 
 /// A licence, as datapackage.json names it: an identifier, a title and
@@ -108,6 +111,17 @@ impl Default for Licence {
                 .into(),
         }
     }
+}
+
+/// `[suggest]`: crosswalk suggestions (`foi suggest`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestDef {
+    /// A suggestion resting on an offence code written in the label (one
+    /// category, words not against it) and scoring at least this is added
+    /// to the crosswalk by `foi suggest` without review. Unset: nothing is
+    /// added without a person's accept.
+    pub auto_accept: Option<f64>,
 }
 
 /// When figures count as covering a request's whole period.
@@ -311,12 +325,18 @@ pub struct TableDef {
     /// Rows in the header; merged cells are filled across, rows joined by " ".
     #[serde(default = "one")]
     pub header_rows: usize,
-    /// Where the table ends: "blank_row" (default; blank rows are skipped
-    /// when more data follows before the next table), or a regex on the
-    /// first non-empty cell of a row.
+    /// Where the table ends: "blank_row" (default: at the first blank
+    /// row), "end" (the end of the sheet; blank rows inside are skipped),
+    /// or a regex on the first non-empty cell of a row (blank rows inside
+    /// are skipped).
     pub stop: Option<String>,
     #[serde(default)]
     pub shape: Shape,
+    /// Only the rows whose cell in a column says so: a reply of one row
+    /// per crime that holds more than was asked (every crime, with an
+    /// online flag column) is read for the rows that were asked about.
+    #[serde(rename = "where")]
+    pub filter: Option<WhereDef>,
     /// The request this table answers, when the response answers several
     /// and this table holds one of them.
     pub request: Option<String>,
@@ -340,6 +360,19 @@ pub struct TableDef {
     pub requests: BTreeMap<String, String>,
     #[serde(rename = "column")]
     pub columns: Vec<ColumnDef>,
+}
+
+/// `where = { column = '(?i)online', equals = ["Y", "Yes"] }`: the rows
+/// to read are those whose cell under the column whose header matches
+/// `column` is one of `equals` (compared without regard to case or the
+/// white space around it).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhereDef {
+    /// Regex on the (joined) header text of the column to look at.
+    pub column: String,
+    /// The values that keep a row.
+    pub equals: Vec<String>,
 }
 
 /// Which of the two a name that a force and an area share means.
@@ -369,6 +402,10 @@ pub enum Role {
     Total,
     /// A value column whose header names a request ("2016/17").
     Request,
+    /// A column whose cells name each row's request: by the request's
+    /// period ("2016/17", "Jul 2015 - Jun 2016"), or through the table's
+    /// `requests` patterns (a long table holding several requests).
+    Period,
     /// A value column whose header names a month ("Jul-15"): summed into requests.
     Month,
     /// The date of a counted record (shape = "records").
@@ -480,10 +517,17 @@ impl Dimension {
         match value {
             Some(v) => Ok(v),
             // "fraud4", "Stalking and harassment5": a footnote mark glued to
-            // the label. Try once more without it.
+            // the label; "Stalking and harassment 5": one after a space.
+            // Tried once more without it, only now that the label as
+            // written maps to nothing ("Under 5" and "Aged 5" map as written).
             None => {
-                let stripped = strip_footnote_digits(label.trim());
-                if stripped.len() < label.trim().len() {
+                let glued = strip_footnote_digits(label.trim());
+                let stripped = if glued.len() < label.trim().len() {
+                    glued
+                } else {
+                    strip_spaced_footnote(label.trim())
+                };
+                if stripped.len() < label.trim().len() && !stripped.is_empty() {
                     self.map(stripped, force).map_err(|_| unmapped())
                 } else {
                     Err(unmapped())
@@ -541,25 +585,99 @@ pub fn strip_footnote_digits(label: &str) -> &str {
     }
 }
 
+/// Drops a footnote number written after a space at the end of a label:
+/// "Stalking and harassment 5", "Residential burglary 6,7". Only for
+/// labels that map to nothing as written: [`Dimension::map`] tries it
+/// last, so "Under 5" (an age band) and "Aged 5" (an age) keep their
+/// number. A number alone, or after a word that takes one ("under",
+/// "aged", "over"), is never a footnote.
+pub fn strip_spaced_footnote(label: &str) -> &str {
+    let t = label.trim_end();
+    let Some(space) = t.rfind(char::is_whitespace) else {
+        return t;
+    };
+    // The white space may be more than one byte (a no-break space).
+    let (head, tail) = (t[..space].trim_end(), t[space..].trim_start());
+    let is_mark = !tail.is_empty()
+        && tail.split(',').all(|n| {
+            let n = n.trim();
+            !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit())
+        });
+    let last_word = head
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let takes_number = matches!(
+        last_word.as_str(),
+        "under" | "over" | "aged" | "age" | "and" | "to" | "than" | "u" | "-" | "–"
+    ) || last_word.chars().all(|c| c.is_ascii_digit() || c == '-');
+    if is_mark && head.chars().any(char::is_alphabetic) && !takes_number {
+        head
+    } else {
+        t
+    }
+}
+
 /// General rules for age labels: "13", "13 yrs", "10-12", "10 to 12",
 /// "under 10", "16 and over", "18+", "unknown".
 pub fn parse_age_label(label: &str) -> Option<DimValue> {
-    if let Some(n) = label.trim().strip_suffix('+') {
+    let t = label.trim();
+    if let Some(n) = t.strip_suffix('+') {
         return n
             .trim()
             .parse()
             .ok()
             .map(|lo| DimValue::AgeBand { lo, hi: None });
     }
+    // "<10", "< 10": under ten, never age 10 (folding would drop the sign);
+    // "<=9" and ">16", ">=17" likewise.
+    if let Some(rest) = t.strip_prefix(['<', '>', '\u{2264}', '\u{2265}']) {
+        let below = t.starts_with(['<', '\u{2264}']);
+        let (or_equal, n) = match rest.strip_prefix('=') {
+            Some(r) => (true, r),
+            None => (t.starts_with(['\u{2264}', '\u{2265}']), rest),
+        };
+        let n: u8 = n.trim().parse().ok()?;
+        return Some(match (below, or_equal) {
+            (true, true) => DimValue::AgeBand { lo: 0, hi: Some(n) },
+            (true, false) => DimValue::AgeBand {
+                lo: 0,
+                hi: Some(n.checked_sub(1)?),
+            },
+            (false, true) => DimValue::AgeBand { lo: n, hi: None },
+            (false, false) => DimValue::AgeBand {
+                lo: n.checked_add(1)?,
+                hi: None,
+            },
+        });
+    }
+    if t.contains(['<', '>', '\u{2264}', '\u{2265}']) {
+        return None;
+    }
     let folded = crate::fold_label(label);
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    // "Aged 10-12", "Ages 13 to 15": the word before a band says nothing.
+    if words.len() >= 3
+        && matches!(words[0], "aged" | "age" | "ages")
+        && words[1].parse::<u8>().is_ok()
+    {
+        words.remove(0);
+    }
     let num = |w: &str| w.parse::<u8>().ok();
     let unit = |w: &[&str]| {
         w.iter()
             .all(|x| matches!(*x, "yr" | "yrs" | "year" | "years" | "old" | "aged" | "age"))
     };
     match words.as_slice() {
-        ["unknown"] | ["not", "known"] | ["not", "recorded"] | ["nk"] => Some(DimValue::Unknown),
+        ["unknown"]
+        | ["not", "known"]
+        | ["not", "recorded"]
+        | ["nk"]
+        | ["age", "unknown"]
+        | ["unknown", "age"]
+        | ["age", "not", "known"]
+        | ["age", "not", "recorded"] => Some(DimValue::Unknown),
         [n, rest @ ..] if num(n).is_some() && unit(rest) => num(n).map(DimValue::Age),
         ["aged" | "age", n, rest @ ..] if num(n).is_some() && unit(rest) => {
             num(n).map(DimValue::Age)
@@ -589,6 +707,15 @@ pub fn parse_age_label(label: &str) -> Option<DimValue> {
         {
             num(n).map(|lo| DimValue::AgeBand { lo, hi: None })
         }
+        ["over" | "above" | "older" | "aged", "over" | "above", n, rest @ ..]
+        | ["over" | "above" | "older", "than", n, rest @ ..]
+        | ["over" | "above", n, rest @ ..]
+            if unit(rest) =>
+        {
+            num(n)
+                .and_then(|n| n.checked_add(1))
+                .map(|lo| DimValue::AgeBand { lo, hi: None })
+        }
         _ => None,
     }
 }
@@ -609,6 +736,16 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
         .filter(|t| !t.is_empty())
         .map(|t| t.to_string())
         .collect();
+    // "1 July 2015 - 30 June 2016" is a period, not offence 1.
+    let month = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+        .iter()
+        .any(|m| w.starts_with(m))
+    };
+    let mut found: Vec<String> = Vec::new();
     for (i, tok) in tokens.iter().enumerate() {
         let t = tok.replace('/', "");
         let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -618,18 +755,24 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
         let rest = &t[digits.len()..];
         let number = digits.trim_start_matches('0');
         let letter_suffix = rest.len() == 1 && rest.chars().all(|c| c.is_ascii_alphabetic());
+        let a_day = tokens.get(i + 1).is_some_and(|next| month(next));
         let candidate = if letter_suffix {
             format!("{number}{}", rest.to_ascii_uppercase())
-        } else if rest.is_empty() && (i == 0 || bracketed.contains(&tok.as_str())) {
+        } else if rest.is_empty() && !a_day && (i == 0 || bracketed.contains(&tok.as_str())) {
             number.to_string()
         } else {
             continue;
         };
-        if domain.contains(&candidate) {
-            return Some(candidate);
+        if domain.contains(&candidate) && !found.contains(&candidate) {
+            found.push(candidate);
         }
     }
-    None
+    // A label naming two categories ("19E & 19H combined") is a figure for
+    // both together: given to either, it would be a false figure.
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// A table definition with its regexes compiled.
@@ -639,8 +782,9 @@ pub struct Table {
     pub header: Regex,
     pub occurrence: usize,
     pub header_rows: usize,
-    pub stop: Option<Regex>,
+    pub stop: Stop,
     pub shape: Shape,
+    pub filter: Option<RowFilter>,
     pub request: Option<String>,
     pub total_rows: Option<Regex>,
     pub skip_rows: Option<Regex>,
@@ -648,6 +792,36 @@ pub struct Table {
     pub ambiguous_names: Option<NameRule>,
     pub requests: Vec<(Regex, String)>,
     pub columns: Vec<Column>,
+}
+
+/// Where a table ends.
+#[derive(Debug, Clone, Default)]
+pub enum Stop {
+    /// At the first blank row.
+    #[default]
+    BlankRow,
+    /// At the end of the sheet; blank rows inside are skipped.
+    End,
+    /// At a row whose first non-empty cell matches; blank rows inside are
+    /// skipped.
+    At(Regex),
+}
+
+/// The rows a table reads: those whose cell under the column whose
+/// header matches `column` is one of `equals` (see [`WhereDef`]).
+#[derive(Debug, Clone)]
+pub struct RowFilter {
+    pub column: Regex,
+    /// Folded as [`RowFilter::keeps`] compares them: trimmed, lower case.
+    pub equals: Vec<String>,
+}
+
+impl RowFilter {
+    /// Whether a cell's text keeps its row.
+    pub fn keeps(&self, text: &str) -> bool {
+        let t = text.trim().to_lowercase();
+        self.equals.contains(&t)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -696,6 +870,17 @@ pub struct Response {
 }
 
 impl Response {
+    /// Whether the response's figures are found by detection: it has
+    /// figures, and neither `[[table]]`s nor `[[manual]]` entries say
+    /// where they are.
+    pub fn detects_layout(&self) -> bool {
+        self.status.has_figures() && self.tables.is_empty() && self.manual.is_empty()
+    }
+    /// Whether figures are read from the source as a spreadsheet or text
+    /// table (configured tables, or detected ones).
+    pub fn reads_tables(&self) -> bool {
+        !self.tables.is_empty() || self.detects_layout()
+    }
     /// The force, or "all forces" for a national table: for messages.
     pub fn who(&self) -> String {
         self.force
@@ -725,6 +910,8 @@ pub struct Campaign {
     pub publisher: Option<Publisher>,
     pub source: Option<String>,
     pub licence: Licence,
+    /// `[suggest] auto_accept`, checked to lie in 0.9..=1.
+    pub auto_accept: Option<f64>,
 }
 
 impl Campaign {
@@ -1112,6 +1299,15 @@ fn resolve_campaign(
             ));
         }
     }
+    if let Some(t) = def.suggest.auto_accept {
+        if !(0.9..=1.0).contains(&t) {
+            return Err(ConfigError::at(
+                file,
+                line_of_key(text, 0, "auto_accept"),
+                format!("[suggest] auto_accept = {t} must lie between 0.9 and 1 (a suggestion's score; docs/config.md)"),
+            ));
+        }
+    }
     Ok(Campaign {
         id: def.id,
         title: def.title,
@@ -1131,7 +1327,209 @@ fn resolve_campaign(
             .source
             .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
         licence: def.licence,
+        auto_accept: def.suggest.auto_accept,
     })
+}
+
+/// What a table's definition is checked against: the campaign, whether
+/// the response names its force, its requests, and the text it came from
+/// (for lines in errors).
+struct Scope<'a> {
+    campaign: &'a Campaign,
+    has_force: bool,
+    requests: &'a [String],
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Scope<'_> {
+    fn at(&self, needle: &str, msg: String) -> ConfigError {
+        ConfigError::at(self.file, line_of_value(self.text, needle), msg)
+    }
+
+    fn compile(&self, pattern: &str) -> Result<Regex, ConfigError> {
+        compile(self.file, self.text, pattern)
+    }
+
+    /// One `[[table]]`, resolved and checked.
+    fn table(&self, t: &TableDef) -> Result<Table, ConfigError> {
+        let campaign = self.campaign;
+        let at = |needle: &str, msg: String| self.at(needle, msg);
+        let mut columns = Vec::new();
+        for c in &t.columns {
+            let dim = c.dim.as_deref().map(DimId::new);
+            let needs_dim = matches!(c.role, Role::Label | Role::ByHeader);
+            match (&dim, needs_dim) {
+                (None, true) => {
+                    return Err(at(&c.header, format!("column {:?} needs a dim", c.header)))
+                }
+                (Some(d), true) if campaign.dimension(d).is_none() => {
+                    return Err(at(&d.0, format!("unknown dimension {:?}", d.0)))
+                }
+                (Some(d), false) => {
+                    return Err(at(&d.0, format!("a {:?} column takes no dim", c.role)))
+                }
+                _ => {}
+            }
+            if let Some(r) = &c.request {
+                if !self.requests.contains(r) {
+                    return Err(at(
+                        r,
+                        format!("column request {r:?} is not among the response's requests"),
+                    ));
+                }
+                if matches!(
+                    c.role,
+                    Role::Label | Role::Date | Role::Ignore | Role::Request | Role::Period
+                ) {
+                    return Err(at(r, format!("a {:?} column takes no request", c.role)));
+                }
+            }
+            if c.blank.is_some() && c.role != Role::Label {
+                return Err(at(&c.header, "only a label column takes `blank`".into()));
+            }
+            columns.push(Column {
+                header: self.compile(&c.header)?,
+                role: c.role,
+                dim,
+                request: c.request.clone(),
+                blank: c.blank,
+            });
+        }
+        let has_force_column = columns.iter().any(|c| c.role == Role::Force);
+        match (self.has_force, has_force_column) {
+            (false, false) => {
+                return Err(at(
+                    &t.header,
+                    "a response without `force` answers for many forces: its tables need a column with role = \"force\"".into(),
+                ))
+            }
+            (true, true) => {
+                return Err(at(
+                    "force",
+                    "a response for one force has no `role = \"force\"` column; drop `force` to read the force from each row".into(),
+                ))
+            }
+            _ => {}
+        }
+        if t.aggregate_rows.is_some() && !has_force_column {
+            return Err(at(
+                "aggregate_rows",
+                "aggregate_rows needs a column with role = \"force\"".into(),
+            ));
+        }
+        if t.ambiguous_names.is_some() && !has_force_column {
+            return Err(at(
+                "ambiguous_names",
+                "ambiguous_names needs a column with role = \"force\"".into(),
+            ));
+        }
+        if let Some(r) = &t.request {
+            if !self.requests.contains(r) {
+                return Err(at(
+                    r,
+                    format!("table request {r:?} is not among the response's requests"),
+                ));
+            }
+        }
+        let mut requests = Vec::new();
+        for (pat, r) in &t.requests {
+            if !self.requests.contains(r) {
+                return Err(at(
+                    r,
+                    format!("request {r:?} is not among the response's requests"),
+                ));
+            }
+            requests.push((self.compile(pat)?, r.clone()));
+        }
+        if t.header_rows == 0 || t.occurrence == 0 {
+            return Err(at("header", "header_rows and occurrence start at 1".into()));
+        }
+        let stop = match t.stop.as_deref() {
+            None | Some("blank_row") => Stop::BlankRow,
+            Some("end") => Stop::End,
+            Some(p) => Stop::At(self.compile(p)?),
+        };
+        let filter = match &t.filter {
+            None => None,
+            Some(w) => {
+                let equals: Vec<String> = w
+                    .equals
+                    .iter()
+                    .map(|e| e.trim().to_lowercase())
+                    .filter(|e| !e.is_empty())
+                    .collect();
+                if equals.is_empty() {
+                    return Err(at(
+                        "equals",
+                        "`where` needs the values that keep a row: equals = [\"Y\", \"Yes\"]"
+                            .into(),
+                    ));
+                }
+                Some(RowFilter {
+                    column: self.compile(&w.column)?,
+                    equals,
+                })
+            }
+        };
+        let opt = |p: &Option<String>| p.as_deref().map(|p| self.compile(p)).transpose();
+        Ok(Table {
+            sheet: opt(&t.sheet)?,
+            header: self.compile(&t.header)?,
+            occurrence: t.occurrence,
+            header_rows: t.header_rows,
+            stop,
+            shape: t.shape,
+            filter,
+            request: t.request.clone(),
+            total_rows: opt(&t.total_rows)?,
+            skip_rows: opt(&t.skip_rows)?,
+            aggregate_rows: opt(&t.aggregate_rows)?,
+            ambiguous_names: t.ambiguous_names,
+            requests,
+            columns,
+        })
+    }
+}
+
+/// A layout as written on its own: `[[table]]`s and nothing else (what
+/// detection proposes, and what a release publishes under layouts/).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutFile {
+    #[serde(rename = "table", default)]
+    pub tables: Vec<TableDef>,
+}
+
+/// Resolves a layout's text (`[[table]]`s only) for `response`, as the
+/// response's own tables would be: every check of the config language
+/// applies, and errors name `file` and the line.
+pub fn resolve_layout(
+    campaign: &Campaign,
+    response: &Response,
+    file: &str,
+    text: &str,
+) -> Result<Vec<Table>, ConfigError> {
+    let def: LayoutFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    let scope = Scope {
+        campaign,
+        has_force: response.force.is_some(),
+        requests: &response.requests,
+        file,
+        text,
+    };
+    def.tables.iter().map(|t| scope.table(t)).collect()
+}
+
+/// Resolves one response file's text against a resolved campaign (what
+/// `foi inspect` writes is checked this way before it is written).
+pub fn resolve_response_text(
+    forces: &Forces,
+    campaign: &Campaign,
+    file: &str,
+    text: &str,
+) -> Result<Response, ConfigError> {
+    resolve_response(forces, campaign, file, text)
 }
 
 fn resolve_response(
@@ -1228,125 +1626,21 @@ fn resolve_response(
     if status.has_figures() && source.is_none() {
         return Err(at("status", format!("an {status} response needs a source")));
     }
-    if status.has_figures() && def.tables.is_empty() && def.manual.is_empty() {
-        return Err(at(
-            "source",
-            "say where the figures are: [[table]] or [[manual]]".into(),
-        ));
-    }
-    let mut tables = Vec::new();
-    for t in &def.tables {
-        let mut columns = Vec::new();
-        for c in &t.columns {
-            let dim = c.dim.as_deref().map(DimId::new);
-            let needs_dim = matches!(c.role, Role::Label | Role::ByHeader);
-            match (&dim, needs_dim) {
-                (None, true) => {
-                    return Err(at(&c.header, format!("column {:?} needs a dim", c.header)))
-                }
-                (Some(d), true) if campaign.dimension(d).is_none() => {
-                    return Err(at(&d.0, format!("unknown dimension {:?}", d.0)))
-                }
-                (Some(d), false) => {
-                    return Err(at(&d.0, format!("a {:?} column takes no dim", c.role)))
-                }
-                _ => {}
-            }
-            if let Some(r) = &c.request {
-                if !def.requests.contains(r) {
-                    return Err(at(
-                        r,
-                        format!("column request {r:?} is not among the response's requests"),
-                    ));
-                }
-                if matches!(
-                    c.role,
-                    Role::Label | Role::Date | Role::Ignore | Role::Request
-                ) {
-                    return Err(at(r, format!("a {:?} column takes no request", c.role)));
-                }
-            }
-            if c.blank.is_some() && c.role != Role::Label {
-                return Err(at(&c.header, "only a label column takes `blank`".into()));
-            }
-            columns.push(Column {
-                header: compile(file, text, &c.header)?,
-                role: c.role,
-                dim,
-                request: c.request.clone(),
-                blank: c.blank,
-            });
-        }
-        let has_force_column = columns.iter().any(|c| c.role == Role::Force);
-        match (&force, has_force_column) {
-            (None, false) => {
-                return Err(at(
-                    &t.header,
-                    "a response without `force` answers for many forces: its tables need a column with role = \"force\"".into(),
-                ))
-            }
-            (Some(_), true) => {
-                return Err(at(
-                    "force",
-                    "a response for one force has no `role = \"force\"` column; drop `force` to read the force from each row".into(),
-                ))
-            }
-            _ => {}
-        }
-        if t.aggregate_rows.is_some() && !has_force_column {
-            return Err(at(
-                "aggregate_rows",
-                "aggregate_rows needs a column with role = \"force\"".into(),
-            ));
-        }
-        if t.ambiguous_names.is_some() && !has_force_column {
-            return Err(at(
-                "ambiguous_names",
-                "ambiguous_names needs a column with role = \"force\"".into(),
-            ));
-        }
-        if let Some(r) = &t.request {
-            if !def.requests.contains(r) {
-                return Err(at(
-                    r,
-                    format!("table request {r:?} is not among the response's requests"),
-                ));
-            }
-        }
-        let mut requests = Vec::new();
-        for (pat, r) in &t.requests {
-            if !def.requests.contains(r) {
-                return Err(at(
-                    r,
-                    format!("request {r:?} is not among the response's requests"),
-                ));
-            }
-            requests.push((compile(file, text, pat)?, r.clone()));
-        }
-        if t.header_rows == 0 || t.occurrence == 0 {
-            return Err(at("header", "header_rows and occurrence start at 1".into()));
-        }
-        let stop = match t.stop.as_deref() {
-            None | Some("blank_row") => None,
-            Some(p) => Some(compile(file, text, p)?),
-        };
-        let opt = |p: &Option<String>| p.as_deref().map(|p| compile(file, text, p)).transpose();
-        tables.push(Table {
-            sheet: opt(&t.sheet)?,
-            header: compile(file, text, &t.header)?,
-            occurrence: t.occurrence,
-            header_rows: t.header_rows,
-            stop,
-            shape: t.shape,
-            request: t.request.clone(),
-            total_rows: opt(&t.total_rows)?,
-            skip_rows: opt(&t.skip_rows)?,
-            aggregate_rows: opt(&t.aggregate_rows)?,
-            ambiguous_names: t.ambiguous_names,
-            requests,
-            columns,
-        });
-    }
+    // A response with figures and neither tables nor manual entries is
+    // read by detection: normalise finds its tables and proposes their
+    // layout (`foi inspect` shows it).
+    let scope = Scope {
+        campaign,
+        has_force: force.is_some(),
+        requests: &def.requests,
+        file,
+        text,
+    };
+    let tables = def
+        .tables
+        .iter()
+        .map(|t| scope.table(t))
+        .collect::<Result<Vec<_>, _>>()?;
     for m in &def.manual {
         if !def.requests.contains(&m.request) {
             return Err(at(
@@ -1400,6 +1694,14 @@ mod tests {
             ("16 and over", "16+"),
             ("18+", "18+"),
             ("Not known", "unknown"),
+            ("<10", "0-9"),
+            ("< 10", "0-9"),
+            ("<=9", "0-9"),
+            (">17", "18+"),
+            ("Over 15", "16+"),
+            ("Aged 10-12", "10-12"),
+            ("Ages 13 to 15", "13-15"),
+            ("Age unknown", "unknown"),
         ];
         for (label, want) in cases {
             assert_eq!(
@@ -1409,6 +1711,8 @@ mod tests {
             );
         }
         assert_eq!(parse_age_label("Total"), None);
+        assert_eq!(parse_age_label("10 <"), None);
+        assert_eq!(parse_age_label("<0"), None);
     }
 
     #[test]
@@ -1430,8 +1734,59 @@ mod tests {
     }
 
     #[test]
+    fn a_footnote_after_a_space_is_dropped_only_when_the_label_then_maps() {
+        assert_eq!(
+            strip_spaced_footnote("Stalking and harassment 5"),
+            "Stalking and harassment"
+        );
+        assert_eq!(
+            strip_spaced_footnote("Residential burglary 6,7"),
+            "Residential burglary"
+        );
+        assert_eq!(strip_spaced_footnote("Under 5"), "Under 5");
+        assert_eq!(strip_spaced_footnote("Aged 5"), "Aged 5");
+        assert_eq!(strip_spaced_footnote("10 - 12"), "10 - 12");
+        assert_eq!(strip_spaced_footnote("2016 17"), "2016 17");
+        assert_eq!(strip_spaced_footnote("Total 123"), "Total 123");
+        assert_eq!(
+            strip_spaced_footnote("Stalking and harassment\u{2005}5"),
+            "Stalking and harassment"
+        );
+        assert_eq!(strip_spaced_footnote("x\u{2005}"), "x\u{2005}".trim_end());
+        let cw = Crosswalk::from_csv(
+            "groups.csv",
+            "label,value\nStalking and harassment,stalking\n",
+            &|_| None,
+        )
+        .expect("crosswalk");
+        let dim = |kind, crosswalk| Dimension {
+            id: DimId::new("d"),
+            title: "d".into(),
+            kind,
+            crosswalk,
+            domain: BTreeSet::new(),
+            codes_in_labels: false,
+            derive_from: None,
+            overlapping: false,
+        };
+        let force = ForceId("kent".into());
+        let groups = dim(DimKind::Code, Some(cw));
+        assert_eq!(
+            groups.map("Stalking and harassment 5", &force),
+            Ok(DimValue::Code("stalking".into()))
+        );
+        assert!(groups.map("Robbery 5", &force).is_err());
+        let ages = dim(DimKind::Age, None);
+        assert_eq!(
+            ages.map("Under 5", &force),
+            Ok(DimValue::AgeBand { lo: 0, hi: Some(4) })
+        );
+        assert_eq!(ages.map("Aged 5", &force), Ok(DimValue::Age(5)));
+    }
+
+    #[test]
     fn codes_in_labels() {
-        let domain: BTreeSet<String> = ["13", "21", "22B", "88A", "71"]
+        let domain: BTreeSet<String> = ["1", "13", "19E", "19H", "21", "22B", "88A", "71"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -1452,5 +1807,16 @@ mod tests {
             f("Sexual activity with a child under 13 (21)").as_deref(),
             Some("21")
         );
+        // Two categories in one figure: neither.
+        assert_eq!(
+            f("Rape of a female or male child under 13 (19E & 19H)"),
+            None
+        );
+        assert_eq!(f("22B and 88A combined"), None);
+        // The same code twice is one.
+        assert_eq!(f("22B Sexual activity (22B)").as_deref(), Some("22B"));
+        // A date's day is no code.
+        assert_eq!(f("1 July 2015 - 30 June 2016"), None);
+        assert_eq!(f("13 Mar 2017"), None);
     }
 }

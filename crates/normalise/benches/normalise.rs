@@ -1,6 +1,7 @@
 //! Micro-benchmarks (divan) of the parts of normalising a response that
-//! scale with its rows: the value parser, reading a grid, and table
-//! detection with a records table read row by row.
+//! scale with its rows: the value parser, reading a grid, table
+//! detection with a records table read row by row, and the same read
+//! without a layout (detection finding it).
 //!
 //! `cargo bench -p foi-normalise` (release profile). Measured, never
 //! asserted: BENCHMARKS.md has the whole-build figures (`just bench`).
@@ -166,6 +167,32 @@ fn detect_and_read_records_table(bencher: divan::Bencher, rows: usize) {
                 limits: &Limits::DEFAULT,
             });
             assert!(!n.has_errors(), "{:?}", n.diagnostics.first());
+            n
+        });
+}
+
+/// The same export read without a layout: finding the table, giving each
+/// column its part (mapping every distinct label), checking the proposal,
+/// then reading with it. Against `detect_and_read_records_table`, the
+/// cost of detection.
+#[divan::bench(args = ROWS)]
+fn detect_layout_and_read(bencher: divan::Bencher, rows: usize) {
+    let bytes = records_csv(rows);
+    let config = config();
+    let mut response = config.responses.first().expect("the response").clone();
+    response.tables.clear();
+    bencher
+        .counter(divan::counter::ItemsCount::new(rows))
+        .bench(|| {
+            let n = normalise(&Input {
+                campaign: &config.campaign,
+                forces: &config.forces,
+                response: &response,
+                bytes: divan::black_box(&bytes),
+                sha256: "0",
+                limits: &Limits::DEFAULT,
+            });
+            assert!(n.layout.is_some(), "{:?}", n.diagnostics.first());
             n
         });
 }

@@ -14,10 +14,12 @@
 //! bytes); never panics on input; a problem is a [`Diagnostic`] naming force,
 //! file, sheet and cell, and the rest of the response is still read.
 
+pub mod detect;
 mod grid;
 mod harmonise;
 mod html;
 mod solve;
+pub mod suggest;
 mod table;
 mod value;
 mod workbook;
@@ -56,6 +58,12 @@ pub struct Normalised {
     /// figures it totals: for reconciliation.csv.
     pub checks: Vec<foi_model::Check>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The layout detection read the response with, in the config
+    /// language (a comment, then `[[table]]`s), for a response that gave
+    /// none; published with the release so it can be reviewed and pinned.
+    /// `None` when the response said where its figures are, or when
+    /// detection was refused.
+    pub layout: Option<String>,
 }
 
 impl Normalised {
@@ -304,6 +312,67 @@ impl<'a> Ctx<'a> {
 /// Reads one response. Never fails as a whole: what cannot be read is a
 /// diagnostic, and whatever could be read is returned.
 pub fn normalise(input: &Input) -> Normalised {
+    read(input).1
+}
+
+/// What `foi inspect` shows: the detection (for a response without
+/// tables) and what reading with it gave.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    pub detection: Option<detect::Detection>,
+    pub normalised: Normalised,
+    /// The sheets as read: name, visibility, size.
+    pub sheets: Vec<SheetSummary>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetSummary {
+    pub name: Option<String>,
+    pub visible: bool,
+    pub rows: usize,
+    pub columns: usize,
+}
+
+/// [`normalise`], keeping what detection found.
+pub fn inspect(input: &Input) -> Inspection {
+    let (detection, normalised, sheets) = read(input);
+    Inspection {
+        detection,
+        normalised,
+        sheets,
+    }
+}
+
+/// Kinds of trouble that, found while reading with a detected layout, say
+/// the layout is wrong rather than the data: the response is refused.
+fn misread(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Layout | Kind::NotACount | Kind::NotADate | Kind::MissingLabel | Kind::Disagreement
+    )
+}
+
+/// The text published for a detected layout.
+fn layout_text(response: &Response, d: &detect::Detection) -> String {
+    format!(
+        "# The layout foi detected in {} for {} (confidence {:.2}).\n# Review it; to pin it, copy the [[table]]s below into the response.\n\n{}",
+        response.source.as_ref().map(|s| s.display()).unwrap_or(""),
+        response.file,
+        d.confidence,
+        d.layout
+    )
+}
+
+/// The proposal, indented, for a hint.
+fn indented(layout: &str) -> String {
+    layout
+        .lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn read(input: &Input) -> (Option<detect::Detection>, Normalised, Vec<SheetSummary>) {
     let Input {
         campaign,
         forces,
@@ -335,10 +404,13 @@ pub fn normalise(input: &Input) -> Normalised {
         mapped: Default::default(),
     };
     let mut raws = Vec::new();
+    let mut summaries = Vec::new();
     if !response.status.has_figures() {
-        return Normalised::default();
+        return (None, Normalised::default(), summaries);
     }
-    if !response.tables.is_empty() {
+    let mut detection = None;
+    let mut layout = None;
+    if response.reads_tables() {
         let format = sniff(bytes);
         match grid::read(bytes, format, limits) {
             Err(e) => {
@@ -350,9 +422,65 @@ pub fn normalise(input: &Input) -> Normalised {
                 ctx.diagnostics.push(d)
             }
             Ok(sheets) => {
-                for table in &response.tables {
+                summaries = sheets
+                    .iter()
+                    .map(|s| SheetSummary {
+                        name: s.name.clone(),
+                        visible: s.visible,
+                        rows: s.rows.len(),
+                        columns: s.width(),
+                    })
+                    .collect();
+                let detected;
+                let tables: &[foi_model::config::Table] = if response.tables.is_empty() {
+                    let d = detect::detect(
+                        &sheets,
+                        &detect::Context {
+                            campaign,
+                            forces,
+                            response,
+                        },
+                    );
+                    let resolved = if d.trusted() {
+                        foi_model::config::resolve_layout(
+                            campaign,
+                            response,
+                            &format!("the layout detected for {}", response.file),
+                            &d.layout,
+                        )
+                        .map_err(|e| vec![format!("the proposal does not read back: {e}")])
+                    } else {
+                        Err(d.uncertain.clone())
+                    };
+                    detected = match resolved {
+                        Ok(tables) => {
+                            layout = Some(layout_text(response, &d));
+                            tables
+                        }
+                        Err(why) => {
+                            ctx.diagnostics
+                                .push(refusal(response, &who, &file, &why, &d.layout));
+                            Vec::new()
+                        }
+                    };
+                    detection = Some(d);
+                    &detected
+                } else {
+                    &response.tables
+                };
+                for table in tables {
                     match pick_sheet(&sheets, table) {
-                        Ok(sheet) => table::read_table(sheet, table, &mut ctx, &mut raws),
+                        Ok((sheet, warning)) => {
+                            if let Some(w) = warning {
+                                ctx.diagnostics.push(
+                                    Diagnostic::warning(Kind::Layout, w)
+                                        .force(&who)
+                                        .file(file.clone())
+                                        .hint("drop the table's `sheet` line"),
+                                );
+                            }
+                            table::read_table(sheet, table, &mut ctx, &mut raws)
+                        }
                         Err(msg) => ctx.diagnostics.push(
                             Diagnostic::error(Kind::Layout, msg)
                                 .force(&who)
@@ -372,8 +500,8 @@ pub fn normalise(input: &Input) -> Normalised {
             );
         }
     }
-    let (mut records, aggregates) = finish(&mut ctx, raws, sha256);
-    let checks = harmonise::narrow(
+    let (mut records, mut aggregates) = finish(&mut ctx, raws, sha256);
+    let mut checks = harmonise::narrow(
         &mut records,
         campaign,
         response,
@@ -381,22 +509,121 @@ pub fn normalise(input: &Input) -> Normalised {
         &mut ctx.diagnostics,
         &file,
     );
-    records.sort_by(|a, b| (&a.force, &a.request, &a.dims).cmp(&(&b.force, &b.request, &b.dims)));
-    Normalised {
-        records,
-        aggregates,
-        checks,
-        diagnostics: ctx.diagnostics,
+    // Read with a layout foi found itself, trouble that says the layout
+    // is wrong refuses the response: a wrong figure is worse than none.
+    if layout.is_some() {
+        let troubles: Vec<String> = ctx
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity >= Severity::Warning && misread(&d.kind))
+            .take(3)
+            .map(|d| {
+                let place = [
+                    d.sheet.as_ref().map(|s| format!("sheet {s:?}")),
+                    d.cell.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+                if place.is_empty() {
+                    d.message.clone()
+                } else {
+                    format!("{place}: {}", d.message)
+                }
+            })
+            .chain(
+                // A total the figures read with it cannot meet: the layout
+                // took the wrong rows or columns as much as the force erred.
+                checks.iter().filter(|c| !c.agrees()).map(|c| {
+                    format!(
+                        "{} [{}]: the source states {} at {} but its figures add up to {}",
+                        c.label, c.breakdown, c.stated, c.cells, c.computed
+                    )
+                }),
+            )
+            .take(3)
+            .collect();
+        if !troubles.is_empty() {
+            let proposal = detection
+                .as_ref()
+                .map(|d| d.layout.clone())
+                .unwrap_or_default();
+            let why: Vec<String> = troubles
+                .into_iter()
+                .map(|t| format!("read with it, {t}"))
+                .collect();
+            ctx.diagnostics
+                .push(refusal(response, &who, &file, &why, &proposal));
+            records.clear();
+            aggregates.clear();
+            checks.clear();
+            layout = None;
+        }
     }
+    records.sort_by(|a, b| (&a.force, &a.request, &a.dims).cmp(&(&b.force, &b.request, &b.dims)));
+    (
+        detection,
+        Normalised {
+            records,
+            aggregates,
+            checks,
+            diagnostics: ctx.diagnostics,
+            layout,
+        },
+        summaries,
+    )
 }
 
-/// The sheet a table lives on: the first visible sheet whose name matches,
-/// or the first visible sheet. Hidden sheets hold what a force chose not to
-/// show (often stale figures), so they are never read.
+/// The error that refuses a response whose layout detection could not be
+/// sure of: what is uncertain, and the proposal to check and pin.
+fn refusal(
+    response: &Response,
+    who: &ForceId,
+    file: &str,
+    why: &[String],
+    proposal: &str,
+) -> Diagnostic {
+    let shown: Vec<&str> = why.iter().take(4).map(String::as_str).collect();
+    let more = why.len().saturating_sub(shown.len());
+    Diagnostic::error(
+        Kind::Layout,
+        format!(
+            "foi could not be sure where this response's figures are, so none were read: {}{}",
+            shown.join("; "),
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+    )
+    .force(who)
+    .file(file.to_string())
+    .hint(if proposal.trim().is_empty() {
+        format!(
+            "say where the figures are with [[table]]s in {} (`foi inspect {file}` shows what foi sees)",
+            response.file
+        )
+    } else {
+        format!(
+            "check this proposal (`foi inspect {file}` explains it), correct it and paste it into {} to pin it:\n{}",
+            response.file,
+            indented(proposal)
+        )
+    })
+}
+
+/// The sheet a table lives on: the first visible sheet whose name matches
+/// (as written, or with the white space around it trimmed: "Table P1 "),
+/// or the first visible sheet. Hidden sheets hold what a force chose not
+/// to show (often stale figures), so they are never read. A text file has
+/// one table and no sheets: a `sheet` pattern means nothing there, and is
+/// said in a warning.
 fn pick_sheet<'s>(
     sheets: &'s [Sheet],
     table: &foi_model::config::Table,
-) -> Result<&'s Sheet, String> {
+) -> Result<(&'s Sheet, Option<String>), String> {
     let names = || {
         sheets
             .iter()
@@ -408,15 +635,32 @@ fn pick_sheet<'s>(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    if let ([only], Some(re)) = (sheets, &table.sheet) {
+        if only.name.is_none() {
+            return Ok((
+                only,
+                Some(format!(
+                    "`sheet = {:?}` means nothing for a text file, which has no sheets; its one table was read",
+                    re.as_str()
+                )),
+            ));
+        }
+    }
     match &table.sheet {
         None => sheets
             .iter()
             .find(|s| s.visible)
+            .map(|s| (s, None))
             .ok_or_else(|| format!("no visible sheet (sheets: {})", names())),
         Some(re) => sheets
             .iter()
             .filter(|s| s.visible)
-            .find(|s| s.name.as_deref().is_some_and(|n| re.is_match(n)))
+            .find(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|n| re.is_match(n) || re.is_match(n.trim()))
+            })
+            .map(|s| (s, None))
             .ok_or_else(|| {
                 format!(
                     "no visible sheet matches {:?} (sheets: {}); hidden sheets are never read",

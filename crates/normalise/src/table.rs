@@ -5,7 +5,7 @@ use crate::grid::{Cell, Sheet};
 use crate::value::{parse_count, qualifier, Parsed};
 use crate::{Ctx, Raw};
 use chrono::{Datelike, NaiveDate};
-use foi_model::config::{Blank, NameRule, Role, Shape, Table};
+use foi_model::config::{Blank, NameRule, Role, Shape, Stop, Table};
 use foi_model::{
     CellRef, DiagnosticKind as Kind, DimId, DimValue, Fit, ForceId, Interval, Month, Period, Place,
     Severity,
@@ -39,18 +39,31 @@ impl<'s> CellKey<'s> {
 }
 
 /// A located table: where its header ends and which column plays which part.
-struct Located {
-    header_row: usize,
-    first_data_row: usize,
-    headers: Vec<String>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    pub header_row: usize,
+    pub first_data_row: usize,
+    pub headers: Vec<String>,
     /// Column index -> index into `table.columns`.
-    roles: BTreeMap<usize, usize>,
+    pub roles: BTreeMap<usize, usize>,
+    /// The column `where` looks at.
+    pub filter_col: Option<usize>,
+}
+
+/// Why a configured table could not be located on a sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NotFound {
+    /// No row has a cell matching the table's `header`.
+    Header,
+    /// The header row has no column matching this column's (or `where`'s)
+    /// pattern: the pattern, and the row.
+    Column(String, usize),
 }
 
 /// A cell's text with every run of white space (line breaks in a header
 /// cell included) as one space: how header patterns see it. Borrowed when
 /// the text already is (every data row is checked for a header).
-fn flat(text: &str) -> Cow<'_, str> {
+pub(crate) fn flat(text: &str) -> Cow<'_, str> {
     let mut space = true; // at the start, as after a space
     for c in text.chars() {
         if c.is_whitespace() {
@@ -87,7 +100,7 @@ fn find_header(sheet: &Sheet, table: &Table, from_row: usize) -> Option<usize> {
 
 /// Joins a multi-row header; an empty cell in an upper row takes the text
 /// to its left, as a merged cell spanning those columns would show.
-fn header_texts(sheet: &Sheet, first: usize, rows: usize) -> Vec<String> {
+pub(crate) fn header_texts(sheet: &Sheet, first: usize, rows: usize) -> Vec<String> {
     let width = sheet.width();
     let mut out = vec![String::new(); width];
     for r in first..first + rows {
@@ -141,33 +154,24 @@ fn first_rows(sheet: &Sheet) -> Option<String> {
     (!shown.is_empty()).then(|| shown.join(" | "))
 }
 
-fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
-    let Some(header_row) = find_header(sheet, table, 0) else {
-        let pattern = format!(
-            "no header row matching {:?} (occurrence {}) on this sheet",
-            table.header.as_str(),
-            table.occurrence
-        );
-        let (message, hint) = match first_rows(sheet) {
-            Some(rows) => (
-                format!("{pattern}; the first non-empty rows foi read: {rows}"),
-                "check the table's `header` pattern against these rows",
-            ),
-            None => (
-                format!("{pattern}: foi read no cells at all on it"),
-                "the pattern is not at fault: open the file, and if the figures are there, ask the force for a copy saved as xlsx",
-            ),
-        };
-        ctx.error(Kind::Layout, sheet, None, message, Some(hint.into()));
-        return None;
-    };
+/// Where `table` is on `sheet`, and which column plays which part: by the
+/// header's text alone. An empty header cell is matched only by a column
+/// whose pattern is `^$` (a label column the force left unheaded), and
+/// only when the column holds something in the table's rows.
+pub(crate) fn find(sheet: &Sheet, table: &Table) -> Result<Located, NotFound> {
+    let header_row = find_header(sheet, table, 0).ok_or(NotFound::Header)?;
     let headers = header_texts(sheet, header_row, table.header_rows);
     let mut roles = BTreeMap::new();
     for (c, h) in headers.iter().enumerate() {
-        if h.is_empty() {
-            continue;
-        }
-        if let Some(i) = table.columns.iter().position(|col| col.header.is_match(h)) {
+        let found = if h.is_empty() {
+            table
+                .columns
+                .iter()
+                .position(|col| col.header.as_str() == "^$")
+        } else {
+            table.columns.iter().position(|col| col.header.is_match(h))
+        };
+        if let Some(i) = found {
             roles.insert(c, i);
         }
     }
@@ -176,14 +180,79 @@ fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
             col.role,
             Role::Label | Role::Value | Role::Date | Role::Force
         );
-        if needed && !roles.values().any(|&j| j == i) {
+        if needed && col.header.as_str() != "^$" && !roles.values().any(|&j| j == i) {
+            return Err(NotFound::Column(
+                col.header.as_str().to_string(),
+                header_row,
+            ));
+        }
+    }
+    let filter_col = match &table.filter {
+        None => None,
+        Some(f) => match headers
+            .iter()
+            .position(|h| !h.is_empty() && f.column.is_match(h))
+        {
+            Some(c) => Some(c),
+            None => return Err(NotFound::Column(f.column.as_str().to_string(), header_row)),
+        },
+    };
+    let mut loc = Located {
+        header_row,
+        first_data_row: header_row + table.header_rows,
+        headers,
+        roles,
+        filter_col,
+    };
+    // Unheaded columns that hold nothing in the table's rows are spacers.
+    let unheaded: Vec<usize> = loc
+        .roles
+        .keys()
+        .copied()
+        .filter(|&c| loc.headers[c].is_empty())
+        .collect();
+    if !unheaded.is_empty() {
+        let rows = data_rows(sheet, table, &loc);
+        for c in unheaded {
+            if rows.iter().all(|&r| sheet.cell(r, c).is_empty()) {
+                loc.roles.remove(&c);
+            }
+        }
+    }
+    Ok(loc)
+}
+
+fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
+    match find(sheet, table) {
+        Ok(loc) => Some(loc),
+        Err(NotFound::Header) => {
+            let pattern = format!(
+                "no header row matching {:?} (occurrence {}) on this sheet",
+                table.header.as_str(),
+                table.occurrence
+            );
+            let (message, hint) = match first_rows(sheet) {
+                Some(rows) => (
+                    format!("{pattern}; the first non-empty rows foi read: {rows}"),
+                    "check the table's `header` pattern against these rows",
+                ),
+                None => (
+                    format!("{pattern}: foi read no cells at all on it"),
+                    "the pattern is not at fault: open the file, and if the figures are there, ask the force for a copy saved as xlsx",
+                ),
+            };
+            ctx.error(Kind::Layout, sheet, None, message, Some(hint.into()));
+            None
+        }
+        Err(NotFound::Column(pattern, header_row)) => {
+            let headers = header_texts(sheet, header_row, table.header_rows);
             ctx.error(
                 Kind::Layout,
                 sheet,
                 Some(CellRef::new(header_row as u32, 0)),
                 format!(
                     "no column header matches {:?} (headers: {})",
-                    col.header.as_str(),
+                    pattern,
                     headers
                         .iter()
                         .filter(|h| !h.is_empty())
@@ -193,19 +262,14 @@ fn locate(sheet: &Sheet, table: &Table, ctx: &mut Ctx) -> Option<Located> {
                 ),
                 None,
             );
-            return None;
+            None
         }
     }
-    Some(Located {
-        header_row,
-        first_data_row: header_row + table.header_rows,
-        headers,
-        roles,
-    })
 }
 
-/// The rows of the table: from below the header to the stop.
-fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
+/// The rows of the table: from below the header to the stop, without
+/// the rows `where` leaves out.
+pub(crate) fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
     let mut rows = Vec::new();
     // Whether a cell's value matches the header pattern, by value: a
     // million rows hold a few thousand distinct values.
@@ -222,9 +286,9 @@ fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
             .find(|c| !c.is_empty())
             .map(Cell::text_cow);
         match (&first, &table.stop) {
-            (None, None) => break,
-            (None, Some(_)) => continue,
-            (Some(t), Some(stop)) if stop.is_match(t) => break,
+            (None, Stop::BlankRow) => break,
+            (None, _) => continue,
+            (Some(t), Stop::At(stop)) if stop.is_match(t) => break,
             _ => {}
         }
         // Another table's header starts here.
@@ -237,13 +301,18 @@ fn data_rows(sheet: &Sheet, table: &Table, loc: &Located) -> Vec<usize> {
         {
             break;
         }
+        if let (Some(f), Some(c)) = (&table.filter, loc.filter_col) {
+            if !f.keeps(&sheet.cell(r, c).text_cow()) {
+                continue;
+            }
+        }
         rows.push(r);
     }
     rows
 }
 
 /// Reads a month header: "Jul-15", "July 2015", "2015-07", "07/2015", or a date cell.
-fn parse_month(cell: &Cell, text: &str) -> Option<Month> {
+pub(crate) fn parse_month(cell: &Cell, text: &str) -> Option<Month> {
     if let Cell::Date(d) = cell {
         return Some(Month {
             year: d.year(),
@@ -273,6 +342,12 @@ pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
             // The whole text ("5 July 2015"), else its first word (a date
             // followed by a time).
             let first = t.split_whitespace().next().unwrap_or(t);
+            // An ISO 8601 date-time ("2020-07-31T23:08:00+00:00"): its
+            // date as written.
+            let iso = match first.split_once('T') {
+                Some((d, _)) if d.len() == 10 && d.as_bytes().get(4) == Some(&b'-') => d,
+                _ => first,
+            };
             // chrono's %Y also reads "15" as the year 15, so a format only
             // counts when it gives a year a police record could have.
             [
@@ -280,7 +355,7 @@ pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
                 "%d-%b-%y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y",
             ]
             .iter()
-            .flat_map(|f| [t, first].map(|text| NaiveDate::parse_from_str(text, f).ok()))
+            .flat_map(|f| [t, first, iso].map(|text| NaiveDate::parse_from_str(text, f).ok()))
             .flatten()
             .find(|d| (1900..=2100).contains(&d.year()))
         }
@@ -550,6 +625,24 @@ fn read_cells(
         month: Option<Month>,
     }
     let mut value_cols = Vec::new();
+    // A column naming each row's request, in a long table.
+    let period_col = loc
+        .roles
+        .iter()
+        .find(|(_, &i)| table.columns[i].role == Role::Period)
+        .map(|(&c, _)| c);
+    let periods: Vec<(String, Period)> = ctx
+        .response
+        .requests
+        .iter()
+        .filter_map(|r| {
+            let p = ctx
+                .response
+                .period
+                .or_else(|| ctx.campaign.request(r).map(|q| q.period))?;
+            Some((r.clone(), p))
+        })
+        .collect();
     let single_request = table
         .request
         .clone()
@@ -565,7 +658,7 @@ fn read_cells(
             month: None,
         };
         match col.role {
-            Role::Label | Role::Date | Role::Force | Role::Ignore => continue,
+            Role::Label | Role::Date | Role::Force | Role::Ignore | Role::Period => continue,
             Role::Value | Role::Total => {}
             Role::ByHeader => {
                 let Some(dim) = &col.dim else { continue };
@@ -616,7 +709,7 @@ fn read_cells(
                 }
             },
         }
-        if vc.request.is_none() && vc.month.is_none() {
+        if vc.request.is_none() && vc.month.is_none() && period_col.is_none() {
             ctx.error(
                 Kind::Layout,
                 sheet,
@@ -641,6 +734,13 @@ fn read_cells(
         };
         let force = ctx.row_force.clone();
         let doubt = ctx.row_doubt.clone();
+        let row_request = match period_col {
+            None => None,
+            Some(c) => match row_request(sheet, table, &periods, r, c, ctx) {
+                Some(req) => Some(req),
+                None => continue,
+            },
+        };
         for vc in &value_cols {
             let cell = sheet.cell(r, vc.col);
             let at = CellRef::new(r as u32, vc.col as u32);
@@ -706,7 +806,7 @@ fn read_cells(
                 e.2.push(cell.text());
                 continue;
             }
-            let Some(request) = vc.request.clone() else {
+            let Some(request) = row_request.clone().or_else(|| vc.request.clone()) else {
                 continue;
             };
             out.push(Raw {
@@ -842,6 +942,59 @@ fn read_cells(
                 covered,
                 doubt: force.as_ref().and_then(|f| doubts.get(f).cloned()),
             });
+        }
+    }
+}
+
+/// The request a row of a long table holds, from its period cell: the
+/// table's `requests` patterns first, else the period the cell names
+/// ("2016/17", "Jul 2015 - Jun 2016"), which must be one of the
+/// response's requests' periods day for day. A row for another period is
+/// left out with a note; a row whose cell names no period, with a warning.
+fn row_request(
+    sheet: &Sheet,
+    table: &Table,
+    periods: &[(String, Period)],
+    r: usize,
+    c: usize,
+    ctx: &mut Ctx,
+) -> Option<String> {
+    let text = sheet.cell(r, c).text();
+    if let Some((_, req)) = table.requests.iter().find(|(re, _)| re.is_match(&text)) {
+        return Some(req.clone());
+    }
+    let named = crate::detect::period::periods(&text);
+    let at = Some(CellRef::new(r as u32, c as u32));
+    match named.as_slice() {
+        [one] => match periods.iter().find(|(_, p)| *p == one.period) {
+            Some((req, _)) => Some(req.clone()),
+            None => {
+                if let Some(at) = at {
+                    ctx.marked(
+                        Severity::Note,
+                        sheet,
+                        at,
+                        None,
+                        "another period",
+                        format!(
+                            "{text:?} ({} to {}) is no request of this response: its row was left out",
+                            one.period.from, one.period.to
+                        ),
+                    );
+                }
+                None
+            }
+        },
+        _ => {
+            ctx.warning(
+                Kind::MissingLabel,
+                sheet,
+                at,
+                format!("{text:?} names no one period, so the row's request is not known: it was left out"),
+                Some("add a pattern for it to the table's `requests`".into()),
+            );
+            ctx.leave_out("rows whose period could not be read");
+            None
         }
     }
 }
@@ -1194,6 +1347,10 @@ mod tests {
         assert_eq!(d("05/07/2015").as_deref(), Some("2015-07-05"));
         assert_eq!(d("2015-07-05 10:32").as_deref(), Some("2015-07-05"));
         assert_eq!(d("5 July 2015").as_deref(), Some("2015-07-05"));
+        assert_eq!(
+            d("2020-07-31T23:08:00+00:00").as_deref(),
+            Some("2020-07-31")
+        );
         assert_eq!(d("31/02/2016"), None);
     }
 }

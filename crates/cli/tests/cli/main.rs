@@ -7,6 +7,7 @@ mod build;
 mod crash;
 mod crosstab;
 mod crosswalk;
+mod detect;
 mod diff;
 mod fetch;
 mod heldout;
@@ -14,6 +15,7 @@ mod publish;
 mod realworld;
 mod server;
 mod silent;
+mod suggest;
 mod verdict;
 
 pub use assert_cmd::Command;

@@ -1,6 +1,7 @@
 //! Property tests run as fuzzers: random and mutated inputs to the value
-//! parser, the table detector, the csv reader and the sniffing path, which
-//! must never panic, hang or break their bounds.
+//! parser, the table detector (reading with a given layout), the layout
+//! detector (reading with none), the csv reader and the sniffing path,
+//! which must never panic, hang or break their bounds.
 //!
 //! `cargo test` runs each briefly. `FOI_FUZZ_SECS=600` runs each for ten
 //! minutes (`just fuzz`); `FOI_FUZZ_CASES=n` sets the cases of one batch.
@@ -172,6 +173,125 @@ fn fuzz_table_detector() {
             for c in &r.lineage.cells {
                 prop_assert!(c.row < height.max(1) + 1, "{c:?} outside {height} rows");
             }
+        }
+        Ok(())
+    });
+}
+
+/// Cells a reply's table is made of: labels the campaign maps, headers of
+/// periods, months, ages and totals, counts and marks, dates, and noise.
+fn reply_cell() -> impl Strategy<Value = String> {
+    let mut words: Vec<String> = [
+        "Offence",
+        "Victim age",
+        "Age",
+        "Total",
+        "Grand Total",
+        "",
+        " ",
+        "<5",
+        "*",
+        "-",
+        "..",
+        "[x]",
+        "0",
+        "12",
+        "1,234",
+        "12.5",
+        "-3",
+        "2016/17",
+        "2015/16 (Jul-Jun)",
+        "Jul 2015 - Jun 2016",
+        "12 months to June 2016",
+        "Apr 2016 - Mar 2017",
+        "Jul-15",
+        "Aug-15",
+        "2016-04",
+        "Under 10",
+        "10-12",
+        "13 yrs",
+        "Aged 5",
+        "Not known",
+        "05/07/2015",
+        "2016-04-03",
+        "31/03/2017",
+        "Y",
+        "N",
+        "Online flag",
+        "Date recorded",
+        "Ref",
+        "Number of offences",
+        "Victims",
+        "Count",
+        "Kent Police",
+        "E23000032",
+        "West Midlands",
+        "England and Wales",
+        "Period",
+        "Notes",
+        "Source: police",
+        "Financial year 2016/17",
+        "FY1617",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect();
+    words.extend(corpus::GOOD_ROWS.iter().map(|(l, _)| l.to_string()));
+    prop_oneof![
+        6 => prop::sample::select(words),
+        1 => any::<String>(),
+        2 => "[0-9]{1,4}",
+    ]
+}
+
+/// The detector on random replies: it never panics, every layout it
+/// would read with reads back as config, and whatever a detected layout
+/// reads lies in the grid.
+#[test]
+fn fuzz_layout_detector() {
+    let cfg = config_with(
+        "responses/kent.toml",
+        "force = \"kent\"\nrequests = [\"ye-jun-2016\", \"fy-2016-17\"]\nstatus = \"answered\"\nsource = { path = \"reply.csv\" }\n",
+    );
+    let national = config_with(
+        "responses/all.toml",
+        "requests = [\"fy-2016-17\"]\nstatus = \"answered\"\nsource = { path = \"reply.csv\" }\n",
+    );
+    let limits = Limits::DEFAULT;
+    let grid = prop::collection::vec(prop::collection::vec(reply_cell(), 0..7), 0..30);
+    fuzz("layout detector", (grid, any::<bool>()), |(rows, many)| {
+        let bytes = to_csv(&rows, "\n");
+        let config = if many { &national } else { &cfg };
+        let r = response(config);
+        let sheets = match read_grid(&bytes, sniff(&bytes), &limits) {
+            Ok(s) => s,
+            Err(_) => return Ok(()),
+        };
+        let d = foi_normalise::detect::detect(
+            &sheets,
+            &foi_normalise::detect::Context {
+                campaign: &config.campaign,
+                forces: &config.forces,
+                response: r,
+            },
+        );
+        // A layout foi would read with is valid config (an uncertain one,
+        // refused, need not be).
+        if d.trusted() {
+            let back = foi_model::config::resolve_layout(&config.campaign, r, "layout", &d.layout);
+            prop_assert!(back.is_ok(), "{:?}\n{}", back.err(), d.layout);
+        }
+        prop_assert!(d.confidence >= 0.0 && d.confidence <= 1.0);
+        let n = read(config, &bytes, &limits);
+        let height = rows.len() as u32;
+        for rec in &n.records {
+            prop_assert!(rec.count.interval.lo <= rec.count.interval.hi);
+            for c in &rec.lineage.cells {
+                prop_assert!(c.row < height.max(1) + 1, "{c:?} outside {height} rows");
+            }
+        }
+        if n.layout.is_some() {
+            prop_assert!(d.trusted());
         }
         Ok(())
     });

@@ -5,9 +5,12 @@
 
 mod bad;
 mod corpus;
+mod detect;
 mod fuzz;
+mod layouts;
 mod records;
 mod silent;
+mod suggest;
 
 use foi_model::config::{Config, ConfigFiles, Response};
 use foi_model::{ConfigError, Forces, Limits};

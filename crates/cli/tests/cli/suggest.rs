@@ -1,0 +1,316 @@
+//! `foi suggest` (issue 16): the bundled campaign with every offence
+//! crosswalk line taken out, its labels reviewed and accepted through the
+//! real binary, gives the published figures back.
+
+use crate::*;
+
+const CAMPAIGN: &str = "config/campaigns/nspcc-online-csa";
+const OFFENCES: &str = "config/campaigns/nspcc-online-csa/crosswalks/offences.csv";
+const REVIEW: &str = "config/campaigns/nspcc-online-csa/crosswalks/offences.review.csv";
+
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = foi_in(dir).args(args).output().expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Folded as crosswalks match labels.
+fn fold(s: &str) -> String {
+    foi_model::fold_label(s)
+}
+
+/// The offence crosswalk's lines: (folded label, force) -> value.
+fn lines(text: &str) -> BTreeMap<(String, String), String> {
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("row");
+            (
+                (fold(&r[0]), r.get(2).unwrap_or("").to_string()),
+                r[1].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The review file's rows, its comment lines kept apart.
+fn review(path: &Path) -> (Vec<String>, Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).expect("review file");
+    let comments: Vec<String> = text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    let body: String = text
+        .lines()
+        .skip(comments.len())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut rdr = csv::Reader::from_reader(body.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = rdr
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_string).collect())
+        .collect();
+    (comments, headers, rows)
+}
+
+fn write_review(path: &Path, comments: &[String], headers: &[String], rows: &[Vec<String>]) {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(headers).expect("header");
+    for r in rows {
+        w.write_record(r).expect("row");
+    }
+    let body = String::from_utf8(w.into_inner().expect("csv")).expect("utf8");
+    std::fs::write(path, comments.join("\n") + "\n" + &body).expect("write review");
+}
+
+/// The national figures of a release: figure id -> (lo, hi).
+fn national(dir: &Path) -> BTreeMap<String, (String, String)> {
+    read_csv(&dir.join("out/latest/national.csv"))
+        .into_iter()
+        .map(|r| (r["figure_id"].clone(), (r["lo"].clone(), r["hi"].clone())))
+        .collect()
+}
+
+#[test]
+fn suggestions_accepted_for_a_bare_crosswalk_give_the_published_figures_back() {
+    // The figures as published with the crosswalk as reviewed by hand.
+    let whole = tempfile::tempdir().expect("tmp");
+    copy_config(whole.path());
+    let (code, _, stderr) = run(whole.path(), &["run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let want = national(whole.path());
+
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_config(tmp.path());
+    let original = std::fs::read_to_string(tmp.path().join(OFFENCES)).expect("crosswalk");
+    let answers = lines(&original);
+    std::fs::write(tmp.path().join(OFFENCES), "label,value,force\n").expect("strip");
+
+    // A run stops on the unmapped labels and shows the suggestions.
+    let (code, _, stderr) = run(tmp.path(), &["run"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("nothing was published"), "{stderr}");
+    let block = stderr
+        .split("suggestions for the labels no crosswalk maps")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no suggestion block: {stderr}"));
+    assert!(
+        block.contains("offence \"IIOC\": 53 cell(s), holding 52 (by force: sussex 53)"),
+        "{block}"
+    );
+    assert!(
+        block.contains("1. 86 0.76: words indecent (\"iioc\")"),
+        "{block}"
+    );
+
+    // foi suggest writes the review beside the crosswalk.
+    let (code, stdout, stderr) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains(&format!("wrote {REVIEW}: 61 label(s)")),
+        "{stdout}"
+    );
+    let (comments, headers, mut rows) = review(&tmp.path().join(REVIEW));
+    assert_eq!(comments[0], format!("# crosswalk: {OFFENCES}"));
+    assert_eq!(comments[1], "# dimension: offence");
+    assert_eq!(
+        headers,
+        ["label", "value", "force", "score", "reason", "accept", "moves"]
+    );
+    // Every label's first suggestion is what the hand-made line said, and
+    // the reviewer accepts it.
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &mut rows {
+        if !seen.insert(fold(&r[0])) {
+            continue;
+        }
+        let want = answers
+            .get(&(fold(&r[0]), r[2].clone()))
+            .or_else(|| answers.get(&(fold(&r[0]), String::new())))
+            .or_else(|| {
+                answers
+                    .iter()
+                    .find(|((l, _), _)| *l == fold(&r[0]))
+                    .map(|(_, v)| v)
+            })
+            .unwrap_or_else(|| panic!("no hand-made line for {:?}", r[0]));
+        assert_eq!(&r[1], want, "{r:?}");
+        assert!(!r[4].starts_with("ambiguous"), "{r:?}");
+        r[5] = "yes".into();
+    }
+    assert_eq!(seen.len(), 61);
+    // The moves say what the line brings in: Sussex's IIOC rows.
+    let iioc = rows.iter().find(|r| r[0] == "IIOC").expect("IIOC");
+    assert_eq!(iioc[2], "sussex");
+    assert_eq!(
+        iioc[6],
+        "fy-2016-17 +24 (offence 86, offence_group indecent_images), ye-jun-2016 +28 (offence 86, offence_group indecent_images)"
+    );
+    write_review(&tmp.path().join(REVIEW), &comments, &headers, &rows);
+
+    let (code, stdout, stderr) = run(tmp.path(), &["suggest", "--accept", REVIEW]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains(&format!("added 61 line(s) to {OFFENCES}")),
+        "{stdout}"
+    );
+    let accepted = std::fs::read_to_string(tmp.path().join(OFFENCES)).expect("crosswalk");
+    assert!(
+        accepted.contains(&format!(
+            "# Accepted from {REVIEW} (foi suggest --accept)\n"
+        )),
+        "{accepted}"
+    );
+    assert!(accepted.contains("\nIIOC,86,sussex\n"), "{accepted}");
+
+    let (code, _, stderr) = run(tmp.path(), &["run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let got = national(tmp.path());
+    assert_eq!(got["ye-jun-2016/total"], ("3903".into(), "3903".into()));
+    assert_eq!(got["fy-2016-17/total"], ("5653".into(), "5653".into()));
+    assert_eq!(
+        got, want,
+        "every national figure, offence groups and ages too"
+    );
+
+    // Nothing left to suggest.
+    let (code, stdout, _) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout, "every label maps: nothing to suggest\n");
+}
+
+#[test]
+fn a_bad_accept_adds_nothing_and_names_the_review_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_config(tmp.path());
+    let cw = tmp.path().join(OFFENCES);
+    let text = std::fs::read_to_string(&cw).expect("crosswalk");
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("IIOC,") && !l.starts_with("CSE,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&cw, &kept).expect("write");
+    // Offline: what is not in the cache is not reviewed, and said so.
+    let (code, _, stderr) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("not in the cache: run `foi fetch` first"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(tmp.path(), &["fetch"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (comments, headers, mut rows) = review(&tmp.path().join(REVIEW));
+    let labels: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(labels, ["CSE", "IIOC"].into_iter().collect());
+    let cse = rows.iter().position(|r| r[0] == "CSE").expect("CSE");
+    assert_eq!(rows[cse][1], "71");
+    rows[cse][1] = "71Z".into();
+    rows[cse][5] = "yes".into();
+    write_review(&tmp.path().join(REVIEW), &comments, &headers, &rows);
+    let (code, _, stderr) = run(tmp.path(), &["suggest", "--accept", REVIEW]);
+    assert_eq!(code, Some(1), "{stderr}");
+    // The review's line: its comment lines, the header, then the rows.
+    assert!(
+        stderr.contains(&format!(
+            "nothing was added:\n  {REVIEW}:{}: \"71Z\" is not a value of offence",
+            comments.len() + 2 + cse
+        )),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&cw).expect("crosswalk"), kept);
+}
+
+#[test]
+fn a_code_written_in_the_label_is_added_without_review_when_the_campaign_says() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_config(tmp.path());
+    let durham = tmp.path().join(CAMPAIGN).join("responses/durham.toml");
+    let text = std::fs::read_to_string(&durham).expect("durham");
+    std::fs::write(
+        &durham,
+        text.replace(
+            "\"Obscene publications\" }",
+            "\"Obscene publications - 86\" }",
+        ),
+    )
+    .expect("write");
+    let campaign = tmp.path().join(CAMPAIGN).join("campaign.toml");
+    let toml = std::fs::read_to_string(&campaign).expect("campaign");
+
+    // A threshold outside 0.9..=1 is an error at its line.
+    std::fs::write(&campaign, format!("{toml}\n[suggest]\nauto_accept = 0.5\n")).expect("write");
+    let (code, _, stderr) = run(tmp.path(), &["check"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let line = toml.lines().count() + 3;
+    assert!(
+        stderr.contains(&format!(
+            "{CAMPAIGN}/campaign.toml:{line}: [suggest] auto_accept = 0.5 must lie between 0.9 and 1"
+        )),
+        "{stderr}"
+    );
+
+    // Without a threshold the line waits for a person.
+    std::fs::write(&campaign, &toml).expect("write");
+    let (code, _, stderr) = run(tmp.path(), &["fetch"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, stderr) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.contains("without review"), "{stdout}");
+    let (_, _, rows) = review(&tmp.path().join(REVIEW));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(&rows[0][..3], ["Obscene publications - 86", "86", "durham"]);
+    assert_eq!(rows[0][3], "1.00");
+    assert!(
+        rows[0][4].starts_with(
+            "\"86\" in the label is category 86 (Obscene Publications etc), and the words agree"
+        ),
+        "{rows:?}"
+    );
+    assert_eq!(rows[0][5], "");
+
+    // With one, it goes straight in, and the run publishes.
+    std::fs::write(
+        &campaign,
+        format!("{toml}\n[suggest]\nauto_accept = 0.95\n"),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains(&format!("added 1 line(s) to {OFFENCES} without review")),
+        "{stdout}"
+    );
+    let (_, _, rows) = review(&tmp.path().join(REVIEW));
+    assert_eq!(rows[0][5], "auto");
+    let cw = std::fs::read_to_string(tmp.path().join(OFFENCES)).expect("crosswalk");
+    assert!(
+        cw.ends_with("Obscene publications - 86,86,durham\n"),
+        "{cw}"
+    );
+    let (code, _, stderr) = run(tmp.path(), &["run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        national(tmp.path())["fy-2016-17/total"],
+        ("5653".into(), "5653".into())
+    );
+}

@@ -1,0 +1,472 @@
+//! Text similarity over short documents (category names, offence
+//! descriptions, accepted crosswalk lines), each pointing at the values it
+//! stands for.
+//!
+//! A label and a document are compared word by word ([`super::text`]):
+//! each word weighs its rarity over the documents (idf), and a label word
+//! may match a document word exactly, as its start ("sex" for "sexual"),
+//! as shorthand for it ("aslt" for "assault"), as a single letter ("f" for
+//! "female") or with a typo ("grroming"). The score is the share of the
+//! label's weight matched times the square root of the share of the
+//! document's weight matched: a label must be explained by the document,
+//! and a document with much the label does not say ("… on a constable")
+//! scores lower than one without.
+
+use super::text::{abbreviates, edit_distance, is_closed, Marks, Word, NOT};
+
+/// What each contradiction between a label and a document costs: a word
+/// of the label's the document says the opposite of ("female" for "male",
+/// "¬endanger" for "endanger"), other ages, a qualifier the label lacks.
+const CONTRADICTION: f32 = 0.7;
+use std::collections::HashMap;
+
+/// What a document is, for reasons and for how the suggester treats it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A category's own name in the reference.
+    Name,
+    /// A Home Office offence description (with its category's name).
+    Description { ho_code: String },
+    /// A class or sub-class of the reference: several categories.
+    Group { what: &'static str },
+    /// A crosswalk line a person accepted.
+    Accepted {
+        campaign: String,
+        file: String,
+        line: usize,
+        force: Option<String>,
+    },
+    /// One of the dimension's own values, its words as written in the config.
+    Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// The text as shown in reasons.
+    pub text: String,
+    pub targets: Vec<String>,
+    pub source: Source,
+    /// Word ids and how much each counts (a word of a description that
+    /// its category's name already says counts less: the label need not
+    /// repeat it).
+    words: Vec<(u32, f32)>,
+    weight: f32,
+    marks: Marks,
+    /// Whether the document has numbers, and whether any is the label's is
+    /// checked per query.
+    numbers: Vec<u32>,
+    /// Words of which the label must say one for the document to fit: what
+    /// a category's name says beyond the others' that share the document.
+    needs: Vec<u32>,
+}
+
+/// How a label word met a document word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum How {
+    Same,
+    Start,
+    Shorthand,
+    Typo,
+    Letter,
+}
+
+impl How {
+    fn quality(self) -> f32 {
+        match self {
+            How::Same => 1.0,
+            How::Typo => 0.85,
+            How::Start => 0.8,
+            How::Shorthand => 0.7,
+            How::Letter => 0.5,
+        }
+    }
+}
+
+/// A label as read against the vocabulary.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub words: Vec<LabelWord>,
+    marks: Marks,
+    numbers: Vec<u32>,
+}
+
+/// A label word and the document words it may stand for.
+#[derive(Debug, Clone)]
+pub struct LabelWord {
+    pub word: Word,
+    pub weight: f32,
+    /// (vocabulary id, how), best first.
+    matches: Vec<(u32, How)>,
+}
+
+/// One document's match with a label.
+#[derive(Debug, Clone)]
+pub struct Hit<'a> {
+    pub doc: &'a Doc,
+    pub score: f32,
+    /// (label word index, the document word as written, how), one per label word matched.
+    pub matched: Vec<(usize, &'a str, How)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    ids: HashMap<String, u32>,
+    stems: Vec<String>,
+    /// Each word as first written in a document ("offences" for "offenc").
+    surface: Vec<String>,
+    idf: Vec<f32>,
+    /// What a word that matches nothing weighs: the median idf.
+    unknown: f32,
+    /// Each word's negation ("¬motor" for "motor"), and the reverse, when
+    /// the vocabulary has it.
+    opposite: Vec<Option<u32>>,
+    /// Pairs of opposite words that do not tell this index's values apart.
+    ignored: Marks,
+    docs: Vec<Doc>,
+    postings: Vec<Vec<u32>>,
+}
+
+/// Builds an [`Index`]: documents added one by one, weights worked out at
+/// the end.
+#[derive(Debug, Default)]
+pub struct Builder {
+    index: Index,
+}
+
+impl Builder {
+    fn id(&mut self, w: &Word) -> u32 {
+        let ix = &mut self.index;
+        let next = ix.stems.len() as u32;
+        *ix.ids.entry(w.stem.clone()).or_insert_with(|| {
+            ix.stems.push(w.stem.clone());
+            let written = if w.via.is_some() { &w.stem } else { &w.written };
+            ix.surface.push(written.trim_start_matches(NOT).to_string());
+            ix.postings.push(Vec::new());
+            next
+        })
+    }
+
+    /// Adds a document: its words, each with how much it counts (1 for
+    /// most), the words of which the label must say one (`needs`, also
+    /// among `words`), its marks, and the values it stands for.
+    pub fn add(
+        &mut self,
+        text: &str,
+        words: &[(Word, f32)],
+        needs: &[Word],
+        marks: Marks,
+        targets: Vec<String>,
+        source: Source,
+    ) {
+        let mut ids: Vec<(u32, f32)> = Vec::with_capacity(words.len());
+        for (w, factor) in words {
+            let id = self.id(w);
+            if !ids.iter().any(|(x, _)| *x == id) {
+                ids.push((id, *factor));
+            }
+        }
+        let needs: Vec<u32> = needs.iter().map(|w| self.id(w)).collect();
+        let ix = &mut self.index;
+        if ids.is_empty() || targets.is_empty() {
+            return;
+        }
+        let doc = ix.docs.len() as u32;
+        for &(id, _) in &ids {
+            ix.postings[id as usize].push(doc);
+        }
+        let numbers = ids
+            .iter()
+            .filter(|(id, _)| is_number(&ix.stems[*id as usize]))
+            .map(|(id, _)| *id)
+            .collect();
+        ix.docs.push(Doc {
+            text: text.to_string(),
+            targets,
+            source,
+            words: ids,
+            weight: 0.0,
+            marks,
+            numbers,
+            needs,
+        });
+    }
+
+    /// Leaves the contradictions of `ignored`'s pairs uncounted.
+    pub fn ignore(&mut self, ignored: Marks) {
+        self.index.ignored = ignored;
+    }
+
+    pub fn build(mut self) -> Index {
+        let ix = &mut self.index;
+        let n = ix.docs.len() as f32;
+        ix.idf = ix
+            .postings
+            .iter()
+            .map(|p| ((n + 1.0) / (p.len() as f32 + 0.5)).ln().max(0.1))
+            .collect();
+        let mut sorted = ix.idf.clone();
+        sorted.sort_by(f32::total_cmp);
+        ix.unknown = sorted.get(sorted.len() / 2).copied().unwrap_or(1.0);
+        ix.opposite = ix
+            .stems
+            .iter()
+            .map(|s| {
+                let other = match s.strip_prefix(NOT) {
+                    Some(base) => base.to_string(),
+                    None => format!("{NOT}{s}"),
+                };
+                ix.ids.get(&other).copied()
+            })
+            .collect();
+        for d in &mut ix.docs {
+            d.weight = d.words.iter().map(|&(w, f)| f * ix.idf[w as usize]).sum();
+        }
+        self.index
+    }
+}
+
+impl Index {
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn knows(&self, stem: &str) -> bool {
+        self.ids.contains_key(stem)
+    }
+
+    /// Reads a label's words against the vocabulary: what each may stand
+    /// for and what it weighs.
+    pub fn read(&self, words: Vec<Word>, marks: Marks) -> Label {
+        let numbers = words
+            .iter()
+            .filter(|w| is_number(&w.stem))
+            .filter_map(|w| self.ids.get(&w.stem).copied())
+            .collect();
+        let words = words
+            .into_iter()
+            .map(|word| {
+                let matches = self.matches(&word.stem);
+                let weight = match self.ids.get(&word.stem) {
+                    Some(&id) => self.idf[id as usize],
+                    None if word.stem.chars().count() == 1 => self.unknown * 0.5,
+                    None if matches.is_empty() => self.unknown,
+                    None => matches
+                        .iter()
+                        .map(|&(id, _)| self.idf[id as usize])
+                        .fold(0.0, f32::max),
+                };
+                LabelWord {
+                    word,
+                    weight,
+                    matches,
+                }
+            })
+            .collect();
+        Label {
+            words,
+            marks,
+            numbers,
+        }
+    }
+
+    fn matches(&self, l: &str) -> Vec<(u32, How)> {
+        let mut out: HashMap<u32, How> = HashMap::new();
+        let known = self.ids.get(l).copied();
+        if let Some(id) = known {
+            out.insert(id, How::Same);
+        }
+        let len = l.chars().count();
+        let letter = len == 1 && l.chars().all(|c| c.is_alphabetic());
+        if len < 3 && !letter {
+            return out.into_iter().collect();
+        }
+        let first = l.chars().next();
+        for (id, v) in self.stems.iter().enumerate() {
+            let id = id as u32;
+            if Some(id) == known || v.chars().next() != first {
+                continue;
+            }
+            let how = if letter {
+                (v.chars().count() >= 3 && !v.chars().any(|c| c.is_ascii_digit()))
+                    .then_some(How::Letter)
+            } else if (!is_closed(l) && v.starts_with(l))
+                || (!is_closed(v) && v.chars().count() >= 4 && l.starts_with(v.as_str()))
+            {
+                Some(How::Start)
+            } else if known.is_some() {
+                None
+            } else if abbreviates(l, v) {
+                Some(How::Shorthand)
+            } else {
+                let max = if len >= 8 { 2 } else { 1 };
+                (len >= 4 && edit_distance(l, v, max).is_some()).then_some(How::Typo)
+            };
+            if let Some(h) = how {
+                out.entry(id)
+                    .and_modify(|e| {
+                        if h.quality() > e.quality() {
+                            *e = h
+                        }
+                    })
+                    .or_insert(h);
+            }
+        }
+        let mut v: Vec<(u32, How)> = out.into_iter().collect();
+        v.sort_by(|a, b| b.1.quality().total_cmp(&a.1.quality()).then(a.0.cmp(&b.0)));
+        v
+    }
+
+    /// Every document that shares a word with the label, scored, best first.
+    pub fn hits(&self, query: &Label) -> Vec<Hit<'_>> {
+        let label = &query.words;
+        let total: f32 = label.iter().map(|w| w.weight).sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        // Per vocabulary word, the label words that match it and how.
+        let mut by_word: HashMap<u32, Vec<(usize, How)>> = HashMap::new();
+        for (i, lw) in label.iter().enumerate() {
+            for &(id, how) in &lw.matches {
+                by_word.entry(id).or_default().push((i, how));
+            }
+        }
+        let mut candidates: Vec<u32> = by_word
+            .keys()
+            .flat_map(|id| self.postings[*id as usize].iter().copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        // The label's own words, to find the documents that deny one.
+        let said: Vec<u32> = label
+            .iter()
+            .filter_map(|lw| lw.matches.iter().find(|m| m.1 == How::Same).map(|m| m.0))
+            .collect();
+        let mut best = vec![(0.0f32, None::<(u32, How)>); label.len()];
+        let mut out = Vec::with_capacity(candidates.len());
+        for d in candidates {
+            let doc = &self.docs[d as usize];
+            best.iter_mut().for_each(|b| *b = (0.0, None));
+            let mut doc_matched = 0.0f32;
+            for &(w, factor) in &doc.words {
+                let Some(ms) = by_word.get(&w) else {
+                    continue;
+                };
+                let mut cover = 0.0f32;
+                for &(i, how) in ms {
+                    let q = how.quality();
+                    cover = cover.max(q);
+                    if q > best[i].0 {
+                        best[i] = (q, Some((w, how)));
+                    }
+                }
+                doc_matched += cover * factor * self.idf[w as usize];
+            }
+            let label_matched: f32 = best
+                .iter()
+                .zip(label)
+                .map(|((q, _), lw)| q * lw.weight)
+                .sum();
+            let cover_label = label_matched / total;
+            let cover_doc = if doc.weight > 0.0 {
+                doc_matched / doc.weight
+            } else {
+                0.0
+            };
+            // Ages that are not the label's: "under 16" for "under 13".
+            let other_numbers = !query.numbers.is_empty()
+                && !doc.numbers.is_empty()
+                && !doc.numbers.iter().any(|n| query.numbers.contains(n));
+            // "Arson not endangering life" for "Arson endangering life".
+            let denies = doc
+                .words
+                .iter()
+                .any(|(w, _)| self.opposite[*w as usize].is_some_and(|o| said.contains(&o)));
+            // "… on a constable" for a label that says no constable.
+            let lacks = !doc.needs.is_empty() && !doc.needs.iter().any(|n| by_word.contains_key(n));
+            let against = query.marks.against_but(doc.marks, self.ignored)
+                + u32::from(other_numbers)
+                + u32::from(denies)
+                + u32::from(lacks);
+            let score = cover_label * cover_doc.sqrt() * CONTRADICTION.powi(against as i32);
+            if score <= 0.0 {
+                continue;
+            }
+            let matched = best
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (_, m))| {
+                    m.map(|(w, how)| (i, self.surface[w as usize].as_str(), how))
+                })
+                .collect();
+            out.push(Hit {
+                doc,
+                score,
+                matched,
+            });
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out
+    }
+}
+
+fn is_number(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::{read, Side};
+    use super::*;
+
+    fn index(docs: &[(&str, &str)]) -> Index {
+        let mut b = Builder::default();
+        for (text, value) in docs {
+            let (w, m) = read(text, None, Side::Reference);
+            let w: Vec<(Word, f32)> = w.into_iter().map(|w| (w, 1.0)).collect();
+            b.add(text, &w, &[], m, vec![value.to_string()], Source::Name);
+        }
+        b.build()
+    }
+
+    fn top(ix: &Index, label: &str) -> Option<(String, f32)> {
+        let (w, m) = read(label, None, Side::Label);
+        let l = ix.read(w, m);
+        ix.hits(&l)
+            .first()
+            .map(|h| (h.doc.targets[0].clone(), h.score))
+    }
+
+    #[test]
+    fn the_document_that_explains_the_label_wins() {
+        let ix = index(&[
+            ("Sexual Assault on a Male Child under 13", "17B"),
+            ("Sexual Assault on a Female Child under 13", "20B"),
+            ("Sexual Assault on a Female aged 13 or over", "20A"),
+            ("Rape of a Female Child under 13", "19E"),
+        ]);
+        assert_eq!(
+            top(&ix, "Sexual assault on a male child under 13")
+                .map(|t| t.0)
+                .as_deref(),
+            Some("17B")
+        );
+        assert_eq!(
+            top(&ix, "SEX ASLT F under 13").map(|t| t.0).as_deref(),
+            Some("20B")
+        );
+        let (v, s) = top(&ix, "Sexual assualt on a female child under 13").expect("typo");
+        assert_eq!(v, "20B");
+        assert!(s > 0.8, "{s}");
+    }
+
+    #[test]
+    fn words_that_match_nothing_weigh_against() {
+        let ix = index(&[
+            ("Sexual Grooming", "88A"),
+            ("Obscene Publications etc", "86"),
+        ]);
+        let (_, plain) = top(&ix, "Sexual grooming").expect("plain");
+        let (_, noisy) = top(&ix, "Sexual grooming zzzz qqqq").expect("noisy");
+        assert!(plain > 0.99 && noisy < 0.7, "{plain} {noisy}");
+    }
+}

@@ -1,0 +1,830 @@
+//! Ranked suggestions for a label no crosswalk maps (issue 16): which value
+//! it most likely means, how sure, and why, from evidence foi already has.
+//!
+//! ```text
+//! Suggester::new(&campaign, Evidence { reference, wording, accepted })
+//!     .suggest(&dim, "SEX ASSLT F U13", Some(&force)) -> Suggestions
+//! ```
+//!
+//! Evidence, strongest first:
+//! - a code written in the label ([`code`]): a category ("Cat. 22 B"), or
+//!   a Home Office code ("022/18") that the reference counts under one;
+//! - a crosswalk line a person accepted with the same words (this
+//!   campaign's, for another force, or another campaign's);
+//! - the words ([`index`]): the reference's category names and offence
+//!   descriptions, accepted lines and the dimension's own values, read
+//!   through shorthand and typos ([`text`]);
+//! - for ages, the general age rules after tidying ([`age`]).
+//!
+//! A suggestion is only a suggestion: nothing here maps a label. When the
+//! evidence is weak the answer is [`Verdict::NoSuggestion`]; when a label
+//! fits several values about as well (a group such as "Other sexual
+//! offences", a label that leaves out the victim's sex) it is
+//! [`Verdict::Ambiguous`], with the values it spans. Pure: text in, text out.
+
+pub mod age;
+pub mod code;
+pub mod index;
+pub mod reference;
+pub mod score;
+pub mod text;
+
+pub use reference::{Offence, Reference};
+pub use text::Wording;
+
+use code::CodeHit;
+use foi_model::config::{Campaign, DimKind, Dimension};
+use foi_model::{fold_label, DimId, DimValue, ForceId};
+use index::{How, Index, Source};
+use std::collections::{BTreeMap, BTreeSet};
+use text::Side;
+
+/// Below this no value is suggested: the words say too little.
+pub const WEAK: f64 = 0.5;
+/// A runner-up this close to the best makes the label ambiguous.
+pub const MARGIN: f64 = 0.1;
+/// How many candidates a suggestion lists.
+pub const SHOWN: usize = 3;
+/// A runner-up scoring less than this is not worth a reviewer's look.
+const LISTED: f64 = 0.3;
+
+/// A crosswalk line a person accepted: evidence of what a wording means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub label: String,
+    pub value: String,
+    /// The force the line is scoped to, if any.
+    pub force: Option<ForceId>,
+    /// The campaign whose crosswalk holds it.
+    pub campaign: String,
+    pub file: String,
+    pub line: usize,
+}
+
+/// What another campaign's crosswalk is evidence for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    /// A dimension of Home Office offence categories (`reference = "offences"`).
+    Offences,
+    /// An age dimension.
+    Ages,
+}
+
+/// Everything suggestions are drawn from besides the campaign itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evidence<'a> {
+    pub reference: Option<&'a Reference>,
+    pub wording: Option<&'a Wording>,
+    /// Other campaigns' accepted lines, with what they map onto.
+    pub others: &'a [(Shared, Accepted)],
+}
+
+/// Which value a label most likely means, or why none is suggested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestions {
+    pub verdict: Verdict,
+    /// Best first, at most [`SHOWN`]; empty with [`Verdict::NoSuggestion`].
+    pub candidates: Vec<Candidate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The first candidate, clearly ahead of any other.
+    Suggested,
+    /// Several values fit about as well: the candidates are what it spans.
+    /// `group` names the reference group the label names, when it does
+    /// ("the Home Office sub-class \"Other sexual offences\"").
+    Ambiguous { group: Option<String> },
+    /// Nothing fits well enough to suggest.
+    NoSuggestion,
+}
+
+/// A value a label may mean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The value as a crosswalk line writes it ("22B", "13", "0-9").
+    pub value: String,
+    /// 0 to 1.
+    pub score: f64,
+    /// Why, strongest first: which code, which accepted line, which words.
+    pub reasons: Vec<String>,
+    /// Rests on a code written in the label that names this one value,
+    /// with the words not against it: the only kind of suggestion a
+    /// campaign may let `foi suggest` accept without review.
+    pub exact_code: bool,
+}
+
+impl Suggestions {
+    fn none() -> Suggestions {
+        Suggestions {
+            verdict: Verdict::NoSuggestion,
+            candidates: Vec::new(),
+        }
+    }
+
+    /// The suggestion, when there is one clear one.
+    pub fn suggested(&self) -> Option<&Candidate> {
+        match self.verdict {
+            Verdict::Suggested => self.candidates.first(),
+            _ => None,
+        }
+    }
+
+    /// The candidate the campaign's `auto_accept` threshold lets through
+    /// without review: a clear suggestion resting on a code in the label,
+    /// scoring at least the threshold.
+    pub fn auto_accepted(&self, threshold: Option<f64>) -> Option<&Candidate> {
+        let t = threshold?;
+        self.suggested().filter(|c| c.exact_code && c.score >= t)
+    }
+}
+
+/// One piece of evidence for a value, before they are merged.
+#[derive(Debug, Clone)]
+struct Vote {
+    value: String,
+    score: f64,
+    reason: String,
+    exact_code: bool,
+    /// Where its reason goes, whatever its score: 0 a code in the label,
+    /// 1 the same words as an accepted line, 2 the rest (words, ages).
+    rank: u8,
+}
+
+/// Suggestions for one dimension.
+#[derive(Debug, Clone)]
+pub struct DimSuggester {
+    kind: DimKind,
+    domain: BTreeSet<String>,
+    /// Whether reference codes written in labels count (offence dimensions).
+    codes: bool,
+    reference: Option<Reference>,
+    wording: Option<Wording>,
+    index: Index,
+    /// Accepted lines by folded label.
+    accepted: BTreeMap<String, Vec<Accepted>>,
+    /// Labels are codes of another dimension, read as their names.
+    codes_as_names: bool,
+}
+
+impl DimSuggester {
+    /// For a dimension of codes: `domain` its allowed values (empty: any),
+    /// `codes` whether it is the offence reference's (codes in labels,
+    /// names and descriptions as evidence), `accepted` the lines people
+    /// accepted for it.
+    pub fn codes(
+        domain: &BTreeSet<String>,
+        codes: bool,
+        evidence: Evidence<'_>,
+        accepted: &[Accepted],
+    ) -> DimSuggester {
+        let wording = evidence.wording;
+        let plain = |t: &str, side: Side| {
+            let (w, m) = text::read(t, wording, side);
+            (w.into_iter().map(|w| (w, 1.0)).collect::<Vec<_>>(), m)
+        };
+        let mut b = index::Builder::default();
+        let wanted = |c: &str| domain.is_empty() || domain.contains(c);
+        if let (true, Some(r)) = (codes, evidence.reference) {
+            for (code, name) in r.categories.iter().filter(|(c, _)| wanted(c)) {
+                let (w, m) = plain(name, Side::Reference);
+                b.add(name, &w, &[], m, vec![code.clone()], Source::Name);
+            }
+            let stems = |t: &str| -> BTreeSet<String> {
+                text::read(t, wording, Side::Reference)
+                    .0
+                    .into_iter()
+                    .map(|w| w.stem)
+                    .collect()
+            };
+            let names: BTreeMap<&str, BTreeSet<String>> = r
+                .categories
+                .iter()
+                .map(|(c, n)| (c.as_str(), stems(n)))
+                .collect();
+            // The categories each description is counted under.
+            let mut under: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+            for o in r.offences.iter().filter(|o| wanted(&o.category)) {
+                under
+                    .entry(fold_label(&o.description))
+                    .or_default()
+                    .insert(&o.category);
+            }
+            let mut seen = BTreeSet::new();
+            for o in r.offences.iter().filter(|o| wanted(&o.category)) {
+                let folded = fold_label(&o.description);
+                if !seen.insert((o.category.clone(), folded.clone())) {
+                    continue;
+                }
+                let empty = BTreeSet::new();
+                let name = names.get(o.category.as_str()).unwrap_or(&empty);
+                let (w, m) = text::read(&o.description, wording, Side::Reference);
+                // What the category's name says counts less: a label need not
+                // repeat it ("possession of cannabis" for "Having possession of
+                // a controlled drug - cannabis").
+                let mut words: Vec<(text::Word, f32)> = w.into_iter().map(|w| (w, 1.0)).collect();
+                // A description several categories share ("Wounding with intent
+                // to do grievous bodily harm": 8S, 8T) takes what its category's
+                // name says beyond theirs ("constable"): the label must say it.
+                let siblings = under.get(&folded).map_or(1, BTreeSet::len);
+                let mut needs = Vec::new();
+                if siblings > 1 {
+                    let common: BTreeSet<&String> = name
+                        .iter()
+                        .filter(|x| {
+                            under[&folded]
+                                .iter()
+                                .all(|c| names.get(c).is_some_and(|n| n.contains(*x)))
+                        })
+                        .collect();
+                    let own = r.categories.get(&o.category).map_or("", String::as_str);
+                    for x in text::read(own, wording, Side::Reference).0 {
+                        if !common.contains(&x.stem) && !words.iter().any(|(y, _)| y.stem == x.stem)
+                        {
+                            needs.push(x.clone());
+                            words.push((x, 1.0));
+                        }
+                    }
+                }
+                b.add(
+                    &o.description,
+                    &words,
+                    &needs,
+                    m,
+                    vec![o.category.clone()],
+                    Source::Description {
+                        ho_code: o.ho_code.clone(),
+                    },
+                );
+            }
+            // Classes and sub-classes: a label naming one spans its categories
+            // (the reference spells some two ways: one group, its first spelling).
+            let mut groups: BTreeMap<String, (String, &'static str, BTreeSet<String>)> =
+                BTreeMap::new();
+            for o in r.offences.iter().filter(|o| wanted(&o.category)) {
+                for (name, what) in [(&o.class, "class"), (&o.sub_class, "sub-class")] {
+                    if !name.trim().is_empty() {
+                        groups
+                            .entry(fold_label(name))
+                            .or_insert_with(|| (name.trim().to_string(), what, BTreeSet::new()))
+                            .2
+                            .insert(o.category.clone());
+                    }
+                }
+            }
+            for (name, what, cats) in groups.into_values() {
+                let (w, m) = plain(&name, Side::Reference);
+                b.add(
+                    &name,
+                    &w,
+                    &[],
+                    m,
+                    cats.into_iter().collect(),
+                    Source::Group { what },
+                );
+            }
+        }
+        if !codes {
+            // Pairs of opposites found within one value's accepted lines do
+            // not tell values apart here (an offence group holds the male
+            // and the female category alike).
+            let mut by_value: BTreeMap<&str, Vec<text::Marks>> = BTreeMap::new();
+            for a in accepted {
+                by_value
+                    .entry(a.value.as_str())
+                    .or_default()
+                    .push(text::read(&a.label, wording, Side::Label).1);
+            }
+            let varying: Vec<text::Marks> =
+                by_value.values().map(|m| text::Marks::varying(m)).collect();
+            b.ignore(
+                varying
+                    .into_iter()
+                    .fold(text::Marks::default(), text::Marks::union),
+            );
+            for v in domain {
+                let text = v.replace('_', " ");
+                let (w, m) = plain(&text, Side::Reference);
+                b.add(&text, &w, &[], m, vec![v.clone()], Source::Value);
+            }
+        }
+        for a in accepted {
+            let (w, m) = plain(&a.label, Side::Label);
+            b.add(
+                &a.label,
+                &w,
+                &[],
+                m,
+                vec![a.value.clone()],
+                Source::Accepted {
+                    campaign: a.campaign.clone(),
+                    file: a.file.clone(),
+                    line: a.line,
+                    force: a.force.as_ref().map(|f| f.0.clone()),
+                },
+            );
+        }
+        DimSuggester {
+            kind: DimKind::Code,
+            domain: domain.clone(),
+            codes,
+            reference: evidence.reference.filter(|_| codes).cloned(),
+            wording: wording.cloned(),
+            index: b.build(),
+            accepted: by_label(accepted),
+            codes_as_names: false,
+        }
+    }
+
+    /// For an age dimension: the general rules, and the lines people accepted.
+    pub fn ages(accepted: &[Accepted]) -> DimSuggester {
+        DimSuggester {
+            kind: DimKind::Age,
+            domain: BTreeSet::new(),
+            codes: false,
+            reference: None,
+            wording: None,
+            index: Index::default(),
+            accepted: by_label(accepted),
+            codes_as_names: false,
+        }
+    }
+
+    /// Ranked suggestions for `label` as `force` wrote it.
+    pub fn suggest(&self, label: &str, force: Option<&ForceId>) -> Suggestions {
+        let named;
+        let label = if self.codes_as_names {
+            named = derived_label(self.reference.as_ref(), label);
+            named.as_str()
+        } else {
+            label
+        };
+        let mut votes: Vec<Vote> = Vec::new();
+        // The same words, accepted for another force or in another campaign.
+        if let Some(lines) = self.accepted.get(&fold_label(label)) {
+            for a in lines {
+                if a.force.is_some() && a.force.as_ref() == force {
+                    continue; // that line would have mapped it
+                }
+                votes.push(Vote {
+                    value: a.value.clone(),
+                    score: 0.97,
+                    reason: format!(
+                        "the same words as {} ({}:{}{})",
+                        match &a.force {
+                            Some(f) => format!("{f}'s accepted line"),
+                            None => "an accepted line".to_string(),
+                        },
+                        a.file,
+                        a.line,
+                        if a.campaign.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", campaign {}", a.campaign)
+                        }
+                    ),
+                    exact_code: false,
+                    rank: 1,
+                });
+            }
+        }
+        if self.kind == DimKind::Age {
+            for r in age::readings(label) {
+                votes.push(Vote {
+                    value: r.value.to_string(),
+                    score: r.score,
+                    reason: r.reason,
+                    exact_code: false,
+                    rank: 2,
+                });
+            }
+            return decide(votes, None);
+        }
+        let (w, m) = text::read(label, self.wording.as_ref(), Side::Label);
+        let query = self.index.read(w, m);
+        let hits = self.index.hits(&query);
+        let words = &query.words;
+        // The best document for each value, and the best group.
+        let mut by_value: BTreeMap<&str, (f64, &index::Hit)> = BTreeMap::new();
+        let mut group: Option<&index::Hit> = None;
+        for h in &hits {
+            if matches!(h.doc.source, Source::Group { .. }) && h.doc.targets.len() > 1 {
+                if group.is_none() {
+                    group = Some(h);
+                }
+                continue;
+            }
+            for t in &h.doc.targets {
+                let e = by_value
+                    .entry(t.as_str())
+                    .or_insert((f64::from(h.score), h));
+                if f64::from(h.score) > e.0 {
+                    *e = (f64::from(h.score), h);
+                }
+            }
+        }
+        let text_score = |v: &str| by_value.get(v).map_or(0.0, |e| e.0);
+        let text_best = by_value
+            .iter()
+            .map(|(v, e)| (*v, e.0))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        for (v, (score, hit)) in &by_value {
+            votes.push(Vote {
+                value: v.to_string(),
+                score: *score,
+                reason: self.explain(words, hit),
+                exact_code: false,
+                rank: 2,
+            });
+        }
+        if self.codes {
+            self.code_votes(label, &text_score, text_best, &mut votes);
+        }
+        let group = group.map(|h| {
+            let what = match h.doc.source {
+                Source::Group { what } => what,
+                _ => "group",
+            };
+            (
+                f64::from(h.score),
+                format!("the Home Office {what} {:?}", h.doc.text),
+                h.doc.targets.clone(),
+            )
+        });
+        decide(votes, group)
+    }
+
+    /// Votes from codes written in the label, weighed against the words.
+    fn code_votes(
+        &self,
+        label: &str,
+        text_score: &dyn Fn(&str) -> f64,
+        text_best: Option<(&str, f64)>,
+        votes: &mut Vec<Vote>,
+    ) {
+        let name = |c: &str| {
+            self.reference
+                .as_ref()
+                .and_then(|r| r.categories.get(c))
+                .map_or(String::new(), |n| format!(" ({n})"))
+        };
+        for hit in code::codes_in_label(label, &self.domain, self.reference.as_ref()) {
+            let (cats, written, what) = match &hit {
+                CodeHit::Category { code, written } => {
+                    (vec![code.clone()], written.clone(), "category".to_string())
+                }
+                CodeHit::HoCode {
+                    ho_code,
+                    written,
+                    categories,
+                } => (
+                    categories.clone(),
+                    written.clone(),
+                    format!("Home Office code {ho_code}, counted under"),
+                ),
+            };
+            // Among several categories of one Home Office code, the words
+            // of the label and of the code's own description decide.
+            let mut ranked: Vec<(String, f64)> = cats
+                .iter()
+                .map(|c| {
+                    let by_desc = match &hit {
+                        CodeHit::HoCode { ho_code, .. } => self.description_fit(ho_code, c),
+                        _ => 0.0,
+                    };
+                    (c.clone(), text_score(c).max(by_desc))
+                })
+                .collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let single = ranked.len() == 1;
+            for (k, (c, fit)) in ranked.iter().enumerate() {
+                let clear = single || (k == 0 && ranked.get(1).is_none_or(|r| fit - r.1 >= MARGIN));
+                let against =
+                    text_best.filter(|(v, s)| *s >= WEAK && v != c && text_score(c) < s - MARGIN);
+                let (score, how) = match (clear, against) {
+                    (_, Some((v, _))) => (0.6, format!("but the words fit {v}{} better", name(v))),
+                    (true, None) if text_score(c) >= 0.3 => (
+                        if single { 0.99 } else { 0.95 },
+                        "and the words agree".to_string(),
+                    ),
+                    (true, None) => (
+                        if single { 0.95 } else { 0.9 },
+                        "the words add little".to_string(),
+                    ),
+                    (false, None) => (0.8, "as is another category of the code".to_string()),
+                };
+                votes.push(Vote {
+                    value: c.clone(),
+                    score,
+                    reason: format!("{written:?} in the label is {what} {c}{}, {how}", name(c)),
+                    exact_code: single && against.is_none() && score >= 0.95,
+                    rank: 0,
+                });
+                let _ = fit;
+            }
+        }
+    }
+
+    /// How well a Home Office code's own description fits a category's
+    /// documents (which of 19D and 19J "019/07" means).
+    fn description_fit(&self, ho_code: &str, category: &str) -> f64 {
+        let Some(r) = &self.reference else {
+            return 0.0;
+        };
+        let Some(name) = r.categories.get(category) else {
+            return 0.0;
+        };
+        r.descriptions_of_ho_code(ho_code)
+            .into_iter()
+            .filter(|(c, _)| *c == category)
+            .map(|(_, d)| {
+                let dw: Vec<String> = text::words(d, self.wording.as_ref())
+                    .into_iter()
+                    .map(|w| w.stem)
+                    .collect();
+                let nw: Vec<String> = text::words(name, self.wording.as_ref())
+                    .into_iter()
+                    .map(|w| w.stem)
+                    .collect();
+                let shared = nw.iter().filter(|w| dw.contains(w)).count();
+                shared as f64 / nw.len().max(1) as f64 * 0.5
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// "words sexual, assault ("aslt"), female ("f") match category name
+    /// "Sexual Assault on a Female Child under 13"".
+    fn explain(&self, words: &[index::LabelWord], hit: &index::Hit) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut via: Vec<usize> = Vec::new();
+        for &(i, stem, how) in &hit.matched {
+            let w = &words[i].word;
+            let shown = match how {
+                How::Same if w.via.is_none() => w.written.clone(),
+                How::Same => format!("{} ({:?})", stem, w.written),
+                How::Start | How::Shorthand | How::Letter => {
+                    format!("{:?} for {stem}", w.written)
+                }
+                How::Typo => format!("{:?} (a typo of {stem})", w.written),
+            };
+            if !parts.contains(&shown) {
+                parts.push(shown);
+            }
+            if let Some(k) = w.via {
+                if !via.contains(&k) {
+                    via.push(k);
+                }
+            }
+        }
+        let doc = match &hit.doc.source {
+            Source::Name => format!("the category name {:?}", hit.doc.text),
+            Source::Description { ho_code } => {
+                format!("Home Office offence {ho_code} {:?}", hit.doc.text)
+            }
+            Source::Group { what } => format!("the {what} {:?}", hit.doc.text),
+            Source::Accepted {
+                campaign,
+                file,
+                line,
+                force,
+            } => format!(
+                "{} {:?} ({file}:{line}{})",
+                match force {
+                    Some(f) => format!("{f}'s accepted line"),
+                    None => "the accepted line".to_string(),
+                },
+                hit.doc.text,
+                if campaign.is_empty() {
+                    String::new()
+                } else {
+                    format!(", campaign {campaign}")
+                }
+            ),
+            Source::Value => format!("the value's own words {:?}", hit.doc.text),
+        };
+        let mut s = format!("words {} match {doc}", parts.join(", "));
+        if let Some(w) = &self.wording {
+            for k in via {
+                s.push_str(&format!("; read through {}", w.describe(k)));
+            }
+        }
+        s
+    }
+}
+
+fn by_label(accepted: &[Accepted]) -> BTreeMap<String, Vec<Accepted>> {
+    let mut out: BTreeMap<String, Vec<Accepted>> = BTreeMap::new();
+    for a in accepted {
+        out.entry(fold_label(&a.label)).or_default().push(a.clone());
+    }
+    out
+}
+
+/// Merges the votes per value and decides: one clear suggestion, an
+/// ambiguous label (a group, or values too close to call), or none.
+fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Suggestions {
+    let mut merged: Vec<Candidate> = Vec::new();
+    let mut order: Vec<Vote> = votes;
+    order.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // The reasons of each value: a code in the label first, then the same
+    // words accepted, then the rest by score.
+    let mut reasons: Vec<Vec<(u8, String)>> = Vec::new();
+    for v in order {
+        match merged.iter().position(|c| c.value == v.value) {
+            Some(i) => {
+                merged[i].exact_code |= v.exact_code;
+                if !reasons[i].iter().any(|(_, r)| *r == v.reason) {
+                    reasons[i].push((v.rank, v.reason));
+                }
+            }
+            None => {
+                merged.push(Candidate {
+                    value: v.value,
+                    score: v.score,
+                    reasons: Vec::new(),
+                    exact_code: v.exact_code,
+                });
+                reasons.push(vec![(v.rank, v.reason)]);
+            }
+        }
+    }
+    for (c, mut r) in merged.iter_mut().zip(reasons) {
+        r.sort_by_key(|(rank, _)| *rank);
+        c.reasons = r.into_iter().map(|(_, r)| r).collect();
+    }
+    let best = merged.first().map_or(0.0, |c| c.score);
+    let second = merged.get(1).map_or(0.0, |c| c.score);
+    if let Some((g, name, targets)) = group {
+        // A label that names a group as well as any single value spans the
+        // group: list its members the words fit best.
+        if g >= WEAK && g > best {
+            let mut members: Vec<Candidate> = merged
+                .iter()
+                .filter(|c| targets.contains(&c.value))
+                .cloned()
+                .collect();
+            if members.is_empty() {
+                members = targets
+                    .iter()
+                    .map(|t| Candidate {
+                        value: t.clone(),
+                        score: 0.0,
+                        reasons: Vec::new(),
+                        exact_code: false,
+                    })
+                    .collect();
+            }
+            let spans = format!(
+                "{name} spans {} categories ({})",
+                targets.len(),
+                targets.join(", ")
+            );
+            for m in &mut members {
+                m.exact_code = false;
+                m.score = m.score.min(g);
+                m.reasons.insert(0, spans.clone());
+            }
+            members.truncate(SHOWN);
+            return Suggestions {
+                verdict: Verdict::Ambiguous { group: Some(name) },
+                candidates: members,
+            };
+        }
+    }
+    if best < WEAK {
+        return Suggestions::none();
+    }
+    merged.retain(|c| c.score >= LISTED);
+    merged.truncate(SHOWN);
+    if second >= best - MARGIN {
+        for c in &mut merged {
+            c.exact_code = false;
+        }
+        return Suggestions {
+            verdict: Verdict::Ambiguous { group: None },
+            candidates: merged,
+        };
+    }
+    Suggestions {
+        verdict: Verdict::Suggested,
+        candidates: merged,
+    }
+}
+
+/// Suggestions for every dimension of a campaign that a label can fail to
+/// map on: each code and age dimension (a derived one maps the codes of
+/// the dimension it derives from).
+#[derive(Debug, Clone)]
+pub struct Suggester {
+    dims: BTreeMap<DimId, DimSuggester>,
+}
+
+impl Suggester {
+    pub fn new(campaign: &Campaign, evidence: Evidence<'_>) -> Suggester {
+        let mut dims = BTreeMap::new();
+        for d in &campaign.dimensions {
+            let own = own_lines(campaign, d);
+            let s = match d.kind {
+                DimKind::Text => continue,
+                DimKind::Age => {
+                    let mut lines = own;
+                    lines.extend(shared(evidence, Shared::Ages));
+                    DimSuggester::ages(&lines)
+                }
+                DimKind::Code if d.derive_from.is_some() => derived(campaign, d, evidence),
+                DimKind::Code => {
+                    let mut lines = own;
+                    if d.codes_in_labels {
+                        lines.extend(shared(evidence, Shared::Offences));
+                    }
+                    DimSuggester::codes(&d.domain, d.codes_in_labels, evidence, &lines)
+                }
+            };
+            dims.insert(d.id.clone(), s);
+        }
+        Suggester { dims }
+    }
+
+    /// Suggestions for a label of `dim` as `force` wrote it; none for a
+    /// dimension the campaign does not have.
+    pub fn suggest(&self, dim: &DimId, label: &str, force: Option<&ForceId>) -> Suggestions {
+        match self.dims.get(dim) {
+            Some(s) => s.suggest(label, force),
+            None => Suggestions::none(),
+        }
+    }
+}
+
+/// The campaign's own accepted lines for a dimension.
+fn own_lines(campaign: &Campaign, d: &Dimension) -> Vec<Accepted> {
+    let cw = match &d.derive_from {
+        Some(_) => campaign
+            .derivations
+            .iter()
+            .find(|(_, to, _)| to == &d.id)
+            .map(|(_, _, cw)| cw),
+        None => d.crosswalk.as_ref(),
+    };
+    cw.map(|cw| {
+        cw.entries()
+            .iter()
+            .map(|e| Accepted {
+                label: e.label.clone(),
+                value: e.value.clone(),
+                force: e.force.clone(),
+                campaign: String::new(),
+                file: cw.file.clone(),
+                line: e.line,
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn shared(evidence: Evidence<'_>, what: Shared) -> Vec<Accepted> {
+    evidence
+        .others
+        .iter()
+        .filter(|(s, _)| *s == what)
+        .map(|(_, a)| a.clone())
+        .collect()
+}
+
+/// A derived dimension (offence group from offence): its labels are codes
+/// of the dimension it derives from, read as their categories' names. The
+/// evidence is the codes already in each group: a code whose name is like
+/// theirs is suggested their group.
+fn derived(campaign: &Campaign, d: &Dimension, evidence: Evidence<'_>) -> DimSuggester {
+    let mut lines = own_lines(campaign, d);
+    for a in &mut lines {
+        a.label = derived_label(evidence.reference, &a.label);
+    }
+    let mut s = DimSuggester::codes(
+        &d.domain,
+        false,
+        Evidence {
+            reference: None,
+            ..evidence
+        },
+        &lines,
+    );
+    // A code with a line would have mapped: no line has the same words.
+    s.accepted = BTreeMap::new();
+    s.reference = evidence.reference.cloned();
+    s.codes_as_names = true;
+    s
+}
+
+/// What a derived dimension's suggester reads for a code: its category's
+/// name ("Rape of a Male Child under 16" for 19G), or the code itself.
+pub fn derived_label(reference: Option<&Reference>, code: &str) -> String {
+    match reference.and_then(|r| r.categories.get(code)) {
+        Some(n) => n.clone(),
+        None => code.to_string(),
+    }
+}
+
+/// Whether a suggested value is one the dimension allows.
+pub fn allowed(d: &Dimension, value: &str) -> bool {
+    DimValue::parse(d.kind == DimKind::Age, value).is_some_and(|v| d.allows(&v))
+}

@@ -1,0 +1,133 @@
+//! How good the suggestions are on a labelled set (`just suggest-score`):
+//! labels with the value each means, or none.
+
+use super::{DimSuggester, Suggestions, Verdict};
+
+/// What a labelled label means: a value, or no single one (`none`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labelled {
+    pub label: String,
+    /// `None`: a group label, an ambiguous one, or no offence.
+    pub value: Option<String>,
+    /// What makes it hard: "abbreviation", "typo", "group", …
+    pub style: String,
+}
+
+/// One label's outcome, for the listing of misses.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub labelled: Labelled,
+    pub suggestions: Suggestions,
+    /// Right: the value suggested (or declined for `none`).
+    pub top1: bool,
+    /// The value among the candidates listed.
+    pub top3: bool,
+    /// Accepted without review at the threshold, and wrong.
+    pub wrong_auto: bool,
+}
+
+/// The counts `just suggest-score` prints.
+#[derive(Debug, Clone, Default)]
+pub struct Score {
+    pub with_value: usize,
+    pub top1: usize,
+    pub top3: usize,
+    pub without_value: usize,
+    pub declined: usize,
+    pub auto_accepted: usize,
+    pub wrong_auto: usize,
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Score {
+    pub fn top1_rate(&self) -> f64 {
+        ratio(self.top1, self.with_value)
+    }
+    pub fn top3_rate(&self) -> f64 {
+        ratio(self.top3, self.with_value)
+    }
+    pub fn declined_rate(&self) -> f64 {
+        ratio(self.declined, self.without_value)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Scores `suggester` on `labels`; `threshold` is the auto-accept
+/// threshold whose wrong acceptances are counted.
+pub fn score(suggester: &DimSuggester, labels: &[Labelled], threshold: f64) -> Score {
+    let mut s = Score::default();
+    for l in labels {
+        let suggestions = suggester.suggest(&l.label, None);
+        let auto = suggestions
+            .auto_accepted(Some(threshold))
+            .map(|c| c.value.clone());
+        let listed = |v: &str| suggestions.candidates.iter().any(|c| c.value == v);
+        let (top1, top3) = match &l.value {
+            Some(v) => {
+                s.with_value += 1;
+                let top1 = suggestions.suggested().is_some_and(|c| &c.value == v);
+                (top1, listed(v))
+            }
+            None => {
+                s.without_value += 1;
+                let declined = suggestions.verdict != Verdict::Suggested;
+                (declined, declined)
+            }
+        };
+        let wrong_auto = auto.as_ref().is_some_and(|a| l.value.as_ref() != Some(a));
+        if l.value.is_some() {
+            s.top1 += usize::from(top1);
+            s.top3 += usize::from(top3);
+        } else {
+            s.declined += usize::from(top1);
+        }
+        s.auto_accepted += usize::from(auto.is_some());
+        s.wrong_auto += usize::from(wrong_auto);
+        s.outcomes.push(Outcome {
+            labelled: l.clone(),
+            suggestions,
+            top1,
+            top3,
+            wrong_auto,
+        });
+    }
+    s
+}
+
+/// Reads a labelled set: CSV `label,value,style`, `value` a category or
+/// `none`; lines starting with '#' are comments.
+pub fn read_labelled(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model::ConfigError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for row in rdr.records() {
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            foi_model::ConfigError::at(file, line, e.to_string())
+        })?;
+        let get = |i: usize| row.get(i).unwrap_or("").trim().to_string();
+        let value = get(1);
+        if get(0).is_empty() || value.is_empty() {
+            let line = row.position().map_or(0, |p| p.line() as usize);
+            return Err(foi_model::ConfigError::at(
+                file,
+                line,
+                "a label and a value (or none) are needed",
+            ));
+        }
+        out.push(Labelled {
+            label: get(0),
+            value: (value != "none").then_some(value),
+            style: get(2),
+        });
+    }
+    Ok(out)
+}

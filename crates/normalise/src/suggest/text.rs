@@ -1,0 +1,650 @@
+//! Words as the suggester compares them: a label and a reference text
+//! pass through the same steps, so that "SEX ASSLT F U13" and "Sexual
+//! Assault on a Female Child under 13" meet on the same words.
+//!
+//! 1. [`raw_words`]: lower case, split at punctuation and between letters
+//!    and digits ("u13" is "u", "13"), "<13" read "under 13", "13+" read
+//!    "13 over".
+//! 2. [`Wording`]: shorthand and older names to the reference's words
+//!    ("IIOC", "GBH", "indecent assault"), from a reviewed table.
+//! 3. [`stem`]: plurals and "-ing", "-ed", "-e" folded; stop words dropped.
+
+use foi_model::ConfigError;
+
+/// A word as it is matched, with where it came from (for reasons).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The folded form matched against other words ("assault", "femal").
+    pub stem: String,
+    /// The word as written in the text, lower case ("aslt", "u").
+    pub written: String,
+    /// The [`Wording`] line that gave this word, when one did.
+    pub via: Option<usize>,
+}
+
+/// One line of the wording table: a word or phrase as forces write it,
+/// and the reference's words for it.
+#[derive(Debug, Clone)]
+struct Rule {
+    written: Vec<String>,
+    means: Vec<String>,
+    text: String,
+    line: usize,
+    /// Written with a digit ("S18", "section 47"): read in labels only,
+    /// since the reference's own "section 18" is another Act's.
+    labels_only: bool,
+}
+
+/// Which side a text is: a label, or a reference text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Label,
+    Reference,
+}
+
+/// Shorthand and older names forces write, and what the reference calls
+/// them (config/reference/abbreviations.csv, header `written,means`).
+#[derive(Debug, Clone, Default)]
+pub struct Wording {
+    file: String,
+    rules: Vec<Rule>,
+}
+
+impl Wording {
+    /// Reads the table; an empty side or a line that says the same twice
+    /// is an error at its line.
+    pub fn from_csv(file: &str, text: &str) -> Result<Wording, ConfigError> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let headers = rdr
+            .headers()
+            .map_err(|e| ConfigError::at(file, 1, e.to_string()))?
+            .clone();
+        let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let (Some(w), Some(m)) = (col("written"), col("means")) else {
+            return Err(ConfigError::at(file, 1, "the header must be written,means"));
+        };
+        let mut rules: Vec<Rule> = Vec::new();
+        for row in rdr.records() {
+            let row = row.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                ConfigError::at(file, line, e.to_string())
+            })?;
+            let line = row.position().map_or(0, |p| p.line() as usize);
+            let written = raw_words(row.get(w).unwrap_or(""));
+            let means = raw_words(row.get(m).unwrap_or(""));
+            if written.is_empty() || means.is_empty() {
+                return Err(ConfigError::at(
+                    file,
+                    line,
+                    "both `written` and `means` need a word",
+                ));
+            }
+            if let Some(prev) = rules.iter().find(|r| r.written == written) {
+                return Err(ConfigError::at(
+                    file,
+                    line,
+                    format!(
+                        "{:?} is already read as {:?} at line {}",
+                        written.join(" "),
+                        prev.means.join(" "),
+                        prev.line
+                    ),
+                ));
+            }
+            rules.push(Rule {
+                text: format!("{} = {}", written.join(" "), means.join(" ")),
+                labels_only: written
+                    .iter()
+                    .any(|w| w.chars().any(|c| c.is_ascii_digit())),
+                written,
+                means,
+                line,
+            });
+        }
+        // Longest first: "burglary in a dwelling" before "burglary dwelling".
+        rules.sort_by_key(|r| std::cmp::Reverse(r.written.len()));
+        Ok(Wording {
+            file: file.to_string(),
+            rules,
+        })
+    }
+
+    /// "abbreviations.csv:12 (IIOC = indecent images of children)", for reasons.
+    pub fn describe(&self, rule: usize) -> String {
+        self.rules.get(rule).map_or_else(String::new, |r| {
+            format!("{}:{} ({})", self.file, r.line, r.text)
+        })
+    }
+
+    /// Replaces each run of words a line was written for by what it means,
+    /// and what that means in turn, once more ("IIOC" is "indecent images
+    /// of children", and "images" is "photographs").
+    fn apply(&self, raw: Vec<String>, side: Side) -> Vec<(String, String, Option<usize>)> {
+        self.apply_within(raw, None, side)
+    }
+
+    fn apply_within(
+        &self,
+        raw: Vec<String>,
+        from: Option<usize>,
+        side: Side,
+    ) -> Vec<(String, String, Option<usize>)> {
+        let mut out = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        'words: while i < raw.len() {
+            for (k, r) in self.rules.iter().enumerate() {
+                if r.labels_only && side == Side::Reference {
+                    continue;
+                }
+                let n = r.written.len();
+                if from.is_none() && raw.len() - i >= n && raw[i..i + n] == r.written[..] {
+                    let written = raw[i..i + n].join(" ");
+                    for (m, _, _) in self.apply_within(r.means.clone(), Some(k), side) {
+                        out.push((m, written.clone(), Some(k)));
+                    }
+                    i += n;
+                    continue 'words;
+                }
+                if from.is_some_and(|f| f != k)
+                    && raw.len() - i >= n
+                    && raw[i..i + n] == r.written[..]
+                {
+                    for m in &r.means {
+                        out.push((m.clone(), raw[i..i + n].join(" "), Some(k)));
+                    }
+                    i += n;
+                    continue 'words;
+                }
+            }
+            out.push((raw[i].clone(), raw[i].clone(), None));
+            i += 1;
+        }
+        out
+    }
+}
+
+/// Lower-case words of a text, split at anything not a letter or digit and
+/// between letters and digits; "<" is "under", ">" is "over", "&" is
+/// "and", a "+" after a number is "over".
+pub fn raw_words(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let flush = |cur: &mut String, out: &mut Vec<String>| {
+        if !cur.is_empty() {
+            out.push(std::mem::take(cur));
+        }
+    };
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            let boundary = prev
+                .is_some_and(|p| p.is_alphanumeric() && (p.is_ascii_digit() != c.is_ascii_digit()));
+            if boundary {
+                flush(&mut cur, &mut out);
+            }
+            cur.extend(c.to_lowercase());
+        } else {
+            flush(&mut cur, &mut out);
+            let word = match c {
+                '<' | '≤' => Some("under"),
+                '>' | '≥' => Some("over"),
+                '&' => Some("and"),
+                '+' if prev.is_some_and(|p| p.is_ascii_digit()) => Some("over"),
+                _ => None,
+            };
+            if let Some(w) = word {
+                out.push(w.to_string());
+            }
+        }
+        prev = Some(c);
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+/// Words that say nothing about which offence: dropped before matching.
+pub fn is_stopword(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "the"
+            | "of"
+            | "on"
+            | "to"
+            | "or"
+            | "and"
+            | "with"
+            | "by"
+            | "in"
+            | "for"
+            | "at"
+            | "as"
+            | "etc"
+            | "from"
+            | "than"
+            | "into"
+            | "its"
+            | "his"
+            | "her"
+            | "their"
+            | "be"
+            | "being"
+            | "been"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "this"
+            | "that"
+            | "which"
+            | "who"
+            | "s"
+            | "yrs"
+            | "yr"
+            | "year"
+            | "years"
+            | "aged"
+            | "age"
+            | "old"
+            | "through"
+            | "having"
+            | "whilst"
+            | "while"
+            | "when"
+            | "where"
+            | "any"
+            | "such"
+            | "if"
+    )
+}
+
+/// Words whose meaning lies in being exactly themselves: never matched as
+/// the start of a longer word ("over" is not "overseas").
+pub fn is_closed(w: &str) -> bool {
+    w.chars().all(|c| c.is_ascii_digit())
+        || matches!(
+            w,
+            "under" | "over" | "no" | "not" | "other" | "without" | "male" | "man" | "men"
+        )
+}
+
+/// Folds the endings that do not change which offence a word names:
+/// "offences" and "offence", "inciting" and "incite", "aggravated" and
+/// "aggravate" meet. Deliberately light: "publication" stays apart from
+/// "public", which a full stemmer would join.
+pub fn stem(w: &str) -> String {
+    match w {
+        "children" => return "child".into(),
+        "women" => return "woman".into(),
+        "men" => return "man".into(),
+        "people" => return "person".into(),
+        _ => {}
+    }
+    if w.chars().any(|c| c.is_ascii_digit()) || w.chars().count() <= 3 {
+        return w.to_string();
+    }
+    let mut s = w.to_string();
+    if s.len() > 4 && s.ends_with("ies") {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if s.ends_with("sses") {
+        s.truncate(s.len() - 2);
+    } else if s.ends_with('s')
+        && !s.ends_with("ss")
+        && !s.ends_with("us")
+        && !s.ends_with("is")
+        && s.len() > 3
+    {
+        s.pop();
+    }
+    if s.len() > 5 && s.ends_with("ing") {
+        s.truncate(s.len() - 3);
+    } else if s.len() > 4 && s.ends_with("ed") {
+        s.truncate(s.len() - 2);
+    }
+    if s.len() > 4 && s.ends_with('e') {
+        s.pop();
+    }
+    s
+}
+
+/// Words whose opposites tell offences apart: a label with one of a pair
+/// fits a text with the other worse ("male" and "female", "with" and
+/// "without" injury, theft "of" and "from", "under" and "over" an age).
+/// Read before stop words are dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marks(u16);
+
+const PAIRS: [(u16, u16); 4] = [(1, 2), (4, 8), (16, 32), (64, 128)];
+
+impl Marks {
+    fn of(words: &[String]) -> Marks {
+        let mut m = 0u16;
+        for w in words {
+            m |= match stem(w).as_str() {
+                "male" | "man" | "boy" => 1,
+                "femal" | "woman" | "girl" => 2,
+                "with" => 4,
+                "without" => 8,
+                "of" => 16,
+                "from" => 32,
+                "under" => 64,
+                "over" => 128,
+                _ => 0,
+            };
+        }
+        Marks(m)
+    }
+
+    /// Both marks' words.
+    pub fn union(self, other: Marks) -> Marks {
+        Marks(self.0 | other.0)
+    }
+
+    /// The pairs of which some texts have one word and others the other:
+    /// what does not tell them apart ("male" and "female" within one
+    /// offence group).
+    pub fn varying(marks: &[Marks]) -> Marks {
+        let mut out = 0u16;
+        for (a, b) in PAIRS {
+            let one = marks.iter().any(|m| m.0 & a != 0 && m.0 & b == 0);
+            let other = marks.iter().any(|m| m.0 & b != 0 && m.0 & a == 0);
+            if one && other {
+                out |= a | b;
+            }
+        }
+        Marks(out)
+    }
+
+    /// How many of a label's marks a text contradicts: the text has the
+    /// opposite of a word the label has, and not the label's own.
+    pub fn against(self, text: Marks) -> u32 {
+        self.against_but(text, Marks::default())
+    }
+
+    /// [`Marks::against`], leaving out the pairs `ignored` has a word of.
+    pub fn against_but(self, text: Marks, ignored: Marks) -> u32 {
+        let (l, t) = (self.0, text.0);
+        let mut n = 0;
+        for (k, (a, b)) in PAIRS.into_iter().enumerate() {
+            if ignored.0 & (a | b) != 0 {
+                continue;
+            }
+            for (mine, theirs) in [(a, b), (b, a)] {
+                // The victim's sex: a text with the other sex is another
+                // offence even when it names the offender's too ("… female
+                // child under 13 by a male").
+                let also_mine = k > 0 && t & mine != 0;
+                if l & mine != 0 && l & theirs == 0 && t & theirs != 0 && !also_mine {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+}
+
+/// Marks a word as negated: "¬penetration" in "no penetration" is not
+/// "penetration".
+pub const NOT: char = '¬';
+
+/// The parts of a text a negation cannot reach past: split at commas,
+/// brackets, colons and dashes between words (not the hyphen of "non-fatal").
+fn clauses(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let spaced = |j: Option<&(usize, char)>| j.is_none_or(|x| x.1.is_whitespace());
+        let boundary = matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—')
+            || (c == '-'
+                && (spaced(k.checked_sub(1).and_then(|p| chars.get(p)))
+                    || spaced(chars.get(k + 1))));
+        if boundary {
+            out.push(&text[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// A text's words as matched: read, passed through the wording table,
+/// stop words dropped, stemmed; each stem once. A word after "no",
+/// "not", "non", "other than", "except" or "excluding" in the same
+/// clause is negated ([`NOT`]). With them, the text's [`Marks`].
+pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> (Vec<Word>, Marks) {
+    let mut read: Vec<(String, String, Option<usize>, bool)> = Vec::new();
+    for clause in clauses(text) {
+        let raw = raw_words(clause);
+        let words = match wording {
+            Some(w) => w.apply(raw, side),
+            None => raw.into_iter().map(|r| (r.clone(), r, None)).collect(),
+        };
+        let mut negating = false;
+        for (k, (w, written, via)) in words.iter().enumerate() {
+            let negator = matches!(w.as_str(), "no" | "not" | "non" | "except" | "excluding")
+                || (w == "than" && k > 0 && words[k - 1].0 == "other");
+            read.push((w.clone(), written.clone(), *via, negating && !negator));
+            negating |= negator;
+        }
+    }
+    let plain: Vec<String> = read.iter().filter(|r| !r.3).map(|r| r.0.clone()).collect();
+    let marks = Marks::of(&plain);
+    let mut out: Vec<Word> = Vec::with_capacity(read.len());
+    for (w, written, via, negated) in read {
+        if is_stopword(&w) {
+            continue;
+        }
+        let mut stem = stem(&w);
+        if negated {
+            stem.insert(0, NOT);
+        }
+        if out.iter().any(|x| x.stem == stem) {
+            continue;
+        }
+        out.push(Word { stem, written, via });
+    }
+    (out, marks)
+}
+
+/// A label's words as matched (see [`read`]).
+pub fn words(text: &str, wording: Option<&Wording>) -> Vec<Word> {
+    read(text, wording, Side::Label).0
+}
+
+/// Whether `short` could be `long` written without some of its letters,
+/// keeping its first ("aslt" for "assault", "dmg" for "damage").
+pub fn abbreviates(short: &str, long: &str) -> bool {
+    let mut s = short.chars();
+    let mut l = long.chars();
+    if s.next() != l.next() {
+        return false;
+    }
+    s.all(|c| l.any(|d| d == c))
+}
+
+/// Optimal string alignment distance (Damerau-Levenshtein without
+/// repeated edits of one substring), stopping early past `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+    }
+    let v = d[a.len() * w + b.len()];
+    (v <= max).then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(s: &str, wording: Option<&Wording>) -> Vec<String> {
+        words(s, wording).into_iter().map(|w| w.stem).collect()
+    }
+
+    #[test]
+    fn symbols_and_glued_numbers_are_words() {
+        assert_eq!(
+            raw_words("SEX ASSLT F U13"),
+            ["sex", "asslt", "f", "u", "13"]
+        );
+        assert_eq!(raw_words("Rape F <13"), ["rape", "f", "under", "13"]);
+        assert_eq!(raw_words("16+"), ["16", "over"]);
+        assert_eq!(raw_words("13yrs & over"), ["13", "yrs", "and", "over"]);
+        assert_eq!(
+            raw_words("Sexual assault – male"),
+            ["sexual", "assault", "male"]
+        );
+    }
+
+    #[test]
+    fn endings_fold_but_publication_is_not_public() {
+        assert_eq!(stem("offences"), stem("offence"));
+        assert_eq!(stem("inciting"), stem("incite"));
+        assert_eq!(stem("aggravated"), stem("aggravate"));
+        assert_eq!(stem("children"), "child");
+        assert_eq!(stem("photographs"), "photograph");
+        assert_ne!(stem("publications"), stem("public"));
+        assert_eq!(stem("13"), "13");
+        assert_ne!(stem("male"), stem("female"));
+    }
+
+    #[test]
+    fn the_wording_table_reads_shorthand_on_both_sides() {
+        let table = Wording::from_csv(
+            "abbreviations.csv",
+            "written,means\nIIOC,indecent images of children\nu,under\nimages,photographs\n",
+        )
+        .expect("table");
+        assert_eq!(
+            stems("IIOC", Some(&table)),
+            ["indecent", "photograph", "child"]
+        );
+        assert_eq!(
+            stems("Rape F U13", Some(&table)),
+            ["rape", "f", "under", "13"]
+        );
+        let w = words("IIOC", Some(&table));
+        assert_eq!(w[0].written, "iioc");
+        assert!(table
+            .describe(w[0].via.expect("via"))
+            .starts_with("abbreviations.csv:2 (iioc = "));
+    }
+
+    #[test]
+    fn a_table_line_twice_is_an_error_at_its_line() {
+        let err = Wording::from_csv("a.csv", "written,means\nGBH,grievous bodily harm\ngbh,x\n")
+            .expect_err("twice");
+        assert_eq!(
+            err.to_string(),
+            "a.csv:3: \"gbh\" is already read as \"grievous bodily harm\" at line 2"
+        );
+        let err = Wording::from_csv("a.csv", "written,means\n,x\n").expect_err("empty");
+        assert_eq!(
+            err.to_string(),
+            "a.csv:2: both `written` and `means` need a word"
+        );
+    }
+
+    #[test]
+    fn negation_reaches_to_the_end_of_its_clause() {
+        let stems = |t: &str| -> Vec<String> {
+            read(t, None, Side::Reference)
+                .0
+                .into_iter()
+                .map(|w| w.stem)
+                .collect()
+        };
+        assert_eq!(
+            stems("Arson not endangering life"),
+            ["arson", "not", "¬endanger", "¬life"]
+        );
+        assert_eq!(
+            stems("Sexual activity - Female child - no penetration - Offender under 18"),
+            [
+                "sexual",
+                "activity",
+                "femal",
+                "child",
+                "no",
+                "¬penetration",
+                "offender",
+                "under",
+                "18"
+            ]
+        );
+        assert_eq!(
+            stems("Theft from vehicle other than a motor vehicle"),
+            ["theft", "vehicl", "other", "¬motor", "¬vehicl"]
+        );
+        assert_eq!(
+            stems("Non-fatal strangulation"),
+            ["non", "¬fatal", "¬strangulation"]
+        );
+    }
+
+    #[test]
+    fn opposites_count_against() {
+        let m = |s: &str| read(s, None, Side::Label).1;
+        let label = m("Rape of a male child under 13");
+        assert_eq!(
+            label.against(m("Rape of a female child under 13 by a male")),
+            1
+        );
+        assert_eq!(
+            m("Sexual activity child under 13").against(m("under 13 by an offender over 18")),
+            0
+        );
+        assert_eq!(
+            label.against(m("Rape of a male child under 13 by a male")),
+            0
+        );
+        assert_eq!(label.against(m("Rape of a Male aged 16 and over")), 1);
+        assert_eq!(
+            m("Assault with injury").against(m("Assault without Injury")),
+            1
+        );
+        assert_eq!(
+            m("Theft of a motor vehicle").against(m("Theft from a Motor Vehicle")),
+            1
+        );
+        assert_eq!(m("Sexual activity").against(m("Female child")), 0);
+    }
+
+    #[test]
+    fn shorthand_and_typos() {
+        assert!(abbreviates("aslt", "assault"));
+        assert!(abbreviates("dmg", "damage"));
+        assert!(!abbreviates("aslt", "salt"));
+        assert_eq!(edit_distance("grroming", "grooming", 2), Some(1));
+        assert_eq!(edit_distance("invloving", "involving", 2), Some(1));
+        assert_eq!(edit_distance("femal", "male", 1), None);
+    }
+}
