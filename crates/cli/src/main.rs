@@ -4,6 +4,7 @@
 
 mod build;
 mod config;
+mod diff;
 mod explain;
 mod fetch;
 mod headline;
@@ -138,6 +139,21 @@ enum Command {
         #[arg(long, value_name = "FORCE")]
         force: Option<String>,
     },
+    /// What differs between two releases, and why: each national figure
+    /// that changed, the forces whose part moved, and what changed in what
+    /// the releases record (a reply's cells, a response's config, a
+    /// crosswalk line, how a force answered, foi's build). Exit 0 when no
+    /// figure differs, 3 when one does.
+    Diff {
+        /// The earlier release: a release folder or a run id in
+        /// out/releases (default: the release NEW replaced).
+        old: Option<String>,
+        /// The later release (default: out/latest).
+        new: Option<String>,
+        /// text for people; json or csv (the changes table) for tools.
+        #[arg(long, value_enum, default_value_t = diff::Format::Text)]
+        format: diff::Format,
+    },
     /// Show what foi sees in a reply it has not been told about: each
     /// table, each column's part and why, the figures it would read, and
     /// the `[[table]]`s to paste into the response.
@@ -259,6 +275,17 @@ fn load(cli: &Cli) -> Result<std::result::Result<Ctx, u8>> {
 }
 
 fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
+    // Two releases need no config: only where they are.
+    if let Command::Diff { old, new, format } = &cli.command {
+        let out = cli.out.clone().unwrap_or_else(|| {
+            cli.config_dir
+                .canonicalize()
+                .ok()
+                .and_then(|c| c.parent().map(|p| p.join("out")))
+                .unwrap_or_else(|| PathBuf::from("out"))
+        });
+        return diff::diff(&out, old.as_deref(), new.as_deref(), *format);
+    }
     let ctx = match load(cli)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -289,6 +316,7 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
             all_cells,
             force,
         } => explain::explain(&ctx, request, breakdown, *all_cells, force.as_deref()),
+        Command::Diff { .. } => unreachable!("diff runs without config, above"),
         Command::Inspect {
             file,
             force,

@@ -8,6 +8,7 @@ mod crash;
 mod crosstab;
 mod crosswalk;
 mod detect;
+mod diff;
 mod fetch;
 mod heldout;
 mod publish;

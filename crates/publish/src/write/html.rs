@@ -20,6 +20,7 @@
 //! - tables wrap rather than scroll at 390 px.
 
 use super::Output;
+use crate::figures::changes::{figure_label, show_change, Cause, ChangeKind};
 use crate::figures::{Basis, Check, Figure};
 use crate::release::Release;
 use crate::show::{show_range, thousands};
@@ -92,7 +93,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem;margin:.6rem 0 1rem}
 caption{text-align:left;font-weight:bold;margin:.4rem 0;font-size:1rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top}
 th[scope=row]{font-weight:normal}
-.cov td,.bd th{overflow-wrap:anywhere}
+.cov td,.bd th,.chg th[scope=row],.chg td.why{overflow-wrap:anywhere}
 .n{text-align:right;font-variant-numeric:tabular-nums}
 code{font-size:.95em;background:#f3f2f1;padding:0 .2em;overflow-wrap:anywhere}
 .hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
@@ -247,6 +248,123 @@ fn basis(c: &crate::figures::Comparison) -> String {
         ),
     }
 }
+
+/// What differs from the release this one replaced: each national figure
+/// that changed, before and now, and why; then, for each force, what
+/// changed in what the release records (its reply's cells, its config).
+fn changes(release: &Release, names: &BTreeMap<String, String>) -> Markup {
+    let c = &release.changes;
+    let previous = c.previous.as_deref().unwrap_or("");
+    let revised = c.count(ChangeKind::Revised);
+    let phrases = |causes: &[Cause], force: Option<&str>| -> String {
+        causes
+            .iter()
+            .map(|x| x.short(force))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    // Each cause in detail: its phrase, then what it was and is.
+    let detail = |causes: &[Cause], force: Option<&str>| -> Vec<(String, Vec<String>)> {
+        causes
+            .iter()
+            .map(|x| (x.short(force), x.detail()))
+            .collect()
+    };
+    let (moved, other): (Vec<_>, Vec<_>) = c.forces.iter().partition(|f| f.moved);
+    let who = |id: &str| name_of(names, id).to_string();
+    html! {
+        p { (c.description()) }
+        @if revised > 0 {
+            p.small { "Revised figures are marked [r] in the spreadsheet and " code { "revised" } " in national.csv; changes.csv lists each figure below with why it changed." }
+        }
+        @if !c.figures.is_empty() {
+            table.chg {
+                caption { "National figures changed since release " (previous) }
+                thead { tr {
+                    th scope="col" { "Figure" }
+                    th scope="col" .n { "Previous release" }
+                    th scope="col" .n { "This release" }
+                    th scope="col" .n { "Change" }
+                    th scope="col" { "Forces whose part changed" }
+                } }
+                tbody {
+                    @for f in &c.figures {
+                        tr {
+                            th scope="row" { (figure_label(&f.figure_id)) br; span.small { (f.change.words()) } }
+                            td.n { @match &f.previous { Some(p) => (show_range(p.total.lo, p.total.hi)), None => "not published" } }
+                            td.n { @match &f.now { Some(n) => (show_range(n.total.lo, n.total.hi)), None => "withdrawn" } }
+                            td.n {
+                                @match (&f.previous, &f.now) {
+                                    (Some(p), Some(n)) => (show_change(p.total, n.total)),
+                                    _ => "",
+                                }
+                            }
+                            td.why {
+                                @match &f.parts {
+                                    Some(parts) => {
+                                        (parts.iter().take(PARTS_SHOWN).map(|p| p.line()).collect::<Vec<_>>().join("; "))
+                                        @if parts.len() > PARTS_SHOWN { "; and " (parts.len() - PARTS_SHOWN) " more (changes.csv lists them)" }
+                                    }
+                                    None => { "not recorded in release " (previous) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Why" }
+            ul {
+                @for f in &moved {
+                    li { strong { (who(&f.force)) ": " }
+                        @if f.causes.is_empty() { "nothing recorded of its own changed" } @else { (phrases(&f.causes, Some(&f.force))) }
+                    }
+                }
+                @let general: Vec<Cause> = c.general_unsaid().cloned().collect();
+                @if !general.is_empty() { li { strong { "Every force: " } (phrases(&general, None)) } }
+            }
+        }
+        @if !other.is_empty() || (c.figures.is_empty() && !c.general.is_empty()) {
+            h3 { "Other changes, which moved no national figure" }
+            ul {
+                @for f in &other { li { strong { (who(&f.force)) ": " } (phrases(&f.causes, Some(&f.force))) } }
+                @if c.figures.is_empty() && !c.general.is_empty() { li { strong { "Every force: " } (phrases(&c.general, None)) } }
+            }
+        }
+        @if c.forces.iter().any(|f| f.causes.iter().any(|x| !x.detail().is_empty())) || c.general.iter().any(|x| !x.detail().is_empty()) {
+            details {
+                summary { "In detail: each reply's cells that changed, its hashes and fetch times, the config files" }
+                dl {
+                    @for f in &c.forces {
+                        @let d = detail(&f.causes, Some(&f.force));
+                        @if d.iter().any(|(_, lines)| !lines.is_empty()) {
+                            dt { (who(&f.force)) }
+                            @for (phrase, lines) in &d {
+                                @if !lines.is_empty() {
+                                    dd { (phrase) }
+                                    @for l in lines { dd.small.file { (l) } }
+                                }
+                            }
+                        }
+                    }
+                    @let g = detail(&c.general, None);
+                    @if g.iter().any(|(_, lines)| !lines.is_empty()) {
+                        dt { "Every force" }
+                        @for (phrase, lines) in &g {
+                            @if !lines.is_empty() {
+                                dd { (phrase) }
+                                @for l in lines { dd.small.file { (l) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The most forces' parts listed under a changed figure (a new foi build
+/// can move every force's).
+const PARTS_SHOWN: usize = 5;
 
 /// How the bars are drawn, in words and swatches: those the chart uses.
 fn key(any_flagged: bool, any_range: bool) -> Markup {
@@ -612,6 +730,7 @@ pub fn summary_html(release: &Release, files: &[Output]) -> String {
                     nav aria-label="Sections" {
                         ul {
                             li { a href="#headline" { "Headline" } }
+                            li { a href="#changes" { "Changes" } }
                             li { a href="#by-force" { "Totals by force" } }
                             li { a href="#breakdowns" { "Breakdowns" } }
                             li { a href="#coverage" { "Coverage" } }
@@ -627,6 +746,10 @@ pub fn summary_html(release: &Release, files: &[Output]) -> String {
                         h2 #headline { "Headline" }
                         (headline(release, &names))
                         (comparisons(release))
+                    }
+                    section aria-labelledby="changes" {
+                        h2 #changes { "Changes since the previous release" }
+                        (changes(release, &names))
                     }
                     section aria-labelledby="by-force" {
                         h2 #by-force { "Totals by force" }

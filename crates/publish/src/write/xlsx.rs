@@ -225,6 +225,9 @@ fn shown(t: &Table, row: &[Value], ranges: &[Option<(usize, usize)>], c: usize) 
         Value::Int(Some(n)) => thousands(*n),
         Value::Signed(Some(n)) => signed_thousands(*n),
         Value::Number(Some(x)) => format!("{x:.1}"),
+        // GSS shorthand for a revised figure, in a column of its own so
+        // the figure stays a number.
+        Value::Bool(true) if t.columns[c].name == "revised" => "[r]".into(),
         Value::Bool(b) => (if *b { "yes" } else { "no" }).into(),
         Value::Date(Some(_)) => "2016-06-30".into(),
         Value::Date(None) => "[z]".into(),
@@ -779,6 +782,16 @@ fn cover(
         }
     }
     section(&mut cover, &mut row, "Headline figures", &headline)?;
+    let mut changes = vec![release.changes.description()];
+    if !release.changes.figures.is_empty() {
+        changes.push("Each revised figure is marked [r] in the national sheet's last column; the changes sheet lists every figure that changed, its previous value, the forces whose part moved, and why.".to_string());
+    }
+    section(
+        &mut cover,
+        &mut row,
+        "Changes since the previous release",
+        &changes,
+    )?;
     section(
         &mut cover,
         &mut row,
@@ -792,7 +805,7 @@ fn cover(
         &mut cover,
         &mut row,
         "How to read these tables",
-        &["Each table is on its own sheet, with one header row, marked up as a table. The Contents sheet links to each. The Notes sheet explains the shorthand, and titles and headers refer to the notes that bear on them as [note 1]: [c] a count the force suppressed, followed by its range; [x] not available; [z] does not apply to the row. Ranges are written as \"5,650 to 5,661\".".to_string()],
+        &["Each table is on its own sheet, with one header row, marked up as a table. The Contents sheet links to each. The Notes sheet explains the shorthand, and titles and headers refer to the notes that bear on them as [note 1]: [c] a count the force suppressed, followed by its range; [x] not available; [z] does not apply to the row; [r] revised since the previous release. Ranges are written as \"5,650 to 5,661\".".to_string()],
     )?;
     let mut files = vec![format!(
         "Each table with a sheet here is also published as CSV and Parquet ({}), with datapackage.json describing every file and summary.html summarising the release.",
