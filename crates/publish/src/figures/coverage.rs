@@ -2,8 +2,10 @@
 //! were added, and the true reason why not or why flagged, as a
 //! [`Reason`] a program can act on and a sentence a reader can.
 //!
-//! Rules, in the order they are tried for each force and request:
-//! - No response configured: not added (the campaign did not ask).
+//! A row for each force the campaign asked (`forces` in campaign.toml,
+//! every force by default) and each request. Rules, in the order they are
+//! tried for each:
+//! - No response configured: not added (the campaign has no reply).
 //! - The response could not be read: not added, with why.
 //! - Refused, not held, no response: not added, as the response says.
 //! - One figure given two different values (a conflict): not added; the
@@ -393,7 +395,7 @@ pub fn coverage(
 ) -> Vec<CoverageRow> {
     let usual = usual_fixed(config);
     let mut rows = Vec::new();
-    for force in config.forces.iter() {
+    for force in config.forces.iter().filter(|f| config.campaign.asks(&f.id)) {
         for request in &config.campaign.requests {
             let responses = responses_for(config, &force.id, &request.id);
             let row = CoverageRow::new(&force.id, request);
@@ -568,7 +570,7 @@ pub fn added(coverage: &[CoverageRow]) -> BTreeMap<(ForceId, String), bool> {
 mod tests {
     use super::*;
     use crate::figures::national::by_force;
-    use crate::figures::testing::{answered, config, declined, record};
+    use crate::figures::testing::{answered, config, config_as, declined, record};
 
     /// Coverage of these responses and records, with these gaps.
     fn cover(responses: &[(&str, String)], records: &[Record], gaps: &Gaps) -> Vec<CoverageRow> {
@@ -628,6 +630,40 @@ mod tests {
             assert_eq!(r.reason, text);
             assert_eq!(r.undeclared().count(), 0, "{force}: declared");
         }
+    }
+
+    #[test]
+    fn coverage_has_rows_for_the_forces_asked_alone() {
+        // A campaign sent to one force: no row for the three it did not ask.
+        let c = config_as(
+            "forces = [\"beta\"]",
+            &[("beta", answered(Some("beta"), &["y1", "y2"], ""))],
+        );
+        let records = vec![
+            record("beta", "y1", &[], 7, 7),
+            record("beta", "y2", &[], 9, 9),
+        ];
+        let rows = coverage(&c, &records, &by_force(&records), &Gaps::default());
+        let got: Vec<(&str, &str, bool)> = rows
+            .iter()
+            .map(|r| (r.force.0.as_str(), r.request.as_str(), r.included))
+            .collect();
+        assert_eq!(got, [("beta", "y1", true), ("beta", "y2", true)]);
+        // A national table with no row for a force not asked says nothing of it.
+        let c = config_as(
+            "forces = [\"alpha\", \"beta\"]",
+            &[("national", answered(None, &["y1"], ""))],
+        );
+        let records = vec![
+            record("alpha", "y1", &[], 5, 5),
+            record("beta", "y1", &[], 7, 7),
+        ];
+        let rows = coverage(&c, &records, &by_force(&records), &Gaps::default());
+        assert!(rows.iter().all(|r| r.undeclared().count() == 0));
+        assert!(!rows
+            .iter()
+            .any(|r| r.force.0 == "gamma" || r.force.0 == "delta"));
+        assert!(row(&rows, "alpha", "y1").included && row(&rows, "beta", "y1").included);
     }
 
     #[test]

@@ -13,9 +13,10 @@ use std::collections::BTreeSet;
 /// the figure in a header ("Number of offences", "Stated figure"),
 /// `unit` what it counts.
 fn range_columns(prefix: &str, what: &str, whose: &str, unit: Option<&str>) -> [Column; 3] {
+    // The campaign's figures: a measure's decimals are shown in them.
     let with_unit = |c: Column| match unit {
-        Some(u) => c.unit(u),
-        None => c,
+        Some(u) => c.figures().unit(u),
+        None => c.figures(),
     };
     [
         with_unit(Column::new(
@@ -395,6 +396,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             &format!("Difference in {unit}"),
             "Computed minus stated, when both are exact; empty (null) otherwise.",
         )
+        .figures()
         .unit(&unit),
         Column::new(
             "agrees",
