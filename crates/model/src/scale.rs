@@ -243,12 +243,18 @@ impl Scale {
         if error <= noise && error * one < 1e-3 {
             Ok(steps as u64)
         } else {
-            // Its shortest decimal form says how many places it has.
-            let shown = format!("{x}");
-            let places = shown
-                .split_once('.')
-                .map_or(0, |(_, f)| f.trim_end_matches('0').len());
-            Err(self.too_many_places(&shown, places))
+            // The fewest places it is a decimal of, within the same error
+            // ("6405.063575", not the float's "6405.063575000006").
+            let within = |places: i32| {
+                let one = 10f64.powi(places);
+                let error = (x - (x * one).round() / one).abs();
+                error <= noise && error * one < 1e-3
+            };
+            let places = (i32::from(self.decimals) + 1..=15)
+                .find(|&p| within(p))
+                .unwrap_or(15);
+            let shown = format!("{x:.prec$}", prec = places as usize);
+            Err(self.too_many_places(&shown, places as usize))
         }
     }
 
@@ -318,8 +324,8 @@ mod tests {
         let four = Scale::measure(4).expect("four");
         let e = four.parse("6405.063575").expect_err("six places");
         assert!(e.contains("6 decimal places, more than the 4"), "{e}");
-        let e = four.from_f64(6405.063575).expect_err("six places");
-        assert!(e.contains("6 decimal places, more than the 4"), "{e}");
+        let e = four.from_f64(6405.0635750000056).expect_err("six places");
+        assert_eq!(e, "6405.063575 has 6 decimal places, more than the 4 the campaign keeps ([measure] decimals in campaign.toml): foi does not round");
         assert!(four.parse("1.2.3").is_err());
         assert!(four.parse("-1").is_err());
         assert!(four.parse("").is_err());
