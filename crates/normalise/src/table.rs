@@ -848,6 +848,11 @@ fn read_cells(
                 }
                 Parsed::Invalid(why) => {
                     ctx.error(Kind::NotACount, sheet, Some(at), why, None);
+                    // Whose figure it was, for coverage's reason.
+                    let request = row_request.clone().or_else(|| vc.request.clone());
+                    if let (Some(r), Some(d)) = (request, ctx.diagnostics.last_mut()) {
+                        d.request = Some(r);
+                    }
                     ctx.leave_out("cells that hold no count");
                     continue;
                 }
@@ -884,6 +889,7 @@ fn read_cells(
                 cells: vec![at],
                 sheet: sheet.name.clone(),
                 page: None,
+                typed_at: None,
                 covered: None,
                 doubt: doubt.clone(),
             });
@@ -1004,6 +1010,7 @@ fn read_cells(
                 cells,
                 sheet: sheet.name.clone(),
                 page: None,
+                typed_at: None,
                 covered,
                 doubt: force.as_ref().and_then(|f| doubts.get(f).cloned()),
             });
@@ -1348,6 +1355,7 @@ fn read_records(
                 cells: c,
                 sheet: sheet.name.clone(),
                 page: None,
+                typed_at: None,
             });
         }
     }

@@ -14,6 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub enum Finding {
     /// A cell for the force is marked not available ("..", "[x]").
     NotAvailable,
+    /// A cell for the force holds no figure foi can read (text, a negative
+    /// number, a measure with more places than the campaign keeps).
+    NotACount,
     /// One figure was given two different values.
     Conflict,
     /// What the reply holds does not cover the request's whole period.
@@ -70,6 +73,7 @@ impl Gaps {
                     continue;
                 }
                 DiagnosticKind::NotAvailable => Finding::NotAvailable,
+                DiagnosticKind::NotACount if d.severity > Severity::Note => Finding::NotACount,
                 DiagnosticKind::Conflict if d.severity > Severity::Note => Finding::Conflict,
                 DiagnosticKind::PartialPeriod => Finding::PartialPeriod,
                 DiagnosticKind::StaleSource => Finding::Stale,
