@@ -88,6 +88,10 @@ pub(crate) struct Raw {
     pub cells: Vec<CellRef>,
     pub sheet: Option<String>,
     pub page: Option<u32>,
+    /// Where a figure typed into the config was written
+    /// ("responses/durham.toml:14"): said beside its page when it is given
+    /// twice, as a grid's rows share one page.
+    pub typed_at: Option<String>,
     /// The part of the request's period the figure covers, when less
     /// than all of it.
     pub covered: Option<Period>,
@@ -763,6 +767,7 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                 cells: Vec::new(),
                 sheet: None,
                 page: Some(m.page),
+                typed_at: (!m.at.is_empty()).then(|| m.at.clone()),
                 covered: None,
                 doubt: None,
             }),
@@ -885,6 +890,8 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         Described(String, Count),
     }
     let mut seen: BTreeMap<Key, First> = BTreeMap::new();
+    // Where each first figure typed into the config was written.
+    let mut typed_first: BTreeMap<Key, String> = BTreeMap::new();
     let mut out: Vec<Record> = Vec::with_capacity(raws.len());
     let mut aggregates: Vec<Aggregate> = Vec::new();
     // Why each force's figures for a request are refused.
@@ -903,6 +910,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         let who = force
             .clone()
             .unwrap_or_else(|| ForceId("all forces".into()));
+        let typed_at = raw.typed_at;
         let lineage = Lineage {
             sha256: sha256.to_string(),
             file: ctx.file.clone(),
@@ -970,14 +978,23 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             interval: raw.interval,
             text: raw.text,
         };
+        // "page 2 (responses/durham.toml:15)": a page alone would not
+        // tell two rows of one grid apart.
+        let here = match &typed_at {
+            Some(t) => format!("{} ({t})", brief(&lineage)),
+            None => brief(&lineage),
+        };
         if let Some(first) = seen.get(&key) {
-            let (prev, prev_count) = match first {
+            let (mut prev, prev_count) = match first {
                 First::Record(i) => (brief(&out[*i].lineage), out[*i].count.clone()),
                 First::Aggregate(i) => {
                     (brief(&aggregates[*i].lineage), aggregates[*i].count.clone())
                 }
                 First::Described(d, c) => (d.clone(), c.clone()),
             };
+            if let Some(t) = typed_first.get(&key) {
+                prev = format!("{prev} ({t})");
+            }
             let what = format!("request {} ({})", raw.request, describe_dims(&dims));
             if prev_count.interval == count.interval {
                 notes.push(
@@ -986,7 +1003,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                         format!(
                             "the figure for {what} is given twice with the same value, {}, at {prev} and {}; it was read once",
                             as_given(&count, campaign.scale),
-                            brief(&lineage)
+                            here
                         ),
                     )
                     .force(&who)
@@ -999,7 +1016,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                 "the figure for {what} is given as {} at {prev} and as {} at {}",
                 as_given(&prev_count, campaign.scale),
                 as_given(&count, campaign.scale),
-                brief(&lineage)
+                here
             );
             match (first, &force, &raw.aggregate) {
                 (First::Aggregate(i), _, _) => {
@@ -1020,6 +1037,9 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                 _ => {}
             }
             continue;
+        }
+        if let Some(t) = typed_at {
+            typed_first.insert(key.clone(), t);
         }
         if let Some(label) = raw.aggregate {
             seen.insert(key, First::Aggregate(aggregates.len()));

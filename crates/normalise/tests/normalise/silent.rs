@@ -867,6 +867,9 @@ fn a_grid_reads_as_the_entries_it_stands_for() {
         2,
         "{d:#?}"
     );
+    // Each at the line it was typed on: both are on page 2.
+    assert!(d.iter().any(|d| d.4
+        == "the figure for request fy-2016-17 (online_method=cyber_flag) is given twice with the same value, 8, at page 2 (responses/test.toml:15) and page 2 (responses/test.toml:16); it was read once"), "{d:#?}");
     assert_eq!(n.checks.len(), 2);
     assert!(n.checks.iter().all(|c| c.agrees()));
     // Each record says the page it was typed from.
@@ -993,4 +996,21 @@ fn a_measure_is_read_exactly_at_its_places() {
         "{:#?}",
         said(&n)
     );
+}
+
+#[test]
+fn a_total_typed_twice_with_two_values_refuses_the_force_naming_both_lines() {
+    let toml = DURHAM_GRID.replacen("[\"Total\", \"8\", \"8\"]", "[\"Total\", \"8\", \"9\"]", 1);
+    let n = run(&campaign("nspcc-online-csa", &toml, None), b"");
+    let conflicts: Vec<String> = said(&n)
+        .into_iter()
+        .filter(|d| d.1 == "conflict")
+        .map(|d| format!("{} {}: {}", d.2, d.3, d.4))
+        .collect();
+    assert_eq!(
+        conflicts,
+        ["durham fy-2016-17: the figure for request fy-2016-17 (online_method=cyber_flag) is given as 9 at page 2 (responses/test.toml:15) and as 8 at page 2 (responses/test.toml:16); foi cannot tell which is right, so none of durham's figures for request fy-2016-17 were added"]
+    );
+    // The other request, its totals the same, is read.
+    assert!(figures(&n).iter().all(|f| f.contains("ye-jun-2016")));
 }
