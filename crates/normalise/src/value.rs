@@ -242,6 +242,12 @@ pub fn parse_text(raw: &str, sup: &Suppression) -> Parsed {
     }
     match whole(&s) {
         Some(n) => Parsed::Count(Interval::point(n)),
+        // A decimal in a campaign of counts: say how to declare a measure.
+        None if Scale::measure(Scale::MAX_DECIMALS).is_some_and(|m| m.parse(&s).is_ok()) => {
+            Parsed::Invalid(format!(
+                "{t:?} is not a whole count (figures with decimals need [measure] decimals = N in campaign.toml)"
+            ))
+        }
         None => Parsed::Invalid(format!("{t:?} is not a count")),
     }
 }
@@ -438,7 +444,14 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(parse_text("1225.8943", &s), Parsed::Invalid(_)));
+        assert_eq!(
+            parse_text("1,225.8943", &s),
+            Parsed::Invalid("\"1,225.8943\" is not a whole count (figures with decimals need [measure] decimals = N in campaign.toml)".into())
+        );
+        assert_eq!(
+            parse_text("twelve", &s),
+            Parsed::Invalid("\"twelve\" is not a count".into())
+        );
         assert!(matches!(parse_text("£12", &s), Parsed::Invalid(_)));
     }
 

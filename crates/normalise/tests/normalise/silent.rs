@@ -992,7 +992,7 @@ fn a_measure_is_read_exactly_at_its_places() {
     assert!(
         said(&n)
             .iter()
-            .any(|d| d.1 == "not_a_count" && d.4 == "\"3,547.5841\" is not a count"),
+            .any(|d| d.1 == "not_a_count" && d.4 == "\"3,547.5841\" is not a whole count (figures with decimals need [measure] decimals = N in campaign.toml)"),
         "{:#?}",
         said(&n)
     );
