@@ -840,6 +840,16 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
         .filter(|t| !t.is_empty())
         .map(|t| t.to_string())
         .collect();
+    // "1 July 2015 - 30 June 2016" is a period, not offence 1.
+    let month = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+        .iter()
+        .any(|m| w.starts_with(m))
+    };
+    let mut found: Vec<String> = Vec::new();
     for (i, tok) in tokens.iter().enumerate() {
         let t = tok.replace('/', "");
         let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -849,18 +859,24 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
         let rest = &t[digits.len()..];
         let number = digits.trim_start_matches('0');
         let letter_suffix = rest.len() == 1 && rest.chars().all(|c| c.is_ascii_alphabetic());
+        let a_day = tokens.get(i + 1).is_some_and(|next| month(next));
         let candidate = if letter_suffix {
             format!("{number}{}", rest.to_ascii_uppercase())
-        } else if rest.is_empty() && (i == 0 || bracketed.contains(&tok.as_str())) {
+        } else if rest.is_empty() && !a_day && (i == 0 || bracketed.contains(&tok.as_str())) {
             number.to_string()
         } else {
             continue;
         };
-        if domain.contains(&candidate) {
-            return Some(candidate);
+        if domain.contains(&candidate) && !found.contains(&candidate) {
+            found.push(candidate);
         }
     }
-    None
+    // A label naming two categories ("19E & 19H combined") is a figure for
+    // both together: given to either, it would be a false figure.
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// A table definition with its regexes compiled.
@@ -2345,7 +2361,7 @@ rows = [
 
     #[test]
     fn codes_in_labels() {
-        let domain: BTreeSet<String> = ["13", "21", "22B", "88A", "71"]
+        let domain: BTreeSet<String> = ["1", "13", "19E", "19H", "21", "22B", "88A", "71"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -2366,5 +2382,16 @@ rows = [
             f("Sexual activity with a child under 13 (21)").as_deref(),
             Some("21")
         );
+        // Two categories in one figure: neither.
+        assert_eq!(
+            f("Rape of a female or male child under 13 (19E & 19H)"),
+            None
+        );
+        assert_eq!(f("22B and 88A combined"), None);
+        // The same code twice is one.
+        assert_eq!(f("22B Sexual activity (22B)").as_deref(), Some("22B"));
+        // A date's day is no code.
+        assert_eq!(f("1 July 2015 - 30 June 2016"), None);
+        assert_eq!(f("13 Mar 2017"), None);
     }
 }

@@ -6,7 +6,8 @@
 //! Prints, for the tuned and the held-out part apart: top-1 and top-3
 //! accuracy on labels that mean a category, how often a label meaning no
 //! single category was declined, and how many suggestions the auto-accept
-//! threshold would take that are wrong. `--misses` lists every miss.
+//! threshold would take that are wrong. `--misses` lists every miss, but
+//! for the test part (`heldout2-test.csv`), which is scored, never read.
 //! Exits 1 when any goal of issue 16 is not met.
 
 use foi_normalise::suggest::score::{read_labelled, score, Score};
@@ -52,12 +53,16 @@ fn main() {
         &[],
     );
     let mut ok = true;
-    for part in ["tuned", "heldout"] {
+    // heldout2: written after the suggester's first score, by someone who
+    // never saw its code, split by a hash of each label into a part whose
+    // misses may be studied (dev) and one never looked at (test).
+    for part in ["tuned", "heldout", "heldout2-dev", "heldout2-test"] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).unwrap_or_else(|e| fail(&e.to_string()));
         let s = score(&suggester, &labels, THRESHOLD);
         print(part, &s);
-        if misses {
+        // The test part's misses are never listed: what is read is tuned to.
+        if misses && !part.ends_with("-test") {
             list_misses(&s);
         }
         ok &= s.top1_rate() >= 0.9
