@@ -2104,8 +2104,7 @@ kind = "age"
     }
 
     fn errors(r: Result<Config, Vec<ConfigError>>) -> Vec<String> {
-        r.err()
-            .expect("errors")
+        r.expect_err("errors")
             .iter()
             .map(ToString::to_string)
             .collect()
