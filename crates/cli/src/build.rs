@@ -534,7 +534,11 @@ pub fn build(
             sources: source_entries.len(),
             stale: source_entries.iter().filter(|s| s.stale).count(),
             failed: source_entries.iter().filter(|s| s.sha256.is_none()).count(),
-            forces: config.forces.len(),
+            forces: config
+                .forces
+                .iter()
+                .filter(|f| config.campaign.asks(&f.id))
+                .count(),
             ..Default::default()
         },
         ..Default::default()
@@ -590,9 +594,9 @@ pub fn build(
                 } else {
                     format!(" [{}]", c.breakdown)
                 },
-                headline::show(c.stated),
+                headline::show(config.campaign.scale, c.stated),
                 c.cells,
-                headline::show(c.computed),
+                headline::show(config.campaign.scale, c.computed),
                 if c.parts.is_empty() {
                     "nothing"
                 } else {

@@ -3,6 +3,7 @@
 //! the exit code.
 
 mod build;
+mod check;
 mod config;
 mod diff;
 mod explain;
@@ -119,7 +120,8 @@ enum Command {
     Fetch,
     /// Normalise and publish from the cache, offline.
     Build,
-    /// Check the config without running.
+    /// Check the config without fetching: files, sources, and every label
+    /// of the manual entries and cached sources against the crosswalks.
     Check,
     /// Trace a published figure to the cells it came from:
     /// `foi explain fy-2016-17 offence_group=grooming`.
@@ -291,25 +293,7 @@ fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
         Err(code) => return Ok(code),
     };
     match &cli.command {
-        Command::Check => {
-            // What the loader cannot see: whether each local source exists.
-            let mut missing = missing_sources(&ctx);
-            missing.extend(inspect::meaningless_sheets(&ctx));
-            for m in &missing {
-                report::error(&format!("config: {m}"));
-            }
-            if !missing.is_empty() {
-                return Ok(exit::USAGE);
-            }
-            outln!(
-                "config ok: campaign {} with {} requests, {} dimensions, {} responses",
-                ctx.config.campaign.id,
-                ctx.config.campaign.requests.len(),
-                ctx.config.campaign.dimensions.len(),
-                ctx.config.responses.len()
-            );
-            Ok(exit::COMPLETE)
-        }
+        Command::Check => Ok(check::run(&ctx)),
         Command::Explain {
             request,
             breakdown,

@@ -33,7 +33,7 @@ pub use figures::{
 };
 pub use release::{Release, SourceFile};
 pub use show::{show_range, thousands};
-pub use table::{neutralise, Column, ForeignKey, Kind, Table, Value};
+pub use table::{at_scale, neutralise, Column, ForeignKey, Kind, Table, Value};
 pub use write::datapackage::datapackage;
 pub use write::html::summary_html;
 pub use write::xlsx::workbook_bytes;
@@ -65,7 +65,8 @@ pub fn assemble(
     gaps: &Gaps,
 ) -> Release {
     let assembly = figures::assemble(config, records, aggregates, checks, gaps);
-    let tables = write::tables::tables(config, records, &assembly);
+    let mut tables = write::tables::tables(config, records, &assembly);
+    table::at_scale(&mut tables, config.campaign.scale);
     let sources = release::sources(config, records);
     Release::new(config, assembly, tables, sources)
 }

@@ -4,6 +4,7 @@
 mod bad;
 mod batch;
 mod build;
+mod config;
 mod crash;
 mod crosstab;
 mod crosswalk;

@@ -249,6 +249,9 @@ pub fn detect(sheets: &[Sheet], ctx: &Context) -> Detection {
         zeros: ctx.response.zeros,
         threshold: ctx.response.threshold,
         markers: ctx.campaign.markers.as_ref(),
+        // Detection looks for whole counts (fractions are rates): a
+        // measure's table is laid out by hand, and read at its scale.
+        scale: foi_model::Scale::COUNT,
     };
     let visible = sheets.iter().filter(|s| s.visible).count();
     let mut findings = Vec::new();
@@ -327,6 +330,7 @@ pub fn detect(sheets: &[Sheet], ctx: &Context) -> Detection {
                                     zeros: ctx.response.zeros,
                                     threshold: ctx.response.threshold,
                                     markers: ctx.campaign.markers.as_ref(),
+                                    scale: foi_model::Scale::COUNT,
                                 },
                             ),
                             crate::value::Parsed::Count(_)

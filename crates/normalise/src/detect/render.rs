@@ -120,6 +120,7 @@ pub fn render(tables: &[TableDef]) -> String {
                 plain(match n {
                     NameRule::Force => "force",
                     NameRule::Area => "area",
+                    NameRule::AreaThenForce => "area_then_force",
                 }),
             );
         }

@@ -23,18 +23,9 @@ use super::Output;
 use crate::figures::changes::{figure_label, show_change, Cause, ChangeKind};
 use crate::figures::{Basis, Check, Figure};
 use crate::release::Release;
-use crate::show::{show_range, thousands};
+use crate::show::thousands;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use std::collections::BTreeMap;
-
-/// "+1,750", "-12", "0".
-fn signed(n: i64) -> String {
-    match n {
-        0 => "0".to_string(),
-        n if n > 0 => format!("+{}", thousands(n as u64)),
-        n => format!("-{}", thousands(n.unsigned_abs())),
-    }
-}
 
 /// "1 force", "37 forces".
 fn forces_word(n: usize) -> String {
@@ -154,14 +145,14 @@ fn headline(release: &Release, names: &BTreeMap<String, String>) -> Markup {
     html! {
         @for r in &h.requests {
             p.headline {
-                (r.title) ": " strong { (show_range(r.total.lo, r.total.hi)) } " " (h.unit)
+                (r.title) ": " strong { (release.headline.scale.range(r.total)) } " " (h.unit)
                 " from " (r.forces) " of " (all_forces) " forces"
             }
             @if let Some(a) = &r.ages {
                 p {
                     "Most common victim age: "
                     (a.most_common.map(|(a, _)| a.to_string()).unwrap_or_else(|| "unknown".into()))
-                    ". Victims under " (a.under.0) ": " (show_range(a.under.1.lo, a.under.1.hi))
+                    ". Victims under " (a.under.0) ": " (release.headline.scale.range(a.under.1))
                     ". Youngest victim: "
                     (a.youngest.map(|a| a.to_string()).unwrap_or_else(|| "unknown".into())) "."
                 }
@@ -210,13 +201,13 @@ fn comparisons(release: &Release) -> Markup {
                     @for c in &rows {
                         tr {
                             th scope="row" { (basis(c)) }
-                            td.n { (show_range(c.from_total.lo, c.from_total.hi)) }
-                            td.n { (show_range(c.to_total.lo, c.to_total.hi)) }
+                            td.n { (release.headline.scale.range(c.from_total)) }
+                            td.n { (release.headline.scale.range(c.to_total)) }
                             td.n {
                                 @match c.change {
                                     None => "not comparable",
-                                    Some((lo, hi)) if lo == hi => (signed(lo)),
-                                    Some((lo, hi)) => (format!("{} to {}", signed(lo), signed(hi))),
+                                    Some((lo, hi)) if lo == hi => (release.headline.scale.show_signed(lo)),
+                                    Some((lo, hi)) => (format!("{} to {}", release.headline.scale.show_signed(lo), release.headline.scale.show_signed(hi))),
                                 }
                                 @if let Some(p) = c.percent { br; (format!("({p:+.1}%)")) }
                             }
@@ -434,7 +425,7 @@ fn chart(release: &Release, names: &BTreeMap<String, String>, request: &str) -> 
                                     @if let Some(w) = why.get(id) { " " span.small { (w) } }
                                 }
                             }
-                            td.n { (show_range(*lo, *hi)) }
+                            td.n { (release.headline.scale.range(foi_model::Interval::new(*lo, *hi))) }
                             td.plot {
                                 span.bars aria-hidden="true" {
                                     span class=(style) style=(pct(*lo)) {}
@@ -507,7 +498,7 @@ fn breakdowns(release: &Release) -> Markup {
                             @for r in &release.requests {
                                 td.n {
                                     @match figures.get(&(v.clone(), r.id.clone())) {
-                                        Some(f) => (show_range(f.total.lo, f.total.hi)),
+                                        Some(f) => (release.headline.scale.range(f.total)),
                                         None => "[x]",
                                     }
                                 }
@@ -601,11 +592,11 @@ fn reconciliation(release: &Release, names: &BTreeMap<String, String>) -> Markup
                                 (c.label) @if !c.breakdown.is_empty() { " (" (c.breakdown) ")" }
                                 br; span.small.file { (c.source) ", " (c.cells) }
                             }
-                            td.n { (show_range(c.stated.lo, c.stated.hi)) }
-                            td.n { (show_range(c.computed.lo, c.computed.hi)) }
+                            td.n { (release.headline.scale.range(c.stated)) }
+                            td.n { (release.headline.scale.range(c.computed)) }
                             td.n {
                                 @match (c.computed.value(), c.stated.value()) {
-                                    (Some(a), Some(b)) => (signed(a as i64 - b as i64)),
+                                    (Some(a), Some(b)) => (release.headline.scale.show_signed(a as i64 - b as i64)),
                                     _ => "ranges do not meet",
                                 }
                             }

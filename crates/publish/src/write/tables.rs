@@ -14,9 +14,10 @@ use std::collections::BTreeSet;
 /// the figure in a header ("Number of offences", "Stated figure"),
 /// `unit` what it counts.
 fn range_columns(prefix: &str, what: &str, whose: &str, unit: Option<&str>) -> [Column; 3] {
+    // The campaign's figures: a measure's decimals are shown in them.
     let with_unit = |c: Column| match unit {
-        Some(u) => c.unit(u),
-        None => c,
+        Some(u) => c.figures().unit(u),
+        None => c.figures(),
     };
     [
         with_unit(Column::new(
@@ -323,7 +324,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             Column::new("included", Kind::Bool, "Added", "Whether the force's figures were added to the national figures."),
             Column::new("flagged", Kind::Bool, "Flagged", "Added, but counting something a little different from what was asked or maybe falling short of it."),
             text("reason", "Why not added or why flagged", "Why the figures were not added, or each reason they were flagged, in words; empty (null) when added as asked."),
-            Column::new("reason_code", Kind::List(";"), "Reason codes", "The reasons as codes, in the CSV joined by \";\": no_response_configured, refused, not_held, no_response, failed_to_read, conflict (one figure given two values), another_period, not_available (every figure marked not available), period_not_covered, no_row (a national source has no row for the force) or no_figures when not added; partial_answer, partial_period, another_unit, another_definition, unmapped, some_not_available or stale when flagged."),
+            Column::new("reason_code", Kind::List(";"), "Reason codes", "The reasons as codes, in the CSV joined by \";\": no_response_configured, refused, not_held, no_response, failed_to_read, conflict (one figure given two values), another_period, not_available (every figure marked not available), not_a_count (the cells hold nothing readable as a figure), period_not_covered, no_row (a national source has no row for the force) or no_figures when not added; partial_answer, partial_period, another_unit, another_definition, unmapped, some_not_available, some_not_a_count or stale when flagged."),
         ],
     )
     .describe(
@@ -447,6 +448,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             &format!("Difference in {unit}"),
             "Computed minus stated, when both are exact; empty (null) otherwise.",
         )
+        .figures()
         .unit(&unit),
         Column::new(
             "agrees",
