@@ -269,9 +269,15 @@ pub fn parse_text(raw: &str, sup: &Suppression) -> Parsed {
 }
 
 /// "1,234" and "1 234" are 1234.
+/// "12.0" is 12 too: pandas writes a column of counts as floats when any
+/// cell of it is empty, and a fraction of zeros changes nothing.
 fn whole(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let s = match s.split_once('.') {
+        Some((int, frac)) if !frac.is_empty() && frac.chars().all(|c| c == '0') => int,
+        _ => s,
+    };
     let digits: String = s
-        .trim()
         .chars()
         .filter(|c| *c != ',' && !c.is_whitespace())
         .collect();
@@ -354,6 +360,18 @@ mod tests {
             parse_count(&Cell::Number(2.5), &s),
             Parsed::Invalid(_)
         ));
+    }
+
+    #[test]
+    fn a_whole_number_written_as_a_float_is_a_count() {
+        let s = sup(Zeros::NotStated, None);
+        let i = |lo, hi| Parsed::Count(Interval::new(lo, hi));
+        assert_eq!(parse_text("12.0", &s), i(12, 12));
+        assert_eq!(parse_text("1,234.00", &s), i(1234, 1234));
+        assert_eq!(parse_text("0.0", &s), i(0, 0));
+        assert!(matches!(parse_text("12.5", &s), Parsed::Invalid(_)));
+        assert!(matches!(parse_text("12.", &s), Parsed::Invalid(_)));
+        assert!(matches!(parse_text(".0", &s), Parsed::Invalid(_)));
     }
 
     /// "≤5" hides the bound itself: 0 to 5, or 1 to 5 where the force shows
