@@ -282,11 +282,11 @@ fn changes(release: &Release, names: &BTreeMap<String, String>) -> Markup {
                     @for f in &c.figures {
                         tr {
                             th scope="row" { (figure_label(&f.figure_id)) br; span.small { (f.change.words()) } }
-                            td.n { @match &f.previous { Some(p) => (show_range(p.total.lo, p.total.hi)), None => "not published" } }
-                            td.n { @match &f.now { Some(n) => (show_range(n.total.lo, n.total.hi)), None => "withdrawn" } }
+                            td.n { @match &f.previous { Some(p) => (release.headline.scale.range(p.total)), None => "not published" } }
+                            td.n { @match &f.now { Some(n) => (release.headline.scale.range(n.total)), None => "withdrawn" } }
                             td.n {
                                 @match (&f.previous, &f.now) {
-                                    (Some(p), Some(n)) => (show_change(p.total, n.total)),
+                                    (Some(p), Some(n)) => (show_change(c.scale, p.total, n.total)),
                                     _ => "",
                                 }
                             }

@@ -567,9 +567,9 @@ pub fn changes(c: &Changes, unit: &str) -> Table {
         Some(unit),
     ));
     cols.extend([
-        Column::new("change_value", Kind::Signed, &format!("Change in {unit}"), "This release's figure minus the previous release's, when both are exact; empty (null) otherwise.").unit(unit),
-        Column::new("lo_change", Kind::Signed, &format!("Change in the lowest possible number of {unit}"), "How much `lo` moved: this release's minus the previous release's; empty (null) for a new or withdrawn figure.").unit(unit),
-        Column::new("hi_change", Kind::Signed, &format!("Change in the highest possible number of {unit}"), "How much `hi` moved: this release's minus the previous release's; empty (null) for a new or withdrawn figure.").unit(unit),
+        Column::new("change_value", Kind::Signed, &format!("Change in {unit}"), "This release's figure minus the previous release's, when both are exact; empty (null) otherwise.").figures().unit(unit),
+        Column::new("lo_change", Kind::Signed, &format!("Change in the lowest possible number of {unit}"), "How much `lo` moved: this release's minus the previous release's; empty (null) for a new or withdrawn figure.").figures().unit(unit),
+        Column::new("hi_change", Kind::Signed, &format!("Change in the highest possible number of {unit}"), "How much `hi` moved: this release's minus the previous release's; empty (null) for a new or withdrawn figure.").figures().unit(unit),
         Column::new("previous_forces", Kind::Int, "Forces added, previous release", "How many forces' figures the previous release added up; empty (null) for a new figure.").unit("forces"),
         Column::new("forces", Kind::Int, "Forces added, this release", "How many forces' figures this release adds up; empty (null) for a withdrawn figure.").unit("forces"),
         Column::new("forces_changed", Kind::List(";"), "Forces whose part changed", "The forces whose part of the figure differs (added, left out, or another number), by force id; in the CSV joined by \";\"; empty when a release does not record the forces' parts of the figure (`parts` says so)."),
@@ -634,6 +634,7 @@ pub fn changes(c: &Changes, unit: &str) -> Table {
         row.push(Value::text(&previous));
         t.rows.push(row);
     }
+    crate::table::at_scale(std::slice::from_mut(&mut t), c.scale);
     t
 }
 

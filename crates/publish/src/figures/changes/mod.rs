@@ -22,6 +22,7 @@ pub use rows::{Rows, RowsError};
 pub use words::{figure_label, show_change, signed};
 
 use foi_model::Interval;
+use foi_model::Scale;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -148,6 +149,9 @@ pub struct RecordState {
 /// What the comparison reads of one release.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// The places its figures are kept to, as its national table writes
+    /// them: none for counts.
+    pub scale: Scale,
     pub facts: Facts,
     /// In the release's order.
     pub figures: Vec<FigureState>,
@@ -241,6 +245,8 @@ impl ChangeKind {
 /// A force's part of a figure, before and now (`None`: no part in it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PartChange {
+    #[serde(skip)]
+    pub scale: Scale,
     pub force: String,
     pub previous: Option<Part>,
     pub now: Option<Part>,
@@ -249,6 +255,8 @@ pub struct PartChange {
 /// A national figure that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FigureChange {
+    #[serde(skip)]
+    pub scale: Scale,
     pub figure_id: String,
     pub request: String,
     pub breakdown: String,
@@ -357,6 +365,9 @@ pub struct ForceChanges {
 /// What differs between a release and the one before it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Changes {
+    /// The places the figures are kept to (the release's).
+    #[serde(skip)]
+    pub scale: Scale,
     pub campaign: String,
     /// The release compared with; `None` for a first release.
     pub previous: Option<String>,
@@ -419,8 +430,28 @@ impl Changes {
 pub fn compare(previous: Option<&Snapshot>, current: &Snapshot) -> Changes {
     let facts = &current.facts;
     let Some(prev) = previous else {
-        return Changes::first(&facts.campaign, &facts.run_id);
+        return Changes {
+            scale: current.scale,
+            ..Changes::first(&facts.campaign, &facts.run_id)
+        };
     };
+    // Figures kept to other places are other numbers: never compared as
+    // if they were the same.
+    if prev.scale != current.scale {
+        return Changes {
+            scale: current.scale,
+            ..Changes::unreadable(
+                &facts.campaign,
+                &prev.facts.run_id,
+                &facts.run_id,
+                &format!(
+                    "it keeps its figures to {} decimal places and this release to {}: their figures cannot be compared",
+                    prev.scale.decimals(),
+                    current.scale.decimals()
+                ),
+            )
+        };
+    }
     let figures = figure_changes(prev, current);
     let moved: BTreeSet<&str> = figures
         .iter()
@@ -552,6 +583,7 @@ pub fn compare(previous: Option<&Snapshot>, current: &Snapshot) -> Changes {
         }
     }
     Changes {
+        scale: current.scale,
         campaign: facts.campaign.clone(),
         previous: Some(prev.facts.run_id.clone()),
         release: facts.run_id.clone(),
@@ -595,11 +627,16 @@ fn figure_changes(prev: &Snapshot, current: &Snapshot) -> Vec<FigureChange> {
             Some(_) => continue,
         };
         out.push(FigureChange {
+            scale: current.scale,
             figure_id: f.figure_id.clone(),
             request: f.request.clone(),
             breakdown: f.breakdown.clone(),
             change,
-            parts: part_changes(old.map(|o| prev.parts_of(o)), Some(current.parts_of(f))),
+            parts: part_changes(
+                current.scale,
+                old.map(|o| prev.parts_of(o)),
+                Some(current.parts_of(f)),
+            ),
             previous: old.cloned(),
             now: Some(f.clone()),
         });
@@ -610,11 +647,12 @@ fn figure_changes(prev: &Snapshot, current: &Snapshot) -> Vec<FigureChange> {
         .filter(|o| !now.contains(o.figure_id.as_str()))
     {
         out.push(FigureChange {
+            scale: current.scale,
             figure_id: o.figure_id.clone(),
             request: o.request.clone(),
             breakdown: o.breakdown.clone(),
             change: ChangeKind::Withdrawn,
-            parts: part_changes(Some(prev.parts_of(o)), None),
+            parts: part_changes(current.scale, Some(prev.parts_of(o)), None),
             previous: Some(o.clone()),
             now: None,
         });
@@ -626,6 +664,7 @@ fn figure_changes(prev: &Snapshot, current: &Snapshot) -> Vec<FigureChange> {
 /// is in that release (absent: no force's part); the inner whether the
 /// release records the parts (unknown: `None` for the whole answer).
 fn part_changes(
+    scale: Scale,
     before: Option<Option<&BTreeMap<String, Part>>>,
     now: Option<Option<&BTreeMap<String, Part>>>,
 ) -> Option<Vec<PartChange>> {
@@ -639,6 +678,7 @@ fn part_changes(
             .filter_map(|f| {
                 let (a, b) = (before.get(f).copied(), now.get(f).copied());
                 (a != b).then(|| PartChange {
+                    scale,
                     force: f.clone(),
                     previous: a,
                     now: b,

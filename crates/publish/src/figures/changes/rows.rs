@@ -4,7 +4,7 @@
 //! same text), so two releases from the same inputs read alike.
 
 use super::{CoverageState, Facts, FigureState, Part, RecordState, Snapshot};
-use foi_model::Interval;
+use foi_model::{Interval, Scale};
 use std::collections::BTreeMap;
 
 /// A table as its CSV holds it: the header, and each row's fields as text.
@@ -48,8 +48,20 @@ fn count(table: &str, row: usize, col: &str, s: &str) -> Result<u64, RowsError> 
     })
 }
 
+/// A figure at the release's scale: a count, or a measure's text in steps.
+fn figure(scale: Scale, table: &str, row: usize, col: &str, s: &str) -> Result<u64, RowsError> {
+    if scale.is_count() {
+        return count(table, row, col, s);
+    }
+    scale.parse(s).map_err(|why| RowsError {
+        table: table.to_string(),
+        reason: format!("row {}: {col} {s:?}: {why}", row + 1),
+    })
+}
+
 /// `lo` and `hi` of a row (`value` is one of them when exact).
 fn interval(
+    scale: Scale,
     table: &str,
     row: usize,
     fields: &[String],
@@ -57,9 +69,29 @@ fn interval(
     hi: usize,
 ) -> Result<Interval, RowsError> {
     Ok(Interval::new(
-        count(table, row, "lo", &fields[lo])?,
-        count(table, row, "hi", &fields[hi])?,
+        figure(scale, table, row, "lo", &fields[lo])?,
+        figure(scale, table, row, "hi", &fields[hi])?,
     ))
+}
+
+/// The places a release keeps its figures to, as its national table
+/// writes them: a measure's every figure has all its places ("0.000000"),
+/// a count none.
+fn scale_of(table: &str, rows: &Rows, lo: usize) -> Result<Scale, RowsError> {
+    let places = fields(rows)
+        .filter_map(|(_, f)| f[lo].split_once('.').map(|(_, frac)| frac.len()))
+        .max()
+        .unwrap_or(0);
+    if places == 0 {
+        return Ok(Scale::COUNT);
+    }
+    u8::try_from(places)
+        .ok()
+        .and_then(Scale::measure)
+        .ok_or_else(|| RowsError {
+            table: table.to_string(),
+            reason: format!("its figures have {places} decimal places, more than foi keeps"),
+        })
 }
 
 /// "a;b" -> ["a", "b"]; "" -> [].
@@ -112,12 +144,14 @@ impl Snapshot {
             c.index("forces")?,
             c.index("flagged_forces")?,
         );
+        snapshot.scale = scale_of("national", national, lo)?;
+        let scale = snapshot.scale;
         for (i, f) in fields(national) {
             snapshot.figures.push(FigureState {
                 figure_id: f[id].clone(),
                 request: f[request].clone(),
                 breakdown: f[breakdown].clone(),
-                total: interval("national", i, &f, lo, hi)?,
+                total: interval(scale, "national", i, &f, lo, hi)?,
                 forces: count("national", i, "forces", &f[forces])?,
                 flagged: list(&f[flagged], ";"),
             });
@@ -153,7 +187,7 @@ impl Snapshot {
             parts.entry(figure_id).or_default().insert(
                 f[force].clone(),
                 Part {
-                    interval: interval(name, i, &f, lo, hi)?,
+                    interval: interval(scale, name, i, &f, lo, hi)?,
                     flagged: f[flagged] == "true",
                 },
             );
@@ -222,7 +256,7 @@ impl Snapshot {
                 request: f[request].clone(),
                 force: f[force].clone(),
                 text: f[text].clone(),
-                interval: interval("records", i, &f, lo, hi)?,
+                interval: interval(self.scale, "records", i, &f, lo, hi)?,
                 sha256: f[sha].clone(),
                 source: f[source].clone(),
                 sheet: f[sheet].clone(),

@@ -91,6 +91,7 @@ fn base(run: &str) -> Snapshot {
         [("alpha".to_string(), part(4))].into(),
     );
     Snapshot {
+        scale: foi_model::Scale::COUNT,
         facts: Facts {
             run_id: run.into(),
             campaign: "test".into(),
@@ -390,5 +391,115 @@ fn a_new_breakdown_value_is_a_new_figure_with_the_forces_that_gave_it() {
     assert_eq!(
         c.description(),
         "Compared with release r1, which this release replaced: 2 national figures changed (1 revised, 1 new)."
+    );
+}
+
+fn rows(header: &[&str], rows: &[&[&str]]) -> Rows {
+    Rows {
+        header: header.iter().map(|s| s.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect(),
+    }
+}
+
+/// A measure's release writes every figure at its places ("122406.450850"):
+/// read back, the figures are the same whole steps they were written from,
+/// and the release says its scale.
+fn measure_tables(lo: &str) -> BTreeMap<String, Rows> {
+    let national = rows(
+        &[
+            "figure_id",
+            "request",
+            "breakdown",
+            "lo",
+            "hi",
+            "forces",
+            "flagged_forces",
+        ],
+        &[&["sep-2019/total", "sep-2019", "total", lo, lo, "43", ""]],
+    );
+    let by_force = rows(
+        &["request", "force_id", "lo", "hi", "flagged"],
+        &[&["sep-2019", "kent", "3552.570200", "3552.570200", "false"]],
+    );
+    let coverage = rows(
+        &[
+            "force_id",
+            "request",
+            "status",
+            "included",
+            "flagged",
+            "reason",
+            "reason_code",
+        ],
+        &[],
+    );
+    [
+        ("national".to_string(), national),
+        ("by_force".to_string(), by_force),
+        ("coverage".to_string(), coverage),
+    ]
+    .into()
+}
+
+#[test]
+fn a_measures_release_reads_back_at_its_places() {
+    let s = Snapshot::from_rows(base("r1").facts, &measure_tables("122406.450850")).expect("reads");
+    let six = foi_model::Scale::measure(6).expect("six places");
+    assert_eq!(s.scale, six);
+    assert_eq!(s.figures[0].total, Interval::point(122_406_450_850));
+    assert_eq!(
+        s.parts["sep-2019/total"]["kent"].interval,
+        Interval::point(3_552_570_200)
+    );
+    // A count's release has no places.
+    let counts = rows(
+        &[
+            "figure_id",
+            "request",
+            "breakdown",
+            "lo",
+            "hi",
+            "forces",
+            "flagged_forces",
+        ],
+        &[&["y1/total", "y1", "total", "5653", "5653", "44", ""]],
+    );
+    let mut tables = measure_tables("1");
+    tables.insert("national".into(), counts);
+    tables.insert(
+        "by_force".into(),
+        rows(&["request", "force_id", "lo", "hi", "flagged"], &[]),
+    );
+    assert_eq!(
+        Snapshot::from_rows(base("r1").facts, &tables)
+            .expect("reads")
+            .scale,
+        foi_model::Scale::COUNT
+    );
+}
+
+/// Figures kept to other places are other numbers: two such releases are
+/// said to be incomparable, never compared step for step.
+#[test]
+fn releases_at_other_places_are_not_compared() {
+    let a = Snapshot::from_rows(base("r1").facts, &measure_tables("122406.450850")).expect("six");
+    let b = Snapshot::from_rows(base("r2").facts, &measure_tables("122406.45085")).expect("five");
+    let c = compare(Some(&a), &b);
+    assert!(c.figures.is_empty());
+    let why = c.unreadable.expect("said");
+    assert!(
+        why.contains("6 decimal places and this release to 5"),
+        "{why}"
+    );
+    // The same places: the measure compares and shows at its places.
+    let b = Snapshot::from_rows(base("r2").facts, &measure_tables("122406.950850")).expect("six");
+    let c = compare(Some(&a), &b);
+    assert_eq!(c.figures.len(), 1);
+    assert_eq!(
+        c.figures[0].line(),
+        "sep-2019 total 122,406.45085 → 122,406.95085 (+0.5)"
     );
 }

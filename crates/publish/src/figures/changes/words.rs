@@ -10,15 +10,14 @@ use super::{
     Cause, ChangeKind, Changes, CoverageState, Edit, FigureChange, LineChange, Part, PartChange,
     SourceChange, ALL_FORCES,
 };
-use crate::show::{show_range, thousands};
-use foi_model::Interval;
+use crate::show::thousands;
+use foi_model::{Interval, Scale};
 
-/// "+1,750", "-12", "0".
-pub fn signed(n: i64) -> String {
+/// "+1,750", "-12", "0"; "+0.5" for a measure.
+pub fn signed(scale: Scale, n: i64) -> String {
     match n {
         0 => "0".to_string(),
-        n if n > 0 => format!("+{}", thousands(n as u64)),
-        n => format!("-{}", thousands(n.unsigned_abs())),
+        _ => scale.show_signed(n),
     }
 }
 
@@ -27,8 +26,8 @@ pub fn figure_label(figure_id: &str) -> String {
     figure_id.replacen('/', " ", 1)
 }
 
-fn show(i: Interval) -> String {
-    show_range(i.lo, i.hi)
+fn show(scale: Scale, i: Interval) -> String {
+    scale.range(i)
 }
 
 fn diff(a: u64, b: u64) -> i64 {
@@ -37,12 +36,16 @@ fn diff(a: u64, b: u64) -> i64 {
 
 /// How a figure moved: "+18"; "+2" when both ends of a range moved alike;
 /// else how each end moved.
-pub fn show_change(a: Interval, b: Interval) -> String {
+pub fn show_change(scale: Scale, a: Interval, b: Interval) -> String {
     let (lo, hi) = (diff(a.lo, b.lo), diff(a.hi, b.hi));
     if lo == hi {
-        signed(lo)
+        signed(scale, lo)
     } else {
-        format!("lowest {}, highest {}", signed(lo), signed(hi))
+        format!(
+            "lowest {}, highest {}",
+            signed(scale, lo),
+            signed(scale, hi)
+        )
     }
 }
 
@@ -86,16 +89,20 @@ impl FigureChange {
                         list_or_none(&p.flagged)
                     ));
                 }
-                format!("{label} {}, unchanged; {}", show(n.total), what.join("; "))
+                format!(
+                    "{label} {}, unchanged; {}",
+                    show(self.scale, n.total),
+                    what.join("; ")
+                )
             }
             (Some(p), Some(n), _) => format!(
                 "{label} {} → {} ({})",
-                show(p.total),
-                show(n.total),
-                show_change(p.total, n.total)
+                show(self.scale, p.total),
+                show(self.scale, n.total),
+                show_change(self.scale, p.total, n.total)
             ),
-            (None, Some(n), _) => format!("{label} new: {}", show(n.total)),
-            (Some(p), None, _) => format!("{label} withdrawn (was {})", show(p.total)),
+            (None, Some(n), _) => format!("{label} new: {}", show(self.scale, n.total)),
+            (Some(p), None, _) => format!("{label} withdrawn (was {})", show(self.scale, p.total)),
             (None, None, _) => label,
         }
     }
@@ -109,11 +116,11 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
-fn part(p: Option<Part>) -> String {
+fn part(scale: Scale, p: Option<Part>) -> String {
     match p {
         None => "no part".to_string(),
-        Some(p) if p.flagged => format!("{} (flagged)", show(p.interval)),
-        Some(p) => show(p.interval),
+        Some(p) if p.flagged => format!("{} (flagged)", show(scale, p.interval)),
+        Some(p) => show(scale, p.interval),
     }
 }
 
@@ -122,15 +129,15 @@ impl PartChange {
     pub fn line(&self) -> String {
         let change = match (self.previous, self.now) {
             (Some(a), Some(b)) if a.interval != b.interval => {
-                format!(" ({})", show_change(a.interval, b.interval))
+                format!(" ({})", show_change(self.scale, a.interval, b.interval))
             }
             _ => String::new(),
         };
         format!(
             "{} {} → {}{change}",
             self.force,
-            part(self.previous),
-            part(self.now)
+            part(self.scale, self.previous),
+            part(self.scale, self.now)
         )
     }
 }
