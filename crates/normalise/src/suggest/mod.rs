@@ -32,7 +32,7 @@ pub mod text;
 pub use reference::{Offence, Reference};
 pub use text::Wording;
 
-use code::CodeHit;
+use code::Written;
 use foi_model::config::{Campaign, DimKind, Dimension};
 use foi_model::{fold_label, DimId, DimValue, ForceId};
 use index::{How, Index, Source};
@@ -469,27 +469,19 @@ impl DimSuggester {
                 .map_or(String::new(), |n| format!(" ({n})"))
         };
         for hit in code::codes_in_label(label, &self.domain, self.reference.as_ref()) {
-            let (cats, written, what) = match &hit {
-                CodeHit::Category { code, written } => {
-                    (vec![code.clone()], written.clone(), "category".to_string())
-                }
-                CodeHit::HoCode {
-                    ho_code,
-                    written,
-                    categories,
-                } => (
-                    categories.clone(),
-                    written.clone(),
-                    format!("Home Office code {ho_code}, counted under"),
-                ),
+            let what = match &hit.code {
+                Written::Category(_) => "category".to_string(),
+                Written::HoCode(h) => format!("Home Office code {h}, counted under"),
+                Written::HoClass(h) => format!("Home Office class {h}, counted under"),
             };
-            // Among several categories of one Home Office code, the words
-            // of the label and of the code's own description decide.
-            let mut ranked: Vec<(String, f64)> = cats
+            // Among several categories of one code, the words of the label
+            // and of the code's own description decide.
+            let mut ranked: Vec<(String, f64)> = hit
+                .categories
                 .iter()
                 .map(|c| {
-                    let by_desc = match &hit {
-                        CodeHit::HoCode { ho_code, .. } => self.description_fit(ho_code, c),
+                    let by_desc = match &hit.code {
+                        Written::HoCode(h) => self.description_fit(h, c),
                         _ => 0.0,
                     };
                     (c.clone(), text_score(c).max(by_desc))
@@ -497,6 +489,10 @@ impl DimSuggester {
                 .collect();
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
             let single = ranked.len() == 1;
+            let maybe_age = hit.doubts.contains(&code::Doubt::MaybeAge);
+            let doubt = hit
+                .doubt_text()
+                .map_or(String::new(), |d| format!(" (not taken alone: {d})"));
             for (k, (c, fit)) in ranked.iter().enumerate() {
                 let clear = single || (k == 0 && ranked.get(1).is_none_or(|r| fit - r.1 >= MARGIN));
                 let against =
@@ -507,6 +503,9 @@ impl DimSuggester {
                         if single { 0.99 } else { 0.95 },
                         "and the words agree".to_string(),
                     ),
+                    // A number that may be an age is a code only with words
+                    // that agree.
+                    (true, None) if maybe_age => (0.55, "the words add little".to_string()),
                     (true, None) => (
                         if single { 0.95 } else { 0.9 },
                         "the words add little".to_string(),
@@ -516,11 +515,14 @@ impl DimSuggester {
                 votes.push(Vote {
                     value: c.clone(),
                     score,
-                    reason: format!("{written:?} in the label is {what} {c}{}, {how}", name(c)),
-                    exact_code: single && against.is_none() && score >= 0.95,
+                    reason: format!(
+                        "{:?} in the label is {what} {c}{}{doubt}, {how}",
+                        hit.written,
+                        name(c)
+                    ),
+                    exact_code: hit.sure() && against.is_none() && score >= 0.95,
                     rank: 0,
                 });
-                let _ = fit;
             }
         }
     }
