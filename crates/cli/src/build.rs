@@ -3,7 +3,7 @@
 //! assembled and written to a staging folder, then published whole.
 
 use crate::release::{self, Manifest, OutputEntry, SourceEntry};
-use crate::{exit, headline, incremental, report, Cli, Ctx};
+use crate::{diff, exit, headline, incremental, report, Cli, Ctx};
 use anyhow::{Context, Result};
 use foi_model::{Aggregate, Diagnostic, DiagnosticKind, Record, Severity};
 use std::collections::BTreeMap;
@@ -95,21 +95,26 @@ enum Outcome {
 /// once. The outcomes are gathered in the order of `config.responses`, so
 /// the stage (and every table built from it) is the same whatever order
 /// the threads finish in.
-pub fn normalise_all(ctx: &Ctx) -> Stage {
-    let config = &ctx.config;
-    // The config without the responses (each keys its own) and without the
-    // crosswalks (each response keys the lines that can apply to it).
+/// The config without the responses (each keys its own) and without the
+/// crosswalks (each response keys the lines that can apply to it): the
+/// campaign file and the reference tables.
+pub fn campaign_sha(ctx: &Ctx) -> String {
     let mut skip = vec![ctx.dirs.campaign.join("responses")];
     skip.extend(
-        incremental::crosswalk_files(config)
+        incremental::crosswalk_files(&ctx.config)
             .into_iter()
             .map(|f| crate::config::shown_path(&ctx.dirs, f)),
     );
-    let campaign_sha = incremental::tree_sha(
+    incremental::tree_sha(
         &ctx.dirs.root,
         &[ctx.dirs.config.join("reference"), ctx.dirs.campaign.clone()],
         &skip,
-    );
+    )
+}
+
+pub fn normalise_all(ctx: &Ctx) -> Stage {
+    let config = &ctx.config;
+    let campaign_sha = campaign_sha(ctx);
     // Worker threads have no current span of their own: each response's
     // span hangs under the caller's (the run span, with its run_id).
     let parent = tracing::Span::current();
@@ -529,7 +534,11 @@ pub fn build(
             sources: source_entries.len(),
             stale: source_entries.iter().filter(|s| s.stale).count(),
             failed: source_entries.iter().filter(|s| s.sha256.is_none()).count(),
-            forces: config.forces.len(),
+            forces: config
+                .forces
+                .iter()
+                .filter(|f| config.campaign.asks(&f.id))
+                .count(),
             ..Default::default()
         },
         ..Default::default()
@@ -546,7 +555,7 @@ pub fn build(
             summary,
         });
     }
-    let release = foi_publish::assemble(
+    let mut release = foi_publish::assemble(
         config,
         &stage.records,
         &stage.aggregates,
@@ -585,9 +594,9 @@ pub fn build(
                 } else {
                     format!(" [{}]", c.breakdown)
                 },
-                headline::show(c.stated),
+                headline::show(config.campaign.scale, c.stated),
                 c.cells,
-                headline::show(c.computed),
+                headline::show(config.campaign.scale, c.computed),
                 if c.parts.is_empty() {
                     "nothing"
                 } else {
@@ -629,6 +638,18 @@ pub fn build(
     // its manifest says the truth about this run (a source gone stale, a
     // config fix that changed only the exit code).
     let id = report::run_id();
+    // What differs from the release this one replaces: changes.csv, the
+    // revised figures, and the run's closing change line. The previous
+    // release is an input: the same one and the same inputs give the same
+    // bytes.
+    let fingerprints = diff::record::fingerprints(ctx, campaign_sha(ctx));
+    let facts = diff::record::facts(ctx, id, &source_entries, &fingerprints);
+    let changes = diff::record::since_previous(&ctx.out, &release, facts)
+        .context("comparing with the previous release")?;
+    lap("compare");
+    summary.changes = Some(changes.clone());
+    let changes_entry = diff::record::entry(&changes);
+    release.revise(changes);
     let staging = release::stage(&ctx.out, id)?;
     let mut outputs: Vec<OutputEntry> = match foi_publish::write(&release, &staging) {
         Ok(written) => written
@@ -661,7 +682,7 @@ pub fn build(
     lap("write");
     let files = outputs.len();
     let manifest = Manifest {
-        schema_version: 2,
+        schema_version: 3,
         run_id: id.to_string(),
         started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -679,6 +700,10 @@ pub fn build(
         inputs_sha256: inputs,
         headline: headline::render(&release, config),
         responses: stage.normalised + stage.reused,
+        campaign_sha256: Some(fingerprints.campaign_sha256),
+        response_configs: Some(fingerprints.responses),
+        crosswalks: Some(fingerprints.crosswalks),
+        changes: Some(changes_entry),
     };
     release::write_manifest(&staging, &manifest)?;
     let dest = release::publish(&ctx.out, &staging, id)?;

@@ -34,7 +34,7 @@ fn cells(l: &Lineage, all: bool) -> String {
 
 /// One record: where it is, what it says, what it counts as, and the
 /// stated totals that narrowed it.
-fn print_record(lead: &str, r: &foi_model::Record, all_cells: bool) {
+fn print_record(lead: &str, r: &foi_model::Record, all_cells: bool, scale: foi_model::Scale) {
     let sheet = r
         .lineage
         .sheet
@@ -46,7 +46,7 @@ fn print_record(lead: &str, r: &foi_model::Record, all_cells: bool) {
         r.lineage.file,
         cells(&r.lineage, all_cells),
         r.count.text,
-        show(r.count.interval)
+        show(scale, r.count.interval)
     );
     for by in &r.lineage.narrowed_by {
         crate::outln!("        narrowed by {by}");
@@ -98,7 +98,7 @@ pub fn explain(
         } else {
             breakdown.join(" ")
         },
-        show(fig.total)
+        show(ctx.config.campaign.scale, fig.total)
     );
     let mut sum = Interval::ZERO;
     for c in &fig.contributions {
@@ -111,17 +111,17 @@ pub fn explain(
         crate::outln!(
             "  {} ({name}): {}{}",
             c.force,
-            show(c.interval),
+            show(ctx.config.campaign.scale, c.interval),
             if c.flagged { " [flagged]" } else { "" }
         );
         for &i in &c.records {
-            print_record("      ", &records[i], all_cells);
+            print_record("      ", &records[i], all_cells, ctx.config.campaign.scale);
         }
     }
     crate::outln!(
         "{} contributions add up to {}{}",
         fig.contributions.len(),
-        show(sum),
+        show(ctx.config.campaign.scale, sum),
         if sum == fig.total {
             ", the published figure"
         } else {
@@ -195,7 +195,12 @@ fn one_force(
         } else {
             dims.join(", ")
         };
-        print_record(&format!("    {what}: "), r, all_cells);
+        print_record(
+            &format!("    {what}: "),
+            r,
+            all_cells,
+            ctx.config.campaign.scale,
+        );
     }
     let checks: Vec<&foi_publish::Check> = release
         .checks
@@ -214,9 +219,9 @@ fn one_force(
             } else {
                 format!(" [{}]", c.breakdown)
             },
-            show(c.stated),
+            show(ctx.config.campaign.scale, c.stated),
             c.cells,
-            show(c.computed),
+            show(ctx.config.campaign.scale, c.computed),
             c.parts,
             if c.agrees() { "agrees" } else { "DISAGREES" }
         );

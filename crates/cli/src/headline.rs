@@ -1,18 +1,20 @@
 //! The headline `foi run` ends with: what a researcher quotes.
 
 use foi_model::config::Config;
-use foi_model::Interval;
-use foi_publish::{show_range, thousands, Basis, Release};
+use foi_model::{Interval, Scale};
+use foi_publish::{Basis, Release};
 
-pub fn show(i: Interval) -> String {
-    show_range(i.lo, i.hi)
+/// "5,653", "5,650 to 5,661"; a measure to its places ("124,783.972765").
+pub fn show(scale: Scale, i: Interval) -> String {
+    scale.range(i)
 }
 
-fn signed(d: i64) -> String {
-    if d >= 0 {
-        format!("+{}", thousands(d as u64))
+/// "+1,750", "-12"; "+0" for no change, as a change is always signed.
+fn signed(scale: Scale, d: i64) -> String {
+    if d == 0 {
+        "+0".to_string()
     } else {
-        format!("-{}", thousands(d.unsigned_abs()))
+        scale.show_signed(d)
     }
 }
 
@@ -26,11 +28,12 @@ pub fn print(release: &Release, config: &Config) {
 }
 
 /// The headline as text, one line each.
-pub fn render(release: &Release, config: &Config) -> String {
+pub fn render(release: &Release, _config: &Config) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let h = &release.headline;
-    let n = config.forces.len();
+    let n = release.forces_asked();
+    let scale = h.scale;
     let _ = writeln!(out, "{}", h.campaign);
     for r in &h.requests {
         let flagged = if r.flagged.is_empty() {
@@ -50,7 +53,7 @@ pub fn render(release: &Release, config: &Config) -> String {
             "  {} ({}): {} {} from {} of {n} forces{flagged}",
             r.title,
             r.request,
-            show(r.total),
+            show(scale, r.total),
             h.unit,
             r.forces
         );
@@ -69,8 +72,8 @@ pub fn render(release: &Release, config: &Config) -> String {
             Basis::AllForces => "all forces".to_string(),
         };
         let change = match (c.change, &c.not_comparable) {
-            (Some((lo, hi)), _) if lo == hi => signed(lo),
-            (Some((lo, hi)), _) => format!("{} to {}", signed(lo), signed(hi)),
+            (Some((lo, hi)), _) if lo == hi => signed(scale, lo),
+            (Some((lo, hi)), _) => format!("{} to {}", signed(scale, lo), signed(scale, hi)),
             (None, why) => format!(
                 "not comparable, {}",
                 why.as_deref().unwrap_or("the forces differ")
@@ -101,7 +104,7 @@ pub fn render(release: &Release, config: &Config) -> String {
                 "  {}: most common victim age {common}; victims under {}: {}; youngest victim {youngest}",
                 r.title,
                 ages.under.0,
-                show(ages.under.1)
+                show(scale, ages.under.1)
             );
         }
     }

@@ -68,7 +68,9 @@ pub fn crosswalk_files(config: &Config) -> Vec<&str> {
     crosswalks(config).map(|c| c.file.as_str()).collect()
 }
 
-fn crosswalks(config: &Config) -> impl Iterator<Item = &Crosswalk> {
+/// Every crosswalk of the campaign: its dimensions', its derivations' and
+/// its markers'.
+pub fn crosswalks(config: &Config) -> impl Iterator<Item = &Crosswalk> {
     let c = &config.campaign;
     c.dimensions
         .iter()

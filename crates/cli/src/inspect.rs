@@ -12,7 +12,7 @@ use anyhow::{bail, Context as _, Result};
 use clap::ValueEnum;
 use foi_model::config::{resolve_response_text, Response, Source};
 use foi_model::{DimId, Interval, Record, Severity};
-use foi_normalise::detect::{Detection, Proposal};
+use foi_normalise::detect::{toml_string, Detection, Proposal};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -198,39 +198,23 @@ fn slug(file: &Path) -> String {
     }
 }
 
-fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// The response's own lines: what it answers and where its source is.
 fn response_head(force: Option<&str>, requests: &[String], source: &str) -> String {
     let mut out = String::new();
     if let Some(f) = force {
-        let _ = writeln!(out, "force = {}", toml_str(f));
+        let _ = writeln!(out, "force = {}", toml_string(f));
     }
     let _ = writeln!(
         out,
         "requests = [{}]",
         requests
             .iter()
-            .map(|r| toml_str(r))
+            .map(|r| toml_string(r))
             .collect::<Vec<_>>()
             .join(", ")
     );
     out.push_str("status = \"answered\"\n");
-    let _ = writeln!(out, "source = {{ path = {} }}", toml_str(source));
+    let _ = writeln!(out, "source = {{ path = {} }}", toml_string(source));
     out
 }
 

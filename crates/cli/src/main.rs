@@ -3,7 +3,9 @@
 //! the exit code.
 
 mod build;
+mod check;
 mod config;
+mod diff;
 mod explain;
 mod fetch;
 mod headline;
@@ -118,7 +120,8 @@ enum Command {
     Fetch,
     /// Normalise and publish from the cache, offline.
     Build,
-    /// Check the config without running.
+    /// Check the config without fetching: files, sources, and every label
+    /// of the manual entries and cached sources against the crosswalks.
     Check,
     /// Trace a published figure to the cells it came from:
     /// `foi explain fy-2016-17 offence_group=grooming`.
@@ -137,6 +140,21 @@ enum Command {
         /// check of its totals.
         #[arg(long, value_name = "FORCE")]
         force: Option<String>,
+    },
+    /// What differs between two releases, and why: each national figure
+    /// that changed, the forces whose part moved, and what changed in what
+    /// the releases record (a reply's cells, a response's config, a
+    /// crosswalk line, how a force answered, foi's build). Exit 0 when no
+    /// figure differs, 3 when one does.
+    Diff {
+        /// The earlier release: a release folder or a run id in
+        /// out/releases (default: the release NEW replaced).
+        old: Option<String>,
+        /// The later release (default: out/latest).
+        new: Option<String>,
+        /// text for people; json or csv (the changes table) for tools.
+        #[arg(long, value_enum, default_value_t = diff::Format::Text)]
+        format: diff::Format,
     },
     /// Show what foi sees in a reply it has not been told about: each
     /// table, each column's part and why, the figures it would read, and
@@ -259,36 +277,30 @@ fn load(cli: &Cli) -> Result<std::result::Result<Ctx, u8>> {
 }
 
 fn run(cli: &Cli, started: chrono::DateTime<chrono::Utc>) -> Result<u8> {
+    // Two releases need no config: only where they are.
+    if let Command::Diff { old, new, format } = &cli.command {
+        let out = cli.out.clone().unwrap_or_else(|| {
+            cli.config_dir
+                .canonicalize()
+                .ok()
+                .and_then(|c| c.parent().map(|p| p.join("out")))
+                .unwrap_or_else(|| PathBuf::from("out"))
+        });
+        return diff::diff(&out, old.as_deref(), new.as_deref(), *format);
+    }
     let ctx = match load(cli)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
     match &cli.command {
-        Command::Check => {
-            // What the loader cannot see: whether each local source exists.
-            let mut missing = missing_sources(&ctx);
-            missing.extend(inspect::meaningless_sheets(&ctx));
-            for m in &missing {
-                report::error(&format!("config: {m}"));
-            }
-            if !missing.is_empty() {
-                return Ok(exit::USAGE);
-            }
-            outln!(
-                "config ok: campaign {} with {} requests, {} dimensions, {} responses",
-                ctx.config.campaign.id,
-                ctx.config.campaign.requests.len(),
-                ctx.config.campaign.dimensions.len(),
-                ctx.config.responses.len()
-            );
-            Ok(exit::COMPLETE)
-        }
+        Command::Check => Ok(check::run(&ctx)),
         Command::Explain {
             request,
             breakdown,
             all_cells,
             force,
         } => explain::explain(&ctx, request, breakdown, *all_cells, force.as_deref()),
+        Command::Diff { .. } => unreachable!("diff runs without config, above"),
         Command::Inspect {
             file,
             force,

@@ -141,27 +141,7 @@ pub fn latest(out: &Path) -> Option<(String, PathBuf)> {
 /// ids removed.
 pub fn prune(out: &Path, keep: usize) -> Result<Vec<String>> {
     let current = latest(out).map(|(id, _)| id);
-    // Only what foi named: a folder someone else put in releases/ (notes,
-    // a copy kept by hand) is never removed.
-    let mut ids: Vec<String> = fs::read_dir(out.join("releases"))
-        .map(|rd| {
-            rd.flatten()
-                .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                .filter(|n| is_run_id(n))
-                .collect()
-        })
-        .unwrap_or_default();
-    // Oldest first: by the time in the id, then (two runs in one second)
-    // by when the release was written; never by the process id.
-    let written = |id: &String| {
-        fs::metadata(out.join("releases").join(id))
-            .and_then(|m| m.modified())
-            .ok()
-    };
-    ids.sort_by_cached_key(|id| {
-        let time = id.split('-').next().unwrap_or_default().to_string();
-        (time, written(id), id.clone())
-    });
+    let ids = releases(out);
     let keep = keep.max(1);
     let mut removed = Vec::new();
     if ids.len() > keep {
@@ -174,6 +154,32 @@ pub fn prune(out: &Path, keep: usize) -> Result<Vec<String>> {
         }
     }
     Ok(removed)
+}
+
+/// The releases foi made in `out/releases/`, oldest first. Only what foi
+/// named: a folder someone else put there (notes, a copy kept by hand) is
+/// never listed, so never removed.
+pub fn releases(out: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = fs::read_dir(out.join("releases"))
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| is_run_id(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    // By the time in the id, then (two runs in one second) by when the
+    // release was written; never by the process id.
+    let written = |id: &String| {
+        fs::metadata(out.join("releases").join(id))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    ids.sort_by_cached_key(|id| {
+        let time = id.split('-').next().unwrap_or_default().to_string();
+        (time, written(id), id.clone())
+    });
+    ids
 }
 
 /// A run id as foi makes them: "20261128T041305Z-6578" (UTC time, process id).
@@ -230,6 +236,67 @@ pub struct Manifest {
     /// Responses with figures: what a no-change run would have reused.
     #[serde(default)]
     pub responses: usize,
+    /// sha256 of the campaign's config without its responses and
+    /// crosswalks (those are fingerprinted per response below): the
+    /// campaign file and the reference tables. Absent before schema 3.
+    #[serde(default)]
+    pub campaign_sha256: Option<String>,
+    /// Each response's config and the crosswalk lines that can apply to
+    /// it, fingerprinted, so a later release can say whether they
+    /// changed. Absent before schema 3.
+    #[serde(default)]
+    pub response_configs: Option<Vec<ResponseConfig>>,
+    /// Every crosswalk line the campaign had. Absent before schema 3.
+    #[serde(default)]
+    pub crosswalks: Option<Vec<CrosswalkFile>>,
+    /// What differs from the release this one replaced (changes.csv).
+    /// Absent before schema 3.
+    #[serde(default)]
+    pub changes: Option<ChangesEntry>,
+}
+
+/// A response's fingerprints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseConfig {
+    pub key: String,
+    pub force: String,
+    /// The response config file, relative to the root.
+    pub file: String,
+    /// sha256 of its text.
+    pub sha256: String,
+    /// sha256 of the crosswalk lines that can apply to it (the normalised
+    /// cache's key holds the same).
+    pub crosswalk_sha256: String,
+}
+
+/// A crosswalk file's lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrosswalkFile {
+    pub file: String,
+    pub lines: Vec<CrosswalkLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrosswalkLine {
+    pub line: usize,
+    pub label: String,
+    pub value: String,
+    pub force: Option<String>,
+}
+
+/// What differs from the release a release replaced, in counts and the
+/// run's closing change line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangesEntry {
+    /// The release compared with; `null` for a first release.
+    pub previous_release: Option<String>,
+    pub figures_changed: usize,
+    pub revised: usize,
+    pub new: usize,
+    pub withdrawn: usize,
+    /// The forces whose part of a national figure moved.
+    pub forces: Vec<String>,
+    pub summary: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -152,6 +152,46 @@ pub struct Summary {
     pub counts: Counts,
     /// The release the run published, or the one it left in place.
     pub release: Option<String>,
+    /// What differs from the release the published one replaced.
+    pub changes: Option<foi_publish::Changes>,
+}
+
+/// The line before the closing line when a run published: how many
+/// national figures changed since the release it replaced, the first, and
+/// why. In JSON, one event (`fields.event = "changes"`) with the counts,
+/// the forces whose part moved and the line as fields.
+fn changes(c: &foi_publish::Changes) {
+    use foi_publish::figures::changes::ChangeKind;
+    let line = c.line();
+    let Some(id) = json() else {
+        err_line(&line);
+        return;
+    };
+    let forces: Vec<&str> = c
+        .forces
+        .iter()
+        .filter(|f| f.moved)
+        .map(|f| f.force.as_str())
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let causes: Vec<String> = c
+        .figures
+        .iter()
+        .flat_map(|f| c.why(f))
+        .filter(|w| seen.insert(w.clone()))
+        .collect();
+    tracing::info!(
+        run_id = id,
+        event = "changes",
+        previous_release = c.previous.as_deref().unwrap_or(""),
+        figures_changed = c.figures.len(),
+        revised = c.count(ChangeKind::Revised),
+        new = c.count(ChangeKind::New),
+        withdrawn = c.count(ChangeKind::Withdrawn),
+        forces = forces.join(";"),
+        causes = causes.join("; "),
+        "{line}"
+    );
 }
 
 /// The run's last line: its verdict and counts, so a scheduler's log says
@@ -166,6 +206,9 @@ pub fn closing(s: &Summary) {
         _ => "incomplete",
     };
     let secs = s.duration_ms as f64 / 1000.0;
+    if let Some(c) = &s.changes {
+        changes(c);
+    }
     if let Some(id) = json() {
         let release = s.release.as_deref().unwrap_or("");
         tracing::info!(
@@ -183,6 +226,7 @@ pub fn closing(s: &Summary) {
             warnings = c.warnings,
             errors = c.errors,
             release,
+            figures_changed = s.changes.as_ref().map_or(0, |x| x.figures.len()),
             "foi {} {verdict} (exit code {})",
             s.command,
             s.exit_code

@@ -7,7 +7,9 @@
 //! checked). Parsing is pure: the caller hands in text and the path it came
 //! from, so every error can name the file and line.
 
-use crate::{ConfigError, Crosswalk, DimId, DimValue, ForceId, Forces, Period, Status, Unit};
+use crate::{
+    ConfigError, Crosswalk, DimId, DimValue, ForceId, Forces, Period, Scale, Status, Unit,
+};
 use chrono::NaiveDate;
 use regex::Regex;
 use serde::Deserialize;
@@ -53,6 +55,13 @@ pub struct CampaignFile {
     pub description: String,
     /// What the request asked forces to count, e.g. "offences".
     pub unit: String,
+    /// The figures are a measure with decimals (full-time equivalents,
+    /// money), not whole counts.
+    pub measure: Option<MeasureDef>,
+    /// The forces the campaign asked: `"all"` (the default), `"territorial"`
+    /// (the 43 police force areas), or a list of names. Coverage has rows
+    /// for these alone, and a national table's rows for others are left out.
+    pub forces: Option<AskedDef>,
     #[serde(rename = "request")]
     pub requests: Vec<RequestDef>,
     #[serde(rename = "dimension", default)]
@@ -88,6 +97,23 @@ pub struct CampaignFile {
     /// What `foi suggest` may add to a crosswalk without a person's accept.
     #[serde(default)]
     pub suggest: SuggestDef,
+}
+
+/// `[measure]`: what a figure is when it is not a whole count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDef {
+    /// The decimal places figures are kept to, exactly (1 to 9): a value
+    /// with more is refused, never rounded.
+    pub decimals: u8,
+}
+
+/// `forces = "all"`, `forces = "territorial"` or `forces = ["Kent", …]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum AskedDef {
+    Word(String),
+    List(Vec<String>),
 }
 
 /// A licence, as datapackage.json names it: an identifier, a title and
@@ -291,6 +317,10 @@ pub struct ResponseFile {
     pub tables: Vec<TableDef>,
     #[serde(rename = "manual", default)]
     pub manual: Vec<ManualDef>,
+    /// Figures typed in as a grid, a row of labels and its counts as the
+    /// letter prints them: each becomes [`ManualDef`]s.
+    #[serde(rename = "manual_table", default)]
+    pub manual_tables: Vec<ManualTableDef>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -383,6 +413,12 @@ pub enum NameRule {
     Force,
     /// The row is the area's: left out (or, matching `aggregate_rows`, checked).
     Area,
+    /// The table lists each area above the forces in it, so a name both
+    /// go by is written twice: the area's row first, the force's after it
+    /// (Home Office tables: the West Midlands region, then its forces down
+    /// to the West Midlands force). Checked: a name written once, or more
+    /// than twice, is refused as with no rule.
+    AreaThenForce,
 }
 
 fn one() -> usize {
@@ -449,6 +485,74 @@ pub struct ManualDef {
     /// Labels as printed, mapped through the crosswalks like cell labels.
     #[serde(default)]
     pub dims: BTreeMap<String, String>,
+    /// Where it was written: "responses/durham.toml:14", for messages (set
+    /// on load).
+    #[serde(skip)]
+    pub at: String,
+}
+
+/// `[[manual_table]]`: figures typed from a document as its table prints
+/// them, one row of labels and counts at a time.
+///
+/// ```toml
+/// [[manual_table]]
+/// page = 2
+/// dims = ["offence"]                        # what each row's labels give
+/// columns = ["ye-jun-2016", "fy-2016-17"]   # each count column's request
+/// rows = [
+///   ["Rape of a female child under 13", "1", "0"],
+///   ["Total", "40", "38"],
+/// ]
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManualTableDef {
+    pub page: u32,
+    /// The request of every count column, when the columns do not say.
+    pub request: Option<String>,
+    /// The dimensions the labels at the start of each row give, in order.
+    #[serde(default)]
+    pub dims: Vec<String>,
+    /// One entry per count column, left to right: a request id, or
+    /// `{ request = "…", victim_age = "Under 13" }` (labels of a dimension
+    /// across). Default: one column, of `request`.
+    pub columns: Option<Vec<GridColumnDef>>,
+    /// Regex on a label: that row (or column) is the total over its
+    /// dimension. Default `(?i)^(grand )?total$`; an empty label is one too.
+    pub total: Option<String>,
+    pub rows: Vec<toml::Spanned<Vec<GridCellDef>>>,
+}
+
+/// A count column of a grid: its request, or its request and labels.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum GridColumnDef {
+    Request(String),
+    Labels(BTreeMap<String, String>),
+}
+
+/// A grid cell: text as printed ("1,234", "*", "-"), or a bare number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum GridCellDef {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    /// Anything else (`true`, a date, a list): refused at its row's line.
+    Other(toml::Value),
+}
+
+impl GridCellDef {
+    fn text(&self) -> Option<String> {
+        match self {
+            GridCellDef::Text(t) => Some(t.clone()),
+            GridCellDef::Int(n) => Some(n.to_string()),
+            // The shortest text that reads back as the same float: what
+            // was written ("1225.8943"), as TOML parsed it.
+            GridCellDef::Float(x) => Some(format!("{x}")),
+            GridCellDef::Other(_) => None,
+        }
+    }
 }
 
 // ---------------------------------------------------------------- resolved
@@ -736,6 +840,16 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
         .filter(|t| !t.is_empty())
         .map(|t| t.to_string())
         .collect();
+    // "1 July 2015 - 30 June 2016" is a period, not offence 1.
+    let month = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+        .iter()
+        .any(|m| w.starts_with(m))
+    };
+    let mut found: Vec<String> = Vec::new();
     for (i, tok) in tokens.iter().enumerate() {
         // A slash sets a category's letter apart ("022/B"); between digits
         // it is a category or Home Office code of its own ("4/4", "019/07"),
@@ -751,18 +865,24 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
         let rest = &t[digits.len()..];
         let number = digits.trim_start_matches('0');
         let letter_suffix = rest.len() == 1 && rest.chars().all(|c| c.is_ascii_alphabetic());
+        let a_day = tokens.get(i + 1).is_some_and(|next| month(next));
         let candidate = if letter_suffix {
             format!("{number}{}", rest.to_ascii_uppercase())
-        } else if rest.is_empty() && (i == 0 || bracketed.contains(&tok.as_str())) {
+        } else if rest.is_empty() && !a_day && (i == 0 || bracketed.contains(&tok.as_str())) {
             number.to_string()
         } else {
             continue;
         };
-        if domain.contains(&candidate) {
-            return Some(candidate);
+        if domain.contains(&candidate) && !found.contains(&candidate) {
+            found.push(candidate);
         }
     }
-    None
+    // A label naming two categories ("19E & 19H combined") is a figure for
+    // both together: given to either, it would be a false figure.
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// A table definition with its regexes compiled.
@@ -886,6 +1006,10 @@ pub struct Campaign {
     pub title: String,
     pub description: String,
     pub unit: Unit,
+    /// Whole counts, or a measure's decimal places (`[measure]`).
+    pub scale: Scale,
+    /// The forces asked (`forces`); `None`: every force.
+    pub asked: Option<BTreeSet<ForceId>>,
     pub requests: Vec<Request>,
     pub dimensions: Vec<Dimension>,
     pub derivations: Vec<(DimId, DimId, Crosswalk)>,
@@ -910,6 +1034,11 @@ impl Campaign {
     }
     pub fn dimension(&self, id: &DimId) -> Option<&Dimension> {
         self.dimensions.iter().find(|d| &d.id == id)
+    }
+    /// Whether the campaign asked `force` (every force unless `forces`
+    /// says otherwise).
+    pub fn asks(&self, force: &ForceId) -> bool {
+        self.asked.as_ref().is_none_or(|a| a.contains(force))
     }
 }
 
@@ -1298,11 +1427,28 @@ fn resolve_campaign(
             ));
         }
     }
+    let scale = match def.measure {
+        None => Scale::COUNT,
+        Some(m) => Scale::measure(m.decimals).ok_or_else(|| {
+            ConfigError::at(
+                file,
+                line_of_key(text, 0, "decimals"),
+                format!(
+                    "[measure] decimals = {} must lie between 1 and {} (whole counts need no [measure])",
+                    m.decimals,
+                    Scale::MAX_DECIMALS
+                ),
+            )
+        })?,
+    };
+    let asked = asked_forces(forces, def.forces.as_ref(), file, text)?;
     Ok(Campaign {
         id: def.id,
         title: def.title,
         description: def.description,
         unit: Unit(def.unit),
+        scale,
+        asked,
         requests,
         dimensions,
         derivations,
@@ -1319,6 +1465,49 @@ fn resolve_campaign(
         licence: def.licence,
         auto_accept: def.suggest.auto_accept,
     })
+}
+
+/// The forces a campaign's `forces` names; `None` for all of them.
+fn asked_forces(
+    forces: &Forces,
+    def: Option<&AskedDef>,
+    file: &str,
+    text: &str,
+) -> Result<Option<BTreeSet<ForceId>>, ConfigError> {
+    let at = |msg: String| ConfigError::at(file, line_of_key(text, 0, "forces"), msg);
+    match def {
+        None => Ok(None),
+        Some(AskedDef::Word(w)) if w == "all" => Ok(None),
+        Some(AskedDef::Word(w)) if w == "territorial" => Ok(Some(
+            forces
+                .iter()
+                .filter(|f| !f.code.is_empty())
+                .map(|f| f.id.clone())
+                .collect(),
+        )),
+        Some(AskedDef::Word(w)) => Err(at(format!(
+            "forces = {w:?}: write \"all\", \"territorial\" (the 43 police force areas) or a list of forces"
+        ))),
+        Some(AskedDef::List(names)) => {
+            if names.is_empty() {
+                return Err(at(
+                    "forces = []: a campaign asks at least one force".into(),
+                ));
+            }
+            let mut out = BTreeSet::new();
+            for n in names {
+                let f = forces.resolve(n).ok_or_else(|| {
+                    ConfigError::at(
+                        file,
+                        line_of_value(text, &format!("\"{n}\"")),
+                        format!("unknown force {n:?} (see config/reference/forces.csv)"),
+                    )
+                })?;
+                out.insert(f.id.clone());
+            }
+            Ok(Some(out))
+        }
+    }
 }
 
 /// What a table's definition is checked against: the campaign, whether
@@ -1431,6 +1620,12 @@ impl Scope<'_> {
                 ));
             }
             requests.push((self.compile(pat)?, r.clone()));
+        }
+        if t.shape == Shape::Records && !campaign.scale.is_count() {
+            return Err(at(
+                "shape",
+                "shape = \"records\" counts rows, but this campaign's figures are a measure ([measure] in campaign.toml): read them from cells".into(),
+            ));
         }
         if t.header_rows == 0 || t.occurrence == 0 {
             return Err(at("header", "header_rows and occurrence start at 1".into()));
@@ -1545,6 +1740,17 @@ fn resolve_response(
                 .clone(),
         ),
     };
+    if let Some(f) = &force {
+        if !campaign.asks(f) {
+            return Err(at(
+                def.force.as_deref().unwrap_or("force"),
+                format!(
+                    "{f} is not among the forces campaign {} asked (`forces` in its campaign.toml)",
+                    campaign.id
+                ),
+            ));
+        }
+    }
     if def.requests.is_empty() {
         return Err(at(
             "requests",
@@ -1631,16 +1837,26 @@ fn resolve_response(
         .iter()
         .map(|t| scope.table(t))
         .collect::<Result<Vec<_>, _>>()?;
-    for m in &def.manual {
+    let mut manual = def.manual.clone();
+    let headers = header_lines(text, "[[manual]]");
+    for (i, m) in manual.iter_mut().enumerate() {
+        let line = headers.get(i).copied().unwrap_or(1);
+        m.at = format!("{file}:{line}");
         if !def.requests.contains(&m.request) {
-            return Err(at(
-                &m.request,
+            return Err(ConfigError::at(
+                file,
+                line,
                 format!(
                     "manual entry for request {:?} not among the response's requests",
                     m.request
                 ),
             ));
         }
+    }
+    let grids = header_lines(text, "[[manual_table]]");
+    for (i, g) in def.manual_tables.iter().enumerate() {
+        let line = grids.get(i).copied().unwrap_or(1);
+        manual.extend(grid_entries(campaign, &def.requests, g, file, text, line)?);
     }
     let key = file
         .rsplit('/')
@@ -1662,13 +1878,387 @@ fn resolve_response(
         zeros: def.zeros,
         threshold: def.suppressed_below.unwrap_or(campaign.threshold),
         tables,
-        manual: def.manual,
+        manual,
     })
+}
+
+/// The lines (1-based) of each `header` (`[[manual]]`) in `text`, in order.
+fn header_lines(text: &str, header: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with(header))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// A `[[manual_table]]` as the entries it stands for, one per count,
+/// checked: its dimensions and requests known, every row as wide as its
+/// labels and columns. `line` is where the table starts.
+fn grid_entries(
+    campaign: &Campaign,
+    requests: &[String],
+    g: &ManualTableDef,
+    file: &str,
+    text: &str,
+    line: usize,
+) -> Result<Vec<ManualDef>, ConfigError> {
+    let err = |line: usize, msg: String| ConfigError::at(file, line, msg);
+    let key_line = |key: &str| line_of_key(text, line_of_offset(text, line), key);
+    let stated = |d: &str, key: &str| -> Result<(), ConfigError> {
+        match campaign.dimension(&DimId::new(d)) {
+            None => Err(err(key_line(key), format!("unknown dimension {d:?}"))),
+            Some(dim) if dim.derive_from.is_some() => Err(err(
+                key_line(key),
+                format!(
+                    "{d} is derived from {}: forces never state it",
+                    dim.derive_from.as_ref().map_or("", |x| x.0.as_str())
+                ),
+            )),
+            Some(_) => Ok(()),
+        }
+    };
+    for (i, d) in g.dims.iter().enumerate() {
+        stated(d, "dims")?;
+        if g.dims[..i].contains(d) {
+            return Err(err(
+                key_line("dims"),
+                format!("dimension {d:?} is named twice"),
+            ));
+        }
+    }
+    let request_of = |r: Option<&String>, key: &str| -> Result<String, ConfigError> {
+        match r.or(g.request.as_ref()) {
+            Some(r) if requests.contains(r) => Ok(r.clone()),
+            Some(r) => Err(err(
+                key_line(key),
+                format!("request {r:?} is not among the response's requests"),
+            )),
+            None if requests.len() == 1 => Ok(requests[0].clone()),
+            None => Err(err(
+                line,
+                "this response answers several requests: say which each column holds (`request = \"…\"`, or `columns = [\"<request>\", …]`)".into(),
+            )),
+        }
+    };
+    let total = match &g.total {
+        Some(p) => compile(file, text, p)?,
+        None => compile(file, text, "(?i)^(grand )?total$")?,
+    };
+    let is_total = |label: &str| label.trim().is_empty() || total.is_match(label.trim());
+    // Each count column: its request and the labels it adds.
+    let mut columns: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+    match &g.columns {
+        None => columns.push((request_of(None, "request")?, BTreeMap::new())),
+        Some(cols) if cols.is_empty() => {
+            return Err(err(key_line("columns"), "`columns` lists no column".into()))
+        }
+        Some(cols) => {
+            for c in cols {
+                match c {
+                    GridColumnDef::Request(r) => {
+                        columns.push((request_of(Some(r), "columns")?, BTreeMap::new()))
+                    }
+                    GridColumnDef::Labels(labels) => {
+                        let mut dims = BTreeMap::new();
+                        for (k, v) in labels {
+                            if k == "request" {
+                                continue;
+                            }
+                            stated(k, "columns")?;
+                            if g.dims.contains(k) {
+                                return Err(err(
+                                    key_line("columns"),
+                                    format!("{k} is given by the rows' labels and by a column"),
+                                ));
+                            }
+                            if !is_total(v) {
+                                dims.insert(k.clone(), v.clone());
+                            }
+                        }
+                        columns.push((request_of(labels.get("request"), "columns")?, dims));
+                    }
+                }
+            }
+        }
+    }
+    let width = g.dims.len() + columns.len();
+    let mut out = Vec::new();
+    for row in &g.rows {
+        let row_line = line_of(text, row.span().start);
+        let cells = row.get_ref();
+        if cells.len() != width {
+            return Err(err(
+                row_line,
+                format!(
+                    "this row has {} cell{}, but {} label{} ({}) and {} count{} make {width}",
+                    cells.len(),
+                    if cells.len() == 1 { "" } else { "s" },
+                    g.dims.len(),
+                    if g.dims.len() == 1 { "" } else { "s" },
+                    g.dims.join(", "),
+                    columns.len(),
+                    if columns.len() == 1 { "" } else { "s" },
+                ),
+            ));
+        }
+        let texts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.text().ok_or_else(|| {
+                    err(
+                        row_line,
+                        format!("cell {} of this row is neither text nor a number", i + 1),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let (labels, counts) = texts.split_at(g.dims.len());
+        let mut row_dims = BTreeMap::new();
+        for (d, label) in g.dims.iter().zip(labels) {
+            if !is_total(label) {
+                row_dims.insert(d.clone(), label.clone());
+            }
+        }
+        for (k, ((request, col_dims), count)) in columns.iter().zip(counts).enumerate() {
+            if count.trim().is_empty() {
+                return Err(err(
+                    row_line,
+                    format!(
+                        "count {} of this row is empty: write the figure as printed (\"0\", \"-\", \"*\")",
+                        k + 1
+                    ),
+                ));
+            }
+            let mut dims = row_dims.clone();
+            dims.extend(col_dims.iter().map(|(a, b)| (a.clone(), b.clone())));
+            out.push(ManualDef {
+                request: request.clone(),
+                page: g.page,
+                count: count.clone(),
+                dims,
+                at: format!("{file}:{row_line}"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The byte offset where 1-based `line` starts.
+fn line_of_offset(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const FORCES: &str = "code,id,name,aliases
+E1,kent,Kent Police,
+E2,essex,Essex Police,
+,btp,British Transport Police,BTP
+";
+
+    const CAMPAIGN: &str = r#"id = "c"
+title = "C"
+unit = "offences"
+
+[[request]]
+id = "y1"
+title = "Y1"
+period = { from = 2016-04-01, to = 2017-03-31 }
+
+[[request]]
+id = "y2"
+title = "Y2"
+period = { from = 2017-04-01, to = 2018-03-31 }
+
+[[dimension]]
+id = "offence"
+title = "Offence"
+kind = "code"
+values = ["a", "b"]
+
+[[dimension]]
+id = "age"
+title = "Age"
+kind = "age"
+"#;
+
+    struct NoFiles;
+    impl ConfigFiles for NoFiles {
+        fn campaign_file(&self, rel: &str) -> Result<(String, String), ConfigError> {
+            Err(ConfigError::file(rel, "no files here"))
+        }
+    }
+
+    /// The campaign (with `extra` after its first line) and one response.
+    fn load(extra: &str, response: &str) -> Result<Config, Vec<ConfigError>> {
+        let forces = Forces::from_csv("forces.csv", FORCES).expect("forces");
+        let campaign = CAMPAIGN.replacen('\n', &format!("\n{extra}\n"), 1);
+        let responses = vec![("responses/r.toml".to_string(), response.to_string())];
+        Config::from_texts(
+            forces,
+            &BTreeSet::new(),
+            ("campaign.toml", &campaign),
+            &responses,
+            &NoFiles,
+        )
+    }
+
+    fn errors(r: Result<Config, Vec<ConfigError>>) -> Vec<String> {
+        r.expect_err("errors")
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    const KENT: &str = "force = \"kent\"\nrequests = [\"y1\", \"y2\"]\nstatus = \"answered\"\nsource = { path = \"letter.pdf\" }\n";
+
+    #[test]
+    fn a_measure_declares_its_places() {
+        let c = load("measure = { decimals = 4 }", KENT).expect("loads");
+        assert_eq!(c.campaign.scale, Scale::measure(4).expect("four"));
+        assert!(load("", KENT).expect("loads").campaign.scale.is_count());
+        assert_eq!(
+            errors(load("measure = { decimals = 12 }", KENT)),
+            ["campaign.toml:2: [measure] decimals = 12 must lie between 1 and 9 (whole counts need no [measure])"]
+        );
+        let e = errors(load("measure = { decimals = 4, symbol = \"£\" }", KENT));
+        assert!(e[0].contains("unknown field `symbol`"), "{e:?}");
+        // Counting rows makes whole numbers: not a measure's figures.
+        let rows = format!("{KENT}\n[[table]]\nheader = 'Date'\nshape = \"records\"\nrequest = \"y1\"\ncolumn = [{{ header = 'Date', role = \"date\" }}]\n");
+        let e = errors(load("measure = { decimals = 2 }", &rows));
+        assert!(
+            e[0].starts_with("responses/r.toml:8: shape = \"records\" counts rows"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_campaign_lists_the_forces_it_asked() {
+        let all = load("", KENT).expect("loads");
+        assert_eq!(all.campaign.asked, None);
+        assert!(all.campaign.asks(&ForceId("btp".into())));
+        let t = load("forces = \"territorial\"", KENT).expect("loads");
+        assert_eq!(
+            t.campaign.asked,
+            Some([ForceId("essex".into()), ForceId("kent".into())].into())
+        );
+        assert!(!t.campaign.asks(&ForceId("btp".into())));
+        let one = load("forces = [\"Kent Police\"]", KENT).expect("loads");
+        assert_eq!(one.campaign.asked, Some([ForceId("kent".into())].into()));
+        assert_eq!(
+            errors(load("forces = [\"Kent\", \"Wessex\"]", KENT)),
+            ["campaign.toml:2: unknown force \"Wessex\" (see config/reference/forces.csv)"]
+        );
+        assert!(errors(load("forces = \"some\"", KENT))[0]
+            .starts_with("campaign.toml:2: forces = \"some\": write \"all\""));
+        assert!(errors(load("forces = []", KENT))[0].contains("asks at least one force"));
+        // A reply from a force the campaign did not ask is a mistake.
+        assert_eq!(
+            errors(load("forces = [\"essex\"]", KENT)),
+            ["responses/r.toml:1: kent is not among the forces campaign c asked (`forces` in its campaign.toml)"]
+        );
+    }
+
+    const GRID: &str = r#"
+[[manual_table]]
+page = 2
+dims = ["offence"]
+columns = ["y1", "y2"]
+rows = [
+  ["Offence a", "1", 0],
+  ["Offence b", "<5", "3"],
+  ["Total", "6", "3"],
+]
+
+[[manual_table]]
+page = 3
+request = "y2"
+dims = ["offence"]
+columns = [{ age = "Under 13" }, { age = "13", request = "y1" }, { age = "All ages" }]
+total = '(?i)^(total|all ages)$'
+rows = [
+  ["Offence a", "2", "1", "2"],
+  ["", "2", "1", "2"],
+]
+"#;
+
+    #[test]
+    fn a_grid_is_its_entries() {
+        let c = load("", &format!("{KENT}{GRID}")).expect("loads");
+        let got: Vec<String> = c.responses[0]
+            .manual
+            .iter()
+            .map(|m| {
+                let dims: Vec<String> = m.dims.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!(
+                    "{}: {} p{} [{}] {:?}",
+                    m.at,
+                    m.request,
+                    m.page,
+                    dims.join(","),
+                    m.count
+                )
+            })
+            .collect();
+        let want = [
+            "responses/r.toml:11: y1 p2 [offence=Offence a] \"1\"",
+            "responses/r.toml:11: y2 p2 [offence=Offence a] \"0\"",
+            "responses/r.toml:12: y1 p2 [offence=Offence b] \"<5\"",
+            "responses/r.toml:12: y2 p2 [offence=Offence b] \"3\"",
+            "responses/r.toml:13: y1 p2 [] \"6\"",
+            "responses/r.toml:13: y2 p2 [] \"3\"",
+            "responses/r.toml:23: y2 p3 [age=Under 13,offence=Offence a] \"2\"",
+            "responses/r.toml:23: y1 p3 [age=13,offence=Offence a] \"1\"",
+            "responses/r.toml:23: y2 p3 [offence=Offence a] \"2\"",
+            "responses/r.toml:24: y2 p3 [age=Under 13] \"2\"",
+            "responses/r.toml:24: y1 p3 [age=13] \"1\"",
+            "responses/r.toml:24: y2 p3 [] \"2\"",
+        ];
+        assert_eq!(got, want);
+        // A plain entry says its line too.
+        let plain = format!("{KENT}\n[[manual]]\nrequest = \"y1\"\npage = 1\ncount = \"4\"\n");
+        let c = load("", &plain).expect("loads");
+        assert_eq!(c.responses[0].manual[0].at, "responses/r.toml:6");
+    }
+
+    #[test]
+    fn a_grid_is_checked_on_load_at_its_lines() {
+        let bad = |grid: &str| errors(load("", &format!("{KENT}{grid}")));
+        assert_eq!(
+            bad("\n[[manual_table]]\npage = 2\ndims = [\"offence\"]\ncolumns = [\"y1\", \"y2\"]\nrows = [\n  [\"Offence a\", \"1\", \"2\"],\n  [\"Offence b\", \"1\"],\n]\n"),
+            ["responses/r.toml:12: this row has 2 cells, but 1 label (offence) and 2 counts make 3"]
+        );
+        assert_eq!(
+            bad("\n[[manual_table]]\npage = 2\ndims = [\"crime\"]\nrequest = \"y1\"\nrows = [[\"x\", \"1\"]]\n"),
+            ["responses/r.toml:8: unknown dimension \"crime\""]
+        );
+        assert_eq!(
+            bad("\n[[manual_table]]\npage = 2\ndims = [\"offence\"]\nrows = [[\"x\", \"1\"]]\n"),
+            ["responses/r.toml:6: this response answers several requests: say which each column holds (`request = \"…\"`, or `columns = [\"<request>\", …]`)"]
+        );
+        assert_eq!(
+            bad("\n[[manual_table]]\npage = 2\ndims = [\"offence\"]\ncolumns = [\"y1\", \"y3\"]\nrows = [[\"x\", \"1\", \"2\"]]\n"),
+            ["responses/r.toml:9: request \"y3\" is not among the response's requests"]
+        );
+        assert_eq!(
+            bad("\n[[manual_table]]\npage = 2\nrequest = \"y1\"\ndims = [\"offence\"]\nrows = [\n  [\"x\", \"\"],\n]\n"),
+            ["responses/r.toml:11: count 1 of this row is empty: write the figure as printed (\"0\", \"-\", \"*\")"]
+        );
+        assert_eq!(
+            bad("\n[[manual_table]]\npage = 2\nrequest = \"y1\"\ndims = [\"offence\"]\ncolumns = [{ offence = \"a\" }]\nrows = [[\"x\", \"1\"]]\n"),
+            ["responses/r.toml:10: offence is given by the rows' labels and by a column"]
+        );
+        assert_eq!(
+            bad("\n[[manual_table]]\npage = 2\nrequest = \"y1\"\nrows = [[true]]\n"),
+            ["responses/r.toml:9: cell 1 of this row is neither text nor a number"]
+        );
+    }
 
     #[test]
     fn age_labels() {
@@ -1776,7 +2366,7 @@ mod tests {
 
     #[test]
     fn codes_in_labels() {
-        let domain: BTreeSet<String> = ["13", "21", "22B", "88A", "71"]
+        let domain: BTreeSet<String> = ["1", "13", "19E", "19H", "21", "22B", "88A", "71"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -1807,5 +2397,16 @@ mod tests {
             find_code_in_label("4/4 Death by dangerous driving", &domain),
             None
         );
+        // Two categories in one figure: neither.
+        assert_eq!(
+            f("Rape of a female or male child under 13 (19E & 19H)"),
+            None
+        );
+        assert_eq!(f("22B and 88A combined"), None);
+        // The same code twice is one.
+        assert_eq!(f("22B Sexual activity (22B)").as_deref(), Some("22B"));
+        // A date's day is no code.
+        assert_eq!(f("1 July 2015 - 30 June 2016"), None);
+        assert_eq!(f("13 Mar 2017"), None);
     }
 }

@@ -11,7 +11,8 @@
 //! - Every [`Record`] carries its [`Lineage`]: the source's sha256 and the
 //!   cells its count came from.
 //! - Counts are intervals ([`Interval`]): a suppressed cell ("<5") is an honest
-//!   range, never a guess.
+//!   range, never a guess. A measure with decimals (FTE, money) is held in
+//!   whole steps of its last place ([`Scale`]), so its sums are exact too.
 //!
 //! Main entry points: [`config::Config::from_texts`] compiles a campaign's
 //! config, [`Crosswalk`] maps labels, [`Interval`] does the arithmetic.
@@ -28,6 +29,7 @@ mod format;
 mod limits;
 mod period;
 mod record;
+mod scale;
 mod zipdir;
 
 pub use area::{Area, Areas, Place};
@@ -43,6 +45,7 @@ pub use period::{Fit, Month, Period};
 pub use record::{
     grain_name as record_grain_name, Aggregate, CellRef, Lineage, Record, Status, Unit,
 };
+pub use scale::Scale;
 
 /// Errors from reading config text. Each carries the file and, where the
 /// parser knows it, the line.

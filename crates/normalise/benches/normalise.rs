@@ -30,6 +30,7 @@ fn value_parser(bencher: divan::Bencher) {
         zeros: Zeros::NotStated,
         threshold: 5,
         markers: None,
+        scale: foi_model::Scale::COUNT,
     };
     bencher
         .counter(divan::counter::ItemsCount::new(COUNTS.len()))

@@ -29,7 +29,7 @@ pub use value::{parse_text, Parsed, Suppression};
 
 use foi_model::config::{Campaign, Response};
 use foi_model::{
-    sniff, thousands, Aggregate, CellRef, Count, Diagnostic, DiagnosticKind as Kind, DimId,
+    fold_label, sniff, Aggregate, CellRef, Count, Diagnostic, DiagnosticKind as Kind, DimId,
     DimValue, ForceId, Interval, Lineage, Period, Record, Severity,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,6 +88,10 @@ pub(crate) struct Raw {
     pub cells: Vec<CellRef>,
     pub sheet: Option<String>,
     pub page: Option<u32>,
+    /// Where a figure typed into the config was written
+    /// ("responses/durham.toml:14"): said beside its page when it is given
+    /// twice, as a grid's rows share one page.
+    pub typed_at: Option<String>,
     /// The part of the request's period the figure covers, when less
     /// than all of it.
     pub covered: Option<Period>,
@@ -130,6 +134,10 @@ pub(crate) struct Ctx<'a> {
     /// figures then need not add up, so they are neither narrowed nor
     /// reported as disagreeing on their own account.
     pub left_out: BTreeMap<Option<ForceId>, BTreeSet<String>>,
+    /// For the table being read with `ambiguous_names =
+    /// "area_then_force"`: row -> (its place among the rows of a name a
+    /// force and an area share, how many there are).
+    pub shared_names: BTreeMap<usize, (usize, usize)>,
     /// [`Ctx::map`]'s answers so far, by dimension and force: a label on
     /// thousands of rows is mapped once.
     mapped: std::cell::RefCell<Vec<MapMemo>>,
@@ -305,6 +313,7 @@ impl<'a> Ctx<'a> {
             zeros: self.response.zeros,
             threshold: self.response.threshold,
             markers: self.campaign.markers.as_ref(),
+            scale: self.campaign.scale,
         }
     }
 }
@@ -401,6 +410,7 @@ fn read(input: &Input) -> (Option<detect::Detection>, Normalised, Vec<SheetSumma
         unmapped_seen: BTreeMap::new(),
         marks_seen: BTreeMap::new(),
         left_out: BTreeMap::new(),
+        shared_names: BTreeMap::new(),
         mapped: Default::default(),
     };
     let mut raws = Vec::new();
@@ -538,7 +548,11 @@ fn read(input: &Input) -> (Option<detect::Detection>, Normalised, Vec<SheetSumma
                 checks.iter().filter(|c| !c.agrees()).map(|c| {
                     format!(
                         "{} [{}]: the source states {} at {} but its figures add up to {}",
-                        c.label, c.breakdown, c.stated, c.cells, c.computed
+                        c.label,
+                        c.breakdown,
+                        campaign.scale.interval(c.stated),
+                        c.cells,
+                        campaign.scale.interval(c.computed)
                     )
                 }),
             )
@@ -675,11 +689,21 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
     let entries = ctx.response.manual.clone();
     let sup = ctx.suppression();
     let mut new = Vec::new();
-    let mut diags = Vec::new();
+    let mut diags: Vec<Diagnostic> = Vec::new();
     let mut left_out = Vec::new();
+    // One error per label, counting the entries it labels (a grid repeats
+    // a row's label under every request).
+    let mut unmapped_seen: BTreeMap<(DimId, String), usize> = BTreeMap::new();
     for m in &entries {
         let mut dims = BTreeMap::new();
         let mut ok = true;
+        // "manual entry, page 2 (responses/durham.toml:14)": where it is
+        // printed, and where it was typed.
+        let place = if m.at.is_empty() {
+            format!("manual entry, page {}", m.page)
+        } else {
+            format!("manual entry, page {} ({})", m.page, m.at)
+        };
         for (dim, label) in &m.dims {
             let id = DimId::new(dim);
             match ctx
@@ -691,30 +715,47 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                     dims.insert(id, v);
                 }
                 _ => {
+                    ok = false;
+                    let key = (id.clone(), fold_label(label));
+                    if let Some(&i) = unmapped_seen.get(&key) {
+                        diags[i].cells += 1;
+                        continue;
+                    }
+                    unmapped_seen.insert(key, diags.len());
+                    let file = ctx
+                        .campaign
+                        .dimension(&id)
+                        .and_then(|d| d.crosswalk.as_ref().map(|c| c.file.clone()))
+                        .unwrap_or_else(|| "the campaign's crosswalk".into());
+                    let trimmed = label.trim();
+                    let quoted = if trimmed.contains([',', '"']) {
+                        format!("\"{}\"", trimmed.replace('"', "\"\""))
+                    } else {
+                        trimmed.to_string()
+                    };
                     diags.push(
                         Diagnostic::error(
                             Kind::Unmapped {
                                 dim: id.clone(),
-                                label: label.trim().to_string(),
+                                label: trimmed.to_string(),
                             },
-                            format!(
-                                "manual entry, page {}: unmapped {dim} label {label:?}",
-                                m.page
-                            ),
+                            format!("{place}: unmapped {dim} label {label:?}"),
                         )
                         .force(&ctx.who())
                         .request(&m.request)
-                        .file(ctx.file.clone()),
+                        .file(ctx.file.clone())
+                        .hint(format!(
+                            "add to {file}: {quoted},<{dim}>,{}",
+                            ctx.response.force.as_ref().map_or("", |f| f.0.as_str())
+                        )),
                     );
                     left_out.push(format!(
                         "figures labelled {:?}, which no {dim} crosswalk line maps",
                         label.trim()
                     ));
-                    ok = false;
                 }
             }
         }
-        let place = format!("manual entry, page {}", m.page);
         match parse_text(&m.count, &sup) {
             Parsed::Count(interval) if ok => new.push(Raw {
                 force: None,
@@ -726,6 +767,7 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                 cells: Vec::new(),
                 sheet: None,
                 page: Some(m.page),
+                typed_at: (!m.at.is_empty()).then(|| m.at.clone()),
                 covered: None,
                 doubt: None,
             }),
@@ -760,6 +802,15 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
             ),
         }
     }
+    for &i in unmapped_seen.values() {
+        let more = diags[i].cells - 1;
+        if more > 0 {
+            diags[i].message += &format!(
+                " (and {more} more entr{})",
+                if more == 1 { "y" } else { "ies" }
+            );
+        }
+    }
     raws.extend(new);
     ctx.diagnostics.extend(diags);
     for why in left_out {
@@ -778,10 +829,10 @@ fn brief(l: &Lineage) -> String {
 }
 
 /// A figure as given: "11,254", or the text and its range ("<5" (0 to 4)).
-fn as_given(c: &Count) -> String {
+fn as_given(c: &Count, scale: foi_model::Scale) -> String {
     match c.interval.value() {
-        Some(n) => thousands(n),
-        None => format!("{:?} ({})", c.text, c.interval),
+        Some(n) => scale.show(n),
+        None => format!("{:?} ({})", c.text, scale.interval(c.interval)),
     }
 }
 
@@ -839,6 +890,8 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         Described(String, Count),
     }
     let mut seen: BTreeMap<Key, First> = BTreeMap::new();
+    // Where each first figure typed into the config was written.
+    let mut typed_first: BTreeMap<Key, String> = BTreeMap::new();
     let mut out: Vec<Record> = Vec::with_capacity(raws.len());
     let mut aggregates: Vec<Aggregate> = Vec::new();
     // Why each force's figures for a request are refused.
@@ -857,6 +910,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         let who = force
             .clone()
             .unwrap_or_else(|| ForceId("all forces".into()));
+        let typed_at = raw.typed_at;
         let lineage = Lineage {
             sha256: sha256.to_string(),
             file: ctx.file.clone(),
@@ -924,14 +978,23 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             interval: raw.interval,
             text: raw.text,
         };
+        // "page 2 (responses/durham.toml:15)": a page alone would not
+        // tell two rows of one grid apart.
+        let here = match &typed_at {
+            Some(t) => format!("{} ({t})", brief(&lineage)),
+            None => brief(&lineage),
+        };
         if let Some(first) = seen.get(&key) {
-            let (prev, prev_count) = match first {
+            let (mut prev, prev_count) = match first {
                 First::Record(i) => (brief(&out[*i].lineage), out[*i].count.clone()),
                 First::Aggregate(i) => {
                     (brief(&aggregates[*i].lineage), aggregates[*i].count.clone())
                 }
                 First::Described(d, c) => (d.clone(), c.clone()),
             };
+            if let Some(t) = typed_first.get(&key) {
+                prev = format!("{prev} ({t})");
+            }
             let what = format!("request {} ({})", raw.request, describe_dims(&dims));
             if prev_count.interval == count.interval {
                 notes.push(
@@ -939,8 +1002,8 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                         Kind::Other,
                         format!(
                             "the figure for {what} is given twice with the same value, {}, at {prev} and {}; it was read once",
-                            as_given(&count),
-                            brief(&lineage)
+                            as_given(&count, campaign.scale),
+                            here
                         ),
                     )
                     .force(&who)
@@ -951,9 +1014,9 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             }
             let why = format!(
                 "the figure for {what} is given as {} at {prev} and as {} at {}",
-                as_given(&prev_count),
-                as_given(&count),
-                brief(&lineage)
+                as_given(&prev_count, campaign.scale),
+                as_given(&count, campaign.scale),
+                here
             );
             match (first, &force, &raw.aggregate) {
                 (First::Aggregate(i), _, _) => {
@@ -974,6 +1037,9 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
                 _ => {}
             }
             continue;
+        }
+        if let Some(t) = typed_at {
+            typed_first.insert(key.clone(), t);
         }
         if let Some(label) = raw.aggregate {
             seen.insert(key, First::Aggregate(aggregates.len()));

@@ -371,10 +371,48 @@ pub fn read_table(sheet: &Sheet, table: &Table, ctx: &mut Ctx, out: &mut Vec<Raw
         return;
     };
     let rows = data_rows(sheet, table, &loc);
+    ctx.shared_names = shared_names(sheet, table, &loc, &rows, ctx);
     match table.shape {
         Shape::Table => read_cells(sheet, table, &loc, &rows, ctx, out),
         Shape::Records => read_records(sheet, table, &loc, &rows, ctx, out),
     }
+}
+
+/// With `ambiguous_names = "area_then_force"`: for each row whose first
+/// force cell holds a name a force and an area share, its place among the
+/// table's rows of that name and how many there are (`(0, 2)`: the first
+/// of two, the area's). Empty for any other table.
+fn shared_names(
+    sheet: &Sheet,
+    table: &Table,
+    loc: &Located,
+    rows: &[usize],
+    ctx: &Ctx,
+) -> BTreeMap<usize, (usize, usize)> {
+    if table.ambiguous_names != Some(NameRule::AreaThenForce) {
+        return BTreeMap::new();
+    }
+    let mut cols: Vec<(usize, usize)> = loc
+        .roles
+        .iter()
+        .filter(|(_, &i)| table.columns[i].role == Role::Force)
+        .map(|(&c, &i)| (i, c))
+        .collect();
+    cols.sort();
+    let mut by_force: BTreeMap<ForceId, Vec<usize>> = BTreeMap::new();
+    for &r in rows {
+        let first = cols
+            .iter()
+            .map(|&(_, c)| sheet.cell(r, c).text())
+            .find(|t| !t.is_empty());
+        if let Some(Place::Both(f, _)) = first.as_deref().map(|t| ctx.forces.place(t)) {
+            by_force.entry(f.id.clone()).or_default().push(r);
+        }
+    }
+    by_force
+        .values()
+        .flat_map(|rs| rs.iter().enumerate().map(|(i, &r)| (r, (i, rs.len()))))
+        .collect()
 }
 
 /// The label columns of a row, mapped, or `None` when the row is to be
@@ -452,6 +490,16 @@ fn row_force(
                 (Some((_, Place::Area(a))), _) => return Err((label, Some(a.describe()))),
                 (None, Some(NameRule::Area)) => return Err((label, Some(area.describe()))),
                 (_, Some(NameRule::Force)) => (f, 0),
+                (None, Some(NameRule::AreaThenForce))
+                    if ctx.shared_names.get(&r) == Some(&(0, 2)) =>
+                {
+                    return Err((label, Some(area.describe())))
+                }
+                (None, Some(NameRule::AreaThenForce))
+                    if ctx.shared_names.get(&r) == Some(&(1, 2)) =>
+                {
+                    (f, 0)
+                }
                 _ => {
                     ctx.row_doubt = Some(format!(
                         "the row {:?} ({}) may be the force {} or {}, and nothing in the row says which",
@@ -559,6 +607,22 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
             }
         }
     };
+    // A force the campaign did not ask: its row is no part of the figures
+    // (a national table lists every force; a campaign may ask some).
+    if let Some(f) = ctx.row_force.clone() {
+        if !ctx.campaign.asks(&f) {
+            ctx.note(
+                Kind::Other,
+                sheet,
+                Some(CellRef::new(r as u32, 0)),
+                format!(
+                    "row for {f}, which campaign {} did not ask (`forces` in campaign.toml), was left out",
+                    ctx.campaign.id
+                ),
+            );
+            return RowLabels::Skip;
+        }
+    }
     let is_total = table.total_rows.as_ref().is_some_and(matches_any);
     let mut dims = BTreeMap::new();
     for ((c, dim, blank_total), text) in label_cols.iter().zip(&texts) {
@@ -758,8 +822,9 @@ fn read_cells(
                             vc.request.as_deref(),
                             meaning,
                             format!(
-                                "{:?}: the source marks this figure as {meaning}; it was read as {i}",
-                                cell.text()
+                                "{:?}: the source marks this figure as {meaning}; it was read as {}",
+                                cell.text(),
+                                sup.scale.interval(i)
                             ),
                         );
                     }
@@ -783,6 +848,11 @@ fn read_cells(
                 }
                 Parsed::Invalid(why) => {
                     ctx.error(Kind::NotACount, sheet, Some(at), why, None);
+                    // Whose figure it was, for coverage's reason.
+                    let request = row_request.clone().or_else(|| vc.request.clone());
+                    if let (Some(r), Some(d)) = (request, ctx.diagnostics.last_mut()) {
+                        d.request = Some(r);
+                    }
                     ctx.leave_out("cells that hold no count");
                     continue;
                 }
@@ -819,6 +889,7 @@ fn read_cells(
                 cells: vec![at],
                 sheet: sheet.name.clone(),
                 page: None,
+                typed_at: None,
                 covered: None,
                 doubt: doubt.clone(),
             });
@@ -939,6 +1010,7 @@ fn read_cells(
                 cells,
                 sheet: sheet.name.clone(),
                 page: None,
+                typed_at: None,
                 covered,
                 doubt: force.as_ref().and_then(|f| doubts.get(f).cloned()),
             });
@@ -1283,6 +1355,7 @@ fn read_records(
                 cells: c,
                 sheet: sheet.name.clone(),
                 page: None,
+                typed_at: None,
             });
         }
     }

@@ -1,4 +1,4 @@
-//! Reading one count cell: "1,234", "12*", "7 (a)", "<5", "1-4", "*",
+//! Reading one count cell: "1,234", "12*", "7 (a)", "<5", "≤5", "1-4", "*",
 //! "redacted", "-", "[x]". Suppressed counts become honest intervals.
 //!
 //! The symbols of the Government Statistical Service are built in, so a
@@ -23,6 +23,16 @@
 //! available", "' - ' = Nil"): `..` not available, and `-` nil, which for
 //! a whole count is zero.
 //!
+//! A campaign whose figures are a measure (`[measure] decimals = N`: FTE,
+//! money) reads numbers with up to N decimal places exactly, as whole steps
+//! of the last place ([`Scale`]); more places are refused, never rounded. A
+//! spreadsheet number (a binary float) is the decimal it lies within
+//! floating-point error of ([`Scale::from_f64`]). A leading currency sign
+//! ("£1,234.50") is dropped. Suppression reads as for counts, in steps:
+//! "<5" is 0 to 4.999999 at six places. `[low]` gives no range for a
+//! measure (what rounds to zero depends on a rounding the table does not
+//! say), so it is not available.
+//!
 //! A campaign's markers file is read first: a publisher's own key beats
 //! the general convention (`-,not_available` for a force whose dash means
 //! "not recorded", `[c],not_available` where secondary suppression hides
@@ -30,16 +40,18 @@
 
 use crate::grid::Cell;
 use foi_model::config::Zeros;
-use foi_model::{Crosswalk, Interval};
+use foi_model::{Crosswalk, Interval, Scale};
 
 /// How a force writes the counts it hides.
 #[derive(Debug, Clone, Copy)]
 pub struct Suppression<'a> {
     pub zeros: Zeros,
-    /// Counts below this are hidden.
+    /// Counts below this are hidden, in whole units.
     pub threshold: u64,
     /// Marks and words: `suppressed`, `zero`, `not_available`.
     pub markers: Option<&'a Crosswalk>,
+    /// Whole counts, or a measure's decimal places: what a figure may hold.
+    pub scale: Scale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +136,9 @@ pub fn qualifier(raw: &str) -> Option<&'static str> {
 }
 
 impl Suppression<'_> {
-    /// The interval a hidden count below `bound` (exclusive) stands for.
+    /// The interval a hidden figure below `bound` (exclusive, in steps)
+    /// stands for: for a count 0 (or 1) to bound - 1, for a measure down to
+    /// the smallest step above zero.
     fn below(&self, bound: u64) -> Interval {
         let lo = match self.zeros {
             Zeros::Shown => 1,
@@ -132,23 +146,39 @@ impl Suppression<'_> {
         };
         Interval::new(lo.min(bound.saturating_sub(1)), bound.saturating_sub(1))
     }
+
+    /// Below the threshold, in steps.
+    fn hidden(&self) -> Interval {
+        self.below(self.scale.whole(self.threshold))
+    }
+
+    /// A number written as text, in steps: a whole count ("1,234"), or a
+    /// measure's decimal ("1,225.8943", "£12.50").
+    fn amount(&self, s: &str) -> Option<u64> {
+        if self.scale.is_count() {
+            whole(s)
+        } else {
+            self.scale.parse(without_currency(s)).ok()
+        }
+    }
+}
+
+/// "£1,234.50" is 1,234.50: a measure of money may carry its sign.
+fn without_currency(s: &str) -> &str {
+    let t = s.trim();
+    t.strip_prefix(['£', '$', '€']).unwrap_or(t)
 }
 
 pub fn parse_count(cell: &Cell, sup: &Suppression) -> Parsed {
     match cell {
         Cell::Empty => Parsed::Blank,
-        Cell::Number(n) => number(*n),
+        Cell::Number(n) => match sup.scale.from_f64(*n) {
+            Ok(steps) => Parsed::Count(Interval::point(steps)),
+            Err(why) => Parsed::Invalid(why),
+        },
         Cell::Date(d) => Parsed::Invalid(format!("a date ({d}) where a count belongs")),
         Cell::Error(e) => Parsed::Invalid(format!("a formula error ({e})")),
         Cell::Text(t) => parse_text(t, sup),
-    }
-}
-
-fn number(n: f64) -> Parsed {
-    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < 1e15 {
-        Parsed::Count(Interval::point(n as u64))
-    } else {
-        Parsed::Invalid(format!("{n} is not a whole, non-negative count"))
     }
 }
 
@@ -165,14 +195,17 @@ pub fn parse_text(raw: &str, sup: &Suppression) -> Parsed {
         return match m.value.as_str() {
             "zero" => Parsed::Count(Interval::ZERO),
             "not_available" => Parsed::NotAvailable("not available"),
-            _ => Parsed::Count(sup.below(sup.threshold)),
+            _ => Parsed::Count(sup.hidden()),
         };
     }
     if let Some(s) = symbol(t) {
         return match s {
             Symbol::NotAvailable(why) => Parsed::NotAvailable(why),
             Symbol::Zero => Parsed::Count(Interval::ZERO),
-            Symbol::Suppressed => Parsed::Count(sup.below(sup.threshold)),
+            Symbol::Suppressed => Parsed::Count(sup.hidden()),
+            Symbol::Low if !sup.scale.is_count() => Parsed::NotAvailable(
+                "a figure that rounds to zero, to a rounding the table does not give",
+            ),
             // Not zero, so at least one whether or not the force shows zeros.
             Symbol::Low => {
                 let hi = sup.threshold.saturating_sub(1).max(1);
@@ -182,10 +215,26 @@ pub fn parse_text(raw: &str, sup: &Suppression) -> Parsed {
     }
     let s = strip_footnotes(t);
     let lower = s.to_ascii_lowercase();
+    // "≤5", "<= 5", "5 or fewer": the bound itself may be hidden.
+    for prefix in ["≤", "<=", "=<"] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            return match whole(rest) {
+                Some(n) if n > 0 => Parsed::Count(sup.below(n + 1)),
+                _ => Parsed::Invalid(format!("{t:?} is not a count")),
+            };
+        }
+    }
+    for suffix in ["or fewer", "or less", "or under"] {
+        if let Some(n) = lower.strip_suffix(suffix).and_then(whole) {
+            if n > 0 {
+                return Parsed::Count(sup.below(n + 1));
+            }
+        }
+    }
     // "<5", "< 5", "less than 5", "fewer than 5"
     for prefix in ["<", "less than", "fewer than"] {
         if let Some(rest) = lower.strip_prefix(prefix) {
-            return match whole(rest) {
+            return match sup.amount(rest) {
                 Some(n) if n > 0 => Parsed::Count(sup.below(n)),
                 _ => Parsed::Invalid(format!("{t:?} is not a count")),
             };
@@ -194,15 +243,27 @@ pub fn parse_text(raw: &str, sup: &Suppression) -> Parsed {
     // "1-4", "1 to 4": a range the force gives outright.
     for sep in ["-", "–", " to "] {
         if let Some((a, b)) = lower.split_once(sep) {
-            if let (Some(a), Some(b)) = (whole(a), whole(b)) {
+            if let (Some(a), Some(b)) = (sup.amount(a), sup.amount(b)) {
                 if a <= b {
                     return Parsed::Count(Interval::new(a, b));
                 }
             }
         }
     }
+    if !sup.scale.is_count() {
+        return match sup.scale.parse(without_currency(&s)) {
+            Ok(n) => Parsed::Count(Interval::point(n)),
+            Err(why) => Parsed::Invalid(why),
+        };
+    }
     match whole(&s) {
         Some(n) => Parsed::Count(Interval::point(n)),
+        // A decimal in a campaign of counts: say how to declare a measure.
+        None if Scale::measure(Scale::MAX_DECIMALS).is_some_and(|m| m.parse(&s).is_ok()) => {
+            Parsed::Invalid(format!(
+                "{t:?} is not a whole count (figures with decimals need [measure] decimals = N in campaign.toml)"
+            ))
+        }
         None => Parsed::Invalid(format!("{t:?} is not a count")),
     }
 }
@@ -256,6 +317,7 @@ mod tests {
             zeros,
             threshold: 5,
             markers,
+            scale: Scale::COUNT,
         }
     }
 
@@ -292,6 +354,23 @@ mod tests {
             parse_count(&Cell::Number(2.5), &s),
             Parsed::Invalid(_)
         ));
+    }
+
+    /// "≤5" hides the bound itself: 0 to 5, or 1 to 5 where the force shows
+    /// its zeros; never the "<5" interval, which would leave out 5.
+    #[test]
+    fn at_most_includes_its_bound() {
+        let s = sup(Zeros::NotStated, None);
+        let shown = sup(Zeros::Shown, None);
+        let i = |lo, hi| Parsed::Count(Interval::new(lo, hi));
+        assert_eq!(parse_text("≤5", &s), i(0, 5));
+        assert_eq!(parse_text("≤ 5", &shown), i(1, 5));
+        assert_eq!(parse_text("<=3", &shown), i(1, 3));
+        assert_eq!(parse_text("5 or fewer", &s), i(0, 5));
+        assert_eq!(parse_text("10 or less", &shown), i(1, 10));
+        assert!(matches!(parse_text("≤0", &s), Parsed::Invalid(_)));
+        assert!(matches!(parse_text("≤", &s), Parsed::Invalid(_)));
+        assert!(matches!(parse_text("or fewer", &s), Parsed::Invalid(_)));
     }
 
     #[test]
@@ -338,6 +417,76 @@ mod tests {
             parse_text("[z]", &s),
             Parsed::NotAvailable("not applicable")
         );
+    }
+
+    #[test]
+    fn a_measure_reads_decimals_exactly_in_steps() {
+        let markers = Crosswalk::from_csv("m.csv", "label,value\n*,suppressed\n", &|_| None)
+            .expect("markers");
+        let s = Suppression {
+            zeros: Zeros::NotStated,
+            threshold: 5,
+            markers: Some(&markers),
+            scale: Scale::measure(4).expect("four places"),
+        };
+        let c = |t: &str| parse_text(t, &s);
+        let i = |lo, hi| Parsed::Count(Interval::new(lo, hi));
+        assert_eq!(c("1225.8943"), i(12_258_943, 12_258_943));
+        assert_eq!(c("1,225.89"), i(12_258_900, 12_258_900));
+        assert_eq!(c("£12.50"), i(125_000, 125_000));
+        assert_eq!(c("7"), i(70_000, 70_000));
+        assert_eq!(c("12.5*"), i(125_000, 125_000));
+        // Hidden below the threshold: 0 to 4.9999.
+        assert_eq!(c("*"), i(0, 49_999));
+        assert_eq!(c("<5"), i(0, 49_999));
+        assert_eq!(c("<0.5"), i(0, 4_999));
+        assert_eq!(c("1.5-2.5"), i(15_000, 25_000));
+        assert_eq!(c("-"), i(0, 0));
+        assert_eq!(c(".."), Parsed::NotAvailable("not available"));
+        assert!(matches!(c("[low]"), Parsed::NotAvailable(_)));
+        // More places than declared: refused, not rounded.
+        match c("6405.063575") {
+            Parsed::Invalid(why) => {
+                assert!(why.contains("6 decimal places, more than the 4"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(c("-3.5"), Parsed::Invalid(_)));
+        assert!(matches!(c("twelve"), Parsed::Invalid(_)));
+        // A spreadsheet's float after adding up: 0.30000000000000004.
+        assert_eq!(parse_count(&Cell::Number(0.1 + 0.2), &s), i(3_000, 3_000));
+        assert_eq!(
+            parse_count(&Cell::Number(1225.8943), &s),
+            i(12_258_943, 12_258_943)
+        );
+        assert!(matches!(
+            parse_count(&Cell::Number(1815.8959459459447), &s),
+            Parsed::Invalid(_)
+        ));
+    }
+
+    #[test]
+    fn a_count_still_refuses_decimals_and_says_how_to_declare_a_measure() {
+        let s = sup(Zeros::NotStated, None);
+        match parse_count(&Cell::Number(1225.8943), &s) {
+            Parsed::Invalid(why) => {
+                assert!(
+                    why.starts_with("1225.8943 is not a whole, non-negative count"),
+                    "{why}"
+                );
+                assert!(why.contains("[measure] decimals"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            parse_text("1,225.8943", &s),
+            Parsed::Invalid("\"1,225.8943\" is not a whole count (figures with decimals need [measure] decimals = N in campaign.toml)".into())
+        );
+        assert_eq!(
+            parse_text("twelve", &s),
+            Parsed::Invalid("\"twelve\" is not a count".into())
+        );
+        assert!(matches!(parse_text("£12", &s), Parsed::Invalid(_)));
     }
 
     proptest! {

@@ -1,8 +1,11 @@
 //! A release: everything worked out from the records, and the tables built
 //! from it, before any file is written.
 
-use crate::figures::{Assembly, Check, Comparison, CoverageRow, Figure, Headline, Note, Reason};
-use crate::table::Table;
+use crate::figures::changes::{Changes, Facts, Rows, RowsError, Snapshot};
+use crate::figures::{
+    Assembly, Check, Comparison, CoverageRow, Figure, Headline, Note, Reason, Topic,
+};
+use crate::table::{Table, Value};
 use foi_model::config::{Config, Licence, Publisher, Request};
 use foi_model::{DimId, ForceId, Record};
 use std::collections::{BTreeMap, BTreeSet};
@@ -101,6 +104,9 @@ pub struct Release {
     /// flagged, where definitions differ.
     pub notes: Vec<Note>,
     pub tables: Vec<Table>,
+    /// What differs from the release this one replaced (set by
+    /// [`Release::revise`]; until then, a first release's).
+    pub changes: Changes,
 }
 
 impl Release {
@@ -117,8 +123,10 @@ impl Release {
             comparisons,
             checks,
             headline,
-            notes,
+            mut notes,
         } = assembly;
+        let changes = Changes::first(&campaign.id, "");
+        notes.push(revisions_note(&changes));
         Release {
             campaign: campaign.id.clone(),
             title: campaign.title.clone(),
@@ -144,7 +152,53 @@ impl Release {
             headline,
             notes,
             tables,
+            changes,
         }
+    }
+
+    /// What the comparison with the previous release reads of this one:
+    /// its tables as their CSV will hold them, so that it reads as the
+    /// same release read back from disk.
+    pub fn snapshot(&self, facts: Facts) -> Result<Snapshot, RowsError> {
+        let tables = self
+            .tables
+            .iter()
+            .filter(|t| {
+                ["national", "contributions", "by_force", "coverage"].contains(&t.name.as_str())
+            })
+            .map(|t| (t.name.clone(), rows(t, |_| true)))
+            .collect();
+        Snapshot::from_rows(facts, &tables)
+    }
+
+    /// The records table's rows read from the sources with these sha256s,
+    /// as records.csv will hold them.
+    pub fn records_rows(&self, sha256s: &BTreeSet<String>) -> Rows {
+        let Some(t) = self.tables.iter().find(|t| t.name == "records") else {
+            return Rows::default();
+        };
+        let Some(sha) = t.column("source_sha256") else {
+            return Rows::default();
+        };
+        rows(
+            t,
+            |row| matches!(&row[sha], Value::Text(s) if sha256s.contains(s)),
+        )
+    }
+
+    /// Marks the figures revised since the previous release, fills the
+    /// changes table and says in the notes what the release was compared
+    /// with.
+    pub fn revise(&mut self, changes: Changes) {
+        crate::write::tables::revise(&mut self.tables, &changes, &self.unit);
+        for n in self
+            .notes
+            .iter_mut()
+            .filter(|n| n.topic == Topic::Revisions)
+        {
+            *n = revisions_note(&changes);
+        }
+        self.changes = changes;
     }
 
     /// "Published by NSPCC on 20 June 2017. Contact: …", or nothing.
@@ -211,6 +265,35 @@ impl Release {
                     .zip(breakdown)
                     .all(|((d, v), (d2, v2))| d == d2 && v.to_string().eq_ignore_ascii_case(v2))
         })
+    }
+}
+
+/// A table's rows that `keep`, as its CSV holds them.
+fn rows(t: &Table, keep: impl Fn(&[Value]) -> bool) -> Rows {
+    Rows {
+        header: t.columns.iter().map(|c| c.name.clone()).collect(),
+        rows: t
+            .rows
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| r.iter().map(Value::csv_field).collect())
+            .collect(),
+    }
+}
+
+/// The note on revisions: what [r] marks and what the release was compared
+/// with, or that it is the first.
+fn revisions_note(changes: &Changes) -> Note {
+    let text = match (&changes.previous, &changes.unreadable) {
+        (Some(previous), None) => format!(
+            "[r] marks a national figure revised since release {previous}, which this release replaced: its value or range differs (`revised` in the national table). In all, {}. The changes table gives each changed figure's previous and new value, each force whose part moved, and why.",
+            changes.tally()
+        ),
+        _ => changes.description(),
+    };
+    Note {
+        topic: Topic::Revisions,
+        text,
     }
 }
 

@@ -9,6 +9,7 @@
 //! suppressed count lies in).
 
 use chrono::NaiveDate;
+use foi_model::Scale;
 use polars::prelude::DataFrame;
 use std::borrow::Cow;
 
@@ -20,6 +21,11 @@ pub enum Kind {
     Int,
     /// A change: whole, either sign.
     Signed,
+    /// A measure with decimals (FTE, money), of either sign: exact text at
+    /// the scale's places in the CSV ("1225.894300"), a float in the
+    /// Parquet (the double nearest that decimal, which prints back as it),
+    /// a number shown to the same places in the spreadsheet.
+    Decimal(Scale),
     /// A percentage or ratio.
     Number,
     Bool,
@@ -36,6 +42,8 @@ pub enum Value {
     Text(String),
     Int(Option<u64>),
     Signed(Option<i64>),
+    /// Whole steps of the scale's last place (see [`foi_model::Scale`]).
+    Decimal(Option<i64>, Scale),
     /// Written with one decimal place, so outputs are byte-stable.
     Number(Option<f64>),
     Bool(bool),
@@ -82,11 +90,14 @@ impl Value {
             Value::Text(s) | Value::List(s) => neutralised(s),
             Value::Int(Some(n)) => Cow::Owned(n.to_string()),
             Value::Signed(Some(n)) => Cow::Owned(n.to_string()),
+            Value::Decimal(Some(n), s) => Cow::Owned(s.fixed_signed(*n)),
             Value::Number(Some(x)) => Cow::Owned(format!("{x:.1}")),
             Value::Date(Some(d)) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
-            Value::Int(None) | Value::Signed(None) | Value::Number(None) | Value::Date(None) => {
-                Cow::Borrowed("")
-            }
+            Value::Int(None)
+            | Value::Signed(None)
+            | Value::Decimal(None, _)
+            | Value::Number(None)
+            | Value::Date(None) => Cow::Borrowed(""),
             Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
         }
     }
@@ -97,6 +108,7 @@ impl Value {
             Value::Text(s) => s.is_empty(),
             Value::Int(n) => n.is_none(),
             Value::Signed(n) => n.is_none(),
+            Value::Decimal(n, _) => n.is_none(),
             Value::Number(x) => x.is_none(),
             Value::Date(d) => d.is_none(),
             Value::Bool(_) | Value::List(_) => false,
@@ -131,6 +143,10 @@ pub struct Column {
     pub description: String,
     /// What a number counts: "offences", "forces", "percent".
     pub unit: Option<String>,
+    /// Whether its numbers are the campaign's figures (a national figure, a
+    /// count, a stated total, a change): a measure's decimals are shown in
+    /// it ([`at_scale`]). Counts of forces or cells are not.
+    pub figures: bool,
 }
 
 impl Column {
@@ -141,7 +157,14 @@ impl Column {
             title: title.to_string(),
             description: description.to_string(),
             unit: None,
+            figures: false,
         }
+    }
+
+    /// Marks the column as holding the campaign's figures.
+    pub fn figures(mut self) -> Column {
+        self.figures = true;
+        self
     }
 
     pub fn unit(mut self, unit: &str) -> Column {
@@ -239,6 +262,36 @@ impl Table {
     }
 }
 
+/// Shows a measure's decimals: every column of the campaign's figures
+/// becomes [`Kind::Decimal`], its whole steps [`Value::Decimal`]. Nothing
+/// changes for a count (or a column already converted): the tables are
+/// built in steps, one arithmetic for both, and only shown at the scale.
+pub fn at_scale(tables: &mut [Table], scale: Scale) {
+    if scale.is_count() {
+        return;
+    }
+    for t in tables {
+        let cols: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| {
+                t.columns[c].figures && matches!(t.columns[c].kind, Kind::Int | Kind::Signed)
+            })
+            .collect();
+        for &c in &cols {
+            t.columns[c].kind = Kind::Decimal(scale);
+        }
+        for row in &mut t.rows {
+            for &c in &cols {
+                let steps = match row[c] {
+                    Value::Int(n) => n.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                    Value::Signed(n) => n,
+                    _ => continue,
+                };
+                row[c] = Value::Decimal(steps, scale);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +321,40 @@ mod tests {
         assert!(!Value::List(String::new()).is_null());
         let d = NaiveDate::from_ymd_opt(2016, 6, 30).expect("date");
         assert_eq!(Value::Date(Some(d)).csv_field(), "2016-06-30");
+    }
+
+    #[test]
+    fn a_measure_is_shown_at_its_places_and_counts_of_forces_are_not() {
+        let six = Scale::measure(6).expect("six");
+        let mut t = Table::new(
+            "national",
+            "t",
+            vec![
+                Column::new("value", Kind::Int, "v", "").figures(),
+                Column::new("change", Kind::Signed, "c", "").figures(),
+                Column::new("forces", Kind::Int, "f", ""),
+            ],
+        );
+        t.rows.push(vec![
+            Value::Int(Some(124_783_972_765)),
+            Value::Signed(Some(-3_500_000)),
+            Value::Int(Some(43)),
+        ]);
+        t.rows.push(vec![
+            Value::Int(None),
+            Value::Signed(None),
+            Value::Int(Some(1)),
+        ]);
+        let mut tables = [t];
+        at_scale(&mut tables, six);
+        // Twice is once.
+        at_scale(&mut tables, six);
+        let t = &tables[0];
+        assert_eq!(t.columns[0].kind, Kind::Decimal(six));
+        assert_eq!(t.columns[2].kind, Kind::Int);
+        let fields: Vec<String> = t.rows[0].iter().map(Value::csv_field).collect();
+        assert_eq!(fields, ["124783.972765", "-3.500000", "43"]);
+        assert!(t.rows[1][0].is_null());
+        assert_eq!(t.rows[1][0].csv_field(), "");
     }
 }

@@ -4,10 +4,12 @@
 mod bad;
 mod batch;
 mod build;
+mod config;
 mod crash;
 mod crosstab;
 mod crosswalk;
 mod detect;
+mod diff;
 mod fetch;
 mod heldout;
 mod publish;

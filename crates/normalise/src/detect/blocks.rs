@@ -210,7 +210,9 @@ fn heads(g: &Grid, m: &Mapper, tally: &Tally, known: usize, r: usize, strict: bo
     }
     let label = g.text(r, label_col);
     let label_known = !label.is_empty() && m.knows(&label);
-    if label_known {
+    // A total row heads nothing, even where its figures happen to rise
+    // ("Total: 22, 25, ≤5, 52" is not ages across).
+    if label_known || super::cells::is_total(&label) {
         return false;
     }
     let mut breaks = 0;
@@ -309,7 +311,8 @@ fn data_runs(g: &Grid, m: &Mapper) -> Vec<Vec<usize>> {
         let mut start = 0;
         let mut i = 1;
         while i < run.len() {
-            if i > start + 1 && heads(g, m, &tally, known, run[i], true) {
+            // A header heads rows below it: the run's last row never is one.
+            if i > start + 1 && i + 1 < run.len() && heads(g, m, &tally, known, run[i], true) {
                 out.push(run[start..i].to_vec());
                 start = i + 1; // the header row itself is no data
                 i = start + 1;

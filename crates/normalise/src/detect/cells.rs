@@ -156,6 +156,7 @@ mod tests {
             zeros: Zeros::NotStated,
             threshold: 5,
             markers: None,
+            scale: foi_model::Scale::COUNT,
         };
         let k = |c: Cell| kind(&c, &sup);
         let t = |s: &str| Cell::Text(s.into());

@@ -13,6 +13,7 @@
 use super::blocks::{kind_of, Block, Grid};
 use super::cells::{is_total, short, unit_class, Kind};
 use super::headers::{campaign_words, dim_words, meaning, title_unit, unit_of, Meaning};
+use super::notes::{footnote_mark, note_is_for, notes_near, period_in_note, Footnoted};
 use super::period::{periods, words};
 use super::rows::{check_totals, header_pattern, stop_for, table_request};
 use super::{column_name, range, request_periods, row_name, row_text, ColumnFinding, Context};
@@ -124,6 +125,9 @@ pub(super) struct Table<'g, 'a> {
     pub(super) reasons: Vec<String>,
     pub(super) uncertain: Vec<String>,
     pub(super) confidence: f64,
+    /// Columns whose header's footnote says what period they are for: the
+    /// note's row and what it says.
+    pub(super) footnoted: BTreeMap<usize, (Footnoted, usize)>,
 }
 
 impl Table<'_, '_> {
@@ -167,6 +171,50 @@ impl Table<'_, '_> {
     }
 }
 
+/// Each column whose header names a period and carries a footnote mark,
+/// with what the note of that mark says (see `notes`).
+fn footnoted_headers(
+    g: &Grid,
+    b: &Block,
+    joined: &[String],
+) -> BTreeMap<usize, (Footnoted, usize)> {
+    let mut out = BTreeMap::new();
+    let mut notes: Option<Vec<(usize, String)>> = None;
+    for (c, header) in joined.iter().enumerate() {
+        let Some(mark) = footnote_mark(header) else {
+            continue;
+        };
+        let own: BTreeSet<_> = periods(header).into_iter().map(|n| n.period).collect();
+        if own.is_empty() {
+            continue;
+        }
+        let notes = notes.get_or_insert_with(|| notes_near(g, b));
+        for (r, text) in notes.iter() {
+            if note_is_for(text, mark) {
+                if let Some(f) = period_in_note(text, &own) {
+                    out.insert(c, (f, *r));
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+impl Table<'_, '_> {
+    /// The periods a column's header names, as its footnote corrects them.
+    pub(super) fn header_periods(&self, c: usize) -> BTreeSet<foi_model::Period> {
+        match self.footnoted.get(&c) {
+            Some((Footnoted::Period(p), _)) => BTreeSet::from([*p]),
+            Some((Footnoted::Unclear, _)) => BTreeSet::new(),
+            None => periods(&self.joined[c])
+                .into_iter()
+                .map(|n| n.period)
+                .collect(),
+        }
+    }
+}
+
 /// Decides what a block is, and proposes its layout.
 pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) -> Outcome {
     let sheet = g.sheet;
@@ -185,8 +233,10 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         reasons: Vec::new(),
         uncertain: Vec::new(),
         confidence: 1.0,
+        footnoted: BTreeMap::new(),
     };
     t.joined = header_texts(sheet, header_row, t.header_row_count());
+    t.footnoted = footnoted_headers(g, b, &t.joined);
     t.totals = b
         .rows
         .iter()
@@ -696,10 +746,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         if !matches!(mn, Meaning::Dim(..)) {
             continue;
         }
-        let named: BTreeSet<_> = periods(&t.joined[*c])
-            .into_iter()
-            .map(|n| n.period)
-            .collect();
+        let named = t.header_periods(*c);
         match named.len() {
             0 => {
                 dim_request.insert(*c, None);
@@ -867,7 +914,17 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                     .map(|r| format!(", for request {r}"))
                     .unwrap_or_default()
             ),
-            (Part::Value(Some(r)), _) => format!("{evidence} names request {r}'s period"),
+            (Part::Value(Some(r)), _) => match t.footnoted.get(c) {
+                Some((_, note)) => format!(
+                    "{evidence} names request {r}'s period, as its footnote at {} says",
+                    super::at(
+                        g.sheet,
+                        *note,
+                        g.filled(*note).first().copied().unwrap_or(0)
+                    )
+                ),
+                None => format!("{evidence} names request {r}'s period"),
+            },
             (Part::Value(None), Meaning::Total) => {
                 format!("{evidence}: the table's one column of counts")
             }
@@ -877,6 +934,16 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         };
         parts.insert(*c, (part, evidence));
     }
+    // Columns for a period no request covers: said at the response's
+    // level, where a request left unanswered makes them a doubt.
+    let other_periods: Vec<(String, String, foi_model::Period)> = meanings
+        .iter()
+        .filter(|(_, mn)| matches!(mn, Meaning::OtherPeriod(_)))
+        .filter_map(|(c, _)| {
+            let p = t.header_periods(*c).into_iter().next()?;
+            Some((t.col(*c), t.joined[*c].clone(), p))
+        })
+        .collect();
     // Every other column holding something reads nothing.
     for &c in &b.columns {
         parts.entry(c).or_insert_with(|| {
@@ -1415,6 +1482,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         sheet_index: place.sheet_index,
         header_row,
         roles,
+        other_periods,
     };
     Outcome::Table(Box::new(p))
 }

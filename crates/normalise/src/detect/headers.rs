@@ -235,11 +235,16 @@ pub(super) fn meaning(
                     .join(" ")
             ));
         }
-        let distinct: BTreeSet<_> = named.iter().map(|n| n.period).collect();
+        if let Some((super::notes::Footnoted::Unclear, _)) = t.footnoted.get(&c) {
+            return Meaning::Unknown("has a footnote naming more than one period".into());
+        }
+        let distinct = t.header_periods(c);
         if distinct.len() > 1 {
             return Meaning::Unknown("names more than one period".into());
         }
-        let p = named[0].period;
+        let Some(&p) = distinct.iter().next() else {
+            return Meaning::Unknown("names no period foi can read".into());
+        };
         return match request_periods(t.ctx).into_iter().find(|(_, q)| *q == p) {
             Some((r, _)) => Meaning::Request(r),
             None => Meaning::OtherPeriod(format!(

@@ -20,11 +20,12 @@ mod blocks;
 mod cells;
 mod columns;
 mod headers;
+mod notes;
 pub mod period;
 mod render;
 mod rows;
 
-pub use render::render;
+pub use render::{plain as toml_string, render};
 
 use crate::grid::Sheet;
 use crate::value::Suppression;
@@ -105,6 +106,10 @@ pub struct Proposal {
     /// Sheet column -> index into the layout's columns.
     #[serde(skip)]
     pub roles: std::collections::BTreeMap<usize, usize>,
+    /// Columns of counts for a period no request of the response covers
+    /// (column, header, period): left unread.
+    #[serde(skip)]
+    pub other_periods: Vec<(String, String, Period)>,
 }
 
 /// One column of a table and the part it plays.
@@ -244,6 +249,9 @@ pub fn detect(sheets: &[Sheet], ctx: &Context) -> Detection {
         zeros: ctx.response.zeros,
         threshold: ctx.response.threshold,
         markers: ctx.campaign.markers.as_ref(),
+        // Detection looks for whole counts (fractions are rates): a
+        // measure's table is laid out by hand, and read at its scale.
+        scale: foi_model::Scale::COUNT,
     };
     let visible = sheets.iter().filter(|s| s.visible).count();
     let mut findings = Vec::new();
@@ -322,6 +330,7 @@ pub fn detect(sheets: &[Sheet], ctx: &Context) -> Detection {
                                     zeros: ctx.response.zeros,
                                     threshold: ctx.response.threshold,
                                     markers: ctx.campaign.markers.as_ref(),
+                                    scale: foi_model::Scale::COUNT,
                                 },
                             ),
                             crate::value::Parsed::Count(_)
@@ -346,7 +355,7 @@ pub fn detect(sheets: &[Sheet], ctx: &Context) -> Detection {
             }
         }
     }
-    let mut uncertain: Vec<String> = Vec::new();
+    let mut uncertain: Vec<String> = unanswered_beside_other_periods(&tables, ctx);
     for p in &tables {
         for u in &p.uncertain {
             uncertain.push(format!("{} {}: {u}", sheet_label(&p.sheet), p.range));
@@ -378,6 +387,53 @@ pub fn detect(sheets: &[Sheet], ctx: &Context) -> Detection {
         uncertain,
         confidence,
     }
+}
+
+/// A request no table answers, beside a column of counts for a period no
+/// request covers: the force may have answered that request for another
+/// period ("2015/16", the financial year, for the twelve months to June
+/// 2016), or may not have answered it. Only a person can tell; reading the
+/// rest would say the request has no figures, which may be false.
+fn unanswered_beside_other_periods(tables: &[Proposal], ctx: &Context) -> Vec<String> {
+    use foi_model::config::Shape;
+    let mut answered = std::collections::BTreeSet::new();
+    for p in tables {
+        let Some(def) = &p.def else { continue };
+        let named: Vec<&String> = def
+            .request
+            .iter()
+            .chain(def.requests.values())
+            .chain(def.columns.iter().filter_map(|c| c.request.as_ref()))
+            .collect();
+        // Counted rows answer whatever their dates cover; a table naming
+        // no request answers the response's only one.
+        if def.shape == Shape::Records || named.is_empty() {
+            return Vec::new();
+        }
+        answered.extend(named.into_iter().cloned());
+    }
+    let requests = request_periods(ctx);
+    let unanswered: Vec<&(String, Period)> = requests
+        .iter()
+        .filter(|(r, _)| !answered.contains(r))
+        .collect();
+    let mut out = Vec::new();
+    for (r, rp) in unanswered {
+        for p in tables {
+            for (col, header, op) in &p.other_periods {
+                out.push(format!(
+                    "no table or column answers request {r} ({} to {}), and column {col} ({header:?}) of {} {} holds counts for {} to {}: if the force answered {r} for that period, write this response's layout by hand (a response of its own with `period`); if it did not answer {r}, pin the proposal below",
+                    rp.from,
+                    rp.to,
+                    sheet_label(&p.sheet),
+                    p.range,
+                    op.from,
+                    op.to
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn sheet_label(name: &Option<String>) -> String {

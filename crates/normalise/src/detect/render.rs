@@ -29,8 +29,8 @@ fn quote(s: &str) -> String {
     out
 }
 
-/// A plain string (ids, values): always a basic string.
-fn plain(s: &str) -> String {
+/// A plain string (ids, values, paths): always a basic string.
+pub fn plain(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -120,6 +120,7 @@ pub fn render(tables: &[TableDef]) -> String {
                 plain(match n {
                     NameRule::Force => "force",
                     NameRule::Area => "area",
+                    NameRule::AreaThenForce => "area_then_force",
                 }),
             );
         }

@@ -136,6 +136,7 @@ pub(super) fn check_totals(
         zeros: t.ctx.response.zeros,
         threshold: t.ctx.response.threshold,
         markers: t.ctx.campaign.markers.as_ref(),
+        scale: foi_model::Scale::COUNT,
     };
     let read = |r: usize, c: usize| match parse_count(g.sheet.cell(r, c), &sup) {
         Parsed::Count(i) => Some(i),

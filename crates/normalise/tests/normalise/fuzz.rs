@@ -115,6 +115,7 @@ fn fuzz_value_parser() {
                 zeros,
                 threshold: campaign.threshold,
                 markers: campaign.markers.as_ref(),
+                scale: campaign.scale,
             };
             if let Parsed::Count(i) = parse_text(&t, &sup) {
                 prop_assert!(i.lo <= i.hi, "{t:?} -> {i:?}");

@@ -79,6 +79,11 @@ fn check(name: &str, head: &str, bytes: &[u8], want: Want) {
             }
             let hand = config_with("responses/reply.toml", &format!("{head}\n{layout}"));
             let want = read(&hand, bytes, &Limits::DEFAULT);
+            if std::env::var_os("FOI_SHOW").is_some() {
+                for d in &want.diagnostics {
+                    eprintln!("hand: {d}");
+                }
+            }
             assert!(
                 !want.records.is_empty(),
                 "{name}: the hand-written layout reads nothing: {:?}",
@@ -828,5 +833,67 @@ fn figures_passed_over_just_below_a_table_are_refused() {
         &head(Some("kent"), &["fy-2016-17"], ""),
         csv.as_bytes(),
         Want::Refused("hold figures in its columns but were not read"),
+    );
+}
+
+/// A total row whose figures happen to rise (22, 25, 52 beside a "≤5") is
+/// still the table's total, not a header of ages across: it is read and
+/// checked, and the "≤5" cells are narrowed by it.
+#[test]
+fn a_total_row_whose_figures_rise_is_no_header() {
+    let csv = "Offences recorded 1 April 2016 to 31 March 2017\n\nOffence,Under 13,13-15,Total\nSexual grooming,≤5,7,12\nObscene publications,17,18,35\nTotal,22,25,47\n\n≤5 = between 1 and 5 offences\n";
+    check(
+        "rising total",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Offence$'
+stop = '^≤5 ='
+total_rows = '^Total$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^Total$', role = "total" },
+  { header = '^(Under 13|13-15)$', role = "by_header", dim = "victim_age" },
+]"#,
+        ),
+    );
+}
+
+/// "2015/16*" with "* … 1 July 2015 to 30 June 2016" under the table is
+/// the twelve months to June 2016, as the note says, not the financial
+/// year the header alone names.
+#[test]
+fn a_footnote_says_what_period_a_column_is() {
+    let csv = "Offence,2015/16*,2016/17\nSexual grooming,4,6\nObscene publications,9,11\nTotal,13,17\n\n* 2015/16 here covers 1 July 2015 to 30 June 2016, the twelve months you asked for.\n2016/17 is the financial year.\n";
+    check(
+        "footnoted period",
+        &head(Some("kent"), &["ye-jun-2016", "fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Offence$'
+total_rows = '^Total$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^2015/16\*$', role = "value", request = "ye-jun-2016" },
+  { header = '^2016/17$', role = "value", request = "fy-2016-17" },
+]"#,
+        ),
+    );
+}
+
+/// "2015/16" with no note is the financial year: beside "2016/17" it
+/// leaves the twelve months to June 2016 unanswered, which a force that
+/// answered for the financial year instead and one that did not answer
+/// look the same in. Refused, never read as "no figures".
+#[test]
+fn a_request_left_unanswered_beside_another_period_is_refused() {
+    let csv = "Offence,2015/16,2016/17\nSexual grooming,4,6\nObscene publications,9,11\nTotal,13,17\n\nFigures are by financial year.\n";
+    check(
+        "other period beside",
+        &head(Some("kent"), &["ye-jun-2016", "fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("no table or column answers request ye-jun-2016"),
     );
 }

@@ -36,6 +36,16 @@ impl ConfigFiles for Dir<'_> {
 
 /// A bundled campaign's config with one response, written as `toml`.
 fn campaign(id: &str, toml: &str, patch: Option<Patch<'_>>) -> Config {
+    campaign_as(id, |t| t.to_string(), toml, patch)
+}
+
+/// [`campaign`], its campaign.toml changed by `edit`.
+fn campaign_as(
+    id: &str,
+    edit: impl Fn(&str) -> String,
+    toml: &str,
+    patch: Option<Patch<'_>>,
+) -> Config {
     let r = root();
     let forces = Forces::from_csv(
         "forces.csv",
@@ -55,7 +65,7 @@ fn campaign(id: &str, toml: &str, patch: Option<Patch<'_>>) -> Config {
     )
     .expect("offences");
     let dir = r.join("config/campaigns").join(id);
-    let text = std::fs::read_to_string(dir.join("campaign.toml")).expect("campaign");
+    let text = edit(&std::fs::read_to_string(dir.join("campaign.toml")).expect("campaign"));
     Config::from_texts(
         forces,
         &offences,
@@ -448,8 +458,8 @@ dims = { offence = "Sexual activity with a child under 16" }
     assert_eq!(
         d,
         [
-            "manual entry, page 2: \"..\" means not available: no figure, so none was added",
-            "manual entry, page 2: \"twelve\" is not a count",
+            "manual entry, page 2 (responses/test.toml:7): \"..\" means not available: no figure, so none was added",
+            "manual entry, page 2 (responses/test.toml:13): \"twelve\" is not a count",
         ]
     );
 }
@@ -749,4 +759,258 @@ fn a_header_that_matches_nothing_shows_what_the_sheet_holds() {
         n.diagnostics[0].message,
         "no header row matching \"^URN$\" (occurrence 1) on this sheet: foi read no cells at all on it"
     );
+}
+
+// ------------------------------------------------------------ issue 18
+
+/// Top-level keys go before the first table of a campaign.toml.
+fn with_top(text: &str, lines: &str) -> String {
+    let at = text.find("\n[").unwrap_or(text.len());
+    format!("{}\n{lines}\n{}", &text[..at], &text[at..])
+}
+
+#[test]
+fn a_name_written_twice_is_the_area_then_the_force_when_the_table_says_so() {
+    let config = campaign(
+        "ons-prc-ye-mar2018",
+        &national("national-names-only.csv", Some("area_then_force")),
+        None,
+    );
+    let n = run(&config, &fixture("national-names-only.csv"));
+    assert!(!n.has_errors(), "{:#?}", said(&n));
+    let wm: Vec<String> = figures(&n)
+        .into_iter()
+        // Its total: the force's row, not the region's.
+        .filter(|f| f.starts_with("west-midlands ye-mar-2018  ="))
+        .collect();
+    assert_eq!(wm, ["west-midlands ye-mar-2018  = 6546"]);
+    assert!(said(&n).iter().any(|d| d.4
+        == "row \"West Midlands\" is the English region West Midlands (E12000005), not a force, and was left out"));
+    // Written once, the name still decides nothing: refused.
+    let once: String = String::from_utf8(fixture("national-names-only.csv"))
+        .expect("utf-8")
+        .lines()
+        .filter(|l| !l.starts_with("West Midlands ,"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let n = run(&config, once.as_bytes());
+    let conflicts: Vec<_> = said(&n).into_iter().filter(|d| d.1 == "conflict").collect();
+    assert_eq!(conflicts.len(), 1, "{:#?}", said(&n));
+    assert!(!figures(&n).iter().any(|f| f.starts_with("west-midlands ")));
+}
+
+#[test]
+fn rows_of_forces_the_campaign_did_not_ask_are_left_out() {
+    let config = campaign_as(
+        "ons-prc-ye-mar2018",
+        |t| with_top(t, "forces = [\"Derbyshire\", \"Leicestershire\"]"),
+        &national("national-names-only.csv", Some("area_then_force")),
+        None,
+    );
+    let n = run(&config, &fixture("national-names-only.csv"));
+    let forces: std::collections::BTreeSet<String> =
+        n.records.iter().map(|r| r.force.0.clone()).collect();
+    assert_eq!(
+        forces.into_iter().collect::<Vec<_>>(),
+        ["derbyshire", "leicestershire"]
+    );
+    assert!(said(&n).iter().any(|d| d.0 == Severity::Note
+        && d.4 == "row for staffordshire, which campaign ons-prc-ye-mar2018 did not ask (`forces` in campaign.toml), was left out"));
+    assert!(!n.has_errors(), "{:#?}", said(&n));
+}
+
+/// Durham's letter, as a grid: the figures of the table on page 2.
+const DURHAM_GRID: &str = r#"force = "durham"
+requests = ["ye-jun-2016", "fy-2016-17"]
+status = "answered"
+fixed = { online_method = "cyber_flag" }
+source = { path = "fixtures/nspcc/durham/FOI 0412-17 letter.pdf" }
+
+[[manual_table]]
+page = 2
+dims = ["offence"]
+columns = ["ye-jun-2016", "fy-2016-17"]
+rows = [
+  ["Sexual assault on a male child under 13", "1", "0"],
+  ["Rape of a female child under 16", "2", 1],
+  ["Sexual grooming", "5", "7"],
+  ["Total", "8", "8"],
+  ["Total", "8", "8"],
+]
+"#;
+
+#[test]
+fn a_grid_reads_as_the_entries_it_stands_for() {
+    let grid = campaign("nspcc-online-csa", DURHAM_GRID, None);
+    let n = run(&grid, b"");
+    assert_eq!(
+        figures(&n),
+        [
+            "durham fy-2016-17 offence=17B,offence_group=sexual_assault_child,online_method=cyber_flag = 0",
+            "durham fy-2016-17 offence=19D,offence_group=rape_child_u16,online_method=cyber_flag = 1",
+            "durham fy-2016-17 offence=88A,offence_group=grooming,online_method=cyber_flag = 7",
+            "durham fy-2016-17 online_method=cyber_flag = 8",
+            "durham ye-jun-2016 offence=17B,offence_group=sexual_assault_child,online_method=cyber_flag = 1",
+            "durham ye-jun-2016 offence=19D,offence_group=rape_child_u16,online_method=cyber_flag = 2",
+            "durham ye-jun-2016 offence=88A,offence_group=grooming,online_method=cyber_flag = 5",
+            "durham ye-jun-2016 online_method=cyber_flag = 8",
+        ]
+    );
+    // The total printed twice is read once, with a note; it is checked
+    // against the offences it totals.
+    let d = said(&n);
+    assert!(!n.has_errors(), "{d:#?}");
+    assert_eq!(
+        d.iter()
+            .filter(|d| d.0 == Severity::Note && d.4.contains("given twice with the same value"))
+            .count(),
+        2,
+        "{d:#?}"
+    );
+    // Each at the line it was typed on: both are on page 2.
+    assert!(d.iter().any(|d| d.4
+        == "the figure for request fy-2016-17 (online_method=cyber_flag) is given twice with the same value, 8, at page 2 (responses/test.toml:15) and page 2 (responses/test.toml:16); it was read once"), "{d:#?}");
+    assert_eq!(n.checks.len(), 2);
+    assert!(n.checks.iter().all(|c| c.agrees()));
+    // Each record says the page it was typed from.
+    assert!(n
+        .records
+        .iter()
+        .all(|r| r.lineage.page == Some(2) && r.lineage.cells.is_empty()));
+
+    // The same figures as [[manual]] entries give the same records.
+    let mut entries =
+        String::from(&DURHAM_GRID[..DURHAM_GRID.find("[[manual_table]]").expect("grid")]);
+    for (label, a, b) in [
+        ("Sexual assault on a male child under 13", "1", "0"),
+        ("Rape of a female child under 16", "2", "1"),
+        ("Sexual grooming", "5", "7"),
+    ] {
+        for (request, count) in [("ye-jun-2016", a), ("fy-2016-17", b)] {
+            entries.push_str(&format!(
+                "[[manual]]\nrequest = \"{request}\"\npage = 2\ncount = \"{count}\"\ndims = {{ offence = \"{label}\" }}\n\n"
+            ));
+        }
+    }
+    for request in ["ye-jun-2016", "fy-2016-17"] {
+        entries.push_str(&format!(
+            "[[manual]]\nrequest = \"{request}\"\npage = 2\ncount = \"8\"\n\n"
+        ));
+    }
+    let plain = run(&campaign("nspcc-online-csa", &entries, None), b"");
+    assert_eq!(figures(&plain), figures(&n));
+}
+
+#[test]
+fn a_grid_label_nothing_maps_is_one_error_with_its_line_and_the_line_to_add() {
+    let toml = DURHAM_GRID.replace("Sexual grooming", "Grooming (online)");
+    let n = run(&campaign("nspcc-online-csa", &toml, None), b"");
+    let unmapped: Vec<_> = n
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.kind, DiagnosticKind::Unmapped { .. }))
+        .collect();
+    assert_eq!(unmapped.len(), 1, "{unmapped:#?}");
+    assert_eq!(
+        unmapped[0].message,
+        "manual entry, page 2 (responses/test.toml:14): unmapped offence label \"Grooming (online)\" (and 1 more entry)"
+    );
+    assert_eq!(unmapped[0].cells, 2);
+    assert_eq!(
+        unmapped[0].hint.as_deref(),
+        Some("add to config/campaigns/nspcc-online-csa/crosswalks/offences.csv: Grooming (online),<offence>,durham")
+    );
+    // The rest of the grid is read; its total is not checked (a figure is missing).
+    assert!(figures(&n).iter().any(|f| f.contains("offence=19D")));
+    assert!(n.checks.is_empty());
+}
+
+/// A table of full-time equivalents by force, as a csv writes it.
+const FTE: &str =
+    "Force,FTE\nKent,\"3,547.5841\"\nEssex,3187.495\nSurrey,[c]\nTotal,\"6,735.0791\"\n";
+
+fn fte_response() -> String {
+    r#"requests = ["ye-mar-2018"]
+status = "answered"
+source = { path = "fte.csv" }
+
+[[table]]
+header = '^Force$'
+aggregate_rows = '^Total$'
+column = [{ header = '^Force$', role = "force" }, { header = '^FTE$', role = "total" }]
+"#
+    .to_string()
+}
+
+#[test]
+fn a_measure_is_read_exactly_at_its_places() {
+    let config = campaign_as(
+        "ons-prc-ye-mar2018",
+        |t| with_top(t, "measure = { decimals = 4 }"),
+        &fte_response(),
+        None,
+    );
+    let n = run(&config, FTE.as_bytes());
+    assert_eq!(
+        figures(&n),
+        [
+            "essex ye-mar-2018  = 31874950",
+            "kent ye-mar-2018  = 35475841",
+            // "[c]": hidden below 5, so 0 to 4.9999.
+            "surrey ye-mar-2018  = 0 to 49999",
+        ]
+    );
+    assert_eq!(n.aggregates.len(), 1);
+    assert_eq!(n.aggregates[0].count.interval.lo, 67_350_791);
+    assert!(!n.has_errors(), "{:#?}", said(&n));
+
+    // More places than declared: that cell is refused, with the reason.
+    let three = campaign_as(
+        "ons-prc-ye-mar2018",
+        |t| with_top(t, "measure = { decimals = 3 }"),
+        &fte_response(),
+        None,
+    );
+    let n = run(&three, FTE.as_bytes());
+    let errors: Vec<_> = n
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 2, "{:#?}", said(&n));
+    assert_eq!(errors[0].kind, DiagnosticKind::NotACount);
+    assert_eq!(errors[0].cell.as_deref(), Some("line 2, field 2"));
+    assert_eq!(
+        errors[0].message,
+        "3,547.5841 has 4 decimal places, more than the 3 the campaign keeps ([measure] decimals in campaign.toml): foi does not round"
+    );
+    assert!(!figures(&n).iter().any(|f| f.starts_with("kent ")));
+
+    // A count campaign refuses them as before, saying how to declare a measure.
+    let count = campaign("ons-prc-ye-mar2018", &fte_response(), None);
+    let n = run(&count, FTE.as_bytes());
+    assert!(
+        said(&n)
+            .iter()
+            .any(|d| d.1 == "not_a_count" && d.4 == "\"3,547.5841\" is not a whole count (figures with decimals need [measure] decimals = N in campaign.toml)"),
+        "{:#?}",
+        said(&n)
+    );
+}
+
+#[test]
+fn a_total_typed_twice_with_two_values_refuses_the_force_naming_both_lines() {
+    let toml = DURHAM_GRID.replacen("[\"Total\", \"8\", \"8\"]", "[\"Total\", \"8\", \"9\"]", 1);
+    let n = run(&campaign("nspcc-online-csa", &toml, None), b"");
+    let conflicts: Vec<String> = said(&n)
+        .into_iter()
+        .filter(|d| d.1 == "conflict")
+        .map(|d| format!("{} {}: {}", d.2, d.3, d.4))
+        .collect();
+    assert_eq!(
+        conflicts,
+        ["durham fy-2016-17: the figure for request fy-2016-17 (online_method=cyber_flag) is given as 9 at page 2 (responses/test.toml:15) and as 8 at page 2 (responses/test.toml:16); foi cannot tell which is right, so none of durham's figures for request fy-2016-17 were added"]
+    );
+    // The other request, its totals the same, is read.
+    assert!(figures(&n).iter().all(|f| f.contains("ye-jun-2016")));
 }

@@ -2,8 +2,10 @@
 //! were added, and the true reason why not or why flagged, as a
 //! [`Reason`] a program can act on and a sentence a reader can.
 //!
-//! Rules, in the order they are tried for each force and request:
-//! - No response configured: not added (the campaign did not ask).
+//! A row for each force the campaign asked (`forces` in campaign.toml,
+//! every force by default) and each request. Rules, in the order they are
+//! tried for each:
+//! - No response configured: not added (the campaign has no reply).
 //! - The response could not be read: not added, with why.
 //! - Refused, not held, no response: not added, as the response says.
 //! - One figure given two different values (a conflict): not added; the
@@ -62,6 +64,11 @@ pub enum Reason {
     NotAvailable {
         cells: usize,
     },
+    /// The force's cells hold nothing foi can read as a figure (text, a
+    /// measure with more places than the campaign keeps).
+    NotACount {
+        cells: usize,
+    },
     /// The reply's dates or months do not cover the request's period, and
     /// nothing was read for it.
     PeriodNotCovered,
@@ -97,6 +104,11 @@ pub enum Reason {
     SomeNotAvailable {
         cells: usize,
     },
+    /// Some cells held nothing foi can read as a figure and were left out:
+    /// may undercount.
+    SomeNotACount {
+        cells: usize,
+    },
     /// The last fetch failed; the figures are from the last good copy.
     Stale {
         why: String,
@@ -115,6 +127,7 @@ impl Reason {
             Reason::Conflict { .. } => "conflict",
             Reason::AnotherPeriod { .. } => "another_period",
             Reason::NotAvailable { .. } => "not_available",
+            Reason::NotACount { .. } => "not_a_count",
             Reason::PeriodNotCovered => "period_not_covered",
             Reason::NoRow => "no_row",
             Reason::NoFigures => "no_figures",
@@ -124,6 +137,7 @@ impl Reason {
             Reason::AnotherDefinition { .. } => "another_definition",
             Reason::Unmapped { .. } => "unmapped",
             Reason::SomeNotAvailable { .. } => "some_not_available",
+            Reason::SomeNotACount { .. } => "some_not_a_count",
             Reason::Stale { .. } => "stale",
         }
     }
@@ -146,11 +160,13 @@ impl Reason {
             Reason::FailedToRead { .. }
             | Reason::Conflict { .. }
             | Reason::NotAvailable { .. }
+            | Reason::NotACount { .. }
             | Reason::PeriodNotCovered
             | Reason::NoRow
             | Reason::NoFigures
             | Reason::Unmapped { .. }
             | Reason::SomeNotAvailable { .. }
+            | Reason::SomeNotACount { .. }
             | Reason::Stale { .. } => false,
         }
     }
@@ -164,6 +180,7 @@ impl Reason {
                 | Reason::PartialPeriod { .. }
                 | Reason::Unmapped { .. }
                 | Reason::SomeNotAvailable { .. }
+                | Reason::SomeNotACount { .. }
         )
     }
 
@@ -179,6 +196,7 @@ impl Reason {
             Reason::Conflict { .. } => "one figure given two different values",
             Reason::AnotherPeriod { .. } => "answered for another period",
             Reason::NotAvailable { .. } => "every figure marked not available in the source",
+            Reason::NotACount { .. } => "the source's cells hold nothing foi can read as a figure",
             Reason::PeriodNotCovered => "the reply does not cover the request's period",
             Reason::NoRow => "no row in the national source",
             Reason::NoFigures => "no figures could be read",
@@ -188,6 +206,7 @@ impl Reason {
             Reason::AnotherDefinition { .. } => "another definition",
             Reason::Unmapped { .. } => "rows with labels no crosswalk maps left out",
             Reason::SomeNotAvailable { .. } => "some figures marked not available",
+            Reason::SomeNotACount { .. } => "some cells hold nothing foi can read as a figure",
             Reason::Stale { .. } => "the last fetch failed; figures from the last good copy",
         }
     }
@@ -226,6 +245,12 @@ impl fmt::Display for Reason {
                 "the source marks this force's figures as not available ({cells} {})",
                 if *cells == 1 { "cell" } else { "cells" }
             ),
+            Reason::NotACount { cells } => write!(
+                f,
+                "the source's {} for this force {} nothing foi can read as a figure (see the errors)",
+                if *cells == 1 { "cell" } else { "cells" },
+                if *cells == 1 { "holds" } else { "hold" }
+            ),
             Reason::PeriodNotCovered => {
                 f.write_str("what the reply holds does not cover the request's period; not added")
             }
@@ -250,6 +275,11 @@ impl fmt::Display for Reason {
             Reason::SomeNotAvailable { cells } => write!(
                 f,
                 "may undercount: {cells} {} marked not available left out",
+                if *cells == 1 { "cell" } else { "cells" }
+            ),
+            Reason::SomeNotACount { cells } => write!(
+                f,
+                "may undercount: {cells} {} holding nothing foi can read as a figure left out",
                 if *cells == 1 { "cell" } else { "cells" }
             ),
             Reason::Stale { why } if why.is_empty() => {
@@ -393,7 +423,7 @@ pub fn coverage(
 ) -> Vec<CoverageRow> {
     let usual = usual_fixed(config);
     let mut rows = Vec::new();
-    for force in config.forces.iter() {
+    for force in config.forces.iter().filter(|f| config.campaign.asks(&f.id)) {
         for request in &config.campaign.requests {
             let responses = responses_for(config, &force.id, &request.id);
             let row = CoverageRow::new(&force.id, request);
@@ -490,6 +520,8 @@ impl Answer<'_> {
         if self.idx.is_empty() {
             return row.not_added(if let Some(&cells) = found.get(&Finding::NotAvailable) {
                 Reason::NotAvailable { cells }
+            } else if let Some(&cells) = found.get(&Finding::NotACount) {
+                Reason::NotACount { cells }
             } else if found.contains_key(&Finding::PartialPeriod) {
                 Reason::PeriodNotCovered
             } else if national {
@@ -542,6 +574,9 @@ impl Answer<'_> {
         if let Some(&cells) = found.get(&Finding::NotAvailable) {
             flags.push(Reason::SomeNotAvailable { cells });
         }
+        if let Some(&cells) = found.get(&Finding::NotACount) {
+            flags.push(Reason::SomeNotACount { cells });
+        }
         let stale = self
             .responses
             .iter()
@@ -568,7 +603,7 @@ pub fn added(coverage: &[CoverageRow]) -> BTreeMap<(ForceId, String), bool> {
 mod tests {
     use super::*;
     use crate::figures::national::by_force;
-    use crate::figures::testing::{answered, config, declined, record};
+    use crate::figures::testing::{answered, config, config_as, declined, record};
 
     /// Coverage of these responses and records, with these gaps.
     fn cover(responses: &[(&str, String)], records: &[Record], gaps: &Gaps) -> Vec<CoverageRow> {
@@ -631,6 +666,40 @@ mod tests {
     }
 
     #[test]
+    fn coverage_has_rows_for_the_forces_asked_alone() {
+        // A campaign sent to one force: no row for the three it did not ask.
+        let c = config_as(
+            "forces = [\"beta\"]",
+            &[("beta", answered(Some("beta"), &["y1", "y2"], ""))],
+        );
+        let records = vec![
+            record("beta", "y1", &[], 7, 7),
+            record("beta", "y2", &[], 9, 9),
+        ];
+        let rows = coverage(&c, &records, &by_force(&records), &Gaps::default());
+        let got: Vec<(&str, &str, bool)> = rows
+            .iter()
+            .map(|r| (r.force.0.as_str(), r.request.as_str(), r.included))
+            .collect();
+        assert_eq!(got, [("beta", "y1", true), ("beta", "y2", true)]);
+        // A national table with no row for a force not asked says nothing of it.
+        let c = config_as(
+            "forces = [\"alpha\", \"beta\"]",
+            &[("national", answered(None, &["y1"], ""))],
+        );
+        let records = vec![
+            record("alpha", "y1", &[], 5, 5),
+            record("beta", "y1", &[], 7, 7),
+        ];
+        let rows = coverage(&c, &records, &by_force(&records), &Gaps::default());
+        assert!(rows.iter().all(|r| r.undeclared().count() == 0));
+        assert!(!rows
+            .iter()
+            .any(|r| r.force.0 == "gamma" || r.force.0 == "delta"));
+        assert!(row(&rows, "alpha", "y1").included && row(&rows, "beta", "y1").included);
+    }
+
+    #[test]
     fn a_national_source_that_leaves_forces_out_says_so() {
         // A national table answering y1 with rows for alpha and beta only.
         let records = vec![
@@ -656,6 +725,38 @@ mod tests {
             row(&rows, "alpha", "y2").reasons,
             vec![Reason::NoResponseConfigured]
         );
+    }
+
+    #[test]
+    fn cells_that_hold_no_figure_are_said_not_a_missing_row() {
+        // A national table: gamma's row is there, but its y1 cell is not a
+        // figure foi can read; beta's y1 cells are read but one is not.
+        let records = vec![
+            record("alpha", "y1", &[], 5, 5),
+            record("beta", "y1", &[], 7, 7),
+        ];
+        let mut gaps = finding("gamma", "y1", Finding::NotACount, 1);
+        gaps.findings.insert(
+            (ForceId("beta".into()), Some("y1".into())),
+            BTreeMap::from([(Finding::NotACount, 2)]),
+        );
+        let rows = cover(
+            &[("national", answered(None, &["y1"], ""))],
+            &records,
+            &gaps,
+        );
+        let gamma = row(&rows, "gamma", "y1");
+        assert!(!gamma.included);
+        assert_eq!(gamma.reasons, vec![Reason::NotACount { cells: 1 }]);
+        assert_eq!(
+            gamma.reason,
+            "the source's cell for this force holds nothing foi can read as a figure (see the errors)"
+        );
+        let beta = row(&rows, "beta", "y1");
+        assert!(beta.included && beta.flagged);
+        assert_eq!(beta.reason_code(), "some_not_a_count");
+        assert!(beta.reasons[0].incomplete());
+        assert_eq!(row(&rows, "delta", "y1").reasons, vec![Reason::NoRow]);
     }
 
     #[test]

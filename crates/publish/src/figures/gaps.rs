@@ -14,6 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub enum Finding {
     /// A cell for the force is marked not available ("..", "[x]").
     NotAvailable,
+    /// A cell for the force holds no figure foi can read (text, a negative
+    /// number, a measure with more places than the campaign keeps).
+    NotACount,
     /// One figure was given two different values.
     Conflict,
     /// What the reply holds does not cover the request's whole period.
@@ -70,6 +73,7 @@ impl Gaps {
                     continue;
                 }
                 DiagnosticKind::NotAvailable => Finding::NotAvailable,
+                DiagnosticKind::NotACount if d.severity > Severity::Note => Finding::NotACount,
                 DiagnosticKind::Conflict if d.severity > Severity::Note => Finding::Conflict,
                 DiagnosticKind::PartialPeriod => Finding::PartialPeriod,
                 DiagnosticKind::StaleSource => Finding::Stale,
@@ -117,6 +121,10 @@ mod tests {
     fn diagnostics_are_read_by_kind_for_their_force_and_request() {
         let mut conflict = diag(DiagnosticKind::Conflict, "kent", Some("y1"));
         conflict.severity = Severity::Error;
+        let mut not_a_count = diag(DiagnosticKind::NotACount, "kent", Some("y2"));
+        not_a_count.severity = Severity::Error;
+        let mut noted = diag(DiagnosticKind::NotACount, "kent", Some("y1"));
+        noted.severity = Severity::Note;
         let diagnostics = vec![
             diag(DiagnosticKind::NotAvailable, "kent", Some("y1")),
             diag(DiagnosticKind::NotAvailable, "kent", Some("y1")),
@@ -132,8 +140,9 @@ mod tests {
                 "kent",
                 Some("y1"),
             ),
+            not_a_count,
             // Nothing coverage says depends on these.
-            diag(DiagnosticKind::NotACount, "kent", Some("y1")),
+            noted,
             Diagnostic::warning(DiagnosticKind::NotAvailable, "no force named"),
         ];
         let failures = BTreeMap::from([("dorset".to_string(), "damaged".to_string())]);
@@ -146,7 +155,7 @@ mod tests {
         );
         assert_eq!(
             g.found(&kent, "y2"),
-            BTreeMap::from([(Finding::NotAvailable, 1)])
+            BTreeMap::from([(Finding::NotAvailable, 1), (Finding::NotACount, 1)])
         );
         // No request named: it holds for each of the force's requests.
         let essex = ForceId("essex".into());

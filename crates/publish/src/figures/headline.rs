@@ -3,7 +3,7 @@
 use super::coverage::{CoverageRow, Reason};
 use super::national::Figure;
 use foi_model::config::Config;
-use foi_model::{DimValue, ForceId, Interval};
+use foi_model::{DimValue, ForceId, Interval, Scale};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
@@ -36,6 +36,8 @@ pub struct RequestHeadline {
 pub struct Headline {
     pub campaign: String,
     pub unit: String,
+    /// Whole counts, or a measure's places: how every figure is shown.
+    pub scale: Scale,
     pub requests: Vec<RequestHeadline>,
 }
 
@@ -84,6 +86,7 @@ pub fn headline(config: &Config, figures: &[Figure], coverage: &[CoverageRow]) -
     Headline {
         campaign: campaign.title.clone(),
         unit: campaign.unit.to_string(),
+        scale: campaign.scale,
         requests,
     }
 }

@@ -19,7 +19,10 @@
 //!   checked, never added.
 //! - [`compare`]: the matched panel holds only forces added to both
 //!   requests on the same terms.
+//! - [`changes`]: what differs from the release this one replaces, and
+//!   why, from what each release records (never guessed).
 
+pub mod changes;
 mod compare;
 mod coverage;
 mod gaps;

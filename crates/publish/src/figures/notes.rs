@@ -24,6 +24,8 @@ pub enum Topic {
     Flagged,
     /// A difference between two requests that bears on their comparison.
     Comparison,
+    /// What differs from the release this one replaced ([r]).
+    Revisions,
 }
 
 /// A note a reader needs, and what it is about.

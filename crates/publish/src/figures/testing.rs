@@ -105,6 +105,13 @@ pub fn declined(force: &str, status: &str) -> String {
 
 /// The campaign with these responses: (file stem, text).
 pub fn config(responses: &[(&str, String)]) -> Config {
+    config_as("", responses)
+}
+
+/// [`config`], with `top` (top-level keys: `forces = [...]`, `measure =
+/// {...}`) added to the campaign.
+pub fn config_as(top: &str, responses: &[(&str, String)]) -> Config {
+    let campaign = CAMPAIGN.replacen("\nbreakdowns", &format!("\n{top}\nbreakdowns"), 1);
     let forces = Forces::from_csv("forces.csv", FORCES).expect("forces");
     let files: Vec<(String, String)> = responses
         .iter()
@@ -113,7 +120,7 @@ pub fn config(responses: &[(&str, String)]) -> Config {
     Config::from_texts(
         forces,
         &BTreeSet::new(),
-        ("campaign.toml", CAMPAIGN),
+        ("campaign.toml", &campaign),
         &files,
         &NoFiles,
     )

@@ -15,7 +15,7 @@ fn field(c: &Column, key: bool) -> Json {
     let ty = match c.kind {
         Kind::Text => "string",
         Kind::Int | Kind::Signed => "integer",
-        Kind::Number => "number",
+        Kind::Number | Kind::Decimal(_) => "number",
         Kind::Bool => "boolean",
         Kind::Date => "date",
         Kind::List(_) => "list",

@@ -20,20 +20,12 @@
 //! - tables wrap rather than scroll at 390 px.
 
 use super::Output;
+use crate::figures::changes::{figure_label, show_change, Cause, ChangeKind};
 use crate::figures::{Basis, Check, Figure};
 use crate::release::Release;
-use crate::show::{show_range, thousands};
+use crate::show::thousands;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use std::collections::BTreeMap;
-
-/// "+1,750", "-12", "0".
-fn signed(n: i64) -> String {
-    match n {
-        0 => "0".to_string(),
-        n if n > 0 => format!("+{}", thousands(n as u64)),
-        n => format!("-{}", thousands(n.unsigned_abs())),
-    }
-}
 
 /// "1 force", "37 forces".
 fn forces_word(n: usize) -> String {
@@ -92,7 +84,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem;margin:.6rem 0 1rem}
 caption{text-align:left;font-weight:bold;margin:.4rem 0;font-size:1rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top}
 th[scope=row]{font-weight:normal}
-.cov td,.bd th{overflow-wrap:anywhere}
+.cov td,.bd th,.chg th[scope=row],.chg td.why{overflow-wrap:anywhere}
 .n{text-align:right;font-variant-numeric:tabular-nums}
 code{font-size:.95em;background:#f3f2f1;padding:0 .2em;overflow-wrap:anywhere}
 .hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
@@ -153,14 +145,14 @@ fn headline(release: &Release, names: &BTreeMap<String, String>) -> Markup {
     html! {
         @for r in &h.requests {
             p.headline {
-                (r.title) ": " strong { (show_range(r.total.lo, r.total.hi)) } " " (h.unit)
+                (r.title) ": " strong { (release.headline.scale.range(r.total)) } " " (h.unit)
                 " from " (r.forces) " of " (all_forces) " forces"
             }
             @if let Some(a) = &r.ages {
                 p {
                     "Most common victim age: "
                     (a.most_common.map(|(a, _)| a.to_string()).unwrap_or_else(|| "unknown".into()))
-                    ". Victims under " (a.under.0) ": " (show_range(a.under.1.lo, a.under.1.hi))
+                    ". Victims under " (a.under.0) ": " (release.headline.scale.range(a.under.1))
                     ". Youngest victim: "
                     (a.youngest.map(|a| a.to_string()).unwrap_or_else(|| "unknown".into())) "."
                 }
@@ -209,13 +201,13 @@ fn comparisons(release: &Release) -> Markup {
                     @for c in &rows {
                         tr {
                             th scope="row" { (basis(c)) }
-                            td.n { (show_range(c.from_total.lo, c.from_total.hi)) }
-                            td.n { (show_range(c.to_total.lo, c.to_total.hi)) }
+                            td.n { (release.headline.scale.range(c.from_total)) }
+                            td.n { (release.headline.scale.range(c.to_total)) }
                             td.n {
                                 @match c.change {
                                     None => "not comparable",
-                                    Some((lo, hi)) if lo == hi => (signed(lo)),
-                                    Some((lo, hi)) => (format!("{} to {}", signed(lo), signed(hi))),
+                                    Some((lo, hi)) if lo == hi => (release.headline.scale.show_signed(lo)),
+                                    Some((lo, hi)) => (format!("{} to {}", release.headline.scale.show_signed(lo), release.headline.scale.show_signed(hi))),
                                 }
                                 @if let Some(p) = c.percent { br; (format!("({p:+.1}%)")) }
                             }
@@ -247,6 +239,123 @@ fn basis(c: &crate::figures::Comparison) -> String {
         ),
     }
 }
+
+/// What differs from the release this one replaced: each national figure
+/// that changed, before and now, and why; then, for each force, what
+/// changed in what the release records (its reply's cells, its config).
+fn changes(release: &Release, names: &BTreeMap<String, String>) -> Markup {
+    let c = &release.changes;
+    let previous = c.previous.as_deref().unwrap_or("");
+    let revised = c.count(ChangeKind::Revised);
+    let phrases = |causes: &[Cause], force: Option<&str>| -> String {
+        causes
+            .iter()
+            .map(|x| x.short(force))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    // Each cause in detail: its phrase, then what it was and is.
+    let detail = |causes: &[Cause], force: Option<&str>| -> Vec<(String, Vec<String>)> {
+        causes
+            .iter()
+            .map(|x| (x.short(force), x.detail()))
+            .collect()
+    };
+    let (moved, other): (Vec<_>, Vec<_>) = c.forces.iter().partition(|f| f.moved);
+    let who = |id: &str| name_of(names, id).to_string();
+    html! {
+        p { (c.description()) }
+        @if revised > 0 {
+            p.small { "Revised figures are marked [r] in the spreadsheet and " code { "revised" } " in national.csv; changes.csv lists each figure below with why it changed." }
+        }
+        @if !c.figures.is_empty() {
+            table.chg {
+                caption { "National figures changed since release " (previous) }
+                thead { tr {
+                    th scope="col" { "Figure" }
+                    th scope="col" .n { "Previous release" }
+                    th scope="col" .n { "This release" }
+                    th scope="col" .n { "Change" }
+                    th scope="col" { "Forces whose part changed" }
+                } }
+                tbody {
+                    @for f in &c.figures {
+                        tr {
+                            th scope="row" { (figure_label(&f.figure_id)) br; span.small { (f.change.words()) } }
+                            td.n { @match &f.previous { Some(p) => (show_range(p.total.lo, p.total.hi)), None => "not published" } }
+                            td.n { @match &f.now { Some(n) => (show_range(n.total.lo, n.total.hi)), None => "withdrawn" } }
+                            td.n {
+                                @match (&f.previous, &f.now) {
+                                    (Some(p), Some(n)) => (show_change(p.total, n.total)),
+                                    _ => "",
+                                }
+                            }
+                            td.why {
+                                @match &f.parts {
+                                    Some(parts) => {
+                                        (parts.iter().take(PARTS_SHOWN).map(|p| p.line()).collect::<Vec<_>>().join("; "))
+                                        @if parts.len() > PARTS_SHOWN { "; and " (parts.len() - PARTS_SHOWN) " more (changes.csv lists them)" }
+                                    }
+                                    None => { "not recorded in release " (previous) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Why" }
+            ul {
+                @for f in &moved {
+                    li { strong { (who(&f.force)) ": " }
+                        @if f.causes.is_empty() { "nothing recorded of its own changed" } @else { (phrases(&f.causes, Some(&f.force))) }
+                    }
+                }
+                @let general: Vec<Cause> = c.general_unsaid().cloned().collect();
+                @if !general.is_empty() { li { strong { "Every force: " } (phrases(&general, None)) } }
+            }
+        }
+        @if !other.is_empty() || (c.figures.is_empty() && !c.general.is_empty()) {
+            h3 { "Other changes, which moved no national figure" }
+            ul {
+                @for f in &other { li { strong { (who(&f.force)) ": " } (phrases(&f.causes, Some(&f.force))) } }
+                @if c.figures.is_empty() && !c.general.is_empty() { li { strong { "Every force: " } (phrases(&c.general, None)) } }
+            }
+        }
+        @if c.forces.iter().any(|f| f.causes.iter().any(|x| !x.detail().is_empty())) || c.general.iter().any(|x| !x.detail().is_empty()) {
+            details {
+                summary { "In detail: each reply's cells that changed, its hashes and fetch times, the config files" }
+                dl {
+                    @for f in &c.forces {
+                        @let d = detail(&f.causes, Some(&f.force));
+                        @if d.iter().any(|(_, lines)| !lines.is_empty()) {
+                            dt { (who(&f.force)) }
+                            @for (phrase, lines) in &d {
+                                @if !lines.is_empty() {
+                                    dd { (phrase) }
+                                    @for l in lines { dd.small.file { (l) } }
+                                }
+                            }
+                        }
+                    }
+                    @let g = detail(&c.general, None);
+                    @if g.iter().any(|(_, lines)| !lines.is_empty()) {
+                        dt { "Every force" }
+                        @for (phrase, lines) in &g {
+                            @if !lines.is_empty() {
+                                dd { (phrase) }
+                                @for l in lines { dd.small.file { (l) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The most forces' parts listed under a changed figure (a new foi build
+/// can move every force's).
+const PARTS_SHOWN: usize = 5;
 
 /// How the bars are drawn, in words and swatches: those the chart uses.
 fn key(any_flagged: bool, any_range: bool) -> Markup {
@@ -316,7 +425,7 @@ fn chart(release: &Release, names: &BTreeMap<String, String>, request: &str) -> 
                                     @if let Some(w) = why.get(id) { " " span.small { (w) } }
                                 }
                             }
-                            td.n { (show_range(*lo, *hi)) }
+                            td.n { (release.headline.scale.range(foi_model::Interval::new(*lo, *hi))) }
                             td.plot {
                                 span.bars aria-hidden="true" {
                                     span class=(style) style=(pct(*lo)) {}
@@ -389,7 +498,7 @@ fn breakdowns(release: &Release) -> Markup {
                             @for r in &release.requests {
                                 td.n {
                                     @match figures.get(&(v.clone(), r.id.clone())) {
-                                        Some(f) => (show_range(f.total.lo, f.total.hi)),
+                                        Some(f) => (release.headline.scale.range(f.total)),
                                         None => "[x]",
                                     }
                                 }
@@ -483,11 +592,11 @@ fn reconciliation(release: &Release, names: &BTreeMap<String, String>) -> Markup
                                 (c.label) @if !c.breakdown.is_empty() { " (" (c.breakdown) ")" }
                                 br; span.small.file { (c.source) ", " (c.cells) }
                             }
-                            td.n { (show_range(c.stated.lo, c.stated.hi)) }
-                            td.n { (show_range(c.computed.lo, c.computed.hi)) }
+                            td.n { (release.headline.scale.range(c.stated)) }
+                            td.n { (release.headline.scale.range(c.computed)) }
                             td.n {
                                 @match (c.computed.value(), c.stated.value()) {
-                                    (Some(a), Some(b)) => (signed(a as i64 - b as i64)),
+                                    (Some(a), Some(b)) => (release.headline.scale.show_signed(a as i64 - b as i64)),
                                     _ => "ranges do not meet",
                                 }
                             }
@@ -612,6 +721,7 @@ pub fn summary_html(release: &Release, files: &[Output]) -> String {
                     nav aria-label="Sections" {
                         ul {
                             li { a href="#headline" { "Headline" } }
+                            li { a href="#changes" { "Changes" } }
                             li { a href="#by-force" { "Totals by force" } }
                             li { a href="#breakdowns" { "Breakdowns" } }
                             li { a href="#coverage" { "Coverage" } }
@@ -627,6 +737,10 @@ pub fn summary_html(release: &Release, files: &[Output]) -> String {
                         h2 #headline { "Headline" }
                         (headline(release, &names))
                         (comparisons(release))
+                    }
+                    section aria-labelledby="changes" {
+                        h2 #changes { "Changes since the previous release" }
+                        (changes(release, &names))
                     }
                     section aria-labelledby="by-force" {
                         h2 #by-force { "Totals by force" }

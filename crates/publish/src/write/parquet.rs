@@ -28,6 +28,26 @@ fn signed(table: &str, column: &str, n: u64) -> PolarsResult<i64> {
     })
 }
 
+/// A measure as a float: the double nearest its exact decimal (whole steps
+/// under 2^53 and a power of ten are both exact, so their quotient is
+/// correctly rounded), which prints back as that decimal while it has at
+/// most 15 significant digits; beyond that it is refused rather than
+/// published as another number. The CSV holds the exact text. (A Parquet
+/// decimal type would need polars' `dtype-decimal` feature, which the
+/// workspace does not build.)
+fn measure(table: &str, column: &str, steps: i64, scale: foi_model::Scale) -> PolarsResult<f64> {
+    if steps.unsigned_abs() >= 1_000_000_000_000_000 {
+        return Err(PolarsError::ComputeError(
+            format!(
+                "{table}.{column}: {} has more significant digits than a float holds exactly",
+                scale.fixed_signed(steps)
+            )
+            .into(),
+        ));
+    }
+    Ok(scale.signed_to_f64(steps))
+}
+
 /// The table's columns as a polars frame: its own frame when it is held as
 /// columns, else built from its rows.
 pub fn frame(t: &Table) -> PolarsResult<DataFrame> {
@@ -66,6 +86,17 @@ pub fn frame(t: &Table) -> PolarsResult<DataFrame> {
                         _ => None,
                     })
                     .collect::<Vec<Option<i64>>>(),
+            ),
+            Kind::Decimal(scale) => Column::new(
+                name,
+                cells
+                    .map(|v| match v {
+                        Value::Decimal(Some(n), _) => {
+                            measure(&t.name, &c.name, *n, scale).map(Some)
+                        }
+                        _ => Ok(None),
+                    })
+                    .collect::<PolarsResult<Vec<Option<f64>>>>()?,
             ),
             Kind::Number => Column::new(
                 name,
@@ -129,6 +160,35 @@ mod tests {
         let mut t = Table::new("t", "t", vec![TableColumn::new("c", kind, "C", "")]);
         t.rows = values.into_iter().map(|v| vec![v]).collect();
         frame(&t).expect("a frame")
+    }
+
+    #[test]
+    fn a_measure_is_the_float_nearest_its_exact_decimal() {
+        let six = foi_model::Scale::measure(6).expect("six");
+        let df = one(
+            Kind::Decimal(six),
+            vec![
+                Value::Decimal(Some(124_783_972_765), six),
+                Value::Decimal(Some(-3_500_000), six),
+                Value::Decimal(None, six),
+            ],
+        );
+        let c = df.column("c").expect("c");
+        assert_eq!(c.dtype(), &DataType::Float64);
+        assert_eq!(c.get(0).expect("cell"), AnyValue::Float64(124_783.972_765));
+        // It prints back as the CSV's text, less its trailing zeros.
+        assert_eq!(format!("{}", 124_783.972_765_f64), "124783.972765");
+        assert_eq!(c.get(1).expect("cell"), AnyValue::Float64(-3.5));
+        assert_eq!(c.get(2).expect("cell"), AnyValue::Null);
+        // Sixteen significant digits would not print back: refused.
+        let mut t = Table::new(
+            "t",
+            "t",
+            vec![TableColumn::new("c", Kind::Decimal(six), "C", "")],
+        );
+        t.rows = vec![vec![Value::Decimal(Some(1_000_000_000_000_000), six)]];
+        let e = frame(&t).expect_err("too many digits");
+        assert!(e.to_string().contains("t.c: 1000000000.000000"), "{e}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! national, by_force, records, lineage, coverage, comparisons and
 //! reconciliation. Pure: every writer renders these.
 
+use crate::figures::changes::Changes;
 use crate::figures::{figure_id, record_id, Assembly, Topic};
 use crate::table::{Column, Kind, Table, Value};
 use foi_model::config::Config;
@@ -13,9 +14,10 @@ use std::collections::BTreeSet;
 /// the figure in a header ("Number of offences", "Stated figure"),
 /// `unit` what it counts.
 fn range_columns(prefix: &str, what: &str, whose: &str, unit: Option<&str>) -> [Column; 3] {
+    // The campaign's figures: a measure's decimals are shown in them.
     let with_unit = |c: Column| match unit {
-        Some(u) => c.unit(u),
-        None => c,
+        Some(u) => c.figures().unit(u),
+        None => c.figures(),
     };
     [
         with_unit(Column::new(
@@ -99,13 +101,14 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
     cols.extend([
         Column::new("forces", Kind::Int, "Forces added", "How many forces' figures were added up to make the figure.").unit("forces"),
         Column::new("flagged_forces", Kind::List(";"), "Forces added but flagged", "The forces added whose figures count something a little different from what was asked or may fall short of it (coverage says why), by force id; in the CSV joined by \";\", empty when there are none.").unit("forces"),
+        Column::new("revised", Kind::Bool, "Revised since the previous release", "Whether the figure's value or range differs from the release this one replaced ([r] in the spreadsheet); the changes table gives its previous value and why. False in a first release."),
     ]);
     let mut national = Table::new("national", "National figures by request and breakdown", cols)
         .describe(
-            "One row per national figure: each request's total (breakdown \"total\") and its breakdowns. `value` is the figure when it is exact; `lo` and `hi` always give its range. `forces` counts the forces added; `flagged_forces` lists those whose figures count something a little different.",
+            "One row per national figure: each request's total (breakdown \"total\") and its breakdowns. `value` is the figure when it is exact; `lo` and `hi` always give its range. `forces` counts the forces added; `flagged_forces` lists those whose figures count something a little different; `revised` marks a figure that differs from the release this one replaced.",
             &["figure_id"],
         )
-        .about(&[Topic::Ranges, Topic::Grain, Topic::Flagged]);
+        .about(&[Topic::Ranges, Topic::Grain, Topic::Flagged, Topic::Revisions]);
     for f in &release.figures {
         let mut row = vec![
             Value::text(figure_id(f)),
@@ -130,6 +133,8 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
                 .map(|c| c.force.0.as_str()),
             ";",
         ));
+        // Marked by `revise`, once the release is compared with the last.
+        row.push(Value::Bool(false));
         national.rows.push(row);
     }
 
@@ -171,6 +176,54 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             row.extend(interval_values(c.interval));
             row.push(Value::Bool(c.flagged));
             by_force.rows.push(row);
+        }
+    }
+
+    // contributions
+    let mut cols = vec![
+        text(
+            "figure_id",
+            "Figure ID",
+            "The national figure, as the national table identifies it.",
+        ),
+        text("request", "Request", REQUEST),
+        text("force_id", "Force ID", FORCE_ID),
+    ];
+    cols.extend(range_columns(
+        "",
+        &number_of,
+        "The force's part of the figure",
+        Some(&unit),
+    ));
+    cols.push(Column::new(
+        "flagged",
+        Kind::Bool,
+        "Flagged",
+        "Whether the force's figures count something a little different from what was asked or may fall short of it: coverage says why.",
+    ));
+    let mut contributions = Table::new(
+        "contributions",
+        "Each force's part of each national figure",
+        cols,
+    )
+    .describe(
+        "One row per national figure and force added to it: the force's part, read from one grain of its records, so the parts of a figure add up to it. A force with no records for a breakdown value has no row for it.",
+        &["figure_id", "force_id"],
+    )
+    .refers(&["figure_id"], "national", &["figure_id"])
+    .refers(&["force_id", "request"], "coverage", &["force_id", "request"])
+    .about(&[Topic::Ranges, Topic::Flagged]);
+    for f in &release.figures {
+        let id = figure_id(f);
+        for c in &f.contributions {
+            let mut row = vec![
+                Value::text(&id),
+                Value::text(&f.request),
+                Value::text(&c.force.0),
+            ];
+            row.extend(interval_values(c.interval));
+            row.push(Value::Bool(c.flagged));
+            contributions.rows.push(row);
         }
     }
 
@@ -271,7 +324,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             Column::new("included", Kind::Bool, "Added", "Whether the force's figures were added to the national figures."),
             Column::new("flagged", Kind::Bool, "Flagged", "Added, but counting something a little different from what was asked or maybe falling short of it."),
             text("reason", "Why not added or why flagged", "Why the figures were not added, or each reason they were flagged, in words; empty (null) when added as asked."),
-            Column::new("reason_code", Kind::List(";"), "Reason codes", "The reasons as codes, in the CSV joined by \";\": no_response_configured, refused, not_held, no_response, failed_to_read, conflict (one figure given two values), another_period, not_available (every figure marked not available), period_not_covered, no_row (a national source has no row for the force) or no_figures when not added; partial_answer, partial_period, another_unit, another_definition, unmapped, some_not_available or stale when flagged."),
+            Column::new("reason_code", Kind::List(";"), "Reason codes", "The reasons as codes, in the CSV joined by \";\": no_response_configured, refused, not_held, no_response, failed_to_read, conflict (one figure given two values), another_period, not_available (every figure marked not available), not_a_count (the cells hold nothing readable as a figure), period_not_covered, no_row (a national source has no row for the force) or no_figures when not added; partial_answer, partial_period, another_unit, another_definition, unmapped, some_not_available, some_not_a_count or stale when flagged."),
         ],
     )
     .describe(
@@ -395,6 +448,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
             &format!("Difference in {unit}"),
             "Computed minus stated, when both are exact; empty (null) otherwise.",
         )
+        .figures()
         .unit(&unit),
         Column::new(
             "agrees",
@@ -455,7 +509,132 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         row.push(Value::text(&c.parts));
         rec.rows.push(row);
     }
-    vec![national, by_force, recs, lineage, cov, cmp, rec]
+    let changes = changes(&Changes::first(&campaign.id, ""), &unit);
+    vec![
+        national,
+        by_force,
+        contributions,
+        recs,
+        lineage,
+        cov,
+        cmp,
+        rec,
+        changes,
+    ]
+}
+
+/// Marks each figure revised since the previous release in the national
+/// table, and fills the changes table.
+pub fn revise(tables: &mut [Table], c: &Changes, unit: &str) {
+    for t in tables.iter_mut() {
+        match t.name.as_str() {
+            "national" => {
+                let (Some(id), Some(revised)) = (t.column("figure_id"), t.column("revised")) else {
+                    continue;
+                };
+                for row in &mut t.rows {
+                    let figure = row[id].csv_field();
+                    row[revised] = Value::Bool(c.revised(&figure));
+                }
+            }
+            "changes" => *t = changes(c, unit),
+            _ => {}
+        }
+    }
+}
+
+/// The changes table: each national figure that differs from the release
+/// this one replaced, with its previous and new values, the forces whose
+/// part moved, and why. `foi diff --format csv` writes the same table.
+pub fn changes(c: &Changes, unit: &str) -> Table {
+    let number_of = format!("Number of {unit}");
+    let mut cols = vec![
+        text("figure_id", "Figure ID", "The national figure, as the national table identifies it (a withdrawn figure is in the previous release only)."),
+        text("request", "Request", REQUEST),
+        text("breakdown", "Breakdown", "The dimensions the figure breaks the request's total down by, joined by \"+\"; \"total\" for the total itself."),
+        text("change", "Change", "revised: its value or range differs ([r] in the spreadsheet); new: not in the previous release (a new request or breakdown value); withdrawn: in the previous release only; forces: the same value, over other forces or with others flagged."),
+    ];
+    cols.extend(range_columns(
+        "previous_",
+        &format!("{number_of}, previous release"),
+        "The figure in the previous release; empty (null) for a new figure, and empty too",
+        Some(unit),
+    ));
+    cols.extend(range_columns(
+        "",
+        &format!("{number_of}, this release"),
+        "The figure in this release; empty (null) for a withdrawn figure, and empty too",
+        Some(unit),
+    ));
+    cols.extend([
+        Column::new("change_value", Kind::Signed, &format!("Change in {unit}"), "This release's figure minus the previous release's, when both are exact; empty (null) otherwise.").unit(unit),
+        Column::new("lo_change", Kind::Signed, &format!("Change in the lowest possible number of {unit}"), "How much `lo` moved: this release's minus the previous release's; empty (null) for a new or withdrawn figure.").unit(unit),
+        Column::new("hi_change", Kind::Signed, &format!("Change in the highest possible number of {unit}"), "How much `hi` moved: this release's minus the previous release's; empty (null) for a new or withdrawn figure.").unit(unit),
+        Column::new("previous_forces", Kind::Int, "Forces added, previous release", "How many forces' figures the previous release added up; empty (null) for a new figure.").unit("forces"),
+        Column::new("forces", Kind::Int, "Forces added, this release", "How many forces' figures this release adds up; empty (null) for a withdrawn figure.").unit("forces"),
+        Column::new("forces_changed", Kind::List(";"), "Forces whose part changed", "The forces whose part of the figure differs (added, left out, or another number), by force id; in the CSV joined by \";\"; empty when a release does not record the forces' parts of the figure (`parts` says so)."),
+        text("parts", "Each changed part", "Each force's part before and now (\"kent 160 → 178 (+18)\"; \"not added\" where it was not added), joined by \"; \"; or why the parts are not known."),
+        text("why", "Why it changed", "What changed in what the releases record, for each force whose part moved (its reply's bytes and the cells whose text changed, its response config, a crosswalk line that applies to it, how it answered and whether it was added) and for every force (foi's build, the campaign's config), joined by \"; \"."),
+        text("previous_release", "Previous release", "The run id of the release this one is compared with: the one it replaced."),
+    ]);
+    let mut t = Table::new(
+        "changes",
+        "Changes since the previous release: each national figure that differs, and why",
+        cols,
+    )
+    .describe(
+        &format!(
+            "{} One row per national figure that differs from the previous release: its previous and new values (a range where a force suppressed small counts), how much each end moved, the forces whose part changed and by how much, and why, from what the two releases record.",
+            c.description()
+        ),
+        &["figure_id"],
+    )
+    .about(&[Topic::Revisions, Topic::Ranges]);
+    let previous = c.previous.clone().unwrap_or_default();
+    for f in &c.figures {
+        let state = f.state();
+        let (p, n) = (f.previous.as_ref(), f.now.as_ref());
+        let mut row = vec![
+            Value::text(&f.figure_id),
+            Value::text(&f.request),
+            Value::text(&state.breakdown),
+            Value::text(f.change.code()),
+        ];
+        let none = [Value::Int(None), Value::Int(None), Value::Int(None)];
+        row.extend(p.map_or(none.clone(), |p| interval_values(p.total)));
+        row.extend(n.map_or(none, |n| interval_values(n.total)));
+        let both = p.zip(n).map(|(p, n)| (p.total, n.total));
+        let d = |a: u64, b: u64| b as i64 - a as i64;
+        row.push(Value::Signed(
+            both.and_then(|(a, b)| Some(d(a.value()?, b.value()?))),
+        ));
+        row.push(Value::Signed(both.map(|(a, b)| d(a.lo, b.lo))));
+        row.push(Value::Signed(both.map(|(a, b)| d(a.hi, b.hi))));
+        row.push(Value::Int(p.map(|p| p.forces)));
+        row.push(Value::Int(n.map(|n| n.forces)));
+        match &f.parts {
+            Some(parts) => {
+                row.push(Value::list(parts.iter().map(|p| p.force.as_str()), ";"));
+                row.push(Value::text(
+                    parts
+                        .iter()
+                        .map(|p| p.line())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ));
+            }
+            None => {
+                row.push(Value::List(String::new()));
+                row.push(Value::text(format!(
+                    "not known: release {previous} does not record each force's part of a breakdown"
+                )));
+            }
+        }
+        row.push(Value::text(c.why(f).join("; ")));
+        row.push(Value::text(&previous));
+        t.rows.push(row);
+    }
+    t
 }
 
 fn interval_values(i: Interval) -> [Value; 3] {

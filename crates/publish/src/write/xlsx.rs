@@ -18,7 +18,7 @@
 
 use crate::figures::Topic;
 use crate::release::Release;
-use crate::show::{show_range, thousands};
+use crate::show::thousands;
 use crate::table::{neutralise, Kind, Table, Value};
 use chrono::Datelike;
 use rust_xlsxwriter::{
@@ -35,13 +35,28 @@ fn signed_thousands(n: i64) -> String {
     }
 }
 
-/// A whole number from a cell, of either sign.
-fn whole(v: &Value) -> Option<i64> {
+/// A number from a cell as the sheet shows it: "1,234", "-12", a measure
+/// to its places ("1,225.894300").
+fn number_text(v: &Value) -> Option<String> {
     match v {
-        Value::Int(Some(n)) => i64::try_from(*n).ok(),
-        Value::Signed(Some(n)) => Some(*n),
+        Value::Int(Some(n)) => Some(thousands(*n)),
+        Value::Signed(Some(n)) => Some(signed_thousands(*n)),
+        Value::Decimal(Some(n), s) => Some(s.grouped(*n)),
         _ => None,
     }
+}
+
+/// The spreadsheet number format of a table's measure columns: "#,##0.000000".
+fn measure_format(t: &Table) -> Format {
+    let places = t
+        .columns
+        .iter()
+        .find_map(|c| match c.kind {
+            Kind::Decimal(s) => Some(usize::from(s.decimals())),
+            _ => None,
+        })
+        .unwrap_or(0);
+    Format::new().set_num_format(format!("#,##0.{}", "0".repeat(places)))
 }
 
 /// For each `<prefix>value` column (`value`, `from_value`, `change_value`,
@@ -64,13 +79,13 @@ fn range_columns(t: &Table) -> Vec<Option<(usize, usize)>> {
 /// and hi are known, the range in words ("5,650 to 5,661"; "[c] 2 to 8" for
 /// a force's own suppressed cell in records); otherwise [x].
 fn blank_cell(t: &Table, row: &[Value], range: Option<(usize, usize)>, col: usize) -> String {
-    let known = range.and_then(|(l, h)| Some((whole(&row[l])?, whole(&row[h])?)));
+    let known = range.and_then(|(l, h)| Some((number_text(&row[l])?, number_text(&row[h])?)));
     match known {
         Some((lo, hi)) => {
             let shown = if lo == hi {
-                signed_thousands(lo)
+                lo
             } else {
-                format!("{} to {}", signed_thousands(lo), signed_thousands(hi))
+                format!("{lo} to {hi}")
             };
             if t.name == "records" && t.columns[col].name == "value" {
                 // A force's own cell: it suppressed it.
@@ -224,11 +239,15 @@ fn shown(t: &Table, row: &[Value], ranges: &[Option<(usize, usize)>], c: usize) 
         Value::List(s) => list_shown(t, c, s),
         Value::Int(Some(n)) => thousands(*n),
         Value::Signed(Some(n)) => signed_thousands(*n),
+        Value::Decimal(Some(n), s) => s.grouped(*n),
         Value::Number(Some(x)) => format!("{x:.1}"),
+        // GSS shorthand for a revised figure, in a column of its own so
+        // the figure stays a number.
+        Value::Bool(true) if t.columns[c].name == "revised" => "[r]".into(),
         Value::Bool(b) => (if *b { "yes" } else { "no" }).into(),
         Value::Date(Some(_)) => "2016-06-30".into(),
         Value::Date(None) => "[z]".into(),
-        Value::Int(None) | Value::Signed(None) | Value::Number(None) => {
+        Value::Int(None) | Value::Signed(None) | Value::Decimal(None, _) | Value::Number(None) => {
             blank_cell(t, row, ranges[c], c)
         }
     }
@@ -580,7 +599,10 @@ fn marks(t: &Table) -> Marks {
             match v {
                 Value::Text(s) | Value::List(s) if s.is_empty() => m.z = true,
                 Value::Date(None) => m.z = true,
-                Value::Int(None) | Value::Signed(None) | Value::Number(None) => {
+                Value::Int(None)
+                | Value::Signed(None)
+                | Value::Decimal(None, _)
+                | Value::Number(None) => {
                     let b = blank_cell(t, row, ranges[c], c);
                     if b.starts_with('[') {
                         m.c_or_x = true;
@@ -769,7 +791,7 @@ fn cover(
         headline.push(format!(
             "{}: {} {} from {} of {all_forces} forces",
             r.title,
-            show_range(r.total.lo, r.total.hi),
+            release.headline.scale.range(r.total),
             release.headline.unit,
             r.forces
         ));
@@ -779,6 +801,16 @@ fn cover(
         }
     }
     section(&mut cover, &mut row, "Headline figures", &headline)?;
+    let mut changes = vec![release.changes.description()];
+    if !release.changes.figures.is_empty() {
+        changes.push("Each revised figure is marked [r] in the national sheet's last column; the changes sheet lists every figure that changed, its previous value, the forces whose part moved, and why.".to_string());
+    }
+    section(
+        &mut cover,
+        &mut row,
+        "Changes since the previous release",
+        &changes,
+    )?;
     section(
         &mut cover,
         &mut row,
@@ -792,7 +824,7 @@ fn cover(
         &mut cover,
         &mut row,
         "How to read these tables",
-        &["Each table is on its own sheet, with one header row, marked up as a table. The Contents sheet links to each. The Notes sheet explains the shorthand, and titles and headers refer to the notes that bear on them as [note 1]: [c] a count the force suppressed, followed by its range; [x] not available; [z] does not apply to the row. Ranges are written as \"5,650 to 5,661\".".to_string()],
+        &["Each table is on its own sheet, with one header row, marked up as a table. The Contents sheet links to each. The Notes sheet explains the shorthand, and titles and headers refer to the notes that bear on them as [note 1]: [c] a count the force suppressed, followed by its range; [x] not available; [z] does not apply to the row; [r] revised since the previous release. Ranges are written as \"5,650 to 5,661\".".to_string()],
     )?;
     let mut files = vec![format!(
         "Each table with a sheet here is also published as CSV and Parquet ({}), with datapackage.json describing every file and summary.html summarising the release.",
@@ -969,6 +1001,7 @@ fn table_sheet(
             .set_align(FormatAlign::Top),
     );
     let count = Format::new().set_num_format("#,##0");
+    let measure = measure_format(t);
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let wrap = wrap_format();
     // Shorthand and ranges in a column of numbers line up with the numbers.
@@ -1016,9 +1049,15 @@ fn table_sheet(
                 }
                 Value::Int(Some(n)) => ws.number(r, col, *n as f64, Some(&count))?,
                 Value::Signed(Some(n)) => ws.number(r, col, *n as f64, Some(&count))?,
+                Value::Decimal(Some(n), s) => {
+                    ws.number(r, col, s.signed_to_f64(*n), Some(&measure))?
+                }
                 Value::Number(Some(x)) => ws.number(r, col, (x * 10.0).round() / 10.0, None)?,
                 Value::Date(Some(d)) => ws.date(r, col, *d, &date)?,
-                Value::Int(None) | Value::Signed(None) | Value::Number(None) => {
+                Value::Int(None)
+                | Value::Signed(None)
+                | Value::Decimal(None, _)
+                | Value::Number(None) => {
                     // A range where a point belongs: say so in words; else [x].
                     ws.text(r, col, &blank_cell(t, row, ranges[c], c), Some(&right))?
                 }
