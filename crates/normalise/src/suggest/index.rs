@@ -166,7 +166,11 @@ impl Builder {
 
     /// Adds a document: its words, each with how much it counts (1 for
     /// most), the words of which the label must say one (`needs`, also
-    /// among `words`), its marks, and the values it stands for.
+    /// among `words`), its marks, the victim's ages, and the values it
+    /// stands for.
+    // Each is one thing a document says, read apart by its callers: a
+    // struct of them would only be unpacked again here.
+    #[allow(clippy::too_many_arguments)]
     pub fn add(
         &mut self,
         text: &str,
