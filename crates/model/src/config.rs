@@ -851,6 +851,12 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
     };
     let mut found: Vec<String> = Vec::new();
     for (i, tok) in tokens.iter().enumerate() {
+        // A slash sets a category's letter apart ("022/B"); between digits
+        // it is a category or Home Office code of its own ("4/4", "019/07"),
+        // never its digits run together (44).
+        if tok.contains('/') && !tok.ends_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
         let t = tok.replace('/', "");
         let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
         if digits.is_empty() {
@@ -2380,6 +2386,16 @@ rows = [
         assert_eq!(
             f("Sexual activity with a child under 13 (21)").as_deref(),
             Some("21")
+        );
+        // "4/4" (death by dangerous driving) is not 44 (pedal cycle theft).
+        let domain: BTreeSet<String> = ["44", "4/4"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            find_code_in_label("(4/4) Death by dangerous driving", &domain),
+            None
+        );
+        assert_eq!(
+            find_code_in_label("4/4 Death by dangerous driving", &domain),
+            None
         );
         // Two categories in one figure: neither.
         assert_eq!(

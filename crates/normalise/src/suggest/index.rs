@@ -12,7 +12,8 @@
 //! and a document with much the label does not say ("… on a constable")
 //! scores lower than one without.
 
-use super::text::{abbreviates, edit_distance, is_closed, Marks, Word, NOT};
+use super::text::{abbreviates, edit_distance, is_closed, Marks, Text, Word, NOT};
+use super::victim::{Ages, DocAges, Fit};
 
 /// What each contradiction between a label and a document costs: a word
 /// of the label's the document says the opposite of ("female" for "male",
@@ -58,6 +59,8 @@ pub struct Doc {
     /// Words of which the label must say one for the document to fit: what
     /// a category's name says beyond the others' that share the document.
     needs: Vec<u32>,
+    /// The victim's ages the document is about, its own or its category's.
+    pub ages: Option<DocAges>,
 }
 
 /// How a label word met a document word.
@@ -88,6 +91,11 @@ pub struct Label {
     pub words: Vec<LabelWord>,
     marks: Marks,
     numbers: Vec<u32>,
+    /// The victim's ages the label says.
+    pub ages: Option<Ages>,
+    /// Only implied by a word ("girl"): they count where they fit a
+    /// document's or contradict them, and are left out where they overlap.
+    implied: bool,
 }
 
 /// A label word and the document words it may stand for.
@@ -106,6 +114,13 @@ pub struct Hit<'a> {
     pub score: f32,
     /// (label word index, the document word as written, how), one per label word matched.
     pub matched: Vec<(usize, &'a str, How)>,
+    /// How the label's ages stand to the document's, when both say some.
+    pub ages: Option<Fit>,
+    /// The document says every word of the label's, and its ages, with
+    /// nothing against them.
+    pub whole: bool,
+    /// … and says nothing more.
+    pub exact: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -117,6 +132,9 @@ pub struct Index {
     idf: Vec<f32>,
     /// What a word that matches nothing weighs: the median idf.
     unknown: f32,
+    /// What the victim's ages weigh, in a label and in a document: as rare
+    /// as documents with ages, twice (a number and its direction).
+    ages: f32,
     /// Each word's negation ("¬motor" for "motor"), and the reverse, when
     /// the vocabulary has it.
     opposite: Vec<Option<u32>>,
@@ -148,13 +166,18 @@ impl Builder {
 
     /// Adds a document: its words, each with how much it counts (1 for
     /// most), the words of which the label must say one (`needs`, also
-    /// among `words`), its marks, and the values it stands for.
+    /// among `words`), its marks, the victim's ages, and the values it
+    /// stands for.
+    // Each is one thing a document says, read apart by its callers: a
+    // struct of them would only be unpacked again here.
+    #[allow(clippy::too_many_arguments)]
     pub fn add(
         &mut self,
         text: &str,
         words: &[(Word, f32)],
         needs: &[Word],
         marks: Marks,
+        ages: Option<DocAges>,
         targets: Vec<String>,
         source: Source,
     ) {
@@ -167,7 +190,7 @@ impl Builder {
         }
         let needs: Vec<u32> = needs.iter().map(|w| self.id(w)).collect();
         let ix = &mut self.index;
-        if ids.is_empty() || targets.is_empty() {
+        if (ids.is_empty() && ages.is_none()) || targets.is_empty() {
             return;
         }
         let doc = ix.docs.len() as u32;
@@ -188,6 +211,7 @@ impl Builder {
             marks,
             numbers,
             needs,
+            ages,
         });
     }
 
@@ -218,8 +242,15 @@ impl Builder {
                 ix.ids.get(&other).copied()
             })
             .collect();
+        let aged = ix.docs.iter().filter(|d| d.ages.is_some()).count() as f32;
+        ix.ages = 2.0 * ((n + 1.0) / (aged + 0.5)).ln().max(0.1);
         for d in &mut ix.docs {
-            d.weight = d.words.iter().map(|&(w, f)| f * ix.idf[w as usize]).sum();
+            d.weight = d
+                .words
+                .iter()
+                .map(|&(w, f)| f * ix.idf[w as usize])
+                .sum::<f32>()
+                + if d.ages.is_some() { ix.ages } else { 0.0 };
         }
         self.index
     }
@@ -236,7 +267,14 @@ impl Index {
 
     /// Reads a label's words against the vocabulary: what each may stand
     /// for and what it weighs.
-    pub fn read(&self, words: Vec<Word>, marks: Marks) -> Label {
+    pub fn read(&self, text: Text) -> Label {
+        let Text {
+            words,
+            marks,
+            ages,
+            implied,
+            ..
+        } = text;
         let numbers = words
             .iter()
             .filter(|w| is_number(&w.stem))
@@ -266,6 +304,8 @@ impl Index {
             words,
             marks,
             numbers,
+            ages,
+            implied,
         }
     }
 
@@ -319,8 +359,9 @@ impl Index {
     /// Every document that shares a word with the label, scored, best first.
     pub fn hits(&self, query: &Label) -> Vec<Hit<'_>> {
         let label = &query.words;
-        let total: f32 = label.iter().map(|w| w.weight).sum();
-        if total <= 0.0 {
+        let worded: f32 = label.iter().map(|w| w.weight).sum();
+        let aged = if query.ages.is_some() { self.ages } else { 0.0 };
+        if worded + aged <= 0.0 {
             return Vec::new();
         }
         // Per vocabulary word, the label words that match it and how.
@@ -334,6 +375,12 @@ impl Index {
             .keys()
             .flat_map(|id| self.postings[*id as usize].iter().copied())
             .collect();
+        // A label of ages alone ("Under 13") meets every document with ages.
+        if label.is_empty() && query.ages.is_some() {
+            candidates.extend(
+                (0..self.docs.len() as u32).filter(|d| self.docs[*d as usize].ages.is_some()),
+            );
+        }
         candidates.sort_unstable();
         candidates.dedup();
         // The label's own words, to find the documents that deny one.
@@ -361,11 +408,36 @@ impl Index {
                 }
                 doc_matched += cover * factor * self.idf[w as usize];
             }
-            let label_matched: f32 = best
+            let mut label_matched: f32 = best
                 .iter()
                 .zip(label)
                 .map(|((q, _), lw)| q * lw.weight)
                 .sum();
+            // The victim's ages: within the document's count as a word both
+            // say; apart, as a contradiction; a document that says none
+            // (its offence does not turn on age) leaves them out.
+            let mut total = worded + aged;
+            let mut apart = false;
+            let fit = match (&query.ages, &doc.ages) {
+                (Some(l), Some(d)) => Some(d.fit(l)),
+                (Some(_), None) => {
+                    total = worded;
+                    None
+                }
+                _ => None,
+            };
+            match fit {
+                Some(Fit::Within) => {
+                    label_matched += self.ages;
+                    doc_matched += self.ages;
+                }
+                Some(Fit::Apart) => apart = true,
+                Some(Fit::Overlap) if query.implied => total = worded,
+                _ => {}
+            }
+            if total <= 0.0 {
+                continue;
+            }
             let cover_label = label_matched / total;
             let cover_doc = if doc.weight > 0.0 {
                 doc_matched / doc.weight
@@ -386,7 +458,8 @@ impl Index {
             let against = query.marks.against_but(doc.marks, self.ignored)
                 + u32::from(other_numbers)
                 + u32::from(denies)
-                + u32::from(lacks);
+                + u32::from(lacks)
+                + u32::from(apart);
             let score = cover_label * cover_doc.sqrt() * CONTRADICTION.powi(against as i32);
             if score <= 0.0 {
                 continue;
@@ -398,10 +471,17 @@ impl Index {
                     m.map(|(w, how)| (i, self.surface[w as usize].as_str(), how))
                 })
                 .collect();
+            let whole = against == 0
+                && !label.is_empty()
+                && best.iter().all(|(_, m)| m.is_some())
+                && !matches!(fit, Some(Fit::Overlap));
             out.push(Hit {
                 doc,
                 score,
                 matched,
+                ages: fit,
+                whole,
+                exact: whole && cover_doc >= 0.999,
             });
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -421,16 +501,24 @@ mod tests {
     fn index(docs: &[(&str, &str)]) -> Index {
         let mut b = Builder::default();
         for (text, value) in docs {
-            let (w, m) = read(text, None, Side::Reference);
-            let w: Vec<(Word, f32)> = w.into_iter().map(|w| (w, 1.0)).collect();
-            b.add(text, &w, &[], m, vec![value.to_string()], Source::Name);
+            let t = read(text, None, Side::Reference);
+            let w: Vec<(Word, f32)> = t.words.into_iter().map(|w| (w, 1.0)).collect();
+            let ages = t.ages.map(DocAges::said);
+            b.add(
+                text,
+                &w,
+                &[],
+                t.marks,
+                ages,
+                vec![value.to_string()],
+                Source::Name,
+            );
         }
         b.build()
     }
 
     fn top(ix: &Index, label: &str) -> Option<(String, f32)> {
-        let (w, m) = read(label, None, Side::Label);
-        let l = ix.read(w, m);
+        let l = ix.read(read(label, None, Side::Label));
         ix.hits(&l)
             .first()
             .map(|h| (h.doc.targets[0].clone(), h.score))
@@ -457,6 +545,32 @@ mod tests {
         let (v, s) = top(&ix, "Sexual assualt on a female child under 13").expect("typo");
         assert_eq!(v, "20B");
         assert!(s > 0.8, "{s}");
+    }
+
+    #[test]
+    fn ages_within_count_as_words_and_ages_apart_against() {
+        let ix = index(&[
+            ("Rape of a Female aged 16 and over", "19C"),
+            ("Rape of a Female Child under 13", "19E"),
+        ]);
+        let l = ix.read(read("Rape of a female aged 18", None, Side::Label));
+        let hits = ix.hits(&l);
+        assert_eq!(hits[0].doc.targets[0], "19C");
+        assert_eq!(hits[0].ages, Some(Fit::Within));
+        assert!(hits[0].whole && hits[0].exact);
+        let other = hits
+            .iter()
+            .find(|h| h.doc.targets[0] == "19E")
+            .expect("19E");
+        assert_eq!(other.ages, Some(Fit::Apart));
+        assert!(!other.whole);
+        assert!(other.score < hits[0].score * CONTRADICTION + 1e-6);
+        // A label of ages alone meets the documents with ages.
+        let l = ix.read(read("Under 13", None, Side::Label));
+        assert_eq!(ix.hits(&l)[0].doc.targets[0], "19E");
+        // The same text, exactly.
+        let l = ix.read(read("Rape of a female child under 13", None, Side::Label));
+        assert!(ix.hits(&l)[0].exact);
     }
 
     #[test]

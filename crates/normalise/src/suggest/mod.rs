@@ -27,17 +27,20 @@ pub mod code;
 pub mod index;
 pub mod reference;
 pub mod score;
+pub mod statute;
 pub mod text;
+pub mod victim;
 
 pub use reference::{Offence, Reference};
 pub use text::Wording;
 
-use code::CodeHit;
+use code::Written;
 use foi_model::config::{Campaign, DimKind, Dimension};
 use foi_model::{fold_label, DimId, DimValue, ForceId};
 use index::{How, Index, Source};
 use std::collections::{BTreeMap, BTreeSet};
 use text::Side;
+use victim::{Ages, DocAges};
 
 /// Below this no value is suggested: the words say too little.
 pub const WEAK: f64 = 0.5;
@@ -180,27 +183,31 @@ impl DimSuggester {
     ) -> DimSuggester {
         let wording = evidence.wording;
         let plain = |t: &str, side: Side| {
-            let (w, m) = text::read(t, wording, side);
-            (w.into_iter().map(|w| (w, 1.0)).collect::<Vec<_>>(), m)
+            let t = text::read(t, wording, side);
+            let ages = t.ages.map(DocAges::said);
+            (
+                t.words.into_iter().map(|w| (w, 1.0)).collect::<Vec<_>>(),
+                t.marks,
+                ages,
+            )
         };
         let mut b = index::Builder::default();
         let wanted = |c: &str| domain.is_empty() || domain.contains(c);
         if let (true, Some(r)) = (codes, evidence.reference) {
-            for (code, name) in r.categories.iter().filter(|(c, _)| wanted(c)) {
-                let (w, m) = plain(name, Side::Reference);
-                b.add(name, &w, &[], m, vec![code.clone()], Source::Name);
-            }
-            let stems = |t: &str| -> BTreeSet<String> {
-                text::read(t, wording, Side::Reference)
-                    .0
-                    .into_iter()
-                    .map(|w| w.stem)
-                    .collect()
-            };
-            let names: BTreeMap<&str, BTreeSet<String>> = r
+            let read: BTreeMap<&str, text::Text> = r
                 .categories
                 .iter()
-                .map(|(c, n)| (c.as_str(), stems(n)))
+                .map(|(c, n)| (c.as_str(), text::read(n, wording, Side::Reference)))
+                .collect();
+            let ages = category_ages(&read);
+            for (code, name) in r.categories.iter().filter(|(c, _)| wanted(c)) {
+                let (w, m, _) = plain(name, Side::Reference);
+                let a = ages.get(code.as_str()).copied();
+                b.add(name, &w, &[], m, a, vec![code.clone()], Source::Name);
+            }
+            let names: BTreeMap<&str, BTreeSet<String>> = read
+                .iter()
+                .map(|(c, t)| (*c, t.words.iter().map(|w| w.stem.clone()).collect()))
                 .collect();
             // The categories each description is counted under.
             let mut under: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
@@ -218,11 +225,25 @@ impl DimSuggester {
                 }
                 let empty = BTreeSet::new();
                 let name = names.get(o.category.as_str()).unwrap_or(&empty);
-                let (w, m) = text::read(&o.description, wording, Side::Reference);
-                // What the category's name says counts less: a label need not
-                // repeat it ("possession of cannabis" for "Having possession of
-                // a controlled drug - cannabis").
-                let mut words: Vec<(text::Word, f32)> = w.into_iter().map(|w| (w, 1.0)).collect();
+                let t = text::read(&o.description, wording, Side::Reference);
+                // A description's victim is its category's unless it says
+                // otherwise ("Sexual assault on a female" is 20A's, 13 and
+                // over), and within its category's own ages.
+                let category = ages.get(o.category.as_str()).copied();
+                let doc_ages = match (t.ages, category) {
+                    (Some(a), Some(c)) => Some(DocAges {
+                        said: a,
+                        own: a.meet(&c.own).unwrap_or(a),
+                    }),
+                    (Some(a), None) => Some(DocAges::said(a)),
+                    // "Assault on a female by penetration" says no age but
+                    // is 20A's, 13 and over: a label that says none leaves
+                    // it open between 20A and 20B, and is not suggested
+                    // one of them on words alone.
+                    (None, c) => c,
+                };
+                let mut words: Vec<(text::Word, f32)> =
+                    t.words.into_iter().map(|w| (w, 1.0)).collect();
                 // A description several categories share ("Wounding with intent
                 // to do grievous bodily harm": 8S, 8T) takes what its category's
                 // name says beyond theirs ("constable"): the label must say it.
@@ -237,8 +258,8 @@ impl DimSuggester {
                                 .all(|c| names.get(c).is_some_and(|n| n.contains(*x)))
                         })
                         .collect();
-                    let own = r.categories.get(&o.category).map_or("", String::as_str);
-                    for x in text::read(own, wording, Side::Reference).0 {
+                    let own = read.get(o.category.as_str()).map(|t| t.words.clone());
+                    for x in own.unwrap_or_default() {
                         if !common.contains(&x.stem) && !words.iter().any(|(y, _)| y.stem == x.stem)
                         {
                             needs.push(x.clone());
@@ -250,7 +271,8 @@ impl DimSuggester {
                     &o.description,
                     &words,
                     &needs,
-                    m,
+                    t.marks,
+                    doc_ages,
                     vec![o.category.clone()],
                     Source::Description {
                         ho_code: o.ho_code.clone(),
@@ -273,12 +295,13 @@ impl DimSuggester {
                 }
             }
             for (name, what, cats) in groups.into_values() {
-                let (w, m) = plain(&name, Side::Reference);
+                let (w, m, _) = plain(&name, Side::Reference);
                 b.add(
                     &name,
                     &w,
                     &[],
                     m,
+                    None,
                     cats.into_iter().collect(),
                     Source::Group { what },
                 );
@@ -293,7 +316,7 @@ impl DimSuggester {
                 by_value
                     .entry(a.value.as_str())
                     .or_default()
-                    .push(text::read(&a.label, wording, Side::Label).1);
+                    .push(text::read(&a.label, wording, Side::Label).marks);
             }
             let varying: Vec<text::Marks> =
                 by_value.values().map(|m| text::Marks::varying(m)).collect();
@@ -304,17 +327,18 @@ impl DimSuggester {
             );
             for v in domain {
                 let text = v.replace('_', " ");
-                let (w, m) = plain(&text, Side::Reference);
-                b.add(&text, &w, &[], m, vec![v.clone()], Source::Value);
+                let (w, m, a) = plain(&text, Side::Reference);
+                b.add(&text, &w, &[], m, a, vec![v.clone()], Source::Value);
             }
         }
         for a in accepted {
-            let (w, m) = plain(&a.label, Side::Label);
+            let (w, m, ages) = plain(&a.label, Side::Label);
             b.add(
                 &a.label,
                 &w,
                 &[],
                 m,
+                ages,
                 vec![a.value.clone()],
                 Source::Accepted {
                     campaign: a.campaign.clone(),
@@ -400,8 +424,9 @@ impl DimSuggester {
             }
             return decide(votes, None);
         }
-        let (w, m) = text::read(label, self.wording.as_ref(), Side::Label);
-        let query = self.index.read(w, m);
+        let read = text::read(label, self.wording.as_ref(), Side::Label);
+        let spans = read.spans;
+        let query = self.index.read(read);
         let hits = self.index.hits(&query);
         let words = &query.words;
         // The best document for each value, and the best group.
@@ -432,7 +457,7 @@ impl DimSuggester {
             votes.push(Vote {
                 value: v.to_string(),
                 score: *score,
-                reason: self.explain(words, hit),
+                reason: self.explain(words, query.ages, hit),
                 exact_code: false,
                 rank: 2,
             });
@@ -451,7 +476,36 @@ impl DimSuggester {
                 h.doc.targets.clone(),
             )
         });
-        decide(votes, group)
+        // Every word of the label said by two categories' names, and no
+        // document the label's whole text: the label names what they
+        // share ("Assault": with injury, without), not which. (Categories
+        // told apart by the victim's ages are the ages' to tell.)
+        let shared: BTreeSet<&str> = hits
+            .iter()
+            .filter(|h| h.whole && matches!(h.doc.source, Source::Name))
+            .flat_map(|h| h.doc.targets.iter().map(String::as_str))
+            .collect();
+        let exact = hits.iter().any(|h| h.exact);
+        let aged = query.ages.is_some();
+        let coded = votes.iter().any(|v| v.rank == 0);
+        let mut out = decide(votes, group);
+        if shared.len() > 1 && !exact && !coded && !aged && out.verdict == Verdict::Suggested {
+            out.verdict = Verdict::Ambiguous { group: None };
+            for c in &mut out.candidates {
+                c.exact_code = false;
+            }
+        }
+        if spans && out.verdict == Verdict::Suggested {
+            out.verdict = Verdict::Ambiguous { group: None };
+            for c in &mut out.candidates {
+                c.exact_code = false;
+                c.reasons.insert(
+                    0,
+                    "the label says \"all\": it counts several offences".into(),
+                );
+            }
+        }
+        out
     }
 
     /// Votes from codes written in the label, weighed against the words.
@@ -469,27 +523,19 @@ impl DimSuggester {
                 .map_or(String::new(), |n| format!(" ({n})"))
         };
         for hit in code::codes_in_label(label, &self.domain, self.reference.as_ref()) {
-            let (cats, written, what) = match &hit {
-                CodeHit::Category { code, written } => {
-                    (vec![code.clone()], written.clone(), "category".to_string())
-                }
-                CodeHit::HoCode {
-                    ho_code,
-                    written,
-                    categories,
-                } => (
-                    categories.clone(),
-                    written.clone(),
-                    format!("Home Office code {ho_code}, counted under"),
-                ),
+            let what = match &hit.code {
+                Written::Category(_) => "category".to_string(),
+                Written::HoCode(h) => format!("Home Office code {h}, counted under"),
+                Written::HoClass(h) => format!("Home Office class {h}, counted under"),
             };
-            // Among several categories of one Home Office code, the words
-            // of the label and of the code's own description decide.
-            let mut ranked: Vec<(String, f64)> = cats
+            // Among several categories of one code, the words of the label
+            // and of the code's own description decide.
+            let mut ranked: Vec<(String, f64)> = hit
+                .categories
                 .iter()
                 .map(|c| {
-                    let by_desc = match &hit {
-                        CodeHit::HoCode { ho_code, .. } => self.description_fit(ho_code, c),
+                    let by_desc = match &hit.code {
+                        Written::HoCode(h) => self.description_fit(h, c),
                         _ => 0.0,
                     };
                     (c.clone(), text_score(c).max(by_desc))
@@ -497,6 +543,10 @@ impl DimSuggester {
                 .collect();
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
             let single = ranked.len() == 1;
+            let maybe_age = hit.doubts.contains(&code::Doubt::MaybeAge);
+            let doubt = hit
+                .doubt_text()
+                .map_or(String::new(), |d| format!(" (not taken alone: {d})"));
             for (k, (c, fit)) in ranked.iter().enumerate() {
                 let clear = single || (k == 0 && ranked.get(1).is_none_or(|r| fit - r.1 >= MARGIN));
                 let against =
@@ -507,6 +557,9 @@ impl DimSuggester {
                         if single { 0.99 } else { 0.95 },
                         "and the words agree".to_string(),
                     ),
+                    // A number that may be an age is a code only with words
+                    // that agree.
+                    (true, None) if maybe_age => (0.55, "the words add little".to_string()),
                     (true, None) => (
                         if single { 0.95 } else { 0.9 },
                         "the words add little".to_string(),
@@ -516,11 +569,14 @@ impl DimSuggester {
                 votes.push(Vote {
                     value: c.clone(),
                     score,
-                    reason: format!("{written:?} in the label is {what} {c}{}, {how}", name(c)),
-                    exact_code: single && against.is_none() && score >= 0.95,
+                    reason: format!(
+                        "{:?} in the label is {what} {c}{}{doubt}, {how}",
+                        hit.written,
+                        name(c)
+                    ),
+                    exact_code: hit.sure() && against.is_none() && score >= 0.95,
                     rank: 0,
                 });
-                let _ = fit;
             }
         }
     }
@@ -554,7 +610,7 @@ impl DimSuggester {
 
     /// "words sexual, assault ("aslt"), female ("f") match category name
     /// "Sexual Assault on a Female Child under 13"".
-    fn explain(&self, words: &[index::LabelWord], hit: &index::Hit) -> String {
+    fn explain(&self, words: &[index::LabelWord], ages: Option<Ages>, hit: &index::Hit) -> String {
         let mut parts: Vec<String> = Vec::new();
         let mut via: Vec<usize> = Vec::new();
         for &(i, stem, how) in &hit.matched {
@@ -602,7 +658,19 @@ impl DimSuggester {
             ),
             Source::Value => format!("the value's own words {:?}", hit.doc.text),
         };
-        let mut s = format!("words {} match {doc}", parts.join(", "));
+        let mut s = if parts.is_empty() {
+            format!("the victim's ages match {doc}")
+        } else {
+            format!("words {} match {doc}", parts.join(", "))
+        };
+        // The ages weighed as a word: say how.
+        if let (Some(a), Some(fit), Some(d)) = (ages, hit.ages, hit.doc.ages) {
+            s.push_str(&match fit {
+                victim::Fit::Within => format!("; victim {a}, within its {}", d.own),
+                victim::Fit::Apart => format!("; but victim {a}, not its {}", d.own),
+                victim::Fit::Overlap => format!("; victim {a}, partly its {}", d.own),
+            });
+        }
         if let Some(w) = &self.wording {
             for k in via {
                 s.push_str(&format!("; read through {}", w.describe(k)));
@@ -610,6 +678,39 @@ impl DimSuggester {
         }
         s
     }
+}
+
+/// The victim's ages of each category whose name says some, each less
+/// those of its narrower siblings: the categories whose names say the same
+/// besides the ages ("Rape of a Female Child under 16" is 13–15 beside
+/// "… under 13"; "Sexual Activity involving a Child under 16" beside
+/// "… under 13").
+fn category_ages<'a>(names: &BTreeMap<&'a str, text::Text>) -> BTreeMap<&'a str, DocAges> {
+    let key = |t: &text::Text| -> BTreeSet<String> {
+        t.words
+            .iter()
+            .map(|w| w.stem.clone())
+            .filter(|s| !matches!(s.as_str(), "child" | "adult" | "young" | "juvenil"))
+            .collect()
+    };
+    let mut out = BTreeMap::new();
+    for (code, t) in names {
+        let Some(said) = t.ages else { continue };
+        let mine = key(t);
+        let siblings: Vec<Ages> = names
+            .iter()
+            .filter(|(c, o)| c != &code && key(o) == mine)
+            .filter_map(|(_, o)| o.ages)
+            .collect();
+        out.insert(
+            *code,
+            DocAges {
+                said,
+                own: victim::own_ages(said, &siblings),
+            },
+        );
+    }
+    out
 }
 
 fn by_label(accepted: &[Accepted]) -> BTreeMap<String, Vec<Accepted>> {
@@ -827,4 +928,123 @@ pub fn derived_label(reference: Option<&Reference>, code: &str) -> String {
 /// Whether a suggested value is one the dimension allows.
 pub fn allowed(d: &Dimension, value: &str) -> bool {
     DimValue::parse(d.kind == DimKind::Age, value).is_some_and(|v| d.allows(&v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reference cut down to the categories the rules below tell apart.
+    const REFERENCE: &str = "category,category_name,ho_code,offence,offence_class,sub_class,commenced,changed
+8N,Assault with injury,008/06,Assault occasioning actual bodily harm,Violence Against The Person,Violence with injury,,
+105A,Assault without Injury,105/01,Common assault and battery,Violence Against The Person,Violence without injury,,
+19C,Rape of a Female aged 16 and over,019/16,Rape of a female aged 16 or over,Sexual Offences,Rape,,
+19D,Rape of a Female Child under 16,019/17,Rape of a female child under 16,Sexual Offences,Rape,,
+19E,Rape of a Female Child under 13,019/18,Rape of a female child under 13,Sexual Offences,Rape,,
+20A,Sexual Assault on a Female aged 13 or over,020/03,Assault on a female by penetration,Sexual Offences,Other sexual offences,,
+20A,Sexual Assault on a Female aged 13 or over,020/05,Sexual assault on a female,Sexual Offences,Other sexual offences,,
+20B,Sexual Assault on a Female Child under 13,020/04,Assault of a female child under 13 by penetration,Sexual Offences,Other sexual offences,,
+49,Other Theft,049/01,Other theft,Theft,Other theft,,
+";
+
+    fn suggester() -> DimSuggester {
+        let r = Reference::from_csv("offences.csv", REFERENCE).expect("reference");
+        let w = Wording::from_csv(
+            "abbreviations.csv",
+            "written,means\nwoman,female adult\ngirl,female child\nu,under\n",
+        )
+        .expect("wording");
+        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
+        DimSuggester::codes(
+            &domain,
+            true,
+            Evidence {
+                reference: Some(&r),
+                wording: Some(&w),
+                others: &[],
+            },
+            &[],
+        )
+    }
+
+    fn verdict(s: &DimSuggester, label: &str) -> (Verdict, Vec<String>) {
+        let got = s.suggest(label, None);
+        let values = got.candidates.iter().map(|c| c.value.clone()).collect();
+        (got.verdict, values)
+    }
+
+    #[test]
+    fn the_victims_ages_choose_among_categories_split_by_age() {
+        let s = suggester();
+        for (label, want) in [
+            ("Rape of a female aged 16 or over", "19C"),
+            ("Rape F U16 (13-15 yrs)", "19D"),
+            ("Rape of a girl aged 12", "19E"),
+            // "woman": a female adult, within 19C's 16 and over.
+            ("Rape of a woman", "19C"),
+            ("Sexual assault on a female aged 16 or over", "20A"),
+        ] {
+            let (v, values) = verdict(&s, label);
+            assert_eq!(v, Verdict::Suggested, "{label}: {values:?}");
+            assert_eq!(values[0], want, "{label}");
+        }
+        // The reason says the ages.
+        let got = s.suggest("Rape of a girl aged 12", None);
+        assert!(
+            got.candidates[0].reasons[0].contains("victim aged 12, within its under 13"),
+            "{:?}",
+            got.candidates[0].reasons
+        );
+    }
+
+    #[test]
+    fn a_description_without_ages_is_its_categorys_ages() {
+        // "Sexual assault on a female" is 20A's (13 and over): a label
+        // saying no age leaves 20A and 20B open.
+        let s = suggester();
+        let (v, values) = verdict(&s, "Sexual assault on a female");
+        assert_eq!(v, Verdict::Ambiguous { group: None });
+        assert_eq!(values[..2], ["20A", "20B"]);
+    }
+
+    #[test]
+    fn a_label_saying_all_is_never_one_category() {
+        let s = suggester();
+        assert_eq!(verdict(&s, "Other theft offences").0, Verdict::Suggested);
+        let (v, values) = verdict(&s, "All other theft offences");
+        assert_eq!(v, Verdict::Ambiguous { group: None });
+        assert_eq!(values[0], "49");
+        let got = s.suggest("All other theft offences", None);
+        assert!(got.candidates[0].reasons[0].contains("says \"all\""));
+    }
+
+    #[test]
+    fn words_two_category_names_share_name_neither() {
+        let s = suggester();
+        let (v, values) = verdict(&s, "Assault");
+        assert_eq!(v, Verdict::Ambiguous { group: None }, "{values:?}");
+        assert!(values.contains(&"8N".to_string()) && values.contains(&"105A".to_string()));
+        // What tells them apart, said: one.
+        assert_eq!(verdict(&s, "Assault with injury").1[0], "8N");
+        assert_eq!(verdict(&s, "Assault with injury").0, Verdict::Suggested);
+    }
+
+    #[test]
+    fn category_ages_less_their_narrower_siblings() {
+        let names: BTreeMap<&str, text::Text> = [
+            ("19C", "Rape of a Female aged 16 and over"),
+            ("19D", "Rape of a Female Child under 16"),
+            ("19E", "Rape of a Female Child under 13"),
+            ("8N", "Assault with injury"),
+        ]
+        .into_iter()
+        .map(|(c, n)| (c, text::read(n, None, Side::Reference)))
+        .collect();
+        let ages = category_ages(&names);
+        assert_eq!(ages["19D"].own, Ages::new(13, Some(15)));
+        assert_eq!(ages["19D"].said, Ages::new(0, Some(15)));
+        assert_eq!(ages["19E"].own, Ages::new(0, Some(12)));
+        assert_eq!(ages["19C"].own, Ages::new(16, None));
+        assert!(!ages.contains_key("8N"));
+    }
 }

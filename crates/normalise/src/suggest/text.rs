@@ -5,10 +5,15 @@
 //! 1. [`raw_words`]: lower case, split at punctuation and between letters
 //!    and digits ("u13" is "u", "13"), "<13" read "under 13", "13+" read
 //!    "13 over".
-//! 2. [`Wording`]: shorthand and older names to the reference's words
+//! 2. [`statute::strip`]: statute references taken out ("s.15 SOA 2003"),
+//!    or one word when no Act is named ("S47" is "§47").
+//! 3. [`Wording`]: shorthand and older names to the reference's words
 //!    ("IIOC", "GBH", "indecent assault"), from a reviewed table.
-//! 3. [`stem`]: plurals and "-ing", "-ed", "-e" folded; stop words dropped.
+//! 4. [`victim::find`]: the victim's ages, their words set aside.
+//! 5. [`stem`]: plurals and "-ing", "-ed", "-e" folded; stop words dropped.
 
+use super::statute::{self, SECTION};
+use super::victim::{self, Ages};
 use foi_model::ConfigError;
 
 /// A word as it is matched, with where it came from (for reasons).
@@ -72,7 +77,7 @@ impl Wording {
                 ConfigError::at(file, line, e.to_string())
             })?;
             let line = row.position().map_or(0, |p| p.line() as usize);
-            let written = raw_words(row.get(w).unwrap_or(""));
+            let written = statute::strip(raw_words(row.get(w).unwrap_or("")), &|_, _| None);
             let means = raw_words(row.get(m).unwrap_or(""));
             if written.is_empty() || means.is_empty() {
                 return Err(ConfigError::at(
@@ -116,6 +121,38 @@ impl Wording {
         self.rules.get(rule).map_or_else(String::new, |r| {
             format!("{}:{} ({})", self.file, r.line, r.text)
         })
+    }
+
+    /// How many words an Act's name takes at `i`, with its year: a line
+    /// whose meaning is an Act ("SOA" = "sexual offences act") as written
+    /// or as meant, initials ending in "a" before a year ("CJIA 2008"), or
+    /// "act" and a year.
+    pub fn act_at(&self, words: &[String], i: usize) -> Option<usize> {
+        let at = |phrase: &[String]| {
+            !phrase.is_empty()
+                && words.len() >= i + phrase.len()
+                && words[i..i + phrase.len()] == *phrase
+        };
+        let mut len = self
+            .rules
+            .iter()
+            .filter(|r| r.means.last().is_some_and(|m| m == "act"))
+            .flat_map(|r| [&r.written, &r.means])
+            .filter(|p| at(p))
+            .map(Vec::len)
+            .max();
+        let w = words.get(i)?;
+        let year_next = words.get(i + 1).is_some_and(|x| statute::year(x));
+        // An Act's initials end in its "A" ("CJIA", "RTA"): "Rape 2019" is
+        // no Act.
+        let initials = (2..=6).contains(&w.len())
+            && w.ends_with('a')
+            && w.chars().all(|c| c.is_ascii_alphabetic());
+        if len.is_none() && year_next && (w == "act" || initials) {
+            len = Some(1);
+        }
+        let len = len?;
+        Some(len + usize::from(words.get(i + len).is_some_and(|x| statute::year(x))))
     }
 
     /// Replaces each run of words a line was written for by what it means,
@@ -177,7 +214,20 @@ pub fn raw_words(s: &str) -> Vec<String> {
         }
     };
     let mut prev: Option<char> = None;
-    for c in s.chars() {
+    let chars: Vec<char> = s.chars().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        k += 1;
+        // "children's": the possessive is no word.
+        if matches!(c, '\'' | '’')
+            && chars.get(k).is_some_and(|n| n.eq_ignore_ascii_case(&'s'))
+            && chars.get(k + 1).is_none_or(|n| !n.is_alphanumeric())
+            && prev.is_some_and(char::is_alphabetic)
+        {
+            k += 1;
+            continue;
+        }
         if c.is_alphanumeric() {
             let boundary = prev
                 .is_some_and(|p| p.is_alphanumeric() && (p.is_ascii_digit() != c.is_ascii_digit()));
@@ -257,6 +307,7 @@ pub fn is_stopword(w: &str) -> bool {
             | "any"
             | "such"
             | "if"
+            | "all"
     )
 }
 
@@ -411,48 +462,109 @@ fn clauses(text: &str) -> Vec<&str> {
     out
 }
 
-/// A text's words as matched: read, passed through the wording table,
-/// stop words dropped, stemmed; each stem once. A word after "no",
-/// "not", "non", "other than", "except" or "excluding" in the same
-/// clause is negated ([`NOT`]). With them, the text's [`Marks`].
-pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> (Vec<Word>, Marks) {
-    let mut read: Vec<(String, String, Option<usize>, bool)> = Vec::new();
-    for clause in clauses(text) {
-        let raw = raw_words(clause);
+/// A text as matched: its words, its [`Marks`], and the victim's ages it
+/// says ([`victim`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    pub words: Vec<Word>,
+    pub marks: Marks,
+    pub ages: Option<Ages>,
+    /// The ages are only implied by a word ("girl", "woman"): they tell
+    /// offences apart where they contradict, and say no more. A reference
+    /// text's are never implied: its "child" alone is no age.
+    pub implied: bool,
+    /// A label that says "all" ("All other theft offences", "Sexual
+    /// assault (all ages)") counts several offences together: whatever its
+    /// words fit best, it is no one category's.
+    pub spans: bool,
+}
+
+/// A text's words as matched: read, statute references taken out, passed
+/// through the wording table, ages set aside, stop words dropped,
+/// stemmed; each stem once. A word after "no", "not", "non", "other than",
+/// "except" or "excluding" in the same clause is negated ([`NOT`]).
+pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
+    // (word, as written, wording line, clause)
+    let mut all: Vec<(String, String, Option<usize>, usize)> = Vec::new();
+    let act = |w: &[String], i: usize| act_at(wording, w, i);
+    for (c, clause) in clauses(text).into_iter().enumerate() {
+        let raw = statute::strip(raw_words(clause), &act);
         let words = match wording {
             Some(w) => w.apply(raw, side),
             None => raw.into_iter().map(|r| (r.clone(), r, None)).collect(),
         };
-        let mut negating = false;
-        for (k, (w, written, via)) in words.iter().enumerate() {
-            let negator = matches!(w.as_str(), "no" | "not" | "non" | "except" | "excluding")
-                || (w == "than" && k > 0 && words[k - 1].0 == "other");
-            read.push((w.clone(), written.clone(), *via, negating && !negator));
-            negating |= negator;
-        }
+        all.extend(
+            words
+                .into_iter()
+                .map(|(w, written, via)| (w, written, via, c)),
+        );
     }
-    let plain: Vec<String> = read.iter().filter(|r| !r.3).map(|r| r.0.clone()).collect();
+    let plain: Vec<String> = all.iter().map(|x| x.0.clone()).collect();
+    let found = victim::find(&plain);
+    let mut read: Vec<(&str, &str, Option<usize>, bool)> = Vec::with_capacity(all.len());
+    let mut negating = false;
+    let mut clause = usize::MAX;
+    for (k, (w, written, via, c)) in all.iter().enumerate() {
+        if *c != clause {
+            negating = false;
+            clause = *c;
+        }
+        if found.used.get(k).copied().unwrap_or(false) || w.starts_with(SECTION) {
+            continue;
+        }
+        let negator = matches!(w.as_str(), "no" | "not" | "non" | "except" | "excluding")
+            || (w == "than" && k > 0 && all[k - 1].0 == "other" && all[k - 1].3 == *c);
+        read.push((w, written, *via, negating && !negator));
+        negating |= negator;
+    }
+    let plain: Vec<String> = read
+        .iter()
+        .filter(|r| !r.3)
+        .map(|r| r.0.to_string())
+        .collect();
     let marks = Marks::of(&plain);
     let mut out: Vec<Word> = Vec::with_capacity(read.len());
     for (w, written, via, negated) in read {
-        if is_stopword(&w) {
+        if is_stopword(w) {
             continue;
         }
-        let mut stem = stem(&w);
+        let mut stem = stem(w);
         if negated {
             stem.insert(0, NOT);
         }
         if out.iter().any(|x| x.stem == stem) {
             continue;
         }
-        out.push(Word { stem, written, via });
+        out.push(Word {
+            stem,
+            written: written.to_string(),
+            via,
+        });
     }
-    (out, marks)
+    let ages = found
+        .victim
+        .filter(|_| !(found.implied && side == Side::Reference));
+    Text {
+        words: out,
+        marks,
+        ages,
+        implied: found.implied && ages.is_some(),
+        spans: side == Side::Label && all.iter().any(|x| x.0 == "all"),
+    }
+}
+
+/// [`Wording::act_at`], or without a table, initials ending in "a" or "act" before
+/// a year ("CJIA 2008").
+fn act_at(wording: Option<&Wording>, words: &[String], i: usize) -> Option<usize> {
+    match wording {
+        Some(w) => w.act_at(words, i),
+        None => Wording::default().act_at(words, i),
+    }
 }
 
 /// A label's words as matched (see [`read`]).
 pub fn words(text: &str, wording: Option<&Wording>) -> Vec<Word> {
-    read(text, wording, Side::Label).0
+    read(text, wording, Side::Label).words
 }
 
 /// Whether `short` could be `long` written without some of its letters,
@@ -547,9 +659,11 @@ mod tests {
             stems("IIOC", Some(&table)),
             ["indecent", "photograph", "child"]
         );
+        // "U13" is read "under 13", the victim's ages, which leave the words.
+        assert_eq!(stems("Rape F U13", Some(&table)), ["rape", "f"]);
         assert_eq!(
-            stems("Rape F U13", Some(&table)),
-            ["rape", "f", "under", "13"]
+            read("Rape F U13", Some(&table), Side::Label).ages,
+            Some(Ages::new(0, Some(12)))
         );
         let w = words("IIOC", Some(&table));
         assert_eq!(w[0].written, "iioc");
@@ -577,7 +691,7 @@ mod tests {
     fn negation_reaches_to_the_end_of_its_clause() {
         let stems = |t: &str| -> Vec<String> {
             read(t, None, Side::Reference)
-                .0
+                .words
                 .into_iter()
                 .map(|w| w.stem)
                 .collect()
@@ -595,9 +709,7 @@ mod tests {
                 "child",
                 "no",
                 "¬penetration",
-                "offender",
-                "under",
-                "18"
+                "offender"
             ]
         );
         assert_eq!(
@@ -612,7 +724,7 @@ mod tests {
 
     #[test]
     fn opposites_count_against() {
-        let m = |s: &str| read(s, None, Side::Label).1;
+        let m = |s: &str| read(s, None, Side::Label).marks;
         let label = m("Rape of a male child under 13");
         assert_eq!(
             label.against(m("Rape of a female child under 13 by a male")),
@@ -626,7 +738,8 @@ mod tests {
             label.against(m("Rape of a male child under 13 by a male")),
             0
         );
-        assert_eq!(label.against(m("Rape of a Male aged 16 and over")), 1);
+        // Ages are no marks: they are read as ranges ([`victim`]).
+        assert_eq!(label.against(m("Rape of a Male aged 16 and over")), 0);
         assert_eq!(
             m("Assault with injury").against(m("Assault without Injury")),
             1
@@ -636,6 +749,92 @@ mod tests {
             1
         );
         assert_eq!(m("Sexual activity").against(m("Female child")), 0);
+    }
+
+    #[test]
+    fn a_possessive_is_no_word() {
+        assert_eq!(raw_words("Children's homes"), ["children", "homes"]);
+        assert_eq!(raw_words("Children’s homes"), ["children", "homes"]);
+        // A quote's "s" after a space is left alone.
+        assert_eq!(raw_words("Class 's'"), ["class", "s"]);
+    }
+
+    #[test]
+    fn statute_references_leave_the_words() {
+        let table = Wording::from_csv(
+            "abbreviations.csv",
+            "written,means\nSOA,sexual offences act\nS47,actual bodily harm\n",
+        )
+        .expect("table");
+        assert_eq!(
+            stems(
+                "Sec 15 SOA 2003 - meeting child after grooming",
+                Some(&table)
+            ),
+            ["meet", "child", "after", "groom"]
+        );
+        assert_eq!(
+            stems(
+                "s.3 of the Sexual Offences Act 2003 sexual assault",
+                Some(&table)
+            ),
+            ["sexual", "assault"]
+        );
+        // A section alone is read through the table ("S47"), or dropped.
+        assert_eq!(
+            stems("Section 47 assault", Some(&table)),
+            ["actual", "bodily", "harm", "assault"]
+        );
+        assert_eq!(
+            stems("Common assault (s.39)", Some(&table)),
+            ["common", "assault"]
+        );
+        // An Act's name: a table line meaning an Act, or initials
+        // or "act" before a year.
+        let w = |s: &str| raw_words(s);
+        assert_eq!(table.act_at(&w("soa 2003 s 3"), 0), Some(2));
+        assert_eq!(table.act_at(&w("sexual offences act"), 0), Some(3));
+        assert_eq!(table.act_at(&w("cjia 2008"), 0), Some(2));
+        assert_eq!(table.act_at(&w("the act 1988"), 1), Some(2));
+        assert_eq!(table.act_at(&w("rape 2019"), 0), None);
+        assert_eq!(stems("Rape 2019", Some(&table)), ["rape", "2019"]);
+        assert_eq!(table.act_at(&w("rape female"), 0), None);
+    }
+
+    #[test]
+    fn a_label_saying_all_spans_several_offences() {
+        assert!(read("All other theft offences", None, Side::Label).spans);
+        assert!(read("Sexual assault (all ages)", None, Side::Label).spans);
+        assert!(!read("Other theft offences", None, Side::Label).spans);
+        // A reference text's "all" ("all reasonable steps") is its own.
+        assert!(!read("All TEW offences", None, Side::Reference).spans);
+        // "all" itself matches nothing and weighs nothing.
+        assert_eq!(
+            stems("All other theft offences", None),
+            ["other", "theft", "offenc"]
+        );
+    }
+
+    #[test]
+    fn the_victims_ages_are_read_and_set_aside() {
+        let t = read(
+            "Sexual assault on a female aged 16 or over",
+            None,
+            Side::Label,
+        );
+        assert_eq!(t.ages, Some(Ages::new(16, None)));
+        assert!(!t.implied);
+        assert_eq!(
+            t.words.iter().map(|w| w.stem.as_str()).collect::<Vec<_>>(),
+            ["sexual", "assault", "femal"]
+        );
+        // "child" in a label implies under 18; in the reference it is no age.
+        let l = read("Rape of a female child", None, Side::Label);
+        assert_eq!((l.ages, l.implied), (Some(Ages::new(0, Some(17))), true));
+        assert_eq!(
+            read("Rape of a female child", None, Side::Reference).ages,
+            None
+        );
     }
 
     #[test]

@@ -1,0 +1,154 @@
+//! References to a statute in a text: "s.15 SOA 2003", "Section 47",
+//! "(s.63 CJIA 2008)", "Sexual Offences Act 2003 s 3". They say where the
+//! law is, not what the offence is called: a section with its Act named is
+//! taken out of the words (its numbers would otherwise weigh against the
+//! label and read as ages or codes), and a section alone becomes one word,
+//! "§47", which the wording table may read ("S47" = actual bodily harm, the
+//! section police mean by it with no Act named) and is dropped otherwise.
+
+/// Words that announce a section: "s", "sec", "section".
+fn marker(w: &str) -> bool {
+    matches!(
+        w,
+        "s" | "ss" | "sec" | "secs" | "sect" | "section" | "sections"
+    )
+}
+
+fn section_number(w: &str) -> bool {
+    !w.is_empty() && w.len() <= 3 && w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A year an Act is known by: "2003".
+pub fn year(w: &str) -> bool {
+    w.len() == 4
+        && w.chars().all(|c| c.is_ascii_digit())
+        && (w.starts_with("18") || w.starts_with("19") || w.starts_with("20"))
+}
+
+/// A subsection or a letter set apart: "4 a" (4A), "31 1 b" (31(1)(b)).
+fn part(w: &str) -> bool {
+    (w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic()))
+        || (w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The section word a reference without its Act becomes: "§47".
+pub const SECTION: char = '§';
+
+/// Takes statute references out of a clause's raw words (see the module).
+/// `act` says how many words an Act's name takes at a position, if one
+/// starts there ("soa", "soa 2003", "sexual offences act 2003").
+pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) -> Vec<String> {
+    let n = raw.len();
+    let mut out = Vec::with_capacity(n);
+    let mut i = 0;
+    while i < n {
+        // An Act, perhaps followed by its section: "SOA 2003 s 3".
+        if let Some(k) = act(&raw, i) {
+            let mut j = i + k;
+            if j + 1 < n && marker(&raw[j]) && section_number(&raw[j + 1]) {
+                j += 2;
+                while j < n && part(&raw[j]) && raw[j].len() == 1 {
+                    j += 1;
+                }
+            }
+            i = j;
+            continue;
+        }
+        if i + 1 < n && marker(&raw[i]) && section_number(&raw[i + 1]) {
+            // Its parts, then perhaps its Act: "s 4 a poa", "s 63 cjia 2008",
+            // "s 3 of the sexual offences act".
+            let j = i + 2;
+            let mut parts = 0;
+            while j + parts < n
+                && parts < 3
+                && part(&raw[j + parts])
+                && act(&raw, j + parts).is_none()
+            {
+                parts += 1;
+            }
+            let after = j + parts;
+            let mut of = after;
+            if of < n && matches!(raw[of].as_str(), "of" | "under") {
+                of += 1;
+            }
+            if of < n && raw[of] == "the" {
+                of += 1;
+            }
+            if let Some(k) = act(&raw, after) {
+                i = after + k;
+                continue;
+            }
+            if let Some(k) = act(&raw, of).filter(|_| of > after) {
+                i = of + k;
+                continue;
+            }
+            // No Act: "§47", with a letter glued on at the end ("s 4 a").
+            let mut word = format!("{SECTION}{}", raw[i + 1]);
+            let mut next = j;
+            if parts == 1 && raw[j].chars().all(|c| c.is_ascii_alphabetic()) && j + 1 == n {
+                word.push_str(&raw[j]);
+                next += 1;
+            }
+            out.push(word);
+            i = next;
+            continue;
+        }
+        out.push(raw[i].clone());
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn act(words: &[String], i: usize) -> Option<usize> {
+        let w = words.get(i)?;
+        let k = match w.as_str() {
+            "soa" | "cjia" | "poa" => 1,
+            "sexual"
+                if words.get(i + 1).is_some_and(|x| x == "offences")
+                    && words.get(i + 2).is_some_and(|x| x == "act") =>
+            {
+                3
+            }
+            _ if words.get(i + 1).is_some_and(|x| year(x)) && w.len() <= 6 => 1,
+            _ => return None,
+        };
+        Some(k + usize::from(words.get(i + k).is_some_and(|x| year(x))))
+    }
+
+    fn stripped(text: &str) -> String {
+        strip(super::super::text::raw_words(text), &act).join(" ")
+    }
+
+    #[test]
+    fn a_section_with_its_act_is_taken_out() {
+        assert_eq!(stripped("Sec 15 SOA 2003 meeting child"), "meeting child");
+        assert_eq!(
+            stripped("Extreme porn images (s.63 CJIA 2008)"),
+            "extreme porn images"
+        );
+        assert_eq!(
+            stripped("Racially aggravated s.4A POA"),
+            "racially aggravated"
+        );
+        assert_eq!(stripped("SOA 2003 s.3 sexual assault"), "sexual assault");
+        assert_eq!(stripped("s.3 of the Sexual Offences Act 2003"), "");
+        assert_eq!(
+            stripped("Dangerous driving (s.2 RTA 1988)"),
+            "dangerous driving"
+        );
+    }
+
+    #[test]
+    fn a_section_alone_is_one_word() {
+        assert_eq!(stripped("Common assault (s.39)"), "common assault §39");
+        assert_eq!(stripped("S47 assault"), "§47 assault");
+        assert_eq!(stripped("Section 18 wounding"), "§18 wounding");
+        assert_eq!(stripped("Assault s.4a"), "assault §4a");
+        // "S/A" is no section.
+        assert_eq!(stripped("S/A on F U13"), "s a on f u 13");
+    }
+}
