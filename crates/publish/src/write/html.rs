@@ -23,7 +23,7 @@ use super::Output;
 use crate::figures::changes::{figure_label, show_change, Cause, ChangeKind};
 use crate::figures::{Basis, Check, Figure};
 use crate::release::Release;
-use crate::show::{show_range, thousands};
+use crate::show::thousands;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use std::collections::BTreeMap;
 
