@@ -433,7 +433,11 @@ impl Index {
                 }
                 Some(Fit::Apart) => apart = true,
                 Some(Fit::Overlap) if query.implied => total = worded,
-                _ => {}
+                // Ages the label says outright that straddle the document's
+                // ("13 and over" against a child's offence): the label's
+                // offence is another, or spans several.
+                Some(Fit::Overlap) => apart = true,
+                None => {}
             }
             if total <= 0.0 {
                 continue;

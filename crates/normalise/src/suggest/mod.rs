@@ -181,6 +181,19 @@ impl DimSuggester {
         evidence: Evidence<'_>,
         accepted: &[Accepted],
     ) -> DimSuggester {
+        Self::codes_with(domain, codes, evidence, accepted, &BTreeMap::new())
+    }
+
+    /// As [`DimSuggester::codes`], with the ages of accepted lines that are
+    /// the reference's category names (by folded label): their own ages,
+    /// less their narrower siblings', as the category's are.
+    fn codes_with(
+        domain: &BTreeSet<String>,
+        codes: bool,
+        evidence: Evidence<'_>,
+        accepted: &[Accepted],
+        line_ages: &BTreeMap<String, DocAges>,
+    ) -> DimSuggester {
         let wording = evidence.wording;
         let plain = |t: &str, side: Side| {
             let t = text::read(t, wording, side);
@@ -326,13 +339,17 @@ impl DimSuggester {
                     .fold(text::Marks::default(), text::Marks::union),
             );
             for v in domain {
+                // A value's id is written as a label is ("rape_child_u16",
+                // "sexual_assault_child"): its "child" is an age, as a
+                // label's is, and "u16" is under 16.
                 let text = v.replace('_', " ");
-                let (w, m, a) = plain(&text, Side::Reference);
+                let (w, m, a) = plain(&text, Side::Label);
                 b.add(&text, &w, &[], m, a, vec![v.clone()], Source::Value);
             }
         }
         for a in accepted {
             let (w, m, ages) = plain(&a.label, Side::Label);
+            let ages = line_ages.get(&fold_label(&a.label)).copied().or(ages);
             b.add(
                 &a.label,
                 &w,
@@ -454,9 +471,16 @@ impl DimSuggester {
             .map(|(v, e)| (*v, e.0))
             .max_by(|a, b| a.1.total_cmp(&b.1));
         for (v, (score, hit)) in &by_value {
+            // Victims' ages with none in common: another offence, whatever
+            // the words share. Listed for the reviewer, never suggested.
+            let score = if hit.ages == Some(victim::Fit::Apart) {
+                score.min(LISTED)
+            } else {
+                *score
+            };
             votes.push(Vote {
                 value: v.to_string(),
-                score: *score,
+                score,
                 reason: self.explain(words, query.ages, hit),
                 exact_code: false,
                 rank: 2,
@@ -900,7 +924,24 @@ fn derived(campaign: &Campaign, d: &Dimension, evidence: Evidence<'_>) -> DimSug
     for a in &mut lines {
         a.label = derived_label(evidence.reference, &a.label);
     }
-    let mut s = DimSuggester::codes(
+    // A category's name says its ages as a boundary ("under 16"); what it
+    // holds is less its narrower siblings' ("Rape of a Male Child under 16"
+    // is 13 to 15 beside 19H's under 13), so a code under 13 is never
+    // placed with it on the words "under 16".
+    let mut line_ages = BTreeMap::new();
+    if let Some(r) = evidence.reference {
+        let read: BTreeMap<&str, text::Text> = r
+            .categories
+            .iter()
+            .map(|(c, n)| (c.as_str(), text::read(n, evidence.wording, Side::Reference)))
+            .collect();
+        for (code, ages) in category_ages(&read) {
+            if let Some(name) = r.categories.get(code) {
+                line_ages.insert(fold_label(name), ages);
+            }
+        }
+    }
+    let mut s = DimSuggester::codes_with(
         &d.domain,
         false,
         Evidence {
@@ -908,6 +949,7 @@ fn derived(campaign: &Campaign, d: &Dimension, evidence: Evidence<'_>) -> DimSug
             ..evidence
         },
         &lines,
+        &line_ages,
     );
     // A code with a line would have mapped: no line has the same words.
     s.accepted = BTreeMap::new();

@@ -94,10 +94,12 @@ fn the_campaigns_own_lines_and_groups() {
     // campaign does not count (adults' offences, other offences).
     let group = DimId::new("offence_group");
     for code in ["17A", "19F", "88E", "19J"] {
+        let got = s.suggest(&group, code, None);
         assert_eq!(
-            s.suggest(&group, code, None).verdict,
+            got.verdict,
             Verdict::NoSuggestion,
-            "{code}"
+            "{code}: {:?}",
+            got.candidates
         );
     }
     // An age written as forces do.
