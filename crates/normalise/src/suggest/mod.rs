@@ -1039,6 +1039,28 @@ mod tests {
         );
     }
 
+    /// Ages said outright that straddle two categories' ("12 to 15": 19E's
+    /// under 13 and 19D's 13 to 15) name neither.
+    #[test]
+    fn ages_that_straddle_categories_name_neither() {
+        let s = suggester();
+        let (v, values) = verdict(&s, "Rape of a female aged 12 to 15");
+        assert_ne!(v, Verdict::Suggested, "{values:?}");
+    }
+
+    /// A category whose victims' ages share none with the label's is
+    /// another offence: listed for the reviewer at most, never suggested.
+    #[test]
+    fn ages_apart_are_listed_never_suggested() {
+        let s = suggester();
+        let got = s.suggest("Sexual assault on a female aged 8", None);
+        assert_eq!(got.verdict, Verdict::Suggested, "{:?}", got.candidates);
+        assert_eq!(got.candidates[0].value, "20B");
+        for c in got.candidates.iter().filter(|c| c.value == "20A") {
+            assert!(c.score <= LISTED, "{c:?}");
+        }
+    }
+
     #[test]
     fn a_description_without_ages_is_its_categorys_ages() {
         // "Sexual assault on a female" is 20A's (13 and over): a label
