@@ -177,12 +177,13 @@ pub(super) fn meaning(
         return Meaning::Month(mo);
     }
     // A value of a dimension: an age, a band, an offence group.
-    let numeric = |s: &str| s.trim().parse::<f64>().is_ok();
     let mut found: Vec<(usize, DimValue)> = Vec::new();
     for text in [bottom.as_str(), joined.as_str()] {
         for d in m.dims() {
             let dim = &m.campaign.dimensions[d];
-            if dim.kind == DimKind::Text || (numeric(text) && dim.kind != DimKind::Age) {
+            // A bare number ("21") may be an age or a code: both are kept,
+            // and the table's other headers decide (a tie is refused).
+            if dim.kind == DimKind::Text {
                 continue;
             }
             if let Some(v) = m.map(d, text) {
@@ -191,10 +192,10 @@ pub(super) fn meaning(
                 }
             }
         }
-        if !found.is_empty() {
-            break;
-        }
     }
+    // The header's own cell and the header with what stands above it may
+    // name values of different dimensions ("21" an age, "Sexual activity
+    // 21" offence 21): both are kept, and the table's other headers decide.
     if !found.is_empty() {
         return Meaning::Dims(found);
     }

@@ -897,3 +897,26 @@ fn a_request_left_unanswered_beside_another_period_is_refused() {
         Want::Refused("no table or column answers request ye-jun-2016"),
     );
 }
+
+/// Home Office codes across, some of them bare numbers ("21", "86") that
+/// could as well be ages: the table's other headers are offences, so these
+/// are too, and the Total adds up.
+#[test]
+fn bare_number_codes_across_are_offences_beside_other_codes() {
+    let csv = "Offences recorded 1 April 2016 to 31 March 2017\n\nVictim age,19D,19E,21,86,Total\nUnder 10,1,0,2,0,3\n10-12,0,1,1,1,3\nAll ages,1,1,3,1,6\n";
+    check(
+        "bare codes across",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Victim age$'
+total_rows = '^All ages$'
+column = [
+  { header = '^Victim age$', role = "label", dim = "victim_age" },
+  { header = '^(19D|19E|21|86)$', role = "by_header", dim = "offence" },
+  { header = '^Total$', role = "total" },
+]"#,
+        ),
+    );
+}
