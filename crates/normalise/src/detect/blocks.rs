@@ -276,7 +276,15 @@ fn data_runs(g: &Grid, m: &Mapper) -> Vec<Vec<usize>> {
             // row of the table, even where the labels are numbers.
             let known_label_alone = matches!(filled.as_slice(), [c] if *c == tally.label_column(g, None)
                     && m.knows(&g.text(r, *c)));
-            if next_is_data && (labels_only || known_label_alone) {
+            // "(blank)": a pivot table's row for an empty field, often two
+            // together above its "Grand Total".
+            let pivot_blank = |x: usize| matches!(g.filled(x).as_slice(), [c] if g.text(x, *c).trim().eq_ignore_ascii_case("(blank)"));
+            let blanks_then_data = pivot_blank(r)
+                && live[i + 1..]
+                    .iter()
+                    .find(|&&n| !pivot_blank(n))
+                    .is_some_and(|&n| g.is_data_row(n));
+            if (next_is_data && (labels_only || known_label_alone)) || blanks_then_data {
                 cur.push(r);
                 tally.add(g, r);
             } else {

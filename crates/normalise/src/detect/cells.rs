@@ -91,8 +91,9 @@ pub fn is_total(text: &str) -> bool {
 pub fn unit_class(word: &str) -> Option<&'static str> {
     let w = word.trim_end_matches('s');
     Some(match w {
-        "offence" | "offense" | "crime" | "offences" => "offences",
-        "victim" => "victims",
+        // Welsh forces answer in both languages: "Troseddau / Offences".
+        "offence" | "offense" | "crime" | "offences" | "trosedd" | "troseddau" => "offences",
+        "victim" | "dioddefwr" | "dioddefwyr" => "victims",
         "incident" => "incidents",
         "arrest" => "arrests",
         "person" | "people" => "people",
@@ -133,6 +134,10 @@ pub fn is_generic_word(word: &str) -> bool {
             | "value"
             | "values"
             | "nos"
+            // Welsh: "Nifer / Number", "Rhif", "Cyfanswm / Total".
+            | "nifer"
+            | "rhif"
+            | "cyfanswm"
     )
 }
 
@@ -148,6 +153,15 @@ pub fn short(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Welsh force's bilingual header is read by both its halves.
+    #[test]
+    fn welsh_headers_say_what_english_ones_do() {
+        assert!(["nifer", "number"].iter().all(|w| is_generic_word(w)));
+        assert!(is_generic_word("cyfanswm"));
+        assert_eq!(unit_class("troseddau"), Some("offences"));
+        assert_eq!(unit_class("dioddefwyr"), Some("victims"));
+    }
     use foi_model::config::Zeros;
 
     #[test]

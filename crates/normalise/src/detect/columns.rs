@@ -128,6 +128,9 @@ pub(super) struct Table<'g, 'a> {
     /// Columns whose header's footnote says what period they are for: the
     /// note's row and what it says.
     pub(super) footnoted: BTreeMap<usize, (Footnoted, usize)>,
+    /// Group headings carrying the sum of the rows below them: left out,
+    /// and never in a total's sum.
+    pub(super) subtotals: BTreeSet<usize>,
 }
 
 impl Table<'_, '_> {
@@ -234,6 +237,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         uncertain: Vec::new(),
         confidence: 1.0,
         footnoted: BTreeMap::new(),
+        subtotals: BTreeSet::new(),
     };
     t.joined = header_texts(sheet, header_row, t.header_row_count());
     t.footnoted = footnoted_headers(g, b, &t.joined);
@@ -1147,6 +1151,71 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                     short(&row_text(g, r), 50)
                 ));
             }
+        }
+    }
+    // Group headings carrying their group's subtotal (a pivot table in
+    // compact form: "Rape of a child 12" above its offences): each such
+    // row's figures are the sum of the rows below it, to the next. Two
+    // groups or more, all adding up, every member a label the campaign
+    // knows: checked here, then left out (never added, never a label).
+    if !records {
+        let unmapped = |r: usize| {
+            labels.iter().any(|&c| match &parts[&c].0 {
+                Part::Label(d) => {
+                    let v = g.text(r, c);
+                    !v.is_empty()
+                        && m.campaign.dimensions[*d].kind != DimKind::Text
+                        && m.map(*d, &v).is_none()
+                }
+                _ => false,
+            })
+        };
+        let whole = |r: usize, c: usize| -> Option<u64> {
+            match g.sheet.cell(r, c) {
+                crate::grid::Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 => Some(*n as u64),
+                crate::grid::Cell::Empty => Some(0),
+                other => other.text().replace(',', "").trim().parse().ok(),
+            }
+        };
+        let rows: Vec<usize> = b
+            .rows
+            .iter()
+            .copied()
+            .filter(|&r| has_figure(r) && !t.totals.contains(&r))
+            .collect();
+        let heads: Vec<usize> = rows.iter().copied().filter(|&r| unmapped(r)).collect();
+        let groups: Vec<(usize, Vec<usize>)> = heads
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| {
+                let end = heads.get(i + 1).copied().unwrap_or(usize::MAX);
+                let members = rows.iter().copied().filter(|&r| r > h && r < end).collect();
+                (h, members)
+            })
+            .collect();
+        let add_up = groups.len() >= 2
+            && groups.iter().all(|(h, members)| {
+                !members.is_empty()
+                    && figure_cols.iter().all(|&c| {
+                        let sum: Option<u64> = members.iter().map(|&r| whole(r, c)).sum();
+                        matches!((sum, whole(*h, c)), (Some(s), Some(v)) if s == v)
+                    })
+            });
+        if add_up {
+            for (h, members) in &groups {
+                t.subtotals.insert(*h);
+                skips.push(g.text(*h, label_col));
+                notes.push(format!(
+                    "{} ({:?}) is the subtotal of the {} rows below it (checked): left out",
+                    row_name(sheet, *h),
+                    short(&g.text(*h, label_col), 40),
+                    members.len()
+                ));
+            }
+            t.reasons.push(format!(
+                "{} group headings each carry the sum of the rows below them",
+                groups.len()
+            ));
         }
     }
     skips.sort();

@@ -211,6 +211,11 @@ pub(super) fn meaning(
             unit.unwrap_or("what the response counts")
         ));
     }
+    // An Excel pivot table's "Count of Crime Reference": it counts its
+    // rows, whatever field it names (a unit named is judged above).
+    if w.len() > 2 && w[0] == "count" && w[1] == "of" && periods(&joined).is_empty() {
+        return Meaning::Generic;
+    }
     let plain = |x: &str| {
         is_generic_word(x)
             || unit_class(x).is_some()

@@ -161,7 +161,7 @@ pub(super) fn check_totals(
             let mut sum = Interval::ZERO;
             let mut ok = true;
             for &x in &rows[from..i] {
-                if t.totals.contains(&x) {
+                if t.totals.contains(&x) || t.subtotals.contains(&x) {
                     continue;
                 }
                 match read(x, c) {

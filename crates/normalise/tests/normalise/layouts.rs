@@ -920,3 +920,57 @@ column = [
         ),
     );
 }
+
+/// An Excel pivot table pasted as values, in compact form: each group's
+/// heading carries its subtotal above its offences, "(blank)" rows for an
+/// empty field, "Grand Total", and the count headed "Count of Crime
+/// Reference". The subtotals are checked and left out; the offences read.
+#[test]
+fn a_pivot_in_compact_form_reads_its_offences_not_its_group_subtotals() {
+    let csv = "Offences recorded 1 April 2016 to 31 March 2017\n\nRow Labels,Count of Crime Reference\nRape of a child,5\nRape of a Female Child under 16,3\nRape of a Female Child under 13,2\nOther child sexual offences,13\nSexual grooming,4\nObscene publications,9\n(blank),\n(blank),\nGrand Total,18\n";
+    check(
+        "pivot compact",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Row Labels$'
+total_rows = '^Grand Total$'
+skip_rows = '^(Rape of a child|Other child sexual offences|\(blank\))$'
+column = [
+  { header = '^Row Labels$', role = "label", dim = "offence" },
+  { header = '^Count of Crime Reference$', role = "value" },
+]"#,
+        ),
+    );
+    // A heading whose figure is not its rows' sum is no subtotal: the
+    // label maps to nothing, and the reply is not read as if it were.
+    let wrong = csv.replace("Rape of a child,5", "Rape of a child,6");
+    let detected = config_with(
+        "responses/reply.toml",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+    );
+    let got = read(&detected, wrong.as_bytes(), &Limits::DEFAULT);
+    assert!(got.records.is_empty(), "{:#?}", records(&got));
+}
+
+/// A Welsh force's bilingual headers: "Nifer / Number" is a count, and
+/// "Cyfanswm / Total" its total.
+#[test]
+fn welsh_and_english_headers_are_read() {
+    let csv = "Troseddau a gofnodwyd 1 April 2016 to 31 March 2017\n\nMath o drosedd / Offence type,Nifer / Number\nSexual grooming,4\nObscene publications,9\nCyfanswm / Total,13\n";
+    check(
+        "bilingual",
+        &head(Some("north-wales"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Math o drosedd / Offence type$'
+total_rows = '^Cyfanswm / Total$'
+column = [
+  { header = '^Math o drosedd / Offence type$', role = "label", dim = "offence" },
+  { header = '^Nifer / Number$', role = "value" },
+]"#,
+        ),
+    );
+}
