@@ -30,20 +30,17 @@ pub(super) fn table_request(
         .map(|(r, c)| g.text(r, c))
         .collect();
     levels.push(("its header".into(), head));
-    let adjacent: Vec<String> = b
-        .titles
-        .iter()
-        .filter(|(_, a)| *a)
-        .map(|(r, _)| row_text(g, *r))
-        .collect();
-    levels.push(("the title right above it".into(), adjacent));
-    let further: Vec<String> = b
-        .titles
-        .iter()
-        .filter(|(_, a)| !*a)
-        .map(|(r, _)| row_text(g, *r))
-        .collect();
-    levels.push(("a title above it".into(), further));
+    // Each title on its own, nearest first: a letter's "Question 1 –
+    // offences recorded 1 July 2015 to 30 June 2016" speaks for its table
+    // before the quoted request that names both periods.
+    for (r, adjacent) in &b.titles {
+        let level = if *adjacent {
+            "the title right above it"
+        } else {
+            "a title above it"
+        };
+        levels.push((level.into(), vec![row_text(g, *r)]));
+    }
     if place.block_index > 0 {
         levels.push(("the sheet's title".into(), place.sheet_titles.to_vec()));
     }
@@ -53,7 +50,15 @@ pub(super) fn table_request(
     let periods_of = request_periods(t.ctx);
     let mut chosen: Option<(String, String)> = None;
     let mut other: Option<String> = None;
+    let mut titled = false;
     for (level, texts) in &levels {
+        // Once a title above the table has named its request, the text
+        // further up is the letter around it (the request quoted back,
+        // question by question): never a contradiction.
+        let a_title = level == "a title above it" || level == "the title right above it";
+        if titled && a_title {
+            continue;
+        }
         let mut named_requests: BTreeSet<String> = BTreeSet::new();
         let mut named_other: Vec<String> = Vec::new();
         let mut shown = String::new();
@@ -84,13 +89,18 @@ pub(super) fn table_request(
                     )));
                 }
                 if let Some(r) = named_requests.into_iter().next() {
+                    titled = a_title;
                     chosen = Some((r.clone(), format!("request {r}: {level} says {shown:?}")));
                 } else if other.is_none() && !named_other.is_empty() {
                     other = Some(format!("{level} names {}", named_other[0]));
                 }
             }
+            // Further text naming one other request contradicts the nearer;
+            // naming several, ours among them, it speaks of the whole reply
+            // (the request quoted back), not of this table.
             Some((r, _)) => {
-                if let Some(x) = named_requests.iter().find(|x| *x != r) {
+                let general = named_requests.len() > 1 && named_requests.contains(r);
+                if let Some(x) = named_requests.iter().find(|x| *x != r).filter(|_| !general) {
                     return Err(Ok(format!(
                         "{level} names request {x}, but nearer text names {r}"
                     )));

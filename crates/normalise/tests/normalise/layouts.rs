@@ -974,3 +974,36 @@ column = [
         ),
     );
 }
+
+/// A letter quoting the request back, question by question, then a table
+/// under each question's heading: each table is its nearest heading's
+/// request, whatever the letter above says of the others.
+#[test]
+fn a_letter_quoting_the_request_reads_each_table_by_its_nearest_heading() {
+    let csv = "Anytown Police\n\nYou asked:\n\"1. How many offences were recorded in the 12 months to 30 June 2016?\"\n\"2. How many offences were recorded in 2016/17 (1 April 2016 to 31 March 2017)?\"\n\nQuestion 1 - offences recorded 1 July 2015 to 30 June 2016:\n\nOffence,Crimes\nSexual grooming,4\nObscene publications,9\nTotal,13\n\nQuestion 2 - offences recorded 1 April 2016 to 31 March 2017:\n\nOffence,Crimes\nSexual grooming,6\nObscene publications,11\nTotal,17\n\nYours faithfully,\n";
+    check(
+        "letter",
+        &head(Some("kent"), &["ye-jun-2016", "fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Same(
+            r#"[[table]]
+header = '^Offence$'
+request = "ye-jun-2016"
+total_rows = '^Total$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^Crimes$', role = "value" },
+]
+
+[[table]]
+header = '^Offence$'
+occurrence = 2
+request = "fy-2016-17"
+total_rows = '^Total$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^Crimes$', role = "value" },
+]"#,
+        ),
+    );
+}
