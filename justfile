@@ -18,19 +18,19 @@ ci:
 fixtures:
     cargo run -p foi-fixtures
 
-# Regenerate the held-out set (fixtures/heldout, both generations) from its
+# Regenerate the held-out set (fixtures/heldout, every generation) from its
 # ground truth; needs python3 with openpyxl, pandas, xlwt and odfpy, and
 # LibreOffice (soffice), for some writers.
 heldout:
     cargo run -p foi-fixtures -- heldout
 
 # Score table detection (issue 13): every response of the bundled campaign,
-# of fixtures/heldout (generations 1 and 2, seen: heldout, heldout2;
-# generation 3, unseen: heldout3) and of the real files the ONS campaigns read, with its
+# of fixtures/heldout (generations 1 to 3, seen: heldout, heldout2, heldout3;
+# generation 4, unseen: heldout4) and of the real files the ONS campaigns read, with its
 # [[table]]s removed, run through the real foi and compared with its answer
 # key: exact / wrong / refused per file and per set, also written to
 # target/detect-score.csv. Exits 1 when any file is wrong. ARGS: --sets
-# bundled,heldout,heldout2,heldout3,realworld  --only TEXT  --keep (the scratch runs)
+# bundled,heldout,heldout2,heldout3,heldout4,realworld  --only TEXT  --keep (the scratch runs)
 # --keep-tables (score the hand-written layouts: a check of the harness).
 detect-score *ARGS:
     cargo build -q -p foi

@@ -1,8 +1,8 @@
 //! The held-out replies (fixtures/heldout) read by the real `foi run` with
 //! their hand-written layouts: every answer key exactly. This proves the
 //! keys, and what the layout language can say, for the sets the table
-//! detector is scored on (`just detect-score`): generations 1 and 2
-//! (seen) and generation 3 (unseen); the refusal-only cases of 2 and 3 are
+//! detector is scored on (`just detect-score`): generations 1 to 3
+//! (seen) and generation 4 (unseen); the refusal-only cases of 2 to 4 are
 //! listed here and checked to give, with their best partial layout, only
 //! records of their key.
 
@@ -282,6 +282,44 @@ fn third_generation_replies_read_by_their_layouts_give_their_answer_keys() {
     assert!(
         (12..=16).contains(&all.len()),
         "{} third-generation cases",
+        all.len()
+    );
+    let readable: Vec<&Row> = all.iter().filter(|c| c["expect"] == "read").collect();
+    assert!(readable.len() >= 9, "{} readable cases", readable.len());
+    let tmp = tempfile::tempdir().expect("tmp");
+    heldout_config(tmp.path(), &readable);
+    let out = foi_in(tmp.path()).arg("run").output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "foi run: {stderr}");
+    assert_keys(tmp.path(), &readable, &stderr);
+}
+
+/// The fourth generation's cases a correct reader refuses (their README
+/// says why): no counts (shares only, g4-10), figures rounded to the
+/// nearest 5 (g4-11), another force's figures (g4-12), a total that
+/// disagrees with its rows (g4-13, whose partial layout reads the rows).
+const REFUSAL_ONLY_4: [&str; 4] = [
+    "g4-10-percentages-only",
+    "g4-11-rounded-to-5",
+    "g4-12-neighbours-figures",
+    "g4-13-total-disagrees",
+];
+
+/// The fourth generation's refusal-only cases, at least three.
+#[test]
+fn fourth_generation_refusal_only_cases_are_listed_and_read_only_in_part() {
+    assert!(REFUSAL_ONLY_4.len() >= 3);
+    refusal_only_cases_are_listed_and_read_only_in_part("4", &REFUSAL_ONLY_4);
+}
+
+/// Every fourth-generation case a correct reader reads, in one campaign:
+/// each force's records equal its answer key, text and cells too.
+#[test]
+fn fourth_generation_replies_read_by_their_layouts_give_their_answer_keys() {
+    let all = generation(&cases(), "4");
+    assert!(
+        (12..=14).contains(&all.len()),
+        "{} fourth-generation cases",
         all.len()
     );
     let readable: Vec<&Row> = all.iter().filter(|c| c["expect"] == "read").collect();
