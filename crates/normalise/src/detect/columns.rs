@@ -938,6 +938,28 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         };
         parts.insert(*c, (part, evidence));
     }
+    // What the words around the table say of all its figures.
+    let near = notes_near(g, b);
+    if let Some(note) = super::doubts::rounding(&near) {
+        t.uncertain.push(format!(
+            "a note says its figures are rounded ({:?}): foi reads each figure as the count itself, so a rounded one would be published as exact",
+            short(note, 80)
+        ));
+    }
+    if let Some(own) = &ctx.response.force {
+        let texts = near
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .chain(place.sheet_titles.iter().map(String::as_str));
+        for text in texts {
+            if let Some(other) = super::doubts::other_force(text, own, m.forces) {
+                t.uncertain.push(format!(
+                    "the text around it names {other}, not {own}: another force's figures, sent in error?"
+                ));
+                break;
+            }
+        }
+    }
     // Columns for a period no request covers: said at the response's
     // level, where a request left unanswered makes them a doubt.
     let other_periods: Vec<(String, String, foi_model::Period)> = meanings

@@ -19,6 +19,7 @@
 mod blocks;
 mod cells;
 mod columns;
+mod doubts;
 mod headers;
 mod notes;
 pub mod period;

@@ -1007,3 +1007,40 @@ column = [
         ),
     );
 }
+
+/// Figures a note says are rounded would be published as exact counts.
+#[test]
+fn a_table_whose_note_says_it_is_rounded_is_refused() {
+    let csv = "Offences recorded 1 April 2016 to 31 March 2017\n\nOffence,Offences\nSexual grooming,5\nObscene publications,10\nTotal,15\n\nAll figures have been rounded to the nearest 5.\n";
+    check(
+        "rounded",
+        &head(Some("kent"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("a note says its figures are rounded"),
+    );
+}
+
+/// A reply whose title names a neighbouring force holds that force's
+/// figures: read as this force's, every one would be wrong.
+#[test]
+fn a_reply_titled_with_another_forces_name_is_refused() {
+    let csv = "Durham Constabulary - Freedom of Information Request 412/17\nOffences recorded 1 April 2016 to 31 March 2017\n\nOffence,Offences\nSexual grooming,4\nObscene publications,9\nTotal,13\n";
+    check(
+        "neighbour",
+        &head(Some("cleveland"), &["fy-2016-17"], ""),
+        csv.as_bytes(),
+        Want::Refused("names Durham Constabulary, not cleveland"),
+    );
+    // Its own name: read.
+    let own = csv.replace("Durham Constabulary", "Cleveland Police");
+    let detected = config_with(
+        "responses/reply.toml",
+        &head(Some("cleveland"), &["fy-2016-17"], ""),
+    );
+    assert_eq!(
+        read(&detected, own.as_bytes(), &Limits::DEFAULT)
+            .records
+            .len(),
+        3
+    );
+}
