@@ -156,3 +156,75 @@ fn a_code_with_no_group_line_lists_the_group_of_its_like() {
         "{got:?}"
     );
 }
+
+/// The suggester over the full reference and wording table, as
+/// `just suggest-score` runs it.
+fn reference_suggester() -> DimSuggester {
+    let (reference, wording) = evidence();
+    let domain: BTreeSet<String> = reference.categories.keys().cloned().collect();
+    DimSuggester::codes(
+        &domain,
+        true,
+        Evidence {
+            reference: Some(&reference),
+            wording: Some(&wording),
+            others: &[],
+        },
+        &[],
+    )
+}
+
+/// Each label is suggested its category, clearly.
+fn assert_suggested(s: &DimSuggester, cases: &[(&str, &str)]) {
+    for (label, want) in cases {
+        let got = s.suggest(label, None);
+        assert_eq!(got.verdict, Verdict::Suggested, "{label}: {:?}", got.candidates);
+        assert_eq!(got.candidates[0].value, *want, "{label}: {:?}", got.candidates);
+    }
+}
+
+/// "TWOC" is the unauthorised taking of a vehicle (s.12 Theft Act 1968),
+/// "aggravated TWOC" the aggravated vehicle taking of s.12A.
+#[test]
+fn twoc_is_unauthorised_taking_and_aggravated_twoc_aggravated_vehicle_taking() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[("TWOC offences", "48"), ("Aggravated TWOC - damage", "37/2")],
+    );
+}
+
+/// Everyday names of offences the reference words otherwise: pickpocketing
+/// is theft from the person, human trafficking modern slavery, bestiality
+/// intercourse with an animal, cyber flashing sending a photograph of
+/// genitals, online grooming sexual grooming, hostage taking detaining a
+/// hostage, cannabis cultivation production of a cannabis plant.
+#[test]
+fn everyday_names_read_as_the_references_words() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[
+            ("Theft - pickpocket", "39"),
+            ("Human trafficking offences", "106"),
+            ("Bestiality offences", "88D"),
+            ("Cyberflashing", "88E"),
+            ("Online grooming of a child", "88A"),
+            ("Taking hostages", "36"),
+            ("Cultivation of cannabis", "92A"),
+        ],
+    );
+}
+
+/// Orders and behaviours police write as initials: SHPO, SOPO, CCB.
+#[test]
+fn initials_of_orders_and_behaviours() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[
+            ("Breach SHPO", "66"),
+            ("CCB in a family relationship", "8U"),
+        ],
+    );
+}
