@@ -12,14 +12,18 @@ fn read(rel: &str) -> String {
 }
 
 fn evidence() -> (Reference, Wording) {
+    let mut wording = Wording::from_csv(
+        "abbreviations.csv",
+        &read("config/reference/abbreviations.csv"),
+    )
+    .expect("wording");
+    wording
+        .add_statutes("statutes.csv", &read("config/reference/statutes.csv"))
+        .expect("statutes");
     (
         Reference::from_csv("offences.csv", &read("config/reference/offences.csv"))
             .expect("reference"),
-        Wording::from_csv(
-            "abbreviations.csv",
-            &read("config/reference/abbreviations.csv"),
-        )
-        .expect("wording"),
+        wording,
     )
 }
 
@@ -226,5 +230,32 @@ fn initials_of_orders_and_behaviours() {
             ("Breach SHPO", "66"),
             ("CCB in a family relationship", "8U"),
         ],
+    );
+}
+
+/// A section of a named Act that is one offence (config/reference/
+/// statutes.csv) reads as that offence, with the label's own words.
+#[test]
+fn a_section_of_a_named_act_is_its_offence() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[
+            ("Offences under s.4A POA", "9A"),
+            ("s.4A Public Order Act 1986 - racially aggravated", "9B"),
+            ("Coercive control (s.76 Serious Crime Act 2015)", "8U"),
+            ("Sexual Offences Act 2003 s.67", "88E"),
+            ("s.139 CJA 1988", "10D"),
+            ("Assault s.47 OAPA 1861", "8N"),
+        ],
+    );
+    let got = s.suggest("s.67 SOA 2003", None);
+    assert!(
+        got.candidates[0]
+            .reasons
+            .iter()
+            .any(|r| r.contains("statutes.csv") && r.contains("voyeurism")),
+        "{:?}",
+        got.candidates[0].reasons
     );
 }
