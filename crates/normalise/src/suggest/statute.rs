@@ -152,7 +152,10 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
 /// A section's letter, when its first part is one ("4" "a" is 4A; the
 /// subsection of "5 (2)" is not read).
 fn push_letter(section: &mut String, parts: &[String]) {
-    if let Some(p) = parts.first().filter(|p| p.chars().all(|c| c.is_ascii_alphabetic())) {
+    if let Some(p) = parts
+        .first()
+        .filter(|p| p.chars().all(|c| c.is_ascii_alphabetic()))
+    {
         section.push_str(p);
     }
 }
@@ -191,7 +194,10 @@ mod tests {
             stripped("Extreme porn images (s.63 CJIA 2008)"),
             "extreme porn images §63@cjia@2008"
         );
-        assert_eq!(stripped("Racially aggravated s.4A POA"), "racially aggravated §4a@poa");
+        assert_eq!(
+            stripped("Racially aggravated s.4A POA"),
+            "racially aggravated §4a@poa"
+        );
         assert_eq!(
             stripped("SOA 2003 s.3 sexual assault"),
             "§3@soa@2003 sexual assault"
@@ -206,9 +212,15 @@ mod tests {
             "dangerous driving §2@rta@1988"
         );
         // A subsection is not read: "5 (2)" is section 5.
-        assert_eq!(stripped("Possession s.5(2) MDA 1971"), "possession §5@mda@1971");
+        assert_eq!(
+            stripped("Possession s.5(2) MDA 1971"),
+            "possession §5@mda@1971"
+        );
         // An Act named without a section says nothing of the offence.
-        assert_eq!(stripped("Offences under the SOA 2003"), "offences under the");
+        assert_eq!(
+            stripped("Offences under the SOA 2003"),
+            "offences under the"
+        );
     }
 
     #[test]

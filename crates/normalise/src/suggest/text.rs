@@ -154,8 +154,7 @@ impl Wording {
             let year = get(y);
             let section: String = raw_words(get(sc)).concat();
             let means = raw_words(get(m));
-            if act.is_empty() || section.is_empty() || means.is_empty() || !statute::year(year)
-            {
+            if act.is_empty() || section.is_empty() || means.is_empty() || !statute::year(year) {
                 return Err(ConfigError::at(
                     file,
                     line,

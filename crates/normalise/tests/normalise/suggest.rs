@@ -182,8 +182,17 @@ fn reference_suggester() -> DimSuggester {
 fn assert_suggested(s: &DimSuggester, cases: &[(&str, &str)]) {
     for (label, want) in cases {
         let got = s.suggest(label, None);
-        assert_eq!(got.verdict, Verdict::Suggested, "{label}: {:?}", got.candidates);
-        assert_eq!(got.candidates[0].value, *want, "{label}: {:?}", got.candidates);
+        assert_eq!(
+            got.verdict,
+            Verdict::Suggested,
+            "{label}: {:?}",
+            got.candidates
+        );
+        assert_eq!(
+            got.candidates[0].value, *want,
+            "{label}: {:?}",
+            got.candidates
+        );
     }
 }
 
@@ -194,7 +203,10 @@ fn twoc_is_unauthorised_taking_and_aggravated_twoc_aggravated_vehicle_taking() {
     let s = reference_suggester();
     assert_suggested(
         &s,
-        &[("TWOC offences", "48"), ("Aggravated TWOC - damage", "37/2")],
+        &[
+            ("TWOC offences", "48"),
+            ("Aggravated TWOC - damage", "37/2"),
+        ],
     );
 }
 
