@@ -175,10 +175,16 @@ pub fn load_evidence(ctx: &Ctx) -> Result<Loaded> {
         Some((f, t)) => Some(Reference::from_csv(&f, &t).map_err(|e| anyhow::anyhow!("{e}"))?),
         None => None,
     };
-    let wording = match read("reference/abbreviations.csv")? {
+    let mut wording = match read("reference/abbreviations.csv")? {
         Some((f, t)) => Some(Wording::from_csv(&f, &t).map_err(|e| anyhow::anyhow!("{e}"))?),
         None => None,
     };
+    if let Some((f, t)) = read("reference/statutes.csv")? {
+        wording
+            .get_or_insert_with(Wording::default)
+            .add_statutes(&f, &t)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
     let mut others = Vec::new();
     let mut skipped = Vec::new();
     for id in config::campaigns(&ctx.dirs.config) {

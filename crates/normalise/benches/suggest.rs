@@ -25,11 +25,14 @@ fn read(rel: &str) -> String {
 fn evidence() -> (Reference, Wording) {
     let reference = Reference::from_csv("offences.csv", &read("config/reference/offences.csv"))
         .expect("reference");
-    let wording = Wording::from_csv(
+    let mut wording = Wording::from_csv(
         "abbreviations.csv",
         &read("config/reference/abbreviations.csv"),
     )
     .expect("wording");
+    wording
+        .add_statutes("statutes.csv", &read("config/reference/statutes.csv"))
+        .expect("statutes");
     (reference, wording)
 }
 

@@ -36,11 +36,17 @@ fn main() {
         &read("config/reference/offences.csv"),
     )
     .unwrap_or_else(|e| fail(&e.to_string()));
-    let wording = Wording::from_csv(
+    let mut wording = Wording::from_csv(
         "config/reference/abbreviations.csv",
         &read("config/reference/abbreviations.csv"),
     )
     .unwrap_or_else(|e| fail(&e.to_string()));
+    wording
+        .add_statutes(
+            "config/reference/statutes.csv",
+            &read("config/reference/statutes.csv"),
+        )
+        .unwrap_or_else(|e| fail(&e.to_string()));
     let domain: BTreeSet<String> = reference.categories.keys().cloned().collect();
     let suggester = DimSuggester::codes(
         &domain,

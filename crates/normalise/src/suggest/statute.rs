@@ -5,6 +5,11 @@
 //! label and read as ages or codes), and a section alone becomes one word,
 //! "§47", which the wording table may read ("S47" = actual bodily harm, the
 //! section police mean by it with no Act named) and is dropped otherwise.
+//!
+//! A section with its Act named becomes one word too, "§4a@poa" (with the
+//! year when written, "§15@soa@2003"): the wording table reads it where
+//! config/reference/statutes.csv says what offence the section is ("s.4A
+//! POA" is public fear, alarm or distress), and it is dropped otherwise.
 
 /// Words that announce a section: "s", "sec", "section".
 fn marker(w: &str) -> bool {
@@ -34,6 +39,43 @@ fn part(w: &str) -> bool {
 /// The section word a reference without its Act becomes: "§47".
 pub const SECTION: char = '§';
 
+/// What an Act's words are known by: their initials ("public order act"
+/// and "poa" alike are "poa"), and the year when written.
+fn act_key(words: &[String]) -> (String, Option<&str>) {
+    let (name, year) = match words.split_last() {
+        Some((y, rest)) if year(y) => (rest, Some(y.as_str())),
+        _ => (words, None),
+    };
+    let key = match name {
+        [one] => one.clone(),
+        _ => name
+            .iter()
+            .filter(|w| !matches!(w.as_str(), "the" | "of" | "and"))
+            .filter_map(|w| w.chars().next())
+            .collect(),
+    };
+    (key, year)
+}
+
+/// The word a section of a named Act becomes: "§4a@poa", "§15@soa@2003".
+/// `section` is its number and letter ("4a"), `act` the Act's words as
+/// written ("poa", "sexual offences act 2003").
+pub fn reference(section: &str, act: &[String]) -> String {
+    let (key, year) = act_key(act);
+    match year {
+        Some(y) => format!("{SECTION}{section}@{key}@{y}"),
+        None => format!("{SECTION}{section}@{key}"),
+    }
+}
+
+/// A reference word as a reason shows it: "§4a@poa@1986" is "s.4a poa 1986".
+pub fn shown(word: &str) -> String {
+    match word.strip_prefix(SECTION) {
+        Some(rest) => format!("s.{}", rest.replace('@', " ")),
+        None => word.to_string(),
+    }
+}
+
 /// Takes statute references out of a clause's raw words (see the module).
 /// `act` says how many words an Act's name takes at a position, if one
 /// starts there ("soa", "soa 2003", "sexual offences act 2003").
@@ -46,10 +88,14 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         if let Some(k) = act(&raw, i) {
             let mut j = i + k;
             if j + 1 < n && marker(&raw[j]) && section_number(&raw[j + 1]) {
+                let mut section = raw[j + 1].clone();
                 j += 2;
+                let first = j;
                 while j < n && part(&raw[j]) && raw[j].len() == 1 {
                     j += 1;
                 }
+                push_letter(&mut section, &raw[first..j]);
+                out.push(reference(&section, &raw[i..i + k]));
             }
             i = j;
             continue;
@@ -74,11 +120,15 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
             if of < n && raw[of] == "the" {
                 of += 1;
             }
+            let mut section = raw[i + 1].clone();
+            push_letter(&mut section, &raw[j..after]);
             if let Some(k) = act(&raw, after) {
+                out.push(reference(&section, &raw[after..after + k]));
                 i = after + k;
                 continue;
             }
             if let Some(k) = act(&raw, of).filter(|_| of > after) {
+                out.push(reference(&section, &raw[of..of + k]));
                 i = of + k;
                 continue;
             }
@@ -97,6 +147,17 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         i += 1;
     }
     out
+}
+
+/// A section's letter, when its first part is one ("4" "a" is 4A; the
+/// subsection of "5 (2)" is not read).
+fn push_letter(section: &mut String, parts: &[String]) {
+    if let Some(p) = parts
+        .first()
+        .filter(|p| p.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        section.push_str(p);
+    }
 }
 
 #[cfg(test)]
@@ -124,21 +185,56 @@ mod tests {
     }
 
     #[test]
-    fn a_section_with_its_act_is_taken_out() {
-        assert_eq!(stripped("Sec 15 SOA 2003 meeting child"), "meeting child");
+    fn a_section_with_its_act_is_one_word_of_both() {
+        assert_eq!(
+            stripped("Sec 15 SOA 2003 meeting child"),
+            "§15@soa@2003 meeting child"
+        );
         assert_eq!(
             stripped("Extreme porn images (s.63 CJIA 2008)"),
-            "extreme porn images"
+            "extreme porn images §63@cjia@2008"
         );
         assert_eq!(
             stripped("Racially aggravated s.4A POA"),
-            "racially aggravated"
+            "racially aggravated §4a@poa"
         );
-        assert_eq!(stripped("SOA 2003 s.3 sexual assault"), "sexual assault");
-        assert_eq!(stripped("s.3 of the Sexual Offences Act 2003"), "");
+        assert_eq!(
+            stripped("SOA 2003 s.3 sexual assault"),
+            "§3@soa@2003 sexual assault"
+        );
+        // An Act's name written out is known by its initials.
+        assert_eq!(
+            stripped("s.3 of the Sexual Offences Act 2003"),
+            "§3@soa@2003"
+        );
         assert_eq!(
             stripped("Dangerous driving (s.2 RTA 1988)"),
-            "dangerous driving"
+            "dangerous driving §2@rta@1988"
+        );
+        // A subsection is not read: "5 (2)" is section 5.
+        assert_eq!(
+            stripped("Possession s.5(2) MDA 1971"),
+            "possession §5@mda@1971"
+        );
+        // An Act named without a section says nothing of the offence.
+        assert_eq!(
+            stripped("Offences under the SOA 2003"),
+            "offences under the"
+        );
+    }
+
+    #[test]
+    fn an_acts_words_are_known_by_their_initials() {
+        let w = |s: &str| super::super::text::raw_words(s);
+        assert_eq!(reference("4a", &w("Public Order Act 1986")), "§4a@poa@1986");
+        assert_eq!(reference("4a", &w("POA")), "§4a@poa");
+        assert_eq!(
+            reference("18", &w("Offences against the Person Act")),
+            "§18@oapa"
+        );
+        assert_eq!(
+            reference("63", &w("Criminal Justice and Immigration Act 2008")),
+            "§63@cjia@2008"
         );
     }
 

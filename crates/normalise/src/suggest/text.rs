@@ -34,6 +34,8 @@ struct Rule {
     written: Vec<String>,
     means: Vec<String>,
     text: String,
+    /// The table it is a line of, and where.
+    file: String,
     line: usize,
     /// Written with a digit ("S18", "section 47"): read in labels only,
     /// since the reference's own "section 18" is another Act's.
@@ -51,7 +53,6 @@ pub enum Side {
 /// them (config/reference/abbreviations.csv, header `written,means`).
 #[derive(Debug, Clone, Default)]
 pub struct Wording {
-    file: String,
     rules: Vec<Rule>,
 }
 
@@ -105,21 +106,106 @@ impl Wording {
                     .any(|w| w.chars().any(|c| c.is_ascii_digit())),
                 written,
                 means,
+                file: file.to_string(),
                 line,
             });
         }
         // Longest first: "burglary in a dwelling" before "burglary dwelling".
         rules.sort_by_key(|r| std::cmp::Reverse(r.written.len()));
-        Ok(Wording {
-            file: file.to_string(),
-            rules,
-        })
+        Ok(Wording { rules })
+    }
+
+    /// Adds the sections of Acts that are one offence
+    /// (config/reference/statutes.csv, header `act,year,section,means`:
+    /// "Public Order Act,1986,4A,public fear alarm or distress"). A label's
+    /// "s.4A POA" or "Public Order Act 1986 s.4A" is read as what it means
+    /// ([`statute`]); without the year, only where no other year's Act of
+    /// the same initials has that section. A section twice is an error at
+    /// its line.
+    pub fn add_statutes(&mut self, file: &str, text: &str) -> Result<(), ConfigError> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let headers = rdr
+            .headers()
+            .map_err(|e| ConfigError::at(file, 1, e.to_string()))?
+            .clone();
+        let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let (Some(a), Some(y), Some(sc), Some(m)) =
+            (col("act"), col("year"), col("section"), col("means"))
+        else {
+            return Err(ConfigError::at(
+                file,
+                1,
+                "the header must be act,year,section,means",
+            ));
+        };
+        let mut added: Vec<Rule> = Vec::new();
+        // Per section without its year: the years it is written for.
+        let mut yearless: Vec<(String, Vec<String>, Vec<usize>)> = Vec::new();
+        for row in rdr.records() {
+            let row = row.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                ConfigError::at(file, line, e.to_string())
+            })?;
+            let line = row.position().map_or(0, |p| p.line() as usize);
+            let get = |i: usize| row.get(i).unwrap_or("").trim();
+            let act = raw_words(get(a));
+            let year = get(y);
+            let section: String = raw_words(get(sc)).concat();
+            let means = raw_words(get(m));
+            if act.is_empty() || section.is_empty() || means.is_empty() || !statute::year(year) {
+                return Err(ConfigError::at(
+                    file,
+                    line,
+                    "each line needs an act, a year (\"1986\"), a section and what it means",
+                ));
+            }
+            let mut dated = act.clone();
+            dated.push(year.to_string());
+            let written = vec![statute::reference(&section, &dated)];
+            if let Some(prev) = added.iter().find(|r| r.written == written) {
+                return Err(ConfigError::at(
+                    file,
+                    line,
+                    format!("this section is already read at line {}", prev.line),
+                ));
+            }
+            let rule = Rule {
+                text: format!("s.{} {} {year} = {}", get(sc), get(a), means.join(" ")),
+                written,
+                means,
+                file: file.to_string(),
+                line,
+                labels_only: true,
+            };
+            let bare = statute::reference(&section, &act);
+            match yearless.iter_mut().find(|(b, _, _)| *b == bare) {
+                Some((_, years, rows)) => {
+                    years.push(year.to_string());
+                    rows.push(added.len());
+                }
+                None => yearless.push((bare, vec![year.to_string()], vec![added.len()])),
+            }
+            added.push(rule);
+        }
+        for (bare, years, rows) in yearless {
+            if let ([_], [k]) = (years.as_slice(), rows.as_slice()) {
+                let mut r = added[*k].clone();
+                r.written = vec![bare];
+                added.push(r);
+            }
+        }
+        self.rules.extend(added);
+        self.rules
+            .sort_by_key(|r| std::cmp::Reverse(r.written.len()));
+        Ok(())
     }
 
     /// "abbreviations.csv:12 (IIOC = indecent images of children)", for reasons.
     pub fn describe(&self, rule: usize) -> String {
         self.rules.get(rule).map_or_else(String::new, |r| {
-            format!("{}:{} ({})", self.file, r.line, r.text)
+            format!("{}:{} ({})", r.file, r.line, r.text)
         })
     }
 
@@ -177,7 +263,7 @@ impl Wording {
                 }
                 let n = r.written.len();
                 if from.is_none() && raw.len() - i >= n && raw[i..i + n] == r.written[..] {
-                    let written = raw[i..i + n].join(" ");
+                    let written = statute::shown(&raw[i..i + n].join(" "));
                     for (m, _, _) in self.apply_within(r.means.clone(), Some(k), side) {
                         out.push((m, written.clone(), Some(k)));
                     }
@@ -799,6 +885,70 @@ mod tests {
         assert_eq!(table.act_at(&w("rape 2019"), 0), None);
         assert_eq!(stems("Rape 2019", Some(&table)), ["rape", "2019"]);
         assert_eq!(table.act_at(&w("rape female"), 0), None);
+    }
+
+    #[test]
+    fn a_section_of_a_named_act_reads_as_its_offence() {
+        let mut table = Wording::from_csv(
+            "abbreviations.csv",
+            "written,means\nPOA,public order act\nSOA,sexual offences act\n",
+        )
+        .expect("table");
+        table
+            .add_statutes(
+                "statutes.csv",
+                "act,year,section,means\n\
+                 Public Order Act,1986,4A,public fear alarm or distress\n\
+                 Sexual Offences Act,2003,15,meeting a child following sexual grooming\n\
+                 Sexual Offences Act,1956,15,indecent assault on a man\n",
+            )
+            .expect("statutes");
+        assert_eq!(
+            stems("Racially aggravated s.4A POA", Some(&table)),
+            ["racially", "aggravat", "public", "fear", "alarm", "distress"]
+        );
+        assert_eq!(
+            stems("s.4A of the Public Order Act 1986", Some(&table)),
+            ["public", "fear", "alarm", "distress"]
+        );
+        let w = words("s.4A POA", Some(&table));
+        assert_eq!(w[0].written, "s.4a poa");
+        assert_eq!(
+            table.describe(w[0].via.expect("via")),
+            "statutes.csv:2 (s.4A Public Order Act 1986 = public fear alarm or distress)"
+        );
+        // Two Acts of one name have a section 15: the year says which, and
+        // without it neither is read.
+        assert_eq!(
+            stems("Sec 15 SOA 2003 - grooming", Some(&table)),
+            ["meet", "child", "follow", "sexual", "groom"]
+        );
+        assert_eq!(stems("Sec 15 SOA - grooming", Some(&table)), ["groom"]);
+        // A section the table does not list says nothing.
+        assert_eq!(stems("s.5 POA", Some(&table)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_statute_line_twice_or_without_its_year_is_an_error_at_its_line() {
+        let mut table = Wording::default();
+        let err = table
+            .add_statutes(
+                "s.csv",
+                "act,year,section,means\nTheft Act,1968,12,a\nTheft Act,1968,12,b\n",
+            )
+            .expect_err("twice");
+        assert_eq!(
+            err.to_string(),
+            "s.csv:3: this section is already read at line 2"
+        );
+        let err = table
+            .add_statutes("s.csv", "act,year,section,means\nTheft Act,,12,a\n")
+            .expect_err("no year");
+        assert!(err.to_string().starts_with("s.csv:2: "), "{err}");
+        let err = table
+            .add_statutes("s.csv", "act,section,means\n")
+            .expect_err("header");
+        assert!(err.to_string().contains("act,year,section,means"), "{err}");
     }
 
     #[test]

@@ -12,14 +12,18 @@ fn read(rel: &str) -> String {
 }
 
 fn evidence() -> (Reference, Wording) {
+    let mut wording = Wording::from_csv(
+        "abbreviations.csv",
+        &read("config/reference/abbreviations.csv"),
+    )
+    .expect("wording");
+    wording
+        .add_statutes("statutes.csv", &read("config/reference/statutes.csv"))
+        .expect("statutes");
     (
         Reference::from_csv("offences.csv", &read("config/reference/offences.csv"))
             .expect("reference"),
-        Wording::from_csv(
-            "abbreviations.csv",
-            &read("config/reference/abbreviations.csv"),
-        )
-        .expect("wording"),
+        wording,
     )
 }
 
@@ -154,5 +158,116 @@ fn a_code_with_no_group_line_lists_the_group_of_its_like() {
     assert!(
         got.suggested().is_none_or(|c| c.value == "rape_child_u13"),
         "{got:?}"
+    );
+}
+
+/// The suggester over the full reference and wording table, as
+/// `just suggest-score` runs it.
+fn reference_suggester() -> DimSuggester {
+    let (reference, wording) = evidence();
+    let domain: BTreeSet<String> = reference.categories.keys().cloned().collect();
+    DimSuggester::codes(
+        &domain,
+        true,
+        Evidence {
+            reference: Some(&reference),
+            wording: Some(&wording),
+            others: &[],
+        },
+        &[],
+    )
+}
+
+/// Each label is suggested its category, clearly.
+fn assert_suggested(s: &DimSuggester, cases: &[(&str, &str)]) {
+    for (label, want) in cases {
+        let got = s.suggest(label, None);
+        assert_eq!(
+            got.verdict,
+            Verdict::Suggested,
+            "{label}: {:?}",
+            got.candidates
+        );
+        assert_eq!(
+            got.candidates[0].value, *want,
+            "{label}: {:?}",
+            got.candidates
+        );
+    }
+}
+
+/// "TWOC" is the unauthorised taking of a vehicle (s.12 Theft Act 1968),
+/// "aggravated TWOC" the aggravated vehicle taking of s.12A.
+#[test]
+fn twoc_is_unauthorised_taking_and_aggravated_twoc_aggravated_vehicle_taking() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[
+            ("TWOC offences", "48"),
+            ("Aggravated TWOC - damage", "37/2"),
+        ],
+    );
+}
+
+/// Everyday names of offences the reference words otherwise: pickpocketing
+/// is theft from the person, human trafficking modern slavery, bestiality
+/// intercourse with an animal, cyber flashing sending a photograph of
+/// genitals, online grooming sexual grooming, hostage taking detaining a
+/// hostage, cannabis cultivation production of a cannabis plant.
+#[test]
+fn everyday_names_read_as_the_references_words() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[
+            ("Theft - pickpocket", "39"),
+            ("Human trafficking offences", "106"),
+            ("Bestiality offences", "88D"),
+            ("Cyberflashing", "88E"),
+            ("Online grooming of a child", "88A"),
+            ("Taking hostages", "36"),
+            ("Cultivation of cannabis", "92A"),
+        ],
+    );
+}
+
+/// Orders and behaviours police write as initials: SHPO, SOPO, CCB.
+#[test]
+fn initials_of_orders_and_behaviours() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[
+            ("Breach SHPO", "66"),
+            ("CCB in a family relationship", "8U"),
+        ],
+    );
+}
+
+/// A section of a named Act that is one offence (config/reference/
+/// statutes.csv) reads as that offence, with the label's own words.
+#[test]
+fn a_section_of_a_named_act_is_its_offence() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[
+            ("Offences under s.4A POA", "9A"),
+            ("s.4A Public Order Act 1986 - racially aggravated", "9B"),
+            ("Coercive control (s.76 Serious Crime Act 2015)", "8U"),
+            ("Sexual Offences Act 2003 s.67", "88E"),
+            ("s.139 CJA 1988", "10D"),
+            ("Assault s.47 OAPA 1861", "8N"),
+        ],
+    );
+    let got = s.suggest("s.67 SOA 2003", None);
+    assert!(
+        got.candidates[0]
+            .reasons
+            .iter()
+            .any(|r| r.contains("statutes.csv") && r.contains("voyeurism")),
+        "{:?}",
+        got.candidates[0].reasons
     );
 }
