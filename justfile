@@ -25,8 +25,8 @@ heldout:
     cargo run -p foi-fixtures -- heldout
 
 # Score table detection (issue 13): every response of the bundled campaign,
-# of fixtures/heldout (generations 1 to 3, seen: heldout, heldout2, heldout3;
-# generation 4, unseen: heldout4) and of the real files the ONS campaigns read, with its
+# of fixtures/heldout (generations 1 to 4, each seen once it fixed the
+# detector: heldout to heldout4) and of the real files the ONS campaigns read, with its
 # [[table]]s removed, run through the real foi and compared with its answer
 # key: exact / wrong / refused per file and per set, also written to
 # target/detect-score.csv. Exits 1 when any file is wrong. ARGS: --sets
