@@ -378,6 +378,19 @@ pub fn read_table(sheet: &Sheet, table: &Table, ctx: &mut Ctx, out: &mut Vec<Raw
     }
 }
 
+/// The table's force columns, as (layout column, sheet column), in the
+/// layout's order.
+fn force_columns(table: &Table, loc: &Located) -> Vec<(usize, usize)> {
+    let mut cols: Vec<(usize, usize)> = loc
+        .roles
+        .iter()
+        .filter(|(_, &i)| table.columns[i].role == Role::Force)
+        .map(|(&c, &i)| (i, c))
+        .collect();
+    cols.sort_unstable();
+    cols
+}
+
 /// With `ambiguous_names = "area_then_force"`: for each row whose first
 /// force cell holds a name a force and an area share, its place among the
 /// table's rows of that name and how many there are (`(0, 2)`: the first
@@ -392,13 +405,7 @@ fn shared_names(
     if table.ambiguous_names != Some(NameRule::AreaThenForce) {
         return BTreeMap::new();
     }
-    let mut cols: Vec<(usize, usize)> = loc
-        .roles
-        .iter()
-        .filter(|(_, &i)| table.columns[i].role == Role::Force)
-        .map(|(&c, &i)| (i, c))
-        .collect();
-    cols.sort();
+    let cols = force_columns(table, loc);
     let mut by_force: BTreeMap<ForceId, Vec<usize>> = BTreeMap::new();
     for &r in rows {
         let first = cols
@@ -449,16 +456,10 @@ fn row_force(
 ) -> Result<(), (String, Option<String>)> {
     ctx.row_force = None;
     ctx.row_doubt = None;
-    let mut cols: Vec<(usize, usize)> = loc
-        .roles
-        .iter()
-        .filter(|(_, &i)| table.columns[i].role == Role::Force)
-        .map(|(&c, &i)| (i, c))
-        .collect();
+    let cols = force_columns(table, loc);
     if cols.is_empty() {
         return Ok(());
     }
-    cols.sort();
     let cells: Vec<(usize, String)> = cols
         .iter()
         .map(|&(_, c)| (c, sheet.cell(r, c).text()))

@@ -151,12 +151,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         "The force's total",
         Some(&unit),
     ));
-    cols.push(Column::new(
-        "flagged",
-        Kind::Bool,
-        "Flagged",
-        "Whether the force's figures count something a little different from what was asked or may fall short of it: coverage says why.",
-    ));
+    cols.push(flagged_column());
     let mut by_force = Table::new("by_force", "Each force's total by request", cols)
         .describe(
             "One row per force added to a request's national total: its contribution. `force_code` is the GSS code of the police force area (empty for British Transport Police).",
@@ -195,12 +190,7 @@ pub fn tables(config: &Config, records: &[Record], release: &Assembly) -> Vec<Ta
         "The force's part of the figure",
         Some(&unit),
     ));
-    cols.push(Column::new(
-        "flagged",
-        Kind::Bool,
-        "Flagged",
-        "Whether the force's figures count something a little different from what was asked or may fall short of it: coverage says why.",
-    ));
+    cols.push(flagged_column());
     let mut contributions = Table::new(
         "contributions",
         "Each force's part of each national figure",
@@ -636,6 +626,17 @@ pub fn changes(c: &Changes, unit: &str) -> Table {
     }
     crate::table::at_scale(std::slice::from_mut(&mut t), c.scale);
     t
+}
+
+/// Whether a force's part is flagged: the same column in by_force and
+/// contributions.
+fn flagged_column() -> Column {
+    Column::new(
+        "flagged",
+        Kind::Bool,
+        "Flagged",
+        "Whether the force's figures count something a little different from what was asked or may fall short of it: coverage says why.",
+    )
 }
 
 fn interval_values(i: Interval) -> [Value; 3] {
