@@ -145,6 +145,8 @@ fn parquet_cell(v: polars::prelude::AnyValue, delimiter: &str) -> String {
         AnyValue::StringOwned(ref s) => foi_publish::neutralise(s),
         AnyValue::Int64(n) => n.to_string(),
         AnyValue::Float64(x) => format!("{x:.1}"),
+        // A measure: its every place, as the CSV writes it.
+        v @ AnyValue::Decimal(..) => v.to_string(),
         AnyValue::Boolean(b) => b.to_string(),
         AnyValue::Date(days) => (chrono_epoch() + chrono::Days::new(days as u64))
             .format("%Y-%m-%d")
@@ -516,7 +518,7 @@ fn the_parquet_holds_the_csv_rows() {
             let dtype_ok = match (ty, col.dtype()) {
                 ("string", DataType::String)
                 | ("integer", DataType::Int64)
-                | ("number", DataType::Float64)
+                | ("number", DataType::Float64 | DataType::Decimal(..))
                 | ("boolean", DataType::Boolean)
                 | ("date", DataType::Date) => true,
                 ("list", DataType::List(inner)) => **inner == DataType::String,

@@ -255,7 +255,7 @@ fn ho_workforce_fte_totals_equal_its_43_forces_row_exactly() {
     let cmp = read_csv(&release.join("comparisons.csv"));
     assert_eq!(cmp[0]["comparison_id"], "sep-2018->mar-2019/matched_panel");
     assert_eq!(cmp[0]["change_value"], "764.406100");
-    // The Parquet: the float nearest each decimal, which prints back as it.
+    // The Parquet: a decimal of the measure's six places, exactly.
     use polars::prelude::SerReader;
     let df = polars::prelude::ParquetReader::new(
         std::fs::File::open(release.join("national.parquet")).expect("parquet"),
@@ -263,13 +263,11 @@ fn ho_workforce_fte_totals_equal_its_43_forces_row_exactly() {
     .finish()
     .expect("reads");
     let value = df.column("value").expect("value");
-    assert_eq!(value.dtype(), &polars::prelude::DataType::Float64);
+    assert_eq!(value.dtype(), &polars::prelude::DataType::Decimal(18, 6));
     for (i, (_, v)) in WORKFORCE_43_FORCES.iter().enumerate() {
-        let want: f64 = v.parse().expect("a number");
-        assert_eq!(
-            value.get(i).expect("cell"),
-            polars::prelude::AnyValue::Float64(want)
-        );
+        let (whole, frac) = v.split_once('.').unwrap_or((v, ""));
+        let want = format!("{whole}.{frac:0<6}");
+        assert_eq!(value.get(i).expect("cell").to_string(), want);
     }
     // datapackage.json: a number, in its unit.
     let pkg: serde_json::Value = serde_json::from_str(

@@ -28,24 +28,38 @@ fn signed(table: &str, column: &str, n: u64) -> PolarsResult<i64> {
     })
 }
 
-/// A measure as a float: the double nearest its exact decimal (whole steps
-/// under 2^53 and a power of ten are both exact, so their quotient is
-/// correctly rounded), which prints back as that decimal while it has at
-/// most 15 significant digits; beyond that it is refused rather than
-/// published as another number. The CSV holds the exact text. (A Parquet
-/// decimal type would need polars' `dtype-decimal` feature, which the
-/// workspace does not build.)
-fn measure(table: &str, column: &str, steps: i64, scale: foi_model::Scale) -> PolarsResult<f64> {
-    if steps.unsigned_abs() >= 1_000_000_000_000_000 {
+/// Digits a measure's Parquet decimal holds: eighteen, as an Int64-backed
+/// decimal does, so every reader (pyarrow, R's arrow, Spark) takes it.
+const DECIMAL_DIGITS: usize = 18;
+
+/// A measure's column as a Parquet decimal of its places: the exact whole
+/// steps foi holds, never a float. A value past eighteen digits is refused
+/// rather than published as another number.
+fn measures(
+    table: &str,
+    column: &str,
+    name: polars::prelude::PlSmallStr,
+    steps: Vec<Option<i64>>,
+    scale: foi_model::Scale,
+) -> PolarsResult<Column> {
+    use polars::prelude::{Int128Chunked, IntoSeries, NewChunkedArray};
+    let limit = 10_i128.pow(DECIMAL_DIGITS as u32);
+    if let Some(n) = steps
+        .iter()
+        .flatten()
+        .find(|n| i128::from(**n).abs() >= limit)
+    {
         return Err(PolarsError::ComputeError(
             format!(
-                "{table}.{column}: {} has more significant digits than a float holds exactly",
-                scale.fixed_signed(steps)
+                "{table}.{column}: {} has more digits than a Parquet decimal of {DECIMAL_DIGITS} holds",
+                scale.fixed_signed(*n)
             )
             .into(),
         ));
     }
-    Ok(scale.signed_to_f64(steps))
+    let ca = Int128Chunked::from_iter_options(name, steps.into_iter().map(|n| n.map(i128::from)))
+        .into_decimal(DECIMAL_DIGITS, usize::from(scale.decimals()))?;
+    Ok(ca.into_series().into_column())
 }
 
 /// The table's columns as a polars frame: its own frame when it is held as
@@ -87,17 +101,18 @@ pub fn frame(t: &Table) -> PolarsResult<DataFrame> {
                     })
                     .collect::<Vec<Option<i64>>>(),
             ),
-            Kind::Decimal(scale) => Column::new(
+            Kind::Decimal(scale) => measures(
+                &t.name,
+                &c.name,
                 name,
                 cells
                     .map(|v| match v {
-                        Value::Decimal(Some(n), _) => {
-                            measure(&t.name, &c.name, *n, scale).map(Some)
-                        }
-                        _ => Ok(None),
+                        Value::Decimal(n, _) => *n,
+                        _ => None,
                     })
-                    .collect::<PolarsResult<Vec<Option<f64>>>>()?,
-            ),
+                    .collect(),
+                scale,
+            )?,
             Kind::Number => Column::new(
                 name,
                 cells
@@ -163,7 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn a_measure_is_the_float_nearest_its_exact_decimal() {
+    fn a_measure_is_a_decimal_of_its_places_exactly() {
         let six = foi_model::Scale::measure(6).expect("six");
         let df = one(
             Kind::Decimal(six),
@@ -174,21 +189,19 @@ mod tests {
             ],
         );
         let c = df.column("c").expect("c");
-        assert_eq!(c.dtype(), &DataType::Float64);
-        assert_eq!(c.get(0).expect("cell"), AnyValue::Float64(124_783.972_765));
-        // It prints back as the CSV's text, less its trailing zeros.
-        assert_eq!(format!("{}", 124_783.972_765_f64), "124783.972765");
-        assert_eq!(c.get(1).expect("cell"), AnyValue::Float64(-3.5));
+        assert_eq!(c.dtype(), &DataType::Decimal(18, 6));
+        assert_eq!(c.get(0).expect("cell").to_string(), "124783.972765");
+        assert_eq!(c.get(1).expect("cell").to_string(), "-3.500000");
         assert_eq!(c.get(2).expect("cell"), AnyValue::Null);
-        // Sixteen significant digits would not print back: refused.
+        // Nineteen digits would not fit: refused, never another number.
         let mut t = Table::new(
             "t",
             "t",
             vec![TableColumn::new("c", Kind::Decimal(six), "C", "")],
         );
-        t.rows = vec![vec![Value::Decimal(Some(1_000_000_000_000_000), six)]];
+        t.rows = vec![vec![Value::Decimal(Some(1_000_000_000_000_000_000), six)]];
         let e = frame(&t).expect_err("too many digits");
-        assert!(e.to_string().contains("t.c: 1000000000.000000"), "{e}");
+        assert!(e.to_string().contains("t.c: 1000000000000.000000"), "{e}");
     }
 
     #[test]
