@@ -503,3 +503,32 @@ fn releases_at_other_places_are_not_compared() {
         "sep-2019 total 122,406.45085 → 122,406.95085 (+0.5)"
     );
 }
+
+/// A national table's config moves every force's part: the forces whose
+/// own records are unchanged are one line, not one each.
+#[test]
+fn many_forces_with_nothing_of_their_own_changed_are_one_line() {
+    let mut a = base("r1");
+    let mut b = base("r2");
+    for s in [&mut a, &mut b] {
+        let parts = s.parts.get_mut("y1/total").expect("total");
+        for f in ["gamma", "delta", "epsilon"] {
+            parts.insert(f.to_string(), part(1));
+        }
+    }
+    for p in b.parts.get_mut("y1/total").expect("total").values_mut() {
+        p.interval = Interval::point(p.interval.lo + 1);
+    }
+    b.figures[0].total = Interval::point(b.figures[0].total.lo + 5);
+    b.facts.foi_build = Some("another".into());
+    let c = compare(Some(&a), &b);
+    let why = c.why(&c.figures[0]);
+    assert_eq!(
+        why,
+        vec![
+            "nothing recorded of their own changed for 5 forces (alpha, beta, delta and 2 more)",
+            "foi's build changed"
+        ],
+        "{why:?}"
+    );
+}

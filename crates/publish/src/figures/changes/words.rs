@@ -13,6 +13,9 @@ use super::{
 use crate::show::thousands;
 use foi_model::{Interval, Scale};
 
+/// How many forces with nothing of their own changed are named one by one.
+const QUIET_NAMED: usize = 3;
+
 /// "+1,750", "-12", "0"; "+0.5" for a measure.
 pub fn signed(scale: Scale, n: i64) -> String {
     match n {
@@ -438,6 +441,9 @@ impl Changes {
                 }
             }
         }
+        // Forces whose own records did not change: named one by one while
+        // few, else in one line (a national table moves every force).
+        let mut quiet: Vec<(usize, &str)> = Vec::new();
         for force in forces {
             let own: Vec<String> = self
                 .force(force)
@@ -450,9 +456,30 @@ impl Changes {
                 .map(|c| c.short(Some(force)))
                 .collect();
             if own.is_empty() {
+                quiet.push((out.len(), force));
                 out.push(format!("nothing recorded of {force}'s own changed"));
             }
             out.extend(own);
+        }
+        if quiet.len() > QUIET_NAMED {
+            let names: Vec<&str> = quiet.iter().map(|(_, f)| *f).collect();
+            let line = format!(
+                "nothing recorded of their own changed for {} forces ({} and {} more)",
+                names.len(),
+                names[..QUIET_NAMED].join(", "),
+                names.len() - QUIET_NAMED
+            );
+            let first = quiet[0].0;
+            let drop: std::collections::BTreeSet<usize> = quiet.iter().map(|(i, _)| *i).collect();
+            out = out
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, s)| match i {
+                    i if i == first => Some(line.clone()),
+                    i if drop.contains(&i) => None,
+                    _ => Some(s),
+                })
+                .collect();
         }
         out.extend(self.general_unsaid().map(|c| c.short(None)));
         let mut seen = std::collections::BTreeSet::new();
