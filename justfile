@@ -26,11 +26,11 @@ heldout:
 
 # Score table detection (issue 13): every response of the bundled campaign,
 # of fixtures/heldout (generations 1 to 4, each seen once it fixed the
-# detector: heldout to heldout4) and of the real files the ONS campaigns read, with its
+# detector: heldout to heldout4; generation 5, unseen: heldout5) and of the real files the ONS campaigns read, with its
 # [[table]]s removed, run through the real foi and compared with its answer
 # key: exact / wrong / refused per file and per set, also written to
 # target/detect-score.csv. Exits 1 when any file is wrong. ARGS: --sets
-# bundled,heldout,heldout2,heldout3,heldout4,realworld  --only TEXT  --keep (the scratch runs)
+# bundled,heldout,heldout2,heldout3,heldout4,heldout5,realworld  --only TEXT  --keep (the scratch runs)
 # --keep-tables (score the hand-written layouts: a check of the harness).
 detect-score *ARGS:
     cargo build -q -p foi
