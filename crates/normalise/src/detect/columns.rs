@@ -174,15 +174,23 @@ impl Table<'_, '_> {
     }
 }
 
+/// A cell as a whole count for checking sums: a number, an empty cell
+/// (none), or text of digits ("1,234"); `None` for anything else.
+fn whole_count(g: &Grid, r: usize, c: usize) -> Option<u64> {
+    match g.sheet.cell(r, c) {
+        crate::grid::Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 => Some(*n as u64),
+        crate::grid::Cell::Empty => Some(0),
+        other => other.text().replace(',', "").trim().parse().ok(),
+    }
+}
+
 /// Each column whose header names a period and carries a footnote mark,
 /// with what the note of that mark says (see `notes`).
 fn footnoted_headers(
-    g: &Grid,
-    b: &Block,
+    notes: &[(usize, String)],
     joined: &[String],
 ) -> BTreeMap<usize, (Footnoted, usize)> {
     let mut out = BTreeMap::new();
-    let mut notes: Option<Vec<(usize, String)>> = None;
     for (c, header) in joined.iter().enumerate() {
         let Some(mark) = footnote_mark(header) else {
             continue;
@@ -191,8 +199,7 @@ fn footnoted_headers(
         if own.is_empty() {
             continue;
         }
-        let notes = notes.get_or_insert_with(|| notes_near(g, b));
-        for (r, text) in notes.iter() {
+        for (r, text) in notes {
             if note_is_for(text, mark) {
                 if let Some(f) = period_in_note(text, &own) {
                     out.insert(c, (f, *r));
@@ -240,7 +247,10 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         subtotals: BTreeSet::new(),
     };
     t.joined = header_texts(sheet, header_row, t.header_row_count());
-    t.footnoted = footnoted_headers(g, b, &t.joined);
+    // Notes below the table and titles above it: what footnotes and the
+    // words around it say, read once.
+    let near = notes_near(g, b);
+    t.footnoted = footnoted_headers(&near, &t.joined);
     t.totals = b
         .rows
         .iter()
@@ -939,7 +949,6 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         parts.insert(*c, (part, evidence));
     }
     // What the words around the table say of all its figures.
-    let near = notes_near(g, b);
     if let Some(note) = super::doubts::rounding(&near) {
         t.uncertain.push(format!(
             "a note says its figures are rounded ({:?}): foi reads each figure as the count itself, so a rounded one would be published as exact",
@@ -1104,15 +1113,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 Part::Label(d) => m.map(*d, &g.text(last, c)).is_some(),
                 _ => false,
             });
-            let exact = |r: usize, c: usize| -> Option<u64> {
-                match g.sheet.cell(r, c) {
-                    crate::grid::Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
-                        Some(*n as u64)
-                    }
-                    crate::grid::Cell::Empty => Some(0),
-                    other => other.text().replace(',', "").trim().parse().ok(),
-                }
-            };
+            let exact = |r: usize, c: usize| whole_count(g, r, c);
             let rest = &b.rows[..b.rows.len() - 1];
             let adds_up = !figure_cols.is_empty()
                 && figure_cols.iter().all(|&c| {
@@ -1192,13 +1193,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 _ => false,
             })
         };
-        let whole = |r: usize, c: usize| -> Option<u64> {
-            match g.sheet.cell(r, c) {
-                crate::grid::Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 => Some(*n as u64),
-                crate::grid::Cell::Empty => Some(0),
-                other => other.text().replace(',', "").trim().parse().ok(),
-            }
-        };
+        let whole = |r: usize, c: usize| whole_count(g, r, c);
         let rows: Vec<usize> = b
             .rows
             .iter()
