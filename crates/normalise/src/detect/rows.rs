@@ -22,14 +22,15 @@ pub(super) fn table_request(
 ) -> Result<(String, String), Result<String, String>> {
     let g = t.g;
     let b = t.b;
-    let mut levels: Vec<(String, Vec<String>)> = Vec::new();
+    // (where, its texts, whether it is a title above the table)
+    let mut levels: Vec<(String, Vec<String>, bool)> = Vec::new();
     let head: Vec<String> = b
         .header
         .iter()
         .flat_map(|&r| g.filled(r).into_iter().map(move |c| (r, c)))
         .map(|(r, c)| g.text(r, c))
         .collect();
-    levels.push(("its header".into(), head));
+    levels.push(("its header".into(), head, false));
     // Each title on its own, nearest first: a letter's "Question 1 –
     // offences recorded 1 July 2015 to 30 June 2016" speaks for its table
     // before the quoted request that names both periods.
@@ -39,23 +40,27 @@ pub(super) fn table_request(
         } else {
             "a title above it"
         };
-        levels.push((level.into(), vec![row_text(g, *r)]));
+        levels.push((level.into(), vec![row_text(g, *r)], true));
     }
     if place.block_index > 0 {
-        levels.push(("the sheet's title".into(), place.sheet_titles.to_vec()));
+        levels.push((
+            "the sheet's title".into(),
+            place.sheet_titles.to_vec(),
+            false,
+        ));
     }
     if let Some(n) = &g.sheet.name {
-        levels.push(("the sheet's name".into(), vec![n.clone()]));
+        levels.push(("the sheet's name".into(), vec![n.clone()], false));
     }
     let periods_of = request_periods(t.ctx);
     let mut chosen: Option<(String, String)> = None;
     let mut other: Option<String> = None;
     let mut titled = false;
-    for (level, texts) in &levels {
+    for (level, texts, a_title) in &levels {
+        let a_title = *a_title;
         // Once a title above the table has named its request, the text
         // further up is the letter around it (the request quoted back,
         // question by question): never a contradiction.
-        let a_title = level == "a title above it" || level == "the title right above it";
         if titled && a_title {
             continue;
         }
