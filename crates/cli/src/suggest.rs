@@ -544,10 +544,14 @@ pub fn render(reviewed: &[Reviewed]) -> Vec<String> {
         ));
         match &r.suggestions.verdict {
             Verdict::NoSuggestion => {
-                out.push(
-                    "    no suggestion: nothing foi knows fits these words well enough".into(),
-                );
-                continue;
+                let nearest = if r.suggestions.candidates.is_empty() {
+                    ""
+                } else {
+                    "; the nearest, too weak to suggest:"
+                };
+                out.push(format!(
+                    "    no suggestion: nothing foi knows fits these words well enough{nearest}"
+                ));
             }
             Verdict::Ambiguous { group } => out.push(format!(
                 "    ambiguous: {}; no single line fits without knowing more",
@@ -628,7 +632,7 @@ fn review_csv(
             Verdict::Suggested => String::new(),
             Verdict::Ambiguous { group: Some(g) } => format!("ambiguous ({g}): "),
             Verdict::Ambiguous { group: None } => "ambiguous: ".to_string(),
-            Verdict::NoSuggestion => "no suggestion: ".to_string(),
+            Verdict::NoSuggestion => "no suggestion, the nearest too weak to suggest: ".to_string(),
         };
         if r.suggestions.candidates.is_empty() {
             let held = r

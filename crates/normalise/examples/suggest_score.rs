@@ -7,7 +7,8 @@
 //! accuracy on labels that mean a category, how often a label meaning no
 //! single category was declined, and how many suggestions the auto-accept
 //! threshold would take that are wrong. `--misses` lists every miss, but
-//! for the test part (`heldout2-test.csv`), which is scored, never read.
+//! for the test parts (`*-test.csv`), which are scored, never read;
+//! `--label TEXT` shows what the suggester makes of one label.
 //! Exits 1 when any goal of issue 16 is not met.
 
 use foi_normalise::suggest::score::{read_labelled, score, Score};
@@ -58,6 +59,18 @@ fn main() {
         },
         &[],
     );
+    // `--label TEXT`: what the suggester makes of one label, with every
+    // candidate and reason (for reading a miss).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--label") {
+        let label = args.get(i + 1).unwrap_or_else(|| fail("--label needs a text"));
+        let s = suggester.suggest(label, None);
+        println!("{label:?}: {:?}", s.verdict);
+        for c in &s.candidates {
+            println!("    {} {:.2} {}", c.value, c.score, c.reasons.join(" | "));
+        }
+        return;
+    }
     let mut ok = true;
     // heldout2: written after the suggester's first score, by someone who
     // never saw its code, split by a hash of each label into a part whose

@@ -86,7 +86,8 @@ pub struct Evidence<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestions {
     pub verdict: Verdict,
-    /// Best first, at most [`SHOWN`]; empty with [`Verdict::NoSuggestion`].
+    /// Best first, at most [`SHOWN`]; with [`Verdict::NoSuggestion`], the
+    /// nearest (scoring at least [`LISTED`]), too weak to suggest.
     pub candidates: Vec<Candidate>,
 }
 
@@ -98,7 +99,8 @@ pub enum Verdict {
     /// `group` names the reference group the label names, when it does
     /// ("the Home Office sub-class \"Other sexual offences\"").
     Ambiguous { group: Option<String> },
-    /// Nothing fits well enough to suggest.
+    /// Nothing fits well enough to suggest; the candidates, if any, are
+    /// only the nearest.
     NoSuggestion,
 }
 
@@ -816,11 +818,19 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
             };
         }
     }
-    if best < WEAK {
-        return Suggestions::none();
-    }
     merged.retain(|c| c.score >= LISTED);
     merged.truncate(SHOWN);
+    if best < WEAK {
+        // Too weak to suggest, but the nearest are the reviewer's place to
+        // start looking; none of them is ever taken without review.
+        for c in &mut merged {
+            c.exact_code = false;
+        }
+        return Suggestions {
+            verdict: Verdict::NoSuggestion,
+            candidates: merged,
+        };
+    }
     if second >= best - MARGIN {
         for c in &mut merged {
             c.exact_code = false;
@@ -1069,6 +1079,20 @@ mod tests {
         let (v, values) = verdict(&s, "Sexual assault on a female");
         assert_eq!(v, Verdict::Ambiguous { group: None });
         assert_eq!(values[..2], ["20A", "20B"]);
+    }
+
+    /// Words that fit too little to suggest leave the nearest listed for
+    /// the reviewer, never suggested, never taken without review.
+    #[test]
+    fn too_weak_to_suggest_lists_the_nearest() {
+        let s = suggester();
+        let got = s.suggest("Actual bodily harm zzzz qqqq wwww", None);
+        assert_eq!(got.verdict, Verdict::NoSuggestion, "{:?}", got.candidates);
+        assert_eq!(got.candidates[0].value, "8N");
+        assert!(got.candidates.iter().all(|c| c.score >= LISTED && c.score < WEAK));
+        assert!(got.suggested().is_none() && got.auto_accepted(Some(0.9)).is_none());
+        // Nothing near at all: nothing listed.
+        assert!(s.suggest("zzzz qqqq", None).candidates.is_empty());
     }
 
     #[test]
