@@ -175,16 +175,19 @@ pub fn load_evidence(ctx: &Ctx) -> Result<Loaded> {
         Some((f, t)) => Some(Reference::from_csv(&f, &t).map_err(|e| anyhow::anyhow!("{e}"))?),
         None => None,
     };
-    let mut wording = match read("reference/abbreviations.csv")? {
-        Some((f, t)) => Some(Wording::from_csv(&f, &t).map_err(|e| anyhow::anyhow!("{e}"))?),
-        None => None,
+    let tables = [
+        read("reference/abbreviations.csv")?,
+        read("reference/statutes.csv")?,
+        read("reference/groups.csv")?,
+    ];
+    let wording = if tables.iter().all(Option::is_none) {
+        None
+    } else {
+        let [a, s, g] = tables
+            .each_ref()
+            .map(|t| t.as_ref().map(|(f, t)| (f.as_str(), t.as_str())));
+        Some(Wording::from_tables(a, s, g).map_err(|e| anyhow::anyhow!("{e}"))?)
     };
-    if let Some((f, t)) = read("reference/statutes.csv")? {
-        wording
-            .get_or_insert_with(Wording::default)
-            .add_statutes(&f, &t)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-    }
     let mut others = Vec::new();
     let mut skipped = Vec::new();
     for id in config::campaigns(&ctx.dirs.config) {

@@ -25,14 +25,15 @@ fn read(rel: &str) -> String {
 fn evidence() -> (Reference, Wording) {
     let reference = Reference::from_csv("offences.csv", &read("config/reference/offences.csv"))
         .expect("reference");
-    let mut wording = Wording::from_csv(
-        "abbreviations.csv",
-        &read("config/reference/abbreviations.csv"),
+    let wording = Wording::from_tables(
+        Some((
+            "abbreviations.csv",
+            &read("config/reference/abbreviations.csv"),
+        )),
+        Some(("statutes.csv", &read("config/reference/statutes.csv"))),
+        Some(("groups.csv", &read("config/reference/groups.csv"))),
     )
     .expect("wording");
-    wording
-        .add_statutes("statutes.csv", &read("config/reference/statutes.csv"))
-        .expect("statutes");
     (reference, wording)
 }
 

@@ -24,6 +24,7 @@
 
 pub mod age;
 pub mod code;
+pub mod group;
 pub mod index;
 pub mod reference;
 pub mod score;
@@ -520,6 +521,18 @@ impl DimSuggester {
             for c in &mut out.candidates {
                 c.exact_code = false;
             }
+        }
+        // A term for several offences at once ("Knife crime"), however
+        // well its words fit one description.
+        if let Some(term) = self.wording.as_ref().and_then(|w| w.group(label)) {
+            out.verdict = Verdict::Ambiguous {
+                group: Some(format!("{:?}", term.written)),
+            };
+            for c in &mut out.candidates {
+                c.exact_code = false;
+                c.reasons.insert(0, term.reason());
+            }
+            return out;
         }
         if spans && out.verdict == Verdict::Suggested {
             out.verdict = Verdict::Ambiguous { group: None };
@@ -1089,10 +1102,51 @@ mod tests {
         let got = s.suggest("Actual bodily harm zzzz qqqq wwww", None);
         assert_eq!(got.verdict, Verdict::NoSuggestion, "{:?}", got.candidates);
         assert_eq!(got.candidates[0].value, "8N");
-        assert!(got.candidates.iter().all(|c| c.score >= LISTED && c.score < WEAK));
+        assert!(got
+            .candidates
+            .iter()
+            .all(|c| c.score >= LISTED && c.score < WEAK));
         assert!(got.suggested().is_none() && got.auto_accepted(Some(0.9)).is_none());
         // Nothing near at all: nothing listed.
         assert!(s.suggest("zzzz qqqq", None).candidates.is_empty());
+    }
+
+    /// A term police use for several offences ("Knife crime") is declined
+    /// even where one description says its words ("Breach Knife Crime
+    /// Prevention Order"); a word more, and the words decide again.
+    #[test]
+    fn a_term_for_several_offences_is_never_one_category() {
+        let r = Reference::from_csv(
+            "offences.csv",
+            &format!(
+                "{REFERENCE}66,Other Offences against the State or public order,068/17,Breach Knife Crime Prevention Order,Public Order Offences,,,\n"
+            ),
+        )
+        .expect("reference");
+        let mut w = Wording::default();
+        w.add_groups(
+            "groups.csv",
+            "written,kind,what\nknife crime,group,offences where a knife was used or carried\n",
+        )
+        .expect("groups");
+        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
+        let evidence = Evidence {
+            reference: Some(&r),
+            wording: Some(&w),
+            others: &[],
+        };
+        let s = DimSuggester::codes(&domain, true, evidence, &[]);
+        let got = s.suggest("KNIFE CRIME offences", None);
+        assert_eq!(
+            got.verdict,
+            Verdict::Ambiguous {
+                group: Some("\"knife crime\"".into())
+            }
+        );
+        assert!(got.candidates.iter().all(|c| !c.exact_code));
+        assert!(got.candidates[0].reasons[0].contains("several categories"));
+        let (v, values) = verdict(&s, "Breach of knife crime prevention order");
+        assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "66"));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! 4. [`victim::find`]: the victim's ages, their words set aside.
 //! 5. [`stem`]: plurals and "-ing", "-ed", "-e" folded; stop words dropped.
 
+use super::group::{Groups, Term};
 use super::statute::{self, SECTION};
 use super::victim::{self, Ages};
 use foi_model::ConfigError;
@@ -54,6 +55,8 @@ pub enum Side {
 #[derive(Debug, Clone, Default)]
 pub struct Wording {
     rules: Vec<Rule>,
+    /// Terms for several offences at once (config/reference/groups.csv).
+    groups: Groups,
 }
 
 impl Wording {
@@ -112,7 +115,44 @@ impl Wording {
         }
         // Longest first: "burglary in a dwelling" before "burglary dwelling".
         rules.sort_by_key(|r| std::cmp::Reverse(r.written.len()));
-        Ok(Wording { rules })
+        Ok(Wording {
+            rules,
+            groups: Groups::default(),
+        })
+    }
+
+    /// The wording tables of config/reference/ read as one, each given as
+    /// (file, text) where it exists: abbreviations.csv
+    /// ([`Wording::from_csv`]), statutes.csv ([`Wording::add_statutes`])
+    /// and groups.csv ([`Wording::add_groups`]).
+    pub fn from_tables(
+        abbreviations: Option<(&str, &str)>,
+        statutes: Option<(&str, &str)>,
+        groups: Option<(&str, &str)>,
+    ) -> Result<Wording, ConfigError> {
+        let mut w = match abbreviations {
+            Some((f, t)) => Wording::from_csv(f, t)?,
+            None => Wording::default(),
+        };
+        if let Some((f, t)) = statutes {
+            w.add_statutes(f, t)?;
+        }
+        if let Some((f, t)) = groups {
+            w.add_groups(f, t)?;
+        }
+        Ok(w)
+    }
+
+    /// Adds the terms police use for several offences at once
+    /// ([`Groups::from_csv`]).
+    pub fn add_groups(&mut self, file: &str, text: &str) -> Result<(), ConfigError> {
+        self.groups = Groups::from_csv(file, text)?;
+        Ok(())
+    }
+
+    /// The term of the group table a label is, if it is one.
+    pub fn group(&self, label: &str) -> Option<&Term> {
+        self.groups.named(label)
     }
 
     /// Adds the sections of Acts that are one offence

@@ -1,0 +1,215 @@
+//! Words police use for several offences at once, which the Home Office
+//! reference does not name: "Knife crime", "Hate crime", "Domestic abuse
+//! related", "Fraud" (config/reference/groups.csv). A label that is only
+//! such a term is no one category's, however well its words fit one
+//! description ("Breach Knife Crime Prevention Order"): it is declined,
+//! and the reason says what it names.
+//!
+//! The reference's own classes and sub-classes ("Violence with injury")
+//! are groups already ([`super::index::Source::Group`]); this table is for
+//! the terms it does not have.
+
+use super::text;
+use foi_model::ConfigError;
+use std::collections::BTreeSet;
+
+/// What a term names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Offences of several categories ("knife crime").
+    Group,
+    /// A flag forces put on offences of any category ("domestic abuse",
+    /// "online"): not an offence at all.
+    Flag,
+    /// A total or a row that is no offence ("Total", "Not recorded").
+    Other,
+}
+
+/// One line of the table.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The label's words that name it, stemmed, less [`GENERIC`].
+    stems: BTreeSet<String>,
+    pub written: String,
+    pub kind: Kind,
+    /// What it counts, for the reviewer.
+    pub what: String,
+    pub file: String,
+    pub line: usize,
+}
+
+impl Term {
+    /// The reason a label naming it is declined.
+    pub fn reason(&self) -> String {
+        let is = match self.kind {
+            Kind::Group => "names offences of several categories",
+            Kind::Flag => "is a flag on offences of any category, not an offence",
+            Kind::Other => "names no offence",
+        };
+        format!(
+            "{:?} {is}: {} ({}:{})",
+            self.written, self.what, self.file, self.line
+        )
+    }
+}
+
+/// Words a label adds to a term without narrowing it: "Knife crime
+/// offences", "Domestic abuse related", "Hate crime flag".
+const GENERIC: [&str; 12] = [
+    "offenc", "crime", "relat", "flag", "flagg", "record", "incident", "offend", "type",
+    "categori", "marker", "involv",
+];
+
+/// The terms of config/reference/groups.csv.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    terms: Vec<Term>,
+}
+
+impl Groups {
+    /// Reads the table (header `written,kind,what`; kind `group`, `flag`
+    /// or `other`); a term written twice, or of generic words alone, is
+    /// an error at its line.
+    pub fn from_csv(file: &str, text: &str) -> Result<Groups, ConfigError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            written: String,
+            kind: String,
+            what: String,
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let headers = rdr
+            .headers()
+            .map_err(|e| ConfigError::at(file, 1, e.to_string()))?
+            .clone();
+        let mut terms: Vec<Term> = Vec::new();
+        for record in rdr.records() {
+            let at = |e: csv::Error| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                ConfigError::at(file, line, e.to_string())
+            };
+            let record = record.map_err(at)?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let row: Row = record
+                .deserialize(Some(&headers))
+                .map_err(|e| ConfigError::at(file, line, e.to_string()))?;
+            let kind = match row.kind.trim() {
+                "group" => Kind::Group,
+                "flag" => Kind::Flag,
+                "other" => Kind::Other,
+                k => {
+                    return Err(ConfigError::at(
+                        file,
+                        line,
+                        format!("kind {k:?}: write group, flag or other"),
+                    ))
+                }
+            };
+            let stems = stems(&row.written);
+            if stems.is_empty() {
+                return Err(ConfigError::at(
+                    file,
+                    line,
+                    format!("{:?} has no word of its own", row.written),
+                ));
+            }
+            if let Some(prev) = terms.iter().find(|t| t.stems == stems) {
+                return Err(ConfigError::at(
+                    file,
+                    line,
+                    format!("{:?} is the same term as line {}", row.written, prev.line),
+                ));
+            }
+            terms.push(Term {
+                stems,
+                written: row.written.trim().to_string(),
+                kind,
+                what: row.what.trim().to_string(),
+                file: file.to_string(),
+                line,
+            });
+        }
+        Ok(Groups { terms })
+    }
+
+    /// The term a label is, when its words are a term's and nothing more
+    /// (besides [`GENERIC`] words and the victim's ages).
+    pub fn named(&self, label: &str) -> Option<&Term> {
+        let s = stems(label);
+        if s.is_empty() {
+            return None;
+        }
+        self.terms.iter().find(|t| t.stems == s)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+fn stems(text: &str) -> BTreeSet<String> {
+    text::words(text, None)
+        .into_iter()
+        .map(|w| w.stem)
+        .filter(|s| !GENERIC.contains(&s.as_str()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TABLE: &str = "written,kind,what
+knife crime,group,offences where a knife was used or carried
+domestic abuse,flag,offences in a domestic setting
+total,other,the sum of the rows
+";
+
+    #[test]
+    fn a_label_of_a_terms_words_names_it() {
+        let g = Groups::from_csv("groups.csv", TABLE).expect("table");
+        for label in ["Knife crime", "KNIFE CRIME OFFENCES", "Knife-crime*"] {
+            assert_eq!(
+                g.named(label).map(|t| t.written.as_str()),
+                Some("knife crime"),
+                "{label}"
+            );
+        }
+        let t = g.named("Domestic abuse related").expect("flag");
+        assert_eq!(t.kind, Kind::Flag);
+        assert!(t.reason().contains("not an offence"), "{}", t.reason());
+        assert_eq!(g.named("Total").map(|t| t.kind), Some(Kind::Other));
+    }
+
+    /// A word beyond the term narrows it: "Knife crime - possession" may
+    /// well be one category, for the words to decide.
+    #[test]
+    fn a_word_more_is_another_label() {
+        let g = Groups::from_csv("groups.csv", TABLE).expect("table");
+        assert!(g.named("Knife crime possession").is_none());
+        assert!(g.named("Breach of knife crime prevention order").is_none());
+        assert!(g.named("Knife").is_none());
+        assert!(g.named("Offences").is_none());
+    }
+
+    #[test]
+    fn a_bad_line_is_an_error_at_its_line() {
+        let e = Groups::from_csv(
+            "groups.csv",
+            "written,kind,what\ngun crime,group,x\nrobbery,sort,y\n",
+        )
+        .expect_err("kind");
+        assert!(e.to_string().contains("groups.csv:3"), "{e}");
+        let e = Groups::from_csv(
+            "groups.csv",
+            "written,kind,what\nhate crime,flag,x\nhate crimes,flag,y\n",
+        )
+        .expect_err("twice");
+        assert!(e.to_string().contains("line 2"), "{e}");
+        let e = Groups::from_csv("groups.csv", "written,kind,what\noffences,group,x\n")
+            .expect_err("generic");
+        assert!(e.to_string().contains("no word of its own"), "{e}");
+    }
+}
