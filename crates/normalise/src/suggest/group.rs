@@ -28,7 +28,7 @@ pub enum Kind {
 /// One line of the table.
 #[derive(Debug, Clone)]
 pub struct Term {
-    /// The label's words that name it, stemmed, less [`GENERIC`].
+    /// The words that name it, stemmed.
     stems: BTreeSet<String>,
     pub written: String,
     pub kind: Kind,
@@ -56,8 +56,18 @@ impl Term {
 /// Words a label adds to a term without narrowing it: "Knife crime
 /// offences", "Domestic abuse related", "Hate crime flag".
 const GENERIC: [&str; 12] = [
-    "offenc", "crime", "relat", "flag", "flagg", "record", "incident", "offend", "type",
-    "categori", "marker", "involv",
+    "offences",
+    "crime",
+    "related",
+    "flag",
+    "flagged",
+    "recorded",
+    "incidents",
+    "offending",
+    "types",
+    "category",
+    "marker",
+    "involving",
 ];
 
 /// The terms of config/reference/groups.csv.
@@ -108,7 +118,7 @@ impl Groups {
                 }
             };
             let stems = stems(&row.written);
-            if stems.is_empty() {
+            if stems.iter().all(|s| generic(s)) {
                 return Err(ConfigError::at(
                     file,
                     line,
@@ -138,10 +148,16 @@ impl Groups {
     /// (besides [`GENERIC`] words and the victim's ages).
     pub fn named(&self, label: &str) -> Option<&Term> {
         let s = stems(label);
-        if s.is_empty() {
+        if s.is_empty() || text::cites_section(label) {
             return None;
         }
-        self.terms.iter().find(|t| t.stems == s)
+        // The longest term whose words the label says, with nothing
+        // more but generic words: "Knife crime offences" is "knife crime",
+        // "Knife" is not.
+        self.terms
+            .iter()
+            .filter(|t| t.stems.is_subset(&s) && s.difference(&t.stems).all(|w| generic(w)))
+            .max_by_key(|t| t.stems.len())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -153,8 +169,11 @@ fn stems(text: &str) -> BTreeSet<String> {
     text::words(text, None)
         .into_iter()
         .map(|w| w.stem)
-        .filter(|s| !GENERIC.contains(&s.as_str()))
         .collect()
+}
+
+fn generic(stem: &str) -> bool {
+    GENERIC.iter().any(|g| text::stem(g) == stem)
 }
 
 #[cfg(test)]
@@ -170,7 +189,12 @@ total,other,the sum of the rows
     #[test]
     fn a_label_of_a_terms_words_names_it() {
         let g = Groups::from_csv("groups.csv", TABLE).expect("table");
-        for label in ["Knife crime", "KNIFE CRIME OFFENCES", "Knife-crime*"] {
+        for label in [
+            "Knife crime",
+            "KNIFE CRIME OFFENCES",
+            "Knife-crime*",
+            "Knife crime related incidents",
+        ] {
             assert_eq!(
                 g.named(label).map(|t| t.written.as_str()),
                 Some("knife crime"),
@@ -192,6 +216,9 @@ total,other,the sum of the rows
         assert!(g.named("Breach of knife crime prevention order").is_none());
         assert!(g.named("Knife").is_none());
         assert!(g.named("Offences").is_none());
+        // A section of an Act is one offence, whatever the Act's name.
+        assert!(g.named("s.4 Knife Crime Act 2026").is_none());
+        assert!(g.named("Vehicle crime").is_none());
     }
 
     #[test]

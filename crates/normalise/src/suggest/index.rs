@@ -394,8 +394,12 @@ impl Index {
             let doc = &self.docs[d as usize];
             best.iter_mut().for_each(|b| *b = (0.0, None));
             let mut doc_matched = 0.0f32;
+            // Every word of the document's met, however (a typo, a start):
+            // the label says all it says.
+            let mut doc_all = true;
             for &(w, factor) in &doc.words {
                 let Some(ms) = by_word.get(&w) else {
+                    doc_all &= factor <= 0.0;
                     continue;
                 };
                 let mut cover = 0.0f32;
@@ -485,7 +489,7 @@ impl Index {
                 matched,
                 ages: fit,
                 whole,
-                exact: whole && cover_doc >= 0.999,
+                exact: whole && doc_all,
             });
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));

@@ -51,6 +51,9 @@ pub const MARGIN: f64 = 0.1;
 pub const SHOWN: usize = 3;
 /// A runner-up scoring less than this is not worth a reviewer's look.
 const LISTED: f64 = 0.3;
+/// What a code in the label scores against words that fit another
+/// category better: theirs, as one contradiction costs.
+const CONTRADICTION: f64 = 0.7;
 
 /// A crosswalk line a person accepted: evidence of what a wording means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -591,14 +594,18 @@ impl DimSuggester {
                 let against =
                     text_best.filter(|(v, s)| *s >= WEAK && v != c && text_score(c) < s - MARGIN);
                 let (score, how) = match (clear, against) {
-                    (_, Some((v, _))) => (0.6, format!("but the words fit {v}{} better", name(v))),
+                    // Listed below what the words fit, never above it.
+                    (_, Some((v, s))) => (
+                        (s * CONTRADICTION).min(0.6),
+                        format!("but the words fit {v}{} better", name(v)),
+                    ),
                     (true, None) if text_score(c) >= 0.3 => (
                         if single { 0.99 } else { 0.95 },
                         "and the words agree".to_string(),
                     ),
                     // A number that may be an age is a code only with words
-                    // that agree.
-                    (true, None) if maybe_age => (0.55, "the words add little".to_string()),
+                    // that agree: alone, it is listed, never suggested.
+                    (true, None) if maybe_age => (LISTED, "the words add little".to_string()),
                     (true, None) => (
                         if single { 0.95 } else { 0.9 },
                         "the words add little".to_string(),

@@ -57,6 +57,22 @@ fn act_key(words: &[String]) -> (String, Option<&str>) {
     (key, year)
 }
 
+/// The names an Act is written by: as enacted, and without the words
+/// that join its own ("Protection from Harassment Act" is "PHA" as often
+/// as "PFHA"; "Offences against the Person Act" is "OAPA" and "OPA").
+pub fn names(act: &[String]) -> Vec<Vec<String>> {
+    let short: Vec<String> = act
+        .iter()
+        .filter(|w| !matches!(w.as_str(), "from" | "against" | "to" | "for" | "in" | "on"))
+        .cloned()
+        .collect();
+    if short.len() == act.len() || short.len() < 2 {
+        vec![act.to_vec()]
+    } else {
+        vec![act.to_vec(), short]
+    }
+}
+
 /// The word a section of a named Act becomes: "§4a@poa", "§15@soa@2003".
 /// `section` is its number and letter ("4a"), `act` the Act's words as
 /// written ("poa", "sexual offences act 2003").

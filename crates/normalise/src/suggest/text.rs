@@ -55,6 +55,9 @@ pub enum Side {
 #[derive(Debug, Clone, Default)]
 pub struct Wording {
     rules: Vec<Rule>,
+    /// The Acts of the statute table, their names as words: a label may
+    /// write one out ("Prevention of Crime Act 1953 s.1").
+    acts: Vec<Vec<String>>,
     /// Terms for several offences at once (config/reference/groups.csv).
     groups: Groups,
 }
@@ -117,6 +120,7 @@ impl Wording {
         rules.sort_by_key(|r| std::cmp::Reverse(r.written.len()));
         Ok(Wording {
             rules,
+            acts: Vec::new(),
             groups: Groups::default(),
         })
     }
@@ -201,33 +205,42 @@ impl Wording {
                     "each line needs an act, a year (\"1986\"), a section and what it means",
                 ));
             }
-            let mut dated = act.clone();
-            dated.push(year.to_string());
-            let written = vec![statute::reference(&section, &dated)];
-            if let Some(prev) = added.iter().find(|r| r.written == written) {
-                return Err(ConfigError::at(
-                    file,
-                    line,
-                    format!("this section is already read at line {}", prev.line),
-                ));
+            if !self.acts.contains(&act) {
+                self.acts.push(act.clone());
             }
-            let rule = Rule {
-                text: format!("s.{} {} {year} = {}", get(sc), get(a), means.join(" ")),
-                written,
-                means,
-                file: file.to_string(),
-                line,
-                labels_only: true,
-            };
-            let bare = statute::reference(&section, &act);
-            match yearless.iter_mut().find(|(b, _, _)| *b == bare) {
-                Some((_, years, rows)) => {
-                    years.push(year.to_string());
-                    rows.push(added.len());
+            // "Protection from Harassment Act" is "PFHA" and "PHA" alike.
+            for (k, name) in statute::names(&act).into_iter().enumerate() {
+                let mut dated = name.clone();
+                dated.push(year.to_string());
+                let written = vec![statute::reference(&section, &dated)];
+                if let Some(prev) = added.iter().find(|r| r.written == written) {
+                    if k > 0 {
+                        continue;
+                    }
+                    return Err(ConfigError::at(
+                        file,
+                        line,
+                        format!("this section is already read at line {}", prev.line),
+                    ));
                 }
-                None => yearless.push((bare, vec![year.to_string()], vec![added.len()])),
+                let rule = Rule {
+                    text: format!("s.{} {} {year} = {}", get(sc), get(a), means.join(" ")),
+                    written,
+                    means: means.clone(),
+                    file: file.to_string(),
+                    line,
+                    labels_only: true,
+                };
+                let bare = statute::reference(&section, &name);
+                match yearless.iter_mut().find(|(b, _, _)| *b == bare) {
+                    Some((_, years, rows)) => {
+                        years.push(year.to_string());
+                        rows.push(added.len());
+                    }
+                    None => yearless.push((bare, vec![year.to_string()], vec![added.len()])),
+                }
+                added.push(rule);
             }
-            added.push(rule);
         }
         for (bare, years, rows) in yearless {
             if let ([_], [k]) = (years.as_slice(), rows.as_slice()) {
@@ -264,6 +277,7 @@ impl Wording {
             .iter()
             .filter(|r| r.means.last().is_some_and(|m| m == "act"))
             .flat_map(|r| [&r.written, &r.means])
+            .chain(&self.acts)
             .filter(|p| at(p))
             .map(Vec::len)
             .max();
@@ -688,6 +702,16 @@ fn act_at(wording: Option<&Wording>, words: &[String], i: usize) -> Option<usize
     }
 }
 
+/// Whether a label cites a section of an Act ("s.4 Fraud Act 2006",
+/// "S47"): its offence is the section's, whatever else its words say.
+pub fn cites_section(text: &str) -> bool {
+    clauses(text).into_iter().any(|clause| {
+        statute::strip(raw_words(clause), &|w, i| act_at(None, w, i))
+            .iter()
+            .any(|w| w.starts_with(SECTION))
+    })
+}
+
 /// A label's words as matched (see [`read`]).
 pub fn words(text: &str, wording: Option<&Wording>) -> Vec<Word> {
     read(text, wording, Side::Label).words
@@ -966,6 +990,36 @@ mod tests {
         assert_eq!(stems("Sec 15 SOA - grooming", Some(&table)), ["groom"]);
         // A section the table does not list says nothing.
         assert_eq!(stems("s.5 POA", Some(&table)), Vec::<String>::new());
+    }
+
+    /// An Act of the table is read written out, with no line naming it,
+    /// and by its initials with or without the words joining its own.
+    #[test]
+    fn an_act_is_read_by_its_name_and_either_initials() {
+        let mut table = Wording::default();
+        table
+            .add_statutes(
+                "statutes.csv",
+                "act,year,section,means
+                 Protection from Harassment Act,1997,2,harassment
+                 Prevention of Crime Act,1953,1,possession of an offensive weapon
+",
+            )
+            .expect("statutes");
+        for label in [
+            "s.2 PHA 1997",
+            "s.2 PFHA 1997",
+            "Protection from Harassment Act 1997 s.2",
+            "Section 2 of the Protection from Harassment Act",
+        ] {
+            assert_eq!(stems(label, Some(&table)), ["harassment"], "{label}");
+        }
+        assert_eq!(
+            stems("s.1 Prevention of Crime Act 1953", Some(&table)),
+            ["possession", "offensiv", "weapon"]
+        );
+        assert!(cites_section("s.1 Prevention of Crime Act 1953"));
+        assert!(!cites_section("Prevention of crime"));
     }
 
     #[test]
