@@ -275,6 +275,7 @@ impl Index {
             implied,
             ..
         } = text;
+        let words = self.joined(words);
         let numbers = words
             .iter()
             .filter(|w| is_number(&w.stem))
@@ -307,6 +308,38 @@ impl Index {
             ages,
             implied,
         }
+    }
+
+    /// A word split in two ("Black mail", "Shop lifting", "Man
+    /// slaughter") is the one word the vocabulary has, when one of its
+    /// halves is no word of the vocabulary's.
+    fn joined(&self, words: Vec<Word>) -> Vec<Word> {
+        let mut out: Vec<Word> = Vec::with_capacity(words.len());
+        let mut it = words.into_iter().peekable();
+        while let Some(w) = it.next() {
+            let whole = it.peek().and_then(|next| {
+                let halves_known = self.knows(&w.stem) && self.knows(&next.stem);
+                let plain = |x: &Word| {
+                    x.via.is_none()
+                        && !x.stem.starts_with(NOT)
+                        && x.written.chars().all(|c| c.is_ascii_alphabetic())
+                };
+                let stem = super::text::stem(&format!("{}{}", w.written, next.written));
+                (!halves_known && plain(&w) && plain(next) && self.knows(&stem)).then(|| Word {
+                    stem,
+                    written: format!("{} {}", w.written, next.written),
+                    via: None,
+                })
+            });
+            match whole {
+                Some(j) => {
+                    it.next();
+                    out.push(j);
+                }
+                None => out.push(w),
+            }
+        }
+        out
     }
 
     fn matches(&self, l: &str) -> Vec<(u32, How)> {
@@ -579,6 +612,15 @@ mod tests {
         // The same text, exactly.
         let l = ix.read(read("Rape of a female child under 13", None, Side::Label));
         assert!(ix.hits(&l)[0].exact);
+    }
+
+    #[test]
+    fn a_word_split_in_two_is_the_word() {
+        let ix = index(&[("Blackmail", "35"), ("Theft of Mail", "42")]);
+        assert_eq!(top(&ix, "Black mail").map(|t| t.0).as_deref(), Some("35"));
+        // Two words the vocabulary has stay two.
+        let ix = index(&[("Theft of mail", "42"), ("Theftmail", "x")]);
+        assert_eq!(top(&ix, "Theft mail").map(|t| t.0).as_deref(), Some("42"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! them, and a range fits another when it lies within it ("16 or over"
 //! within "13 and over"), not when the numbers are the same.
 
+use super::text::edit_distance;
 use std::fmt;
 
 /// Whole years, both ends included; `hi` none: no upper end.
@@ -127,11 +128,19 @@ fn upward(w: &str) -> bool {
     matches!(
         w,
         "over" | "above" | "older" | "upwards" | "plus" | "more" | "elder"
-    )
+    ) || misspelt(w, "over")
 }
 
 fn downward(w: &str) -> bool {
-    matches!(w, "under" | "below" | "younger" | "less" | "fewer")
+    matches!(w, "under" | "below" | "younger" | "less" | "fewer") || misspelt(w, "under")
+}
+
+/// "undr", "udner", "ovr": one slip from the word, and only ever read
+/// before a number.
+fn misspelt(w: &str, word: &str) -> bool {
+    w.len() >= 3
+        && w.chars().all(|c| c.is_ascii_alphabetic())
+        && edit_distance(w, word, 1).is_some()
 }
 
 /// Words naming whoever an age that follows is said of: the offender's
@@ -369,6 +378,17 @@ mod tests {
         assert_eq!(ages("murder under 1 yr of age").as_deref(), Some("0-0"));
         assert_eq!(ages("child over 15").as_deref(), Some("16-"));
         assert_eq!(ages("between 13 and 15").as_deref(), Some("13-15"));
+    }
+
+    /// A slip in "under" or "over" before a number is still an age; the
+    /// same slip with no number after it is no age.
+    #[test]
+    fn a_misspelt_under_or_over_before_a_number() {
+        assert_eq!(ages("rape female child undr 16").as_deref(), Some("0-15"));
+        assert_eq!(ages("rape male child udner 13").as_deref(), Some("0-12"));
+        assert_eq!(ages("sexual assault female ovr 13").as_deref(), Some("14-"));
+        assert_eq!(ages("rape female child undr"), Some("0-17".into()));
+        assert_eq!(ages("order 13"), None);
     }
 
     #[test]
