@@ -159,10 +159,6 @@ impl Groups {
             .filter(|t| t.stems.is_subset(&s) && s.difference(&t.stems).all(|w| generic(w)))
             .max_by_key(|t| t.stems.len())
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
-    }
 }
 
 fn stems(text: &str) -> BTreeSet<String> {

@@ -18,7 +18,7 @@ use super::victim::{Ages, DocAges, Fit};
 /// What each contradiction between a label and a document costs: a word
 /// of the label's the document says the opposite of ("female" for "male",
 /// "¬endanger" for "endanger"), other ages, a qualifier the label lacks.
-const CONTRADICTION: f32 = 0.7;
+pub(super) const CONTRADICTION: f32 = 0.7;
 use std::collections::HashMap;
 
 /// What a document is, for reasons and for how the suggester treats it.

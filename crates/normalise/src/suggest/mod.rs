@@ -51,9 +51,6 @@ pub const MARGIN: f64 = 0.1;
 pub const SHOWN: usize = 3;
 /// A runner-up scoring less than this is not worth a reviewer's look.
 const LISTED: f64 = 0.3;
-/// What a code in the label scores against words that fit another
-/// category better: theirs, as one contradiction costs.
-const CONTRADICTION: f64 = 0.7;
 
 /// A crosswalk line a person accepted: evidence of what a wording means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +125,26 @@ impl Suggestions {
         Suggestions {
             verdict: Verdict::NoSuggestion,
             candidates: Vec::new(),
+        }
+    }
+
+    /// `candidates` under a verdict that suggests none of them: none may
+    /// be taken without review, and `reason` (why none), when given, comes
+    /// first among each one's reasons.
+    fn withheld(
+        verdict: Verdict,
+        mut candidates: Vec<Candidate>,
+        reason: Option<&str>,
+    ) -> Suggestions {
+        for c in &mut candidates {
+            c.exact_code = false;
+            if let Some(r) = reason {
+                c.reasons.insert(0, r.to_string());
+            }
+        }
+        Suggestions {
+            verdict,
+            candidates,
         }
     }
 
@@ -518,34 +535,27 @@ impl DimSuggester {
         let exact = hits.iter().any(|h| h.exact);
         let aged = query.ages.is_some();
         let coded = votes.iter().any(|v| v.rank == 0);
-        let mut out = decide(votes, group);
-        if shared.len() > 1 && !exact && !coded && !aged && out.verdict == Verdict::Suggested {
-            out.verdict = Verdict::Ambiguous { group: None };
-            for c in &mut out.candidates {
-                c.exact_code = false;
-            }
-        }
+        let out = decide(votes, group);
         // A term for several offences at once ("Knife crime"), however
         // well its words fit one description.
         if let Some(term) = self.wording.as_ref().and_then(|w| w.group(label)) {
-            out.verdict = Verdict::Ambiguous {
-                group: Some(format!("{:?}", term.written)),
-            };
-            for c in &mut out.candidates {
-                c.exact_code = false;
-                c.reasons.insert(0, term.reason());
-            }
+            let group = Some(format!("{:?}", term.written));
+            return Suggestions::withheld(
+                Verdict::Ambiguous { group },
+                out.candidates,
+                Some(&term.reason()),
+            );
+        }
+        if out.verdict != Verdict::Suggested {
             return out;
         }
-        if spans && out.verdict == Verdict::Suggested {
-            out.verdict = Verdict::Ambiguous { group: None };
-            for c in &mut out.candidates {
-                c.exact_code = false;
-                c.reasons.insert(
-                    0,
-                    "the label says \"all\": it counts several offences".into(),
-                );
-            }
+        let ambiguous = Verdict::Ambiguous { group: None };
+        if shared.len() > 1 && !exact && !coded && !aged {
+            return Suggestions::withheld(ambiguous, out.candidates, None);
+        }
+        if spans {
+            let all = "the label says \"all\": it counts several offences";
+            return Suggestions::withheld(ambiguous, out.candidates, Some(all));
         }
         out
     }
@@ -596,7 +606,8 @@ impl DimSuggester {
                 let (score, how) = match (clear, against) {
                     // Listed below what the words fit, never above it.
                     (_, Some((v, s))) => (
-                        (s * CONTRADICTION).min(0.6),
+                        // As one contradiction costs a text's score.
+                        (s * f64::from(index::CONTRADICTION)).min(0.6),
                         format!("but the words fit {v}{} better", name(v)),
                     ),
                     (true, None) if text_score(c) >= 0.3 => (
@@ -827,38 +838,25 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
                 targets.join(", ")
             );
             for m in &mut members {
-                m.exact_code = false;
                 m.score = m.score.min(g);
-                m.reasons.insert(0, spans.clone());
             }
             members.truncate(SHOWN);
-            return Suggestions {
-                verdict: Verdict::Ambiguous { group: Some(name) },
-                candidates: members,
-            };
+            return Suggestions::withheld(
+                Verdict::Ambiguous { group: Some(name) },
+                members,
+                Some(&spans),
+            );
         }
     }
     merged.retain(|c| c.score >= LISTED);
     merged.truncate(SHOWN);
     if best < WEAK {
         // Too weak to suggest, but the nearest are the reviewer's place to
-        // start looking; none of them is ever taken without review.
-        for c in &mut merged {
-            c.exact_code = false;
-        }
-        return Suggestions {
-            verdict: Verdict::NoSuggestion,
-            candidates: merged,
-        };
+        // start looking.
+        return Suggestions::withheld(Verdict::NoSuggestion, merged, None);
     }
     if second >= best - MARGIN {
-        for c in &mut merged {
-            c.exact_code = false;
-        }
-        return Suggestions {
-            verdict: Verdict::Ambiguous { group: None },
-            candidates: merged,
-        };
+        return Suggestions::withheld(Verdict::Ambiguous { group: None }, merged, None);
     }
     Suggestions {
         verdict: Verdict::Suggested,
