@@ -8,7 +8,9 @@
 //! single category was declined, and how many suggestions the auto-accept
 //! threshold would take that are wrong. `--misses` lists every miss, but
 //! for the test parts (`*-test.csv`), which are scored, never read;
-//! `--label TEXT` shows what the suggester makes of one label.
+//! `--label TEXT` shows what the suggester makes of one label; `--dev`
+//! scores the parts that may be studied and leaves the test parts out;
+//! `--calibration` shows how often a suggestion is right by its score.
 //! Exits 1 when any goal of issue 16 is not met.
 
 use foi_normalise::suggest::score::{read_labelled, score, Score};
@@ -32,6 +34,9 @@ fn read(rel: &str) -> String {
 
 fn main() {
     let misses = std::env::args().any(|a| a == "--misses");
+    // `--dev`: the parts that may be studied only, for trying a change
+    // without seeing the test parts' score move with each try.
+    let dev = std::env::args().any(|a| a == "--dev");
     let reference = Reference::from_csv(
         "config/reference/offences.csv",
         &read("config/reference/offences.csv"),
@@ -71,6 +76,8 @@ fn main() {
         }
         return;
     }
+    let calibration = args.iter().any(|a| a == "--calibration");
+    let mut studied: Vec<Score> = Vec::new();
     let mut ok = true;
     // heldout2: written after the suggester's first score, by someone who
     // never saw its code, split by a hash of each label into a part whose
@@ -82,7 +89,12 @@ fn main() {
         "heldout2-test",
         "heldout3-dev",
         "heldout3-test",
+        "heldout4-dev",
+        "heldout4-test",
     ] {
+        if dev && part.ends_with("-test") {
+            continue;
+        }
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).unwrap_or_else(|e| fail(&e.to_string()));
         let s = score(&suggester, &labels, THRESHOLD);
@@ -95,6 +107,12 @@ fn main() {
             && s.top3_rate() >= 0.98
             && s.declined_rate() >= 0.9
             && s.wrong_auto == 0;
+        if !part.ends_with("-test") {
+            studied.push(s);
+        }
+    }
+    if calibration {
+        print_calibration(&studied);
     }
     if !ok {
         println!("a goal of issue 16 is not met (top-1 >= 90%, top-3 >= 98%, declined >= 90%, no wrong auto-accept)");
@@ -127,6 +145,31 @@ fn print(part: &str, s: &Score) {
         s.auto_accepted,
         s.wrong_auto,
     );
+}
+
+/// How often a suggestion is right, by its score, over the parts that may
+/// be studied: what the weak and auto-accept thresholds are chosen from.
+fn print_calibration(parts: &[Score]) {
+    let bands = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01];
+    let mut counts = vec![(0usize, 0usize); bands.len() - 1];
+    for o in parts.iter().flat_map(|s| &s.outcomes) {
+        let Some(c) = o.suggestions.suggested() else {
+            continue;
+        };
+        let Some(b) = bands.windows(2).position(|w| c.score >= w[0] && c.score < w[1]) else {
+            continue;
+        };
+        counts[b].0 += 1;
+        counts[b].1 += usize::from(o.labelled.value.as_deref() == Some(c.value.as_str()));
+    }
+    println!("suggestions by score, over the studied parts:");
+    for (w, (n, right)) in bands.windows(2).zip(counts) {
+        println!(
+            "  {:.2}-{:.2}: {n} suggested, {right} right",
+            w[0],
+            w[1].min(1.0)
+        );
+    }
 }
 
 fn list_misses(s: &Score) {
