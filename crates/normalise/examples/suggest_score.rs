@@ -156,7 +156,10 @@ fn print_calibration(parts: &[Score]) {
         let Some(c) = o.suggestions.suggested() else {
             continue;
         };
-        let Some(b) = bands.windows(2).position(|w| c.score >= w[0] && c.score < w[1]) else {
+        let Some(b) = bands
+            .windows(2)
+            .position(|w| c.score >= w[0] && c.score < w[1])
+        else {
             continue;
         };
         counts[b].0 += 1;

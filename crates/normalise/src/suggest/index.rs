@@ -19,7 +19,7 @@ use super::victim::{Ages, DocAges, Fit};
 /// of the label's the document says the opposite of ("female" for "male",
 /// "¬endanger" for "endanger"), other ages, a qualifier the label lacks.
 pub(super) const CONTRADICTION: f32 = 0.7;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// What a document is, for reasons and for how the suggester treats it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +121,47 @@ pub struct Hit<'a> {
     pub whole: bool,
     /// … and says nothing more.
     pub exact: bool,
+    /// The document's words the label does not say, sorted.
+    unmet: Vec<u32>,
+}
+
+/// What a document made of a label: the label's words it says, and its
+/// own words the label does not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    said: BTreeSet<usize>,
+    unmet: BTreeSet<u32>,
+    ages: Option<DocAges>,
+    marks: Marks,
+}
+
+impl Shape {
+    /// This document fits the label better than `other` whatever the
+    /// weights: it says every label word `other` says, and leaves unsaid
+    /// only words `other` leaves unsaid too, and one of the two strictly
+    /// ("Residential burglary of a home" over "Attempted residential
+    /// burglary of a home" for "Burglary - home"). Documents about other
+    /// victims' ages, or with opposite marks ("with" and "without"
+    /// injury), are the ages' and the marks' to tell apart, never this.
+    pub fn dominates(&self, other: &Shape) -> bool {
+        self.ages == other.ages
+            && self.marks.against(other.marks) == 0
+            && other.marks.against(self.marks) == 0
+            && self.said.is_superset(&other.said)
+            && self.unmet.is_subset(&other.unmet)
+            && (self.said != other.said || self.unmet != other.unmet)
+    }
+}
+
+impl Hit<'_> {
+    pub fn shape(&self) -> Shape {
+        Shape {
+            said: self.matched.iter().map(|(i, _, _)| *i).collect(),
+            unmet: self.unmet.iter().copied().collect(),
+            ages: self.doc.ages,
+            marks: self.doc.marks,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -430,9 +471,13 @@ impl Index {
             // Every word of the document's met, however (a typo, a start):
             // the label says all it says.
             let mut doc_all = true;
+            let mut unmet = Vec::new();
             for &(w, factor) in &doc.words {
                 let Some(ms) = by_word.get(&w) else {
                     doc_all &= factor <= 0.0;
+                    if factor > 0.0 {
+                        unmet.push(w);
+                    }
                     continue;
                 };
                 let mut cover = 0.0f32;
@@ -523,6 +568,7 @@ impl Index {
                 ages: fit,
                 whole,
                 exact: whole && doc_all,
+                unmet,
             });
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -621,6 +667,40 @@ mod tests {
         // Two words the vocabulary has stay two.
         let ix = index(&[("Theft of mail", "42"), ("Theftmail", "x")]);
         assert_eq!(top(&ix, "Theft mail").map(|t| t.0).as_deref(), Some("42"));
+    }
+
+    /// The document that says the label's words and no more fits better
+    /// than one that says them and more, whatever the scores; not where
+    /// the two differ in a marked pair ("with" and "without").
+    #[test]
+    fn a_name_with_a_word_more_is_dominated() {
+        let ix = index(&[
+            ("Residential Burglary of a Home", "28I"),
+            ("Attempted Residential Burglary of a Home", "28J"),
+            ("Distraction Burglary Residential Home", "28K"),
+            ("Attempted Burglary Business and Community", "30D"),
+            ("Racially Aggravated Assault with Injury", "8P"),
+            ("Racially Aggravated Assault without Injury", "105B"),
+        ]);
+        let shape = |label: &str, value: &str| {
+            let l = ix.read(read(label, None, Side::Label));
+            let hits = ix.hits(&l);
+            let hit = hits.iter().find(|h| h.doc.targets[0] == value);
+            hit.expect(value).shape()
+        };
+        let (home, attempt) = (
+            shape("Burglary - home", "28I"),
+            shape("Burglary - home", "28J"),
+        );
+        assert!(home.dominates(&attempt) && !attempt.dominates(&home));
+        // A label word more said, and no word more unsaid: better.
+        let label = "Attempted burglary";
+        assert!(shape(label, "28J").dominates(&shape(label, "28K")));
+        // Each leaves unsaid words the other says: no order.
+        let (home, business) = (shape(label, "28J"), shape(label, "30D"));
+        assert!(!home.dominates(&business) && !business.dominates(&home));
+        let label = "Racially aggravated assault";
+        assert!(!shape(label, "8P").dominates(&shape(label, "105B")));
     }
 
     #[test]

@@ -178,6 +178,9 @@ struct Vote {
     /// Where its reason goes, whatever its score: 0 a code in the label,
     /// 1 the same words as an accepted line, 2 the rest (words, ages).
     rank: u8,
+    /// What the words' best document made of the label, for a vote from
+    /// the words.
+    shape: Option<index::Shape>,
 }
 
 /// Suggestions for one dimension.
@@ -452,6 +455,7 @@ impl DimSuggester {
                     ),
                     exact_code: false,
                     rank: 1,
+                    shape: None,
                 });
             }
         }
@@ -463,6 +467,7 @@ impl DimSuggester {
                     reason: r.reason,
                     exact_code: false,
                     rank: 2,
+                    shape: None,
                 });
             }
             return decide(votes, None);
@@ -510,6 +515,7 @@ impl DimSuggester {
                 reason: self.explain(words, query.ages, hit),
                 exact_code: false,
                 rank: 2,
+                shape: Some(hit.shape()),
             });
         }
         if self.codes {
@@ -553,7 +559,26 @@ impl DimSuggester {
             return out;
         }
         let ambiguous = Verdict::Ambiguous { group: None };
-        if shared.len() > 1 && !exact && !coded && !aged {
+        // Less the categories the suggested one fits better whatever the
+        // weights ("Attempted distraction burglary" beside "Attempted
+        // burglary" for "Att. burglary - home").
+        let top = out
+            .suggested()
+            .and_then(|c| by_value.get(c.value.as_str()))
+            .map(|(_, h)| h.shape());
+        let shared = shared
+            .iter()
+            .filter(|v| {
+                let dominated = || {
+                    let other = by_value.get(**v).map(|(_, h)| h.shape());
+                    top.as_ref()
+                        .zip(other)
+                        .is_some_and(|(t, o)| t.dominates(&o))
+                };
+                !dominated()
+            })
+            .count();
+        if shared > 1 && !exact && !coded && !aged {
             return Suggestions::withheld(ambiguous, out.candidates, None);
         }
         if spans {
@@ -636,6 +661,7 @@ impl DimSuggester {
                     ),
                     exact_code: hit.sure() && against.is_none() && score >= 0.95,
                     rank: 0,
+                    shape: None,
                 });
             }
         }
@@ -790,6 +816,8 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
     // The reasons of each value: a code in the label first, then the same
     // words accepted, then the rest by score.
     let mut reasons: Vec<Vec<(u8, String)>> = Vec::new();
+    // Each value's shape, from its best vote when that is the words'.
+    let mut shapes: Vec<Option<index::Shape>> = Vec::new();
     for v in order {
         match merged.iter().position(|c| c.value == v.value) {
             Some(i) => {
@@ -806,6 +834,7 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
                     exact_code: v.exact_code,
                 });
                 reasons.push(vec![(v.rank, v.reason)]);
+                shapes.push(v.shape);
             }
         }
     }
@@ -851,6 +880,16 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
             );
         }
     }
+    // Every runner-up near the best is one the best fits better whatever
+    // the weights: the margin is no doubt between them.
+    let dominant = shapes.first().and_then(Option::as_ref).is_some_and(|top| {
+        merged
+            .iter()
+            .zip(&shapes)
+            .skip(1)
+            .take_while(|(c, _)| c.score >= best - MARGIN)
+            .all(|(_, s)| s.as_ref().is_some_and(|s| top.dominates(s)))
+    });
     merged.retain(|c| c.score >= LISTED);
     merged.truncate(SHOWN);
     if best < WEAK {
@@ -858,7 +897,7 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
         // start looking.
         return Suggestions::withheld(Verdict::NoSuggestion, merged, None);
     }
-    if second >= best - MARGIN {
+    if second >= best - MARGIN && !dominant {
         return Suggestions::withheld(Verdict::Ambiguous { group: None }, merged, None);
     }
     Suggestions {
@@ -1107,7 +1146,7 @@ mod tests {
     #[test]
     fn too_weak_to_suggest_lists_the_nearest() {
         let s = suggester();
-        let got = s.suggest("Actual bodily harm zzzz qqqq wwww", None);
+        let got = s.suggest("Actual bodily harm zzzz qqqq wwww vvvv", None);
         assert_eq!(got.verdict, Verdict::NoSuggestion, "{:?}", got.candidates);
         assert_eq!(got.candidates[0].value, "8N");
         assert!(got

@@ -643,10 +643,13 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
     let found = victim::find(&plain);
     let mut read: Vec<(&str, &str, Option<usize>, bool)> = Vec::with_capacity(all.len());
     let mut negating = false;
+    // After "without": whether a word it denies has come yet.
+    let mut without: Option<bool> = None;
     let mut clause = usize::MAX;
     for (k, (w, written, via, c)) in all.iter().enumerate() {
         if *c != clause {
             negating = false;
+            without = None;
             clause = *c;
         }
         if found.used.get(k).copied().unwrap_or(false) || w.starts_with(SECTION) {
@@ -654,8 +657,19 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
         }
         let negator = matches!(w.as_str(), "no" | "not" | "non" | "except" | "excluding")
             || (w == "than" && k > 0 && all[k - 1].0 == "other" && all[k - 1].3 == *c);
-        read.push((w, written, *via, negating && !negator));
+        // "without" denies the thing it names ("without injury", "without
+        // firearm certificate"), up to the next small word, not the rest
+        // of the clause ("… without injury on a constable").
+        let small = is_stopword(w);
+        let denied = negating || (without.is_some() && !small);
+        read.push((w, written, *via, denied && !negator));
         negating |= negator;
+        without = match (w.as_str(), without) {
+            ("without", _) => Some(false),
+            (_, Some(named)) if small && named => None,
+            (_, Some(named)) => Some(named || !small),
+            (_, None) => None,
+        };
     }
     let plain: Vec<String> = read
         .iter()
@@ -681,6 +695,14 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
             via,
         });
     }
+    // A word the text says as well as denies is said: "firearms …
+    // without firearm certificate" is about firearms.
+    let said: Vec<String> = out.iter().map(|w| w.stem.clone()).collect();
+    out.retain(|w| {
+        w.stem
+            .strip_prefix(NOT)
+            .is_none_or(|plain| !said.iter().any(|s| s == plain))
+    });
     let ages = found
         .victim
         .filter(|_| !(found.implied && side == Side::Reference));
@@ -862,13 +884,39 @@ mod tests {
                 "offender"
             ]
         );
+        // A word said and denied is said: the vehicle is one, not a motor one.
         assert_eq!(
             stems("Theft from vehicle other than a motor vehicle"),
-            ["theft", "vehicl", "other", "¬motor", "¬vehicl"]
+            ["theft", "vehicl", "other", "¬motor"]
         );
         assert_eq!(
             stems("Non-fatal strangulation"),
             ["non", "¬fatal", "¬strangulation"]
+        );
+    }
+
+    /// "without" denies what it names, up to the next small word, and no
+    /// more of the clause: "on a constable" is said.
+    #[test]
+    fn without_denies_what_it_names() {
+        let stems = |t: &str| -> Vec<String> {
+            read(t, None, Side::Reference)
+                .words
+                .into_iter()
+                .map(|w| w.stem)
+                .collect()
+        };
+        assert_eq!(
+            stems("Assault without Injury on a Constable"),
+            ["assault", "without", "¬injury", "constabl"]
+        );
+        assert_eq!(
+            stems("Possessing firearms without firearm certificate"),
+            ["possess", "firearm", "without", "¬certificat"]
+        );
+        assert_eq!(
+            stems("Sexual activity without consent"),
+            ["sexual", "activity", "without", "¬consent"]
         );
     }
 

@@ -197,6 +197,27 @@ fn assert_suggested(s: &DimSuggester, cases: &[(&str, &str)]) {
     }
 }
 
+/// A category whose name says the label's words and one more ("Attempted
+/// …", "Aggravated …", "Distraction …") is no rival to the one that says
+/// them alone, however near its score; a pair told apart by "with" and
+/// "without" still is, and "without" denies only what it names.
+#[test]
+fn a_name_with_a_word_more_is_no_rival() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[
+            ("Residential burglary - home", "28I"),
+            ("Attempted burglary of a home", "28J"),
+            ("Burglary business and community premises", "30C"),
+            ("Assault on police occasioning injury", "8S"),
+            ("Common assault on a constable without injury", "104"),
+        ],
+    );
+    let got = s.suggest("Racially aggravated assault", None);
+    assert_eq!(got.verdict, Verdict::Ambiguous { group: None });
+}
+
 /// "TWOC" is the unauthorised taking of a vehicle (s.12 Theft Act 1968),
 /// "aggravated TWOC" the aggravated vehicle taking of s.12A.
 #[test]
