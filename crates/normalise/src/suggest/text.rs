@@ -275,7 +275,11 @@ impl Wording {
         let mut len = self
             .rules
             .iter()
+            // A line that writes an Act ("POA": "public order act"), not a
+            // section whose offence ends in "act" ("s.12 SOA": "causing a
+            // child to watch a sexual act"), which is no Act's name.
             .filter(|r| r.means.last().is_some_and(|m| m == "act"))
+            .filter(|r| !r.written.iter().any(|w| w.starts_with(SECTION)))
             .flat_map(|r| [&r.written, &r.means])
             .chain(&self.acts)
             .filter(|p| at(p))
@@ -893,6 +897,21 @@ mod tests {
             stems("Non-fatal strangulation"),
             ["non", "¬fatal", "¬strangulation"]
         );
+    }
+
+    /// A section whose offence's words end in "act" ("s.12 SOA 2003":
+    /// "causing a child to watch a sexual act") is no Act: a label with
+    /// those words keeps them.
+    #[test]
+    fn an_offence_ending_in_act_is_no_act() {
+        let statutes = "act,year,section,means\nSexual Offences Act,2003,12,causing a child to watch a sexual act\n";
+        let w = Wording::from_tables(None, Some(("statutes.csv", statutes)), None).expect("table");
+        assert_eq!(
+            stems("Causing a child to watch a sexual act", Some(&w)),
+            ["caus", "child", "watch", "sexual", "act"]
+        );
+        // The section cited is still read as its offence.
+        assert!(stems("s.12 SOA 2003", Some(&w)).contains(&"watch".to_string()));
     }
 
     /// "without" denies what it names, up to the next small word, and no
