@@ -236,8 +236,15 @@ pub fn codes_in_label(
                 .filter(|(_, b)| digits(b) && b.len() == 2)
         });
         if let Some((a, b)) = ho {
+            // "Cat 4.1": a category written with a slash, written with a
+            // point, where a word announces a code (alone, "4.1" may be
+            // anything).
+            let slashed = format!("{a}/{b}");
+            let announced_point = t.contains('.') && i > 0 && announces(prev);
             if domain.contains(t) {
                 push(&mut out, category(t, t, domain, reference));
+            } else if announced_point && domain.contains(&slashed) {
+                push(&mut out, category(&slashed, t, domain, reference));
             } else if digits(a) && b.len() == 1 && b.chars().all(|c| c.is_ascii_alphabetic()) {
                 // "022/B": a category with its letter set apart.
                 let code = format!("{}{}", a.trim_start_matches('0'), b.to_ascii_uppercase());
@@ -251,7 +258,7 @@ pub fn codes_in_label(
                 && !after_age
                 && !section
             {
-                let dotted = t.contains('.') && a.len() < 3;
+                let dotted = t.contains('.') && a.len() < 3 && !announced_point;
                 if let (Some(r), false) = (reference, dotted) {
                     let written = if t.contains('/') || t.contains('.') {
                         t.to_string()
@@ -515,6 +522,15 @@ mod tests {
         assert_eq!(codes("Abuse of trust 073.07"), ["073/07=73"]);
         // Two digits either side are an age range, not a code.
         assert!(codes("Sexual activity with a child 13-15").is_empty());
+    }
+
+    #[test]
+    fn a_code_written_with_a_point_after_a_word_that_announces_one() {
+        assert_eq!(codes("Cat 4.4"), ["4/4"]);
+        // No category "88/1": the Home Office code 088/01.
+        assert_eq!(codes("Class 88.1 grooming"), ["088/01=88A"]);
+        // Unannounced, a short number with a point is no code.
+        assert!(codes("Death by dangerous driving 4.4").is_empty());
     }
 
     #[test]
