@@ -100,6 +100,23 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
     let mut out = Vec::with_capacity(n);
     let mut i = 0;
     while i < n {
+        // An Act named without its "Act", followed by its section: "Public
+        // Order s.4" (without a section, "public order" is only words).
+        if let Some((k, name)) = unsaid_act(&raw, i, act) {
+            let j = i + k;
+            if j + 1 < n && marker(&raw[j]) && section_number(&raw[j + 1]) {
+                let mut section = raw[j + 1].clone();
+                let first = j + 2;
+                let mut end = first;
+                while end < n && part(&raw[end]) && raw[end].len() == 1 {
+                    end += 1;
+                }
+                push_letter(&mut section, &raw[first..end]);
+                out.push(reference(&section, &name));
+                i = end;
+                continue;
+            }
+        }
         // An Act, perhaps followed by its section: "SOA 2003 s 3".
         if let Some(k) = act(&raw, i) {
             let mut j = i + k;
@@ -148,6 +165,18 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
                 i = of + k;
                 continue;
             }
+            // "Section 4 Public Order": the Act without its "Act".
+            let unsaid = unsaid_act(&raw, after, act)
+                .map(|found| (after, found))
+                .or_else(|| {
+                    let found = unsaid_act(&raw, of, act).filter(|_| of > after);
+                    found.map(|found| (of, found))
+                });
+            if let Some((at, (k, name))) = unsaid {
+                out.push(reference(&section, &name));
+                i = at + k;
+                continue;
+            }
             // No Act: "§47", with a letter glued on at the end ("s 4 a").
             let mut word = format!("{SECTION}{}", raw[i + 1]);
             let mut next = j;
@@ -163,6 +192,30 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         i += 1;
     }
     out
+}
+
+/// An Act written without the word "Act" at `i` ("public order 1986"):
+/// how many words it takes, and its name with "Act" put back, for the
+/// Act's key. Only a name of two words or more: "Theft s.1" is too near
+/// the offence's own word to read as the Theft Act.
+fn unsaid_act(
+    raw: &[String],
+    i: usize,
+    act: &dyn Fn(&[String], usize) -> Option<usize>,
+) -> Option<(usize, Vec<String>)> {
+    (2..=6).rev().find_map(|m| {
+        let words = raw.get(i..i + m)?;
+        if words.iter().any(|w| w == "act" || year(w)) {
+            return None;
+        }
+        let mut name = words.to_vec();
+        name.push("act".to_string());
+        let dated = raw.get(i + m).filter(|w| year(w));
+        if let Some(y) = dated {
+            name.push(y.clone());
+        }
+        (act(&name, 0) == Some(name.len())).then(|| (m + usize::from(dated.is_some()), name))
+    })
 }
 
 /// A section's letter, when its first part is one ("4" "a" is 4A; the
@@ -237,6 +290,16 @@ mod tests {
             stripped("Offences under the SOA 2003"),
             "offences under the"
         );
+    }
+
+    /// An Act's name without "Act", next to a section, is the Act; with
+    /// no section it is only words.
+    #[test]
+    fn an_act_named_without_act_beside_a_section() {
+        assert_eq!(stripped("Sexual Offences s.9"), "§9@soa");
+        assert_eq!(stripped("Section 3 Sexual Offences 2003"), "§3@soa@2003");
+        assert_eq!(stripped("s.3 of the Sexual Offences"), "§3@soa");
+        assert_eq!(stripped("Other sexual offences"), "other sexual offences");
     }
 
     #[test]
