@@ -481,7 +481,14 @@ impl Index {
                     continue;
                 };
                 let mut cover = 0.0f32;
+                // A word the label says outright is that label word's: an
+                // initial or a typo elsewhere in the label is not read as
+                // it too ("M" is no "multiple" beside "multiple").
+                let said_outright = ms.iter().any(|(_, how)| *how == How::Same);
                 for &(i, how) in ms {
+                    if said_outright && how != How::Same {
+                        continue;
+                    }
                     let q = how.quality();
                     cover = cover.max(q);
                     if q > best[i].0 {
@@ -701,6 +708,28 @@ mod tests {
         assert!(!home.dominates(&business) && !business.dominates(&home));
         let label = "Racially aggravated assault";
         assert!(!shape(label, "8P").dominates(&shape(label, "105B")));
+    }
+
+    /// A word the label says outright is not read a second time through
+    /// another label word's initial: "M" beside "multiple" is male.
+    #[test]
+    fn a_word_said_outright_is_not_an_initial_too() {
+        let ix = index(&[
+            ("Rape of a male multiple undefined offenders", "19K"),
+            ("Rape of a female multiple undefined offenders", "19J"),
+        ]);
+        let l = ix.read(read(
+            "Rape M multiple undefined offenders",
+            None,
+            Side::Label,
+        ));
+        let hits = ix.hits(&l);
+        assert_eq!(hits[0].doc.targets[0], "19K");
+        let female = hits
+            .iter()
+            .find(|h| h.doc.targets[0] == "19J")
+            .expect("19J");
+        assert_eq!(female.matched.len(), 4, "{:?}", female.matched);
     }
 
     #[test]
