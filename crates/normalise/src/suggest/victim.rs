@@ -113,7 +113,35 @@ impl DocAges {
     }
 }
 
+/// An age written in figures, or in words up to twenty ("under
+/// thirteen", "aged eleven"); only ever read beside a cue to an age.
 fn number(w: &str) -> Option<u16> {
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    if let Some(n) = WORDS.iter().position(|x| *x == w) {
+        return u16::try_from(n).ok();
+    }
     if w.is_empty() || w.len() > 3 || !w.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -121,7 +149,12 @@ fn number(w: &str) -> Option<u16> {
 }
 
 fn unit(w: &str) -> bool {
-    matches!(w, "yrs" | "yr" | "years" | "year" | "y" | "yo" | "old")
+    matches!(w, "yrs" | "yr" | "years" | "year" | "y" | "yo" | "old") || months(w)
+}
+
+/// An age in months ("under 12 months"): a baby's, counted in years.
+fn months(w: &str) -> bool {
+    matches!(w, "months" | "month" | "mths" | "mth" | "mnths")
 }
 
 fn upward(w: &str) -> bool {
@@ -202,10 +235,27 @@ pub fn find(words: &[String]) -> Found {
     let mut said: Vec<Ages> = Vec::new();
     let mut i = 0;
     while i < n {
-        let Some(v) = number(w(i)) else {
+        let Some(mut v) = number(w(i)) else {
             i += 1;
             continue;
         };
+        // A number in words is an age only after a word that says so
+        // ("under thirteen", "aged eleven"): "one or more" is no age.
+        let spelt = !w(i).starts_with(|c: char| c.is_ascii_digit());
+        let before = |x: &str| downward(x) || upward(x) || matches!(x, "aged" | "age" | "than");
+        if spelt && !(i >= 1 && before(w(i - 1))) {
+            i += 1;
+            continue;
+        }
+        // Months as whole years: "under 12 months" is under 1, "aged 18
+        // months" is 1.
+        if months(w(i + 1)) {
+            v = if i >= 1 && downward(w(i - 1)) {
+                v.div_ceil(12)
+            } else {
+                v / 12
+            };
+        }
         let mut start = i;
         let mut end = i + 1; // exclusive
         let mut ages: Option<Ages> = None;
@@ -378,6 +428,21 @@ mod tests {
         assert_eq!(ages("murder under 1 yr of age").as_deref(), Some("0-0"));
         assert_eq!(ages("child over 15").as_deref(), Some("16-"));
         assert_eq!(ages("between 13 and 15").as_deref(), Some("13-15"));
+    }
+
+    /// Ages in words up to twenty, and in months as whole years; a
+    /// number word with no cue to an age is none.
+    #[test]
+    fn ages_in_words_and_in_months() {
+        assert_eq!(ages("rape girl under thirteen").as_deref(), Some("0-12"));
+        assert_eq!(ages("victim aged eleven").as_deref(), Some("11-11"));
+        assert_eq!(
+            ages("infanticide child under 12 months").as_deref(),
+            Some("0-0")
+        );
+        assert_eq!(ages("murder under 6 months").as_deref(), Some("0-0"));
+        assert_eq!(ages("victim aged 18 months").as_deref(), Some("1-1"));
+        assert_eq!(ages("one or more offenders"), None);
     }
 
     /// A slip in "under" or "over" before a number is still an age; the
