@@ -123,6 +123,11 @@ pub struct Hit<'a> {
     pub exact: bool,
     /// The document's words the label does not say, sorted.
     unmet: Vec<u32>,
+    /// The label's weight the document says, of `total`; the score is
+    /// their ratio times `rest` (the document's side and contradictions).
+    label_matched: f32,
+    total: f32,
+    rest: f32,
 }
 
 /// What a document made of a label: the label's words it says, and its
@@ -154,6 +159,26 @@ impl Shape {
 }
 
 impl Hit<'_> {
+    /// This hit's score with the label words `name` says and this hit
+    /// does not counted too: a label that is a category's name and one of
+    /// its descriptions at once ("Voyeurism - filming breastfeeding").
+    /// Only words of some weight count ("Voyeurism", not "other" or
+    /// "offences", which weigh less than half the middle word's): a
+    /// name's common words say nothing of which.
+    pub fn with_name(&self, name: &Hit<'_>, query: &Label, ix: &Index) -> f32 {
+        if self.total <= 0.0 || std::ptr::eq(self.doc, name.doc) {
+            return self.score;
+        }
+        let mine: BTreeSet<usize> = self.matched.iter().map(|(i, _, _)| *i).collect();
+        let extra: f32 = name
+            .matched
+            .iter()
+            .filter(|(i, _, _)| !mine.contains(i) && query.words[*i].weight >= 0.5 * ix.unknown)
+            .map(|(i, _, how)| how.quality() * query.words[*i].weight)
+            .sum();
+        ((self.label_matched + extra) / self.total).min(1.0) * self.rest
+    }
+
     pub fn shape(&self) -> Shape {
         Shape {
             said: self.matched.iter().map(|(i, _, _)| *i).collect(),
@@ -553,7 +578,8 @@ impl Index {
                 + u32::from(denies)
                 + u32::from(lacks)
                 + u32::from(apart);
-            let score = cover_label * cover_doc.sqrt() * CONTRADICTION.powi(against as i32);
+            let rest = cover_doc.sqrt() * CONTRADICTION.powi(against as i32);
+            let score = cover_label * rest;
             if score <= 0.0 {
                 continue;
             }
@@ -576,6 +602,9 @@ impl Index {
                 whole,
                 exact: whole && doc_all,
                 unmet,
+                label_matched,
+                total,
+                rest,
             });
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -730,6 +759,41 @@ mod tests {
             .find(|h| h.doc.targets[0] == "19J")
             .expect("19J");
         assert_eq!(female.matched.len(), 4, "{:?}", female.matched);
+    }
+
+    /// A label that is a category's name and one of its descriptions at
+    /// once scores with the words of both; a common word of the name's
+    /// adds nothing.
+    #[test]
+    fn a_name_and_a_description_together() {
+        let mut docs = vec![
+            ("Exposure and Voyeurism", "88E"),
+            ("Film another while breastfeeding", "88E"),
+            ("Other Theft", "49"),
+            ("Theft if not classified elsewhere", "49"),
+        ];
+        // Enough other words that "other" and "theft" are common ones.
+        let filler: Vec<String> = (0..40).map(|k| format!("Other theft kind{k}")).collect();
+        docs.extend(filler.iter().map(|f| (f.as_str(), "x")));
+        let ix = index(&docs);
+        let hit = |label: &str, text: &str| {
+            let l = ix.read(read(label, None, Side::Label));
+            let hits = ix.hits(&l);
+            let h = hits
+                .iter()
+                .find(|h| h.doc.text == text)
+                .expect(text)
+                .clone();
+            (l, h)
+        };
+        let label = "Voyeurism - filming breastfeeding";
+        let (l, film) = hit(label, "Film another while breastfeeding");
+        let (_, name) = hit(label, "Exposure and Voyeurism");
+        assert!(film.with_name(&name, &l, &ix) > film.score + 0.1);
+        let label = "Other theft not elsewhere";
+        let (l, desc) = hit(label, "Theft if not classified elsewhere");
+        let (_, name) = hit(label, "Other Theft");
+        assert!((desc.with_name(&name, &l, &ix) - desc.score).abs() < 1e-6);
     }
 
     #[test]

@@ -496,6 +496,21 @@ impl DimSuggester {
                 }
             }
         }
+        // A label that is a category's name and one of its descriptions
+        // at once: the words the name says count with the description's.
+        let mut named: Vec<(&str, &index::Hit)> = Vec::new();
+        for (v, e) in by_value.iter_mut() {
+            let name = hits.iter().find(|h| {
+                matches!(h.doc.source, Source::Name) && h.doc.targets.iter().any(|t| t == v)
+            });
+            if let Some(name) = name {
+                let both = f64::from(e.1.with_name(name, &query, &self.index));
+                if both > e.0 {
+                    e.0 = both;
+                    named.push((v, name));
+                }
+            }
+        }
         let text_score = |v: &str| by_value.get(v).map_or(0.0, |e| e.0);
         let text_best = by_value
             .iter()
@@ -516,6 +531,16 @@ impl DimSuggester {
                 exact_code: false,
                 rank: 2,
                 shape: Some(hit.shape()),
+            });
+        }
+        for (v, name) in named {
+            votes.push(Vote {
+                value: v.to_string(),
+                score: f64::from(name.score),
+                reason: self.explain(words, query.ages, name),
+                exact_code: false,
+                rank: 2,
+                shape: Some(name.shape()),
             });
         }
         if self.codes {
