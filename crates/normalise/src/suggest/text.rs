@@ -625,8 +625,9 @@ pub struct Text {
 
 /// A text's words as matched: read, statute references taken out, passed
 /// through the wording table, ages set aside, stop words dropped,
-/// stemmed; each stem once. A word after "no", "not", "non", "other than",
-/// "except" or "excluding" in the same clause is negated ([`NOT`]).
+/// stemmed; each stem once. A word after "no", "not", "other than",
+/// "except" or "excluding" in the same clause is negated ([`NOT`]); after
+/// "without", up to the next small word; after "non", the one word.
 pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
     // (word, as written, wording line, clause)
     let mut all: Vec<(String, String, Option<usize>, usize)> = Vec::new();
@@ -649,25 +650,30 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
     let mut negating = false;
     // After "without": whether a word it denies has come yet.
     let mut without: Option<bool> = None;
+    let mut non = false;
     let mut clause = usize::MAX;
     for (k, (w, written, via, c)) in all.iter().enumerate() {
         if *c != clause {
             negating = false;
             without = None;
+            non = false;
             clause = *c;
         }
         if found.used.get(k).copied().unwrap_or(false) || w.starts_with(SECTION) {
             continue;
         }
-        let negator = matches!(w.as_str(), "no" | "not" | "non" | "except" | "excluding")
+        let negator = matches!(w.as_str(), "no" | "not" | "except" | "excluding")
             || (w == "than" && k > 0 && all[k - 1].0 == "other" && all[k - 1].3 == *c);
         // "without" denies the thing it names ("without injury", "without
         // firearm certificate"), up to the next small word, not the rest
         // of the clause ("… without injury on a constable").
         let small = is_stopword(w);
-        let denied = negating || (without.is_some() && !small);
-        read.push((w, written, *via, denied && !negator));
+        let denied = negating || (without.is_some() && !small) || non;
+        read.push((w, written, *via, denied && !negator && w != "non"));
         negating |= negator;
+        // "non" is a prefix: it denies the one word it is put to
+        // ("non-motor vehicle", "non-fatal strangulation").
+        non = w == "non";
         without = match (w.as_str(), without) {
             ("without", _) => Some(false),
             (_, Some(named)) if small && named => None,
@@ -893,9 +899,14 @@ mod tests {
             stems("Theft from vehicle other than a motor vehicle"),
             ["theft", "vehicl", "other", "¬motor"]
         );
+        // "non" denies the word it is put to alone.
         assert_eq!(
             stems("Non-fatal strangulation"),
-            ["non", "¬fatal", "¬strangulation"]
+            ["non", "¬fatal", "strangulation"]
+        );
+        assert_eq!(
+            stems("Theft from a non-motor vehicle"),
+            ["theft", "non", "¬motor", "vehicl"]
         );
     }
 
