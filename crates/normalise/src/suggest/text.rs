@@ -517,7 +517,13 @@ const PAIRS: [(u16, u16); 4] = [(1, 2), (4, 8), (16, 32), (64, 128)];
 impl Marks {
     fn of(words: &[String]) -> Marks {
         let mut m = 0u16;
-        for w in words {
+        // "Theft of tools from a van" is theft from a vehicle: what is
+        // taken comes after "of", where from after "from".
+        let stolen_from = words
+            .iter()
+            .position(|w| w == "of")
+            .is_some_and(|of| words[of..].iter().any(|w| w == "from"));
+        for w in words.iter().filter(|w| !(stolen_from && *w == "of")) {
             m |= match stem(w).as_str() {
                 "male" | "man" | "boy" => 1,
                 "femal" | "woman" | "girl" => 2,
@@ -923,6 +929,16 @@ mod tests {
         );
         // The section cited is still read as its offence.
         assert!(stems("s.12 SOA 2003", Some(&w)).contains(&"watch".to_string()));
+    }
+
+    /// "Theft of tools from a van" is theft from: a "from" after "of"
+    /// says where it was taken from, and the "of" no more counts.
+    #[test]
+    fn theft_of_a_thing_from_a_place_is_theft_from() {
+        let marks = |t: &str| read(t, None, Side::Label).marks;
+        assert_eq!(marks("Theft of tools from van"), marks("Theft from van"));
+        assert_ne!(marks("Theft of van"), marks("Theft from van"));
+        assert_eq!(marks("Theft of van").against(marks("Theft from a van")), 1);
     }
 
     /// "without" denies what it names, up to the next small word, and no
