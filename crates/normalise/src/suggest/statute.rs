@@ -30,6 +30,20 @@ pub fn year(w: &str) -> bool {
         && (w.starts_with("18") || w.starts_with("19") || w.starts_with("20"))
 }
 
+/// A year written with two digits after an Act's name ("SOA03 s.9",
+/// "s.31 CDA 98"), read only beside a section, where no age is: `at` is
+/// the word after the name, `start` the name's first.
+pub fn short_year(words: &[String], start: usize, at: usize) -> bool {
+    let two = words
+        .get(at)
+        .is_some_and(|w| w.len() == 2 && w.chars().all(|c| c.is_ascii_digit()));
+    let section_after = words.get(at + 1).is_some_and(|w| marker(w))
+        && words.get(at + 2).is_some_and(|w| section_number(w));
+    let section_before =
+        start >= 2 && marker(&words[start - 2]) && section_number(&words[start - 1]);
+    two && (section_after || section_before)
+}
+
 /// A subsection or a letter set apart: "4 a" (4A), "31 1 b" (31(1)(b)).
 fn part(w: &str) -> bool {
     (w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic()))
@@ -44,6 +58,8 @@ pub const SECTION: char = '§';
 fn act_key(words: &[String]) -> (String, Option<&str>) {
     let (name, year) = match words.split_last() {
         Some((y, rest)) if year(y) => (rest, Some(y.as_str())),
+        // A year of two digits ("03") is left unsaid: its century is a guess.
+        Some((y, rest)) if y.len() == 2 && y.chars().all(|c| c.is_ascii_digit()) => (rest, None),
         _ => (words, None),
     };
     let key = match name {
@@ -290,6 +306,19 @@ mod tests {
             stripped("Offences under the SOA 2003"),
             "offences under the"
         );
+    }
+
+    /// Initials with a year of two digits beside a section are the Act
+    /// ("SOA03 s.9", "s.31 CDA 98"); the century is not guessed.
+    #[test]
+    fn an_act_with_a_year_of_two_digits_beside_a_section() {
+        let act = |w: &[String], i: usize| super::super::text::Wording::default().act_at(w, i);
+        let stripped = |t: &str| strip(super::super::text::raw_words(t), &act).join(" ");
+        assert_eq!(stripped("SOA03 s.9"), "§9@soa");
+        assert_eq!(stripped("s.31 CDA 98"), "§31@cda");
+        assert_eq!(stripped("s.31 1 c CDA 1998"), "§31@cda@1998");
+        // With no section beside them, two digits are no year.
+        assert_eq!(stripped("Rape FA 16"), "rape fa 16");
     }
 
     /// An Act's name without "Act", next to a section, is the Act; with

@@ -286,7 +286,8 @@ impl Wording {
             .map(Vec::len)
             .max();
         let w = words.get(i)?;
-        let year_next = words.get(i + 1).is_some_and(|x| statute::year(x));
+        let year_next = words.get(i + 1).is_some_and(|x| statute::year(x))
+            || statute::short_year(words, i, i + 1);
         // An Act's initials end in its "A" ("CJIA", "RTA"): "Rape 2019" is
         // no Act.
         let initials = (2..=6).contains(&w.len())
@@ -296,7 +297,9 @@ impl Wording {
             len = Some(1);
         }
         let len = len?;
-        Some(len + usize::from(words.get(i + len).is_some_and(|x| statute::year(x))))
+        let dated = words.get(i + len).is_some_and(|x| statute::year(x))
+            || statute::short_year(words, i, i + len);
+        Some(len + usize::from(dated))
     }
 
     /// Replaces each run of words a line was written for by what it means,
@@ -597,9 +600,26 @@ fn clauses(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // A subsection glued to its section ("s.31(1)(c)", "5(2)") is part of
+    // the reference, not a clause of its own.
+    let mut glued = vec![false; chars.len()];
+    for k in 1..chars.len() {
+        if chars[k].1 != '(' || !(chars[k - 1].1.is_alphanumeric() || glued[k - 1]) {
+            continue;
+        }
+        let inner = chars[k + 1..]
+            .iter()
+            .take_while(|x| x.1.is_ascii_alphanumeric())
+            .count();
+        if (1..=3).contains(&inner) && chars.get(k + 1 + inner).is_some_and(|x| x.1 == ')') {
+            glued[k] = true;
+            glued[k + 1 + inner] = true;
+        }
+    }
     for (k, &(i, c)) in chars.iter().enumerate() {
         let spaced = |j: Option<&(usize, char)>| j.is_none_or(|x| x.1.is_whitespace());
-        let boundary = matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—')
+        let boundary = !glued[k]
+            && matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—')
             || (c == '-'
                 && (spaced(k.checked_sub(1).and_then(|p| chars.get(p)))
                     || spaced(chars.get(k + 1))));
@@ -929,6 +949,14 @@ mod tests {
         );
         // The section cited is still read as its offence.
         assert!(stems("s.12 SOA 2003", Some(&w)).contains(&"watch".to_string()));
+    }
+
+    /// A subsection glued to its section stays in its clause; a bracket
+    /// set apart by a space still starts one.
+    #[test]
+    fn a_subsection_is_no_clause() {
+        assert_eq!(clauses("s.31(1)(c) CDA 1998"), ["s.31(1)(c) CDA 1998"]);
+        assert_eq!(clauses("Rape (F) 16+"), ["Rape ", "F", " 16+"]);
     }
 
     /// "Theft of tools from a van" is theft from: a "from" after "of"
