@@ -652,7 +652,7 @@ pub struct Text {
 /// A text's words as matched: read, statute references taken out, passed
 /// through the wording table, ages set aside, stop words dropped,
 /// stemmed; each stem once. A word after "no", "not", "other than",
-/// "except" or "excluding" in the same clause is negated ([`NOT`]); after
+/// "except" or "excluding" ("excl") in the same clause is negated ([`NOT`]); after
 /// "without", up to the next small word; after "non", the one word.
 pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
     // (word, as written, wording line, clause)
@@ -688,8 +688,10 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
         if found.used.get(k).copied().unwrap_or(false) || w.starts_with(SECTION) {
             continue;
         }
-        let negator = matches!(w.as_str(), "no" | "not" | "except" | "excluding")
-            || (w == "than" && k > 0 && all[k - 1].0 == "other" && all[k - 1].3 == *c);
+        let negator = matches!(
+            w.as_str(),
+            "no" | "not" | "except" | "excluding" | "excl" | "exc"
+        ) || (w == "than" && k > 0 && all[k - 1].0 == "other" && all[k - 1].3 == *c);
         // "without" denies the thing it names ("without injury", "without
         // firearm certificate"), up to the next small word, not the rest
         // of the clause ("… without injury on a constable").
@@ -925,6 +927,7 @@ mod tests {
             stems("Theft from vehicle other than a motor vehicle"),
             ["theft", "vehicl", "other", "¬motor"]
         );
+        assert_eq!(stems("Theft (excl. meter)"), ["theft", "excl", "¬meter"]);
         // "non" denies the word it is put to alone.
         assert_eq!(
             stems("Non-fatal strangulation"),
