@@ -897,15 +897,18 @@ mod tests {
         );
     }
 
+    /// A reference text's stems, read with no wording table.
+    fn reference_stems(t: &str) -> Vec<String> {
+        read(t, None, Side::Reference)
+            .words
+            .into_iter()
+            .map(|w| w.stem)
+            .collect()
+    }
+
     #[test]
     fn negation_reaches_to_the_end_of_its_clause() {
-        let stems = |t: &str| -> Vec<String> {
-            read(t, None, Side::Reference)
-                .words
-                .into_iter()
-                .map(|w| w.stem)
-                .collect()
-        };
+        let stems = reference_stems;
         assert_eq!(
             stems("Arson not endangering life"),
             ["arson", "not", "¬endanger", "¬life"]
@@ -976,13 +979,7 @@ mod tests {
     /// more of the clause: "on a constable" is said.
     #[test]
     fn without_denies_what_it_names() {
-        let stems = |t: &str| -> Vec<String> {
-            read(t, None, Side::Reference)
-                .words
-                .into_iter()
-                .map(|w| w.stem)
-                .collect()
-        };
+        let stems = reference_stems;
         assert_eq!(
             stems("Assault without Injury on a Constable"),
             ["assault", "without", "¬injury", "constabl"]
