@@ -121,8 +121,9 @@ pub struct Hit<'a> {
     pub whole: bool,
     /// … and says nothing more.
     pub exact: bool,
-    /// The document's words the label does not say, sorted.
-    unmet: Vec<u32>,
+    /// The document's words the label does not say, as bits of their
+    /// places in its words (a document has fewer than 64).
+    unmet: u64,
     /// The label's weight the document says, of `total`; the score is
     /// their ratio times `rest` (the document's side and contradictions).
     label_matched: f32,
@@ -182,7 +183,14 @@ impl Hit<'_> {
     pub fn shape(&self) -> Shape {
         Shape {
             said: self.matched.iter().map(|(i, _, _)| *i).collect(),
-            unmet: self.unmet.iter().copied().collect(),
+            unmet: self
+                .doc
+                .words
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k < 64 && self.unmet & (1 << k) != 0)
+                .map(|(_, (w, _))| *w)
+                .collect(),
             ages: self.doc.ages,
             marks: self.doc.marks,
         }
@@ -496,12 +504,12 @@ impl Index {
             // Every word of the document's met, however (a typo, a start):
             // the label says all it says.
             let mut doc_all = true;
-            let mut unmet = Vec::new();
-            for &(w, factor) in &doc.words {
+            let mut unmet = 0u64;
+            for (k, &(w, factor)) in doc.words.iter().enumerate() {
                 let Some(ms) = by_word.get(&w) else {
                     doc_all &= factor <= 0.0;
-                    if factor > 0.0 {
-                        unmet.push(w);
+                    if factor > 0.0 && k < 64 {
+                        unmet |= 1 << k;
                     }
                     continue;
                 };

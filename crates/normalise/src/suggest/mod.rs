@@ -498,12 +498,16 @@ impl DimSuggester {
         }
         // A label that is a category's name and one of its descriptions
         // at once: the words the name says count with the description's.
+        let mut names: BTreeMap<&str, &index::Hit> = BTreeMap::new();
+        for h in hits.iter().filter(|h| matches!(h.doc.source, Source::Name)) {
+            for t in &h.doc.targets {
+                // Hits come best first: the first is the name's best.
+                names.entry(t.as_str()).or_insert(h);
+            }
+        }
         let mut named: Vec<(&str, &index::Hit)> = Vec::new();
         for (v, e) in by_value.iter_mut() {
-            let name = hits.iter().find(|h| {
-                matches!(h.doc.source, Source::Name) && h.doc.targets.iter().any(|t| t == v)
-            });
-            if let Some(name) = name {
+            if let Some(&name) = names.get(v) {
                 let both = f64::from(e.1.with_name(name, &query, &self.index));
                 if both > e.0 {
                     e.0 = both;
@@ -516,6 +520,9 @@ impl DimSuggester {
             .iter()
             .map(|(v, e)| (*v, e.0))
             .max_by(|a, b| a.1.total_cmp(&b.1));
+        // Only a vote near the best can need its shape (the order between
+        // documents, in `decide`): the rest are not built.
+        let near = text_best.map_or(f64::INFINITY, |(_, s)| s - MARGIN);
         for (v, (score, hit)) in &by_value {
             // Victims' ages with none in common: another offence, whatever
             // the words share. Listed for the reviewer, never suggested.
@@ -530,7 +537,7 @@ impl DimSuggester {
                 reason: self.explain(words, query.ages, hit),
                 exact_code: false,
                 rank: 2,
-                shape: Some(hit.shape()),
+                shape: (score >= near).then(|| hit.shape()),
             });
         }
         for (v, name) in named {
@@ -540,7 +547,7 @@ impl DimSuggester {
                 reason: self.explain(words, query.ages, name),
                 exact_code: false,
                 rank: 2,
-                shape: Some(name.shape()),
+                shape: (f64::from(name.score) >= near).then(|| name.shape()),
             });
         }
         if self.codes {

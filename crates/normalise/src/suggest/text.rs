@@ -16,6 +16,7 @@ use super::group::{Groups, Term};
 use super::statute::{self, SECTION};
 use super::victim::{self, Ages};
 use foi_model::ConfigError;
+use std::collections::HashMap;
 
 /// A word as it is matched, with where it came from (for reasons).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +61,11 @@ pub struct Wording {
     acts: Vec<Vec<String>>,
     /// Terms for several offences at once (config/reference/groups.csv).
     groups: Groups,
+    /// The rules by their first written word, each list in `rules`'
+    /// order: only these can match where a text has that word.
+    by_first: HashMap<String, Vec<usize>>,
+    /// The names of Acts the rules write ("POA", "public order act").
+    act_names: Vec<Vec<String>>,
 }
 
 impl Wording {
@@ -118,11 +124,33 @@ impl Wording {
         }
         // Longest first: "burglary in a dwelling" before "burglary dwelling".
         rules.sort_by_key(|r| std::cmp::Reverse(r.written.len()));
-        Ok(Wording {
+        let mut w = Wording {
             rules,
-            acts: Vec::new(),
-            groups: Groups::default(),
-        })
+            ..Wording::default()
+        };
+        w.index_rules();
+        Ok(w)
+    }
+
+    /// Finds the rules again once they change: by first word, and those
+    /// that write an Act.
+    fn index_rules(&mut self) {
+        self.by_first.clear();
+        for (k, r) in self.rules.iter().enumerate() {
+            if let Some(first) = r.written.first() {
+                self.by_first.entry(first.clone()).or_default().push(k);
+            }
+        }
+        self.act_names = self
+            .rules
+            .iter()
+            // A line that writes an Act ("POA": "public order act"), not a
+            // section whose offence ends in "act" ("s.12 SOA": "causing a
+            // child to watch a sexual act"), which is no Act's name.
+            .filter(|r| r.means.last().is_some_and(|m| m == "act"))
+            .filter(|r| !r.written.iter().any(|w| w.starts_with(SECTION)))
+            .flat_map(|r| [r.written.clone(), r.means.clone()])
+            .collect();
     }
 
     /// The wording tables of config/reference/ read as one, each given as
@@ -252,6 +280,7 @@ impl Wording {
         self.rules.extend(added);
         self.rules
             .sort_by_key(|r| std::cmp::Reverse(r.written.len()));
+        self.index_rules();
         Ok(())
     }
 
@@ -273,14 +302,8 @@ impl Wording {
                 && words[i..i + phrase.len()] == *phrase
         };
         let mut len = self
-            .rules
+            .act_names
             .iter()
-            // A line that writes an Act ("POA": "public order act"), not a
-            // section whose offence ends in "act" ("s.12 SOA": "causing a
-            // child to watch a sexual act"), which is no Act's name.
-            .filter(|r| r.means.last().is_some_and(|m| m == "act"))
-            .filter(|r| !r.written.iter().any(|w| w.starts_with(SECTION)))
-            .flat_map(|r| [&r.written, &r.means])
             .chain(&self.acts)
             .filter(|p| at(p))
             .map(Vec::len)
@@ -318,7 +341,9 @@ impl Wording {
         let mut out = Vec::with_capacity(raw.len());
         let mut i = 0;
         'words: while i < raw.len() {
-            for (k, r) in self.rules.iter().enumerate() {
+            let candidates = self.by_first.get(&raw[i]).map_or(&[][..], Vec::as_slice);
+            for &k in candidates {
+                let r = &self.rules[k];
                 if r.labels_only && side == Side::Reference {
                     continue;
                 }
