@@ -91,6 +91,7 @@ fn main() {
         "heldout3-test",
         "heldout4-dev",
         "heldout4-test",
+        "heldout5-test",
     ] {
         if dev && part.ends_with("-test") {
             continue;
