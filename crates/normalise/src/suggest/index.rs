@@ -495,6 +495,13 @@ impl Index {
             .iter()
             .filter_map(|lw| lw.matches.iter().find(|m| m.1 == How::Same).map(|m| m.0))
             .collect();
+        // The words the label denies ("not dwelling"), where no document
+        // denies them too and the vocabulary has only the words.
+        let denied: Vec<u32> = label
+            .iter()
+            .filter_map(|lw| lw.word.stem.strip_prefix(NOT))
+            .filter_map(|plain| self.ids.get(plain).copied())
+            .collect();
         let mut best = vec![(0.0f32, None::<(u32, How)>); label.len()];
         let mut out = Vec::with_capacity(candidates.len());
         for d in candidates {
@@ -561,6 +568,16 @@ impl Index {
                 Some(Fit::Overlap) => apart = true,
                 None => {}
             }
+            // What the label says a thing is not ("not dwelling/vehicle")
+            // is no word a document that never names the thing leaves
+            // unsaid: it counts where the document names it, either way.
+            let unnamed: f32 = best
+                .iter()
+                .zip(label)
+                .filter(|((_, m), lw)| m.is_none() && lw.word.stem.starts_with(NOT))
+                .map(|(_, lw)| lw.weight)
+                .sum();
+            total -= unnamed;
             if total <= 0.0 {
                 continue;
             }
@@ -575,10 +592,9 @@ impl Index {
                 && !doc.numbers.is_empty()
                 && !doc.numbers.iter().any(|n| query.numbers.contains(n));
             // "Arson not endangering life" for "Arson endangering life".
-            let denies = doc
-                .words
-                .iter()
-                .any(|(w, _)| self.opposite[*w as usize].is_some_and(|o| said.contains(&o)));
+            let denies = doc.words.iter().any(|(w, _)| {
+                self.opposite[*w as usize].is_some_and(|o| said.contains(&o)) || denied.contains(w)
+            });
             // "… on a constable" for a label that says no constable.
             let lacks = !doc.needs.is_empty() && !doc.needs.iter().any(|n| by_word.contains_key(n));
             let against = query.marks.against_but(doc.marks, self.ignored)
@@ -802,6 +818,42 @@ mod tests {
         let (l, desc) = hit(label, "Theft if not classified elsewhere");
         let (_, name) = hit(label, "Other Theft");
         assert!((desc.with_name(&name, &l, &ix) - desc.score).abs() < 1e-6);
+    }
+
+    /// What a label says an offence is not ("not dwelling") weighs
+    /// against a document that names it, and not against one that never
+    /// names it.
+    #[test]
+    fn what_the_label_denies() {
+        let ix = index(&[
+            ("Criminal damage endangering life other", "58D"),
+            ("Criminal damage to a dwelling endangering life", "58A"),
+        ]);
+        let l = ix.read(read(
+            "Criminal damage endangering life (not dwelling)",
+            None,
+            Side::Label,
+        ));
+        let hits = ix.hits(&l);
+        assert_eq!(hits[0].doc.targets[0], "58D");
+        let dwelling = hits
+            .iter()
+            .find(|h| h.doc.targets[0] == "58A")
+            .expect("58A");
+        assert!(dwelling.score < hits[0].score * CONTRADICTION + 1e-6);
+        // "dwelling" costs the document that never names one nothing (the
+        // word "not" alone is a word the label says and it does not).
+        let plain = ix.read(read(
+            "Criminal damage endangering life not",
+            None,
+            Side::Label,
+        ));
+        let plain = ix.hits(&plain)[0].score;
+        assert!(
+            (plain - hits[0].score).abs() < 1e-6,
+            "{plain} {}",
+            hits[0].score
+        );
     }
 
     #[test]
