@@ -641,6 +641,34 @@ fn clauses(text: &str) -> Vec<&str> {
             glued[k + 1 + inner] = true;
         }
     }
+    // Brackets within an Act's name ("Infant Life (Preservation) Act
+    // 1929", "Sexual Offences (Amendment) Act") are part of the name.
+    for k in 0..chars.len() {
+        if chars[k].1 != '(' {
+            continue;
+        }
+        let Some(close) = chars[k + 1..]
+            .iter()
+            .take(40)
+            .position(|x| matches!(x.1, '(' | ')'))
+            .map(|p| k + 1 + p)
+            .filter(|c| chars[*c].1 == ')')
+        else {
+            continue;
+        };
+        let after = text[chars.get(close + 1).map_or(text.len(), |x| x.0)..].trim_start();
+        let act = after
+            .get(..3)
+            .is_some_and(|w| w.eq_ignore_ascii_case("act"))
+            && after[3..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+        if act {
+            glued[k] = true;
+            glued[close] = true;
+        }
+    }
     for (k, &(i, c)) in chars.iter().enumerate() {
         let spaced = |j: Option<&(usize, char)>| j.is_none_or(|x| x.1.is_whitespace());
         let boundary = !glued[k]
@@ -988,6 +1016,12 @@ mod tests {
     fn a_subsection_is_no_clause() {
         assert_eq!(clauses("s.31(1)(c) CDA 1998"), ["s.31(1)(c) CDA 1998"]);
         assert_eq!(clauses("Rape (F) 16+"), ["Rape ", "F", " 16+"]);
+        // Brackets within an Act's name are part of it.
+        assert_eq!(
+            clauses("Child destruction - Infant Life (Preservation) Act 1929"),
+            ["Child destruction ", " Infant Life (Preservation) Act 1929"]
+        );
+        assert_eq!(clauses("Theft (Act 1968)")[0], "Theft ");
     }
 
     /// "Theft of tools from a van" is theft from: a "from" after "of"
