@@ -92,6 +92,7 @@ fn main() {
         "heldout4-dev",
         "heldout4-test",
         "heldout5-test",
+        "none-dev",
     ] {
         if dev && part.ends_with("-test") {
             continue;

@@ -30,6 +30,9 @@ pub enum Kind {
 pub struct Term {
     /// The words that name it, stemmed.
     stems: BTreeSet<String>,
+    /// Its initials, with and without its small words ("cce" for "child
+    /// criminal exploitation"): a label may add them ("… (CCE)").
+    initials: [String; 2],
     pub written: String,
     pub kind: Kind,
     /// What it counts, for the reviewer.
@@ -55,10 +58,11 @@ impl Term {
 
 /// Words a label adds to a term without narrowing it: "Knife crime
 /// offences", "Domestic abuse related", "Hate crime flag".
-const GENERIC: [&str; 12] = [
+const GENERIC: [&str; 13] = [
     "offences",
     "crime",
     "related",
+    "linked",
     "flag",
     "flagged",
     "recorded",
@@ -132,8 +136,17 @@ impl Groups {
                     format!("{:?} is the same term as line {}", row.written, prev.line),
                 ));
             }
+            let words = text::raw_words(&row.written);
+            let first = |small: bool| -> String {
+                words
+                    .iter()
+                    .filter(|w| small || !matches!(w.as_str(), "and" | "of" | "the" | "or"))
+                    .filter_map(|w| w.chars().next())
+                    .collect()
+            };
             terms.push(Term {
                 stems,
+                initials: [first(true), first(false)],
                 written: row.written.trim().to_string(),
                 kind,
                 what: row.what.trim().to_string(),
@@ -156,7 +169,10 @@ impl Groups {
         // "Knife" is not.
         self.terms
             .iter()
-            .filter(|t| t.stems.is_subset(&s) && s.difference(&t.stems).all(|w| generic(w)))
+            .filter(|t| {
+                let extra = |w: &String| generic(w) || (w.len() > 1 && t.initials.contains(w));
+                t.stems.is_subset(&s) && s.difference(&t.stems).all(extra)
+            })
             .max_by_key(|t| t.stems.len())
     }
 }
@@ -181,6 +197,16 @@ knife crime,group,offences where a knife was used or carried
 domestic abuse,flag,offences in a domestic setting
 total,other,the sum of the rows
 ";
+
+    /// A term with its initials in brackets after it is the term.
+    #[test]
+    fn a_term_and_its_initials() {
+        let g = Groups::from_csv("groups.csv", TABLE).expect("table");
+        for label in ["Knife crime (KC)", "Domestic abuse (DA) related"] {
+            assert!(g.named(label).is_some(), "{label}");
+        }
+        assert!(g.named("Knife crime (XY)").is_none());
+    }
 
     #[test]
     fn a_label_of_a_terms_words_names_it() {

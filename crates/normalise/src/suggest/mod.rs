@@ -50,6 +50,9 @@ use victim::{Ages, DocAges};
 pub const WEAK: f64 = 0.4;
 /// A runner-up this close to the best makes the label ambiguous.
 pub const MARGIN: f64 = 0.1;
+/// A part of a label joined to others by a slash suggested at this or
+/// more is an offence named on its own.
+const CLEAR: f64 = 0.9;
 /// How many candidates a suggestion lists.
 pub const SHOWN: usize = 3;
 /// A runner-up scoring less than this is not worth a reviewer's look.
@@ -617,7 +620,44 @@ impl DimSuggester {
             let all = "the label says \"all\": it counts several offences";
             return Suggestions::withheld(ambiguous, out.candidates, Some(all));
         }
+        // "Murder / attempted murder": offences of two categories, each
+        // clear on its own, written as one row.
+        if !coded {
+            if let Some(why) = self.several(label, force) {
+                return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
+            }
+        }
         out
+    }
+
+    /// Whether a label is offences of several categories joined by a
+    /// slash, each suggested on its own: the reason to give.
+    fn several(&self, label: &str, force: Option<&ForceId>) -> Option<String> {
+        let parts = text::slashed(label);
+        if parts.len() < 2 {
+            return None;
+        }
+        let mut values: Vec<(String, &str)> = Vec::new();
+        for part in &parts {
+            let s = self.suggest(part, force);
+            // Each part an offence on its own, clearly ("Murder"), not a
+            // word of one ("drugs/instruments to procure abortion").
+            let c = s.suggested().filter(|c| c.score >= CLEAR)?;
+            let value = c.value.clone();
+            if !values.iter().any(|(v, _)| *v == value) {
+                values.push((value, part));
+            }
+        }
+        (values.len() > 1).then(|| {
+            let each: Vec<String> = values
+                .iter()
+                .map(|(v, p)| format!("{:?} is {v}", p.trim()))
+                .collect();
+            format!(
+                "the label joins offences of several categories: {}",
+                each.join(", ")
+            )
+        })
     }
 
     /// Votes from codes written in the label, weighed against the words.

@@ -815,6 +815,31 @@ fn act_at(wording: Option<&Wording>, words: &[String], i: usize) -> Option<usize
     }
 }
 
+/// A label's parts either side of each slash between words ("Murder /
+/// attempted murder", "Arson/criminal damage"); a slash within
+/// shorthand ("S/A", "w/o", "M/V") or between numbers joins nothing.
+pub fn slashed(label: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, _) in label.match_indices('/') {
+        let word = |s: &str, last: bool| -> usize {
+            let w = if last {
+                s.trim_end().rsplit(|c: char| !c.is_alphabetic()).next()
+            } else {
+                s.trim_start().split(|c: char| !c.is_alphabetic()).next()
+            };
+            w.map_or(0, str::len)
+        };
+        let (before, after) = (&label[start..i], &label[i + 1..]);
+        if word(before, true) >= 3 && word(after, false) >= 3 {
+            parts.push(&label[start..i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&label[start..]);
+    parts
+}
+
 /// Whether a label cites a section of an Act ("s.4 Fraud Act 2006",
 /// "S47"): its offence is the section's, whatever else its words say.
 pub fn cites_section(text: &str) -> bool {
@@ -1008,6 +1033,20 @@ mod tests {
         );
         // The section cited is still read as its offence.
         assert!(stems("s.12 SOA 2003", Some(&w)).contains(&"watch".to_string()));
+    }
+
+    #[test]
+    fn offences_joined_by_a_slash() {
+        assert_eq!(
+            slashed("Murder / attempted murder"),
+            ["Murder ", " attempted murder"]
+        );
+        assert_eq!(
+            slashed("Arson/criminal damage"),
+            ["Arson", "criminal damage"]
+        );
+        assert_eq!(slashed("S/A on F U13"), ["S/A on F U13"]);
+        assert_eq!(slashed("Assault w/o injury"), ["Assault w/o injury"]);
     }
 
     /// A subsection glued to its section stays in its clause; a bracket

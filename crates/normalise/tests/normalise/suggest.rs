@@ -238,6 +238,20 @@ fn a_name_with_a_word_more_is_no_rival() {
     assert_eq!(got.verdict, Verdict::Ambiguous { group: None });
 }
 
+/// A row naming offences of two categories joined by a slash, each clear
+/// on its own, is no one category's; a slash between words of one
+/// offence, or two names of one category, changes nothing.
+#[test]
+fn offences_of_two_categories_joined_by_a_slash() {
+    let s = reference_suggester();
+    for label in ["Murder / attempted murder", "Blackmail/kidnapping"] {
+        let got = s.suggest(label, None);
+        assert_eq!(got.verdict, Verdict::Ambiguous { group: None }, "{label}");
+        assert!(got.candidates.len() > 1, "{label}");
+    }
+    assert_suggested(&s, &[("Theft from the person/pickpocketing", "39")]);
+}
+
 /// "TWOC" is the unauthorised taking of a vehicle (s.12 Theft Act 1968),
 /// "aggravated TWOC" the aggravated vehicle taking of s.12A.
 #[test]
