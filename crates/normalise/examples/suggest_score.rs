@@ -93,6 +93,7 @@ fn main() {
         "heldout4-test",
         "heldout5-test",
         "none-dev",
+        "exports-dev",
     ] {
         if dev && part.ends_with("-test") {
             continue;

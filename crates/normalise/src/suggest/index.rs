@@ -442,7 +442,9 @@ impl Index {
                 Some(How::Start)
             } else if known.is_some() {
                 None
-            } else if abbreviates(l, v) {
+            } else if abbreviates(l, v) || abbreviates(l, &self.surface[id as usize]) {
+                // Against the word as written too: "shplftng" keeps the
+                // "ng" its stem "shoplift" has lost.
                 Some(How::Shorthand)
             } else {
                 let max = if len >= 8 { 2 } else { 1 };
@@ -854,6 +856,14 @@ mod tests {
             "{plain} {}",
             hits[0].score
         );
+    }
+
+    /// A word written without its vowels is read against the word as
+    /// written as well as its stem ("shplftng": "shoplifting").
+    #[test]
+    fn vowels_dropped_from_the_whole_word() {
+        let ix = index(&[("Shoplifting", "46"), ("Theft from the person", "39")]);
+        assert_eq!(top(&ix, "SHPLFTNG").map(|t| t.0).as_deref(), Some("46"));
     }
 
     #[test]
