@@ -170,7 +170,7 @@ impl Hit<'_> {
         if self.total <= 0.0 || std::ptr::eq(self.doc, name.doc) {
             return self.score;
         }
-        let mine: BTreeSet<usize> = self.matched.iter().map(|(i, _, _)| *i).collect();
+        let mine = self.said();
         let extra: f32 = name
             .matched
             .iter()
@@ -180,9 +180,14 @@ impl Hit<'_> {
         ((self.label_matched + extra) / self.total).min(1.0) * self.rest
     }
 
+    /// The label words this document says, by their places in the label.
+    fn said(&self) -> BTreeSet<usize> {
+        self.matched.iter().map(|(i, _, _)| *i).collect()
+    }
+
     pub fn shape(&self) -> Shape {
         Shape {
-            said: self.matched.iter().map(|(i, _, _)| *i).collect(),
+            said: self.said(),
             unmet: self
                 .doc
                 .words

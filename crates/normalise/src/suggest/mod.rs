@@ -601,18 +601,13 @@ impl DimSuggester {
             .suggested()
             .and_then(|c| by_value.get(c.value.as_str()))
             .map(|(_, h)| h.shape());
-        let shared = shared
-            .iter()
-            .filter(|v| {
-                let dominated = || {
-                    let other = by_value.get(**v).map(|(_, h)| h.shape());
-                    top.as_ref()
-                        .zip(other)
-                        .is_some_and(|(t, o)| t.dominates(&o))
-                };
-                !dominated()
-            })
-            .count();
+        let dominated = |v: &str| {
+            let other = by_value.get(v).map(|(_, h)| h.shape());
+            top.as_ref()
+                .zip(other)
+                .is_some_and(|(t, o)| t.dominates(&o))
+        };
+        let shared = shared.iter().filter(|v| !dominated(v)).count();
         if shared > 1 && !exact && !coded && !aged {
             return Suggestions::withheld(ambiguous, out.candidates, None);
         }

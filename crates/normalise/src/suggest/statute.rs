@@ -119,15 +119,7 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         // An Act named without its "Act", followed by its section: "Public
         // Order s.4" (without a section, "public order" is only words).
         if let Some((k, name)) = unsaid_act(&raw, i, act) {
-            let j = i + k;
-            if j + 1 < n && marker(&raw[j]) && section_number(&raw[j + 1]) {
-                let mut section = raw[j + 1].clone();
-                let first = j + 2;
-                let mut end = first;
-                while end < n && part(&raw[end]) && raw[end].len() == 1 {
-                    end += 1;
-                }
-                push_letter(&mut section, &raw[first..end]);
+            if let Some((section, end)) = section_after(&raw, i + k) {
                 out.push(reference(&section, &name));
                 i = end;
                 continue;
@@ -136,15 +128,9 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         // An Act, perhaps followed by its section: "SOA 2003 s 3".
         if let Some(k) = act(&raw, i) {
             let mut j = i + k;
-            if j + 1 < n && marker(&raw[j]) && section_number(&raw[j + 1]) {
-                let mut section = raw[j + 1].clone();
-                j += 2;
-                let first = j;
-                while j < n && part(&raw[j]) && raw[j].len() == 1 {
-                    j += 1;
-                }
-                push_letter(&mut section, &raw[first..j]);
+            if let Some((section, end)) = section_after(&raw, j) {
                 out.push(reference(&section, &raw[i..i + k]));
+                j = end;
             }
             i = j;
             continue;
@@ -208,6 +194,24 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         i += 1;
     }
     out
+}
+
+/// A section named at `j`, after its Act ("s 4 a"): its number and
+/// letter ("4a"), and where the words after it start.
+fn section_after(raw: &[String], j: usize) -> Option<(String, usize)> {
+    let number = raw.get(j + 1).filter(|_| marker(&raw[j]))?;
+    if !section_number(number) {
+        return None;
+    }
+    let first = j + 2;
+    let end = first
+        + raw[first..]
+            .iter()
+            .take_while(|w| part(w) && w.len() == 1)
+            .count();
+    let mut section = number.clone();
+    push_letter(&mut section, &raw[first..end]);
+    Some((section, end))
 }
 
 /// An Act written without the word "Act" at `i` ("public order 1986"):
