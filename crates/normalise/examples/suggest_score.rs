@@ -94,6 +94,10 @@ fn main() {
         "heldout5-test",
         "none-dev",
         "exports-dev",
+        "heldout6-dev",
+        "heldout6-test",
+        "heldout7-dev",
+        "heldout7-test",
     ] {
         if dev && part.ends_with("-test") {
             continue;

@@ -76,6 +76,8 @@ fn scores_on_the_labelled_set() {
         "heldout3-test",
         "heldout4-test",
         "heldout5-test",
+        "heldout6-test",
+        "heldout7-test",
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
