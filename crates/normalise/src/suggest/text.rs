@@ -426,6 +426,34 @@ pub fn raw_words(s: &str) -> Vec<String> {
     out
 }
 
+/// `s` less its local references: letters then three or more digits, as
+/// one token ("L0472", "CR1234/22"), which a force's own system gives
+/// and which say nothing of the offence. A Home Office code or category
+/// begins with its digits; a section ("s136", "SEC170") is a statute's.
+fn without_local_codes(s: &str) -> String {
+    s.split_inclusive(|c: char| !c.is_alphanumeric())
+        .map(|chunk| {
+            let token = chunk.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let letters = token.chars().take_while(char::is_ascii_alphabetic).count();
+            let digits = token[letters..].chars().take_while(char::is_ascii_digit).count();
+            let rest = &token[letters + digits..];
+            let section = matches!(
+                token[..letters].to_ascii_lowercase().as_str(),
+                "s" | "ss" | "sec" | "sect" | "section"
+            );
+            if letters > 0
+                && digits >= 3
+                && !section
+                && rest.chars().all(|c| c.is_ascii_alphabetic())
+            {
+                &chunk[token.len()..]
+            } else {
+                chunk
+            }
+        })
+        .collect()
+}
+
 /// Words that say nothing about which offence: dropped before matching.
 pub fn is_stopword(w: &str) -> bool {
     matches!(
@@ -711,7 +739,11 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
     // (word, as written, wording line, clause)
     let mut all: Vec<(String, String, Option<usize>, usize)> = Vec::new();
     let act = |w: &[String], i: usize| act_at(wording, w, i);
-    for (c, clause) in clauses(text).into_iter().enumerate() {
+    let text = match side {
+        Side::Label => without_local_codes(text),
+        Side::Reference => text.to_string(),
+    };
+    for (c, clause) in clauses(&text).into_iter().enumerate() {
         let raw = statute::strip(raw_words(clause), &act);
         let words = match wording {
             Some(w) => w.apply(raw, side),
@@ -1033,6 +1065,27 @@ mod tests {
         );
         // The section cited is still read as its offence.
         assert!(stems("s.12 SOA 2003", Some(&w)).contains(&"watch".to_string()));
+    }
+
+    /// A force's own reference ("L0472") says nothing of the offence; a
+    /// section, a category or a Home Office code is left for its reader.
+    #[test]
+    fn local_references_are_no_words() {
+        assert_eq!(without_local_codes("L0472 THEFT FROM METER"), " THEFT FROM METER");
+        assert_eq!(without_local_codes("Theft (CR1234/22)"), "Theft (/22)");
+        assert_eq!(without_local_codes("ABC123X assault"), " assault");
+        for kept in ["s136 MHA", "SEC170 CEMA", "105A", "NFIB90", "u13", "S47 OAPA"] {
+            assert_eq!(without_local_codes(kept), kept);
+        }
+        assert_eq!(raw_words("L0472 theft"), ["l", "0472", "theft"], "labels only");
+        assert_eq!(
+            read("L0472 theft", None, Side::Label)
+                .words
+                .iter()
+                .map(|w| w.stem.as_str())
+                .collect::<Vec<_>>(),
+            ["theft"]
+        );
     }
 
     #[test]
