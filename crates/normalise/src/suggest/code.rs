@@ -273,6 +273,16 @@ pub fn codes_in_label(
             }
             continue;
         }
+        // "NFIB90", "nfib5e": a category that begins with letters, written
+        // whole.
+        let upper = t.to_ascii_uppercase();
+        if t.starts_with(|c: char| c.is_ascii_alphabetic())
+            && t.contains(|c: char| c.is_ascii_digit())
+            && domain.contains(&upper)
+        {
+            push(&mut out, category(&upper, t, domain, reference));
+            continue;
+        }
         // "NFIB 50": a category whose letters are written apart.
         if t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()) {
             if let Some(next) = tokens.get(i + 1) {
@@ -449,7 +459,7 @@ mod tests {
     fn domain() -> BTreeSet<String> {
         [
             "13", "21", "22B", "23", "71", "86", "88A", "4/1", "4/4", "44", "19D", "19J", "39",
-            "47", "80", "83", "105A", "104", "NFIB50", "15",
+            "47", "80", "83", "105A", "104", "NFIB50", "NFIB90", "NFIB5E", "15",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -514,6 +524,8 @@ mod tests {
         assert_eq!(codes("Sexual grooming 088/01"), ["088/01=88A"]);
         assert_eq!(codes("Sexual activity 022/B"), ["22B"]);
         assert_eq!(codes("Computer misuse NFIB 50"), ["NFIB50"]);
+        assert_eq!(codes("NFIB90 Other fraud n.e.c."), ["NFIB90"]);
+        assert_eq!(codes("nfib5e - online shopping"), ["NFIB5E"]);
     }
 
     #[test]
