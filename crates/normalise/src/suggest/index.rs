@@ -107,6 +107,14 @@ pub struct LabelWord {
     matches: Vec<(u32, How)>,
 }
 
+impl LabelWord {
+    /// Whether the vocabulary reads this word at all: as one of its own,
+    /// or as a typo, shorthand or part of one.
+    pub fn known(&self) -> bool {
+        !self.matches.is_empty()
+    }
+}
+
 /// One document's match with a label.
 #[derive(Debug, Clone)]
 pub struct Hit<'a> {

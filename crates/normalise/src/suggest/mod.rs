@@ -432,9 +432,20 @@ impl DimSuggester {
         } else {
             label
         };
+        let accepted = self.accepted.get(&fold_label(label));
+        if let (None, Some((kept, foreign))) = (accepted, self.foreign(label)) {
+            let mut out = self.suggest(&kept, force);
+            let why = format!(
+                "read as {kept:?}: the reference knows no word of {foreign:?} (another language, or a force's own terms)"
+            );
+            for c in &mut out.candidates {
+                c.reasons.push(why.clone());
+            }
+            return out;
+        }
         let mut votes: Vec<Vote> = Vec::new();
         // The same words, accepted for another force or in another campaign.
-        if let Some(lines) = self.accepted.get(&fold_label(label)) {
+        if let Some(lines) = accepted {
             for a in lines {
                 if a.force.is_some() && a.force.as_ref() == force {
                     continue; // that line would have mapped it
@@ -623,6 +634,31 @@ impl DimSuggester {
             }
         }
         out
+    }
+
+    /// A label written twice, apart by a slash, once in words the reference
+    /// does not know ("Lladrata o siopau / Shoplifting", as Welsh forces
+    /// write headers): the parts it can read, joined, and the rest. A
+    /// part is foreign when two or more of its words are unknown and they
+    /// outnumber the known ("Lladrad o'r person" knows "person").
+    fn foreign(&self, label: &str) -> Option<(String, String)> {
+        let parts = text::slashed(label);
+        if parts.len() < 2 || self.index.is_empty() {
+            return None;
+        }
+        let (mut kept, mut foreign) = (Vec::new(), Vec::new());
+        for part in parts {
+            let read = self.index.read(text::read(part, self.wording.as_ref(), Side::Label));
+            let long = |w: &&index::LabelWord| w.word.written.chars().count() > 1;
+            let known = read.words.iter().filter(long).filter(|w| w.known()).count();
+            let unknown = read.words.iter().filter(long).filter(|w| !w.known()).count();
+            if unknown >= 2 && unknown > known {
+                foreign.push(part.trim());
+            } else {
+                kept.push(part.trim());
+            }
+        }
+        (!foreign.is_empty() && !kept.is_empty()).then(|| (kept.join(" / "), foreign.join(" / ")))
     }
 
     /// Whether a label is offences of several categories joined by a
@@ -1206,6 +1242,28 @@ mod tests {
         let (v, values) = verdict(&s, "Sexual assault on a female");
         assert_eq!(v, Verdict::Ambiguous { group: None });
         assert_eq!(values[..2], ["20A", "20B"]);
+    }
+
+    /// A header written in two languages reads as the part whose words
+    /// the reference knows; the other part's unknown words do not dilute
+    /// it. A part with one unknown word beside known ones is kept.
+    #[test]
+    fn a_part_in_words_the_reference_does_not_know_is_left_out() {
+        let s = suggester();
+        let got = s.suggest("Treisio menyw / Rape of a woman", None);
+        assert_eq!(got.verdict, Verdict::Suggested, "{:?}", got.candidates);
+        assert_eq!(got.candidates[0].value, "19C");
+        assert!(got.candidates[0].reasons.iter().any(|r| r.contains(
+            "read as \"Rape of a woman\": the reference knows no word of \"Treisio menyw\""
+        )));
+        assert_eq!(
+            s.foreign("Rape of a woman / Treisio menyw"),
+            Some(("Rape of a woman".into(), "Treisio menyw".into()))
+        );
+        assert_eq!(s.foreign("Rape of a woman / Treisio"), None);
+        assert_eq!(s.foreign("Rape of a woman"), None);
+        // Both parts unknown: nothing to read instead.
+        assert_eq!(s.foreign("Treisio menyw / Ymosod rhywiol"), None);
     }
 
     /// Words that fit too little to suggest leave the nearest listed for
