@@ -58,7 +58,7 @@ impl Term {
 
 /// Words a label adds to a term without narrowing it: "Knife crime
 /// offences", "Domestic abuse related", "Hate crime flag".
-const GENERIC: [&str; 14] = [
+const GENERIC: [&str; 15] = [
     "offences",
     "crime",
     "related",
@@ -73,6 +73,7 @@ const GENERIC: [&str; 14] = [
     "category",
     "marker",
     "involving",
+    "other",
 ];
 
 /// The terms of config/reference/groups.csv.
@@ -233,6 +234,8 @@ total,other,the sum of the rows
             "KNIFE CRIME OFFENCES",
             "Knife-crime*",
             "Knife crime related incidents",
+            // "Other" rows are the term's rest, still of several categories.
+            "Other knife crime",
         ] {
             assert_eq!(
                 g.named(label).map(|t| t.written.as_str()),
@@ -255,6 +258,7 @@ total,other,the sum of the rows
         assert!(g.named("Breach of knife crime prevention order").is_none());
         assert!(g.named("Knife").is_none());
         assert!(g.named("Offences").is_none());
+        assert!(g.named("Other offences").is_none());
         // A section of an Act is one offence, whatever the Act's name.
         assert!(g.named("s.4 Knife Crime Act 2026").is_none());
         assert!(g.named("Vehicle crime").is_none());
