@@ -188,6 +188,11 @@ impl Hit<'_> {
         ((self.label_matched + extra) / self.total).min(1.0) * self.rest
     }
 
+    /// How many label words this document says that `other` does not.
+    pub fn says_beyond(&self, other: &Hit<'_>) -> usize {
+        self.said().difference(&other.said()).count()
+    }
+
     /// The label words this document says, by their places in the label.
     fn said(&self) -> BTreeSet<usize> {
         self.matched.iter().map(|(i, _, _)| *i).collect()

@@ -519,12 +519,35 @@ impl DimSuggester {
                 names.entry(t.as_str()).or_insert(h);
             }
         }
+        // The best description of each value too: where the name alone
+        // fits better than any description, a label of the two parts may
+        // fit both together best ("Modern slavery - arrange travel for
+        // exploitation").
+        let mut described: BTreeMap<&str, &index::Hit> = BTreeMap::new();
+        for h in hits
+            .iter()
+            .filter(|h| matches!(h.doc.source, Source::Description { .. }))
+        {
+            for t in &h.doc.targets {
+                described.entry(t.as_str()).or_insert(h);
+            }
+        }
         let mut named: Vec<(&str, &index::Hit)> = Vec::new();
         for (v, e) in by_value.iter_mut() {
             if let Some(&name) = names.get(v) {
-                let both = f64::from(e.1.with_name(name, &query, &self.index));
-                if both > e.0 {
-                    e.0 = both;
+                let mut both = (f64::from(e.1.with_name(name, &query, &self.index)), e.1);
+                // Only a description that says two words or more of the
+                // label the name does not: one word ("Common" assault) is
+                // no second part of the label.
+                let adds = |d: &&&index::Hit| d.says_beyond(name) >= 2;
+                if let Some(&d) = described.get(v).filter(adds) {
+                    let with = f64::from(d.with_name(name, &query, &self.index));
+                    if with > both.0 {
+                        both = (with, d);
+                    }
+                }
+                if both.0 > e.0 {
+                    *e = both;
                     named.push((v, name));
                 }
             }
@@ -1163,7 +1186,11 @@ mod tests {
 ";
 
     fn suggester() -> DimSuggester {
-        let r = Reference::from_csv("offences.csv", REFERENCE).expect("reference");
+        suggester_of(REFERENCE)
+    }
+
+    fn suggester_of(reference: &str) -> DimSuggester {
+        let r = Reference::from_csv("offences.csv", reference).expect("reference");
         let w = Wording::from_csv(
             "abbreviations.csv",
             "written,means\nwoman,female adult\ngirl,female child\nu,under\n",

@@ -319,6 +319,10 @@ fn a_section_of_a_named_act_is_its_offence() {
             ("Sexual Offences Act 2003 s.67", "88E"),
             ("s.139 CJA 1988", "10D"),
             ("Assault s.47 OAPA 1861", "8N"),
+            // PHA and POCA are Acts, as POA is, not words of an offence.
+            ("Harassment - fear of violence (s4 PHA)", "8L"),
+            ("STALKING S2A PHA", "8Q"),
+            ("Tipping off (POCA)", "38"),
         ],
     );
     let got = s.suggest("s.67 SOA 2003", None);
@@ -330,4 +334,35 @@ fn a_section_of_a_named_act_is_its_offence() {
         "{:?}",
         got.candidates[0].reasons
     );
+}
+
+/// A label that is a category's name and one of its descriptions reads as
+/// both, even where the name alone fits better than any one description.
+#[test]
+fn a_name_and_a_description_together() {
+    let s = reference_suggester();
+    let got = s.suggest("MOD SLAVERY - ARRANGE TRAVEL FOR EXPLOITATION", None);
+    assert_eq!(got.verdict, Verdict::Suggested, "{:?}", got.candidates);
+    let top = &got.candidates[0];
+    assert_eq!(top.value, "106");
+    let reasons = top.reasons.join(" | ");
+    assert!(
+        reasons.contains("036/08") && reasons.contains("category name"),
+        "{reasons}"
+    );
+}
+
+/// Cannabis is a class B drug, which the reference's cannabis descriptions
+/// do not say: "Class B" possession spans 92D (class B, other) and 92E
+/// (cannabis); cannabis alone is 92E.
+#[test]
+fn cannabis_is_class_b() {
+    let s = reference_suggester();
+    for label in ["Possession of a Class B drug", "POSS CLASS B"] {
+        let got = s.suggest(label, None);
+        assert_eq!(got.verdict, Verdict::Ambiguous { group: None }, "{label}");
+        let values: Vec<&str> = got.candidates.iter().map(|c| c.value.as_str()).collect();
+        assert!(values.contains(&"92D") && values.contains(&"92E"), "{label}: {values:?}");
+    }
+    assert_suggested(&s, &[("Possession of cannabis", "92E")]);
 }
