@@ -39,9 +39,12 @@ struct Rule {
     /// The table it is a line of, and where.
     file: String,
     line: usize,
-    /// Written with a digit ("S18", "section 47"): read in labels only,
-    /// since the reference's own "section 18" is another Act's.
-    labels_only: bool,
+    /// The one side it reads, if only one: labels for a line written
+    /// with a digit ("S18", "section 47"), since the reference's own
+    /// "section 18" is another Act's; the reference for what its texts
+    /// leave unsaid ("cannabis" is class B), which a label saying
+    /// "cannabis" need not say again.
+    only: Option<Side>,
 }
 
 /// Which side a text is: a label, or a reference text.
@@ -69,11 +72,15 @@ pub struct Wording {
 }
 
 impl Wording {
-    /// Reads the table; an empty side or a line that says the same twice
-    /// is an error at its line.
+    /// Reads the table (header `written,means`, and `side` where a line
+    /// reads only labels or only the reference); an empty side, an
+    /// unknown `side` or a line that says the same twice is an error at
+    /// its line.
     pub fn from_csv(file: &str, text: &str) -> Result<Wording, ConfigError> {
         let mut rdr = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
+            // `side` is written only where a line reads one side.
+            .flexible(true)
             .from_reader(text.as_bytes());
         let headers = rdr
             .headers()
@@ -81,8 +88,13 @@ impl Wording {
             .clone();
         let col = |name: &str| headers.iter().position(|h| h.trim() == name);
         let (Some(w), Some(m)) = (col("written"), col("means")) else {
-            return Err(ConfigError::at(file, 1, "the header must be written,means"));
+            return Err(ConfigError::at(
+                file,
+                1,
+                "the header must be written,means (and, if wanted, side)",
+            ));
         };
+        let side_col = col("side");
         let mut rules: Vec<Rule> = Vec::new();
         for row in rdr.records() {
             let row = row.map_err(|e| {
@@ -111,11 +123,27 @@ impl Wording {
                     ),
                 ));
             }
+            let digit = written
+                .iter()
+                .any(|w| w.chars().any(|c| c.is_ascii_digit()));
+            let only = match side_col.and_then(|c| row.get(c)).map(str::trim) {
+                None | Some("") if digit => Some(Side::Label),
+                None | Some("") => None,
+                Some("label") => Some(Side::Label),
+                Some("reference") if !digit => Some(Side::Reference),
+                Some(other) => {
+                    return Err(ConfigError::at(
+                        file,
+                        line,
+                        format!(
+                            "side {other:?}: leave it empty (both), or write label or reference (a line written with a digit reads labels only)"
+                        ),
+                    ))
+                }
+            };
             rules.push(Rule {
                 text: format!("{} = {}", written.join(" "), means.join(" ")),
-                labels_only: written
-                    .iter()
-                    .any(|w| w.chars().any(|c| c.is_ascii_digit())),
+                only,
                 written,
                 means,
                 file: file.to_string(),
@@ -257,7 +285,7 @@ impl Wording {
                     means: means.clone(),
                     file: file.to_string(),
                     line,
-                    labels_only: true,
+                    only: Some(Side::Label),
                 };
                 let bare = statute::reference(&section, &name);
                 match yearless.iter_mut().find(|(b, _, _)| *b == bare) {
@@ -344,7 +372,7 @@ impl Wording {
             let candidates = self.by_first.get(&raw[i]).map_or(&[][..], Vec::as_slice);
             for &k in candidates {
                 let r = &self.rules[k];
-                if r.labels_only && side == Side::Reference {
+                if r.only.is_some_and(|only| only != side) {
                     continue;
                 }
                 let n = r.written.len();
@@ -1005,6 +1033,31 @@ mod tests {
             err.to_string(),
             "a.csv:2: both `written` and `means` need a word"
         );
+    }
+
+    /// A line may read one side only: the reference, for what its texts
+    /// leave unsaid; labels, as a line written with a digit always does.
+    #[test]
+    fn a_line_may_read_one_side() {
+        let table = Wording::from_csv(
+            "a.csv",
+            "written,means,side\ncannabis,class b cannabis,reference\nweed,cannabis\nS47,actual bodily harm\n",
+        )
+        .expect("table");
+        let stems = |t: &str, side: Side| -> Vec<String> {
+            read(t, Some(&table), side).words.into_iter().map(|w| w.stem).collect()
+        };
+        assert_eq!(stems("cannabis", Side::Reference), ["class", "b", "cannabis"]);
+        assert_eq!(stems("cannabis", Side::Label), ["cannabis"]);
+        assert_eq!(stems("weed", Side::Label), ["cannabis"]);
+        assert!(stems("S47", Side::Label).contains(&stem("bodily")));
+        assert!(!stems("S47", Side::Reference).contains(&stem("bodily")));
+        let err = Wording::from_csv("a.csv", "written,means,side\nweed,cannabis,labels\n")
+            .expect_err("side");
+        assert!(err.to_string().starts_with("a.csv:2: side \"labels\""), "{err}");
+        let err = Wording::from_csv("a.csv", "written,means,side\nS47,abh,reference\n")
+            .expect_err("digit");
+        assert!(err.to_string().contains("digit"), "{err}");
     }
 
     /// A reference text's stems, read with no wording table.
