@@ -488,6 +488,7 @@ impl DimSuggester {
         }
         let read = text::read(label, self.wording.as_ref(), Side::Label);
         let spans = read.spans;
+        let flagged = read.flagged;
         let query = self.index.read(read);
         let hits = self.index.hits(&query);
         let words = &query.words;
@@ -622,6 +623,14 @@ impl DimSuggester {
                 Verdict::Ambiguous { group },
                 out.candidates,
                 Some(&term.reason()),
+            );
+        }
+        if flagged {
+            let why = "the label says \"flag\" or \"marker\": it counts offences of any category marked so, not an offence";
+            return Suggestions::withheld(
+                Verdict::Ambiguous { group: None },
+                out.candidates,
+                Some(why),
             );
         }
         if out.verdict != Verdict::Suggested {

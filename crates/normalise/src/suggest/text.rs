@@ -756,6 +756,10 @@ pub struct Text {
     /// assault (all ages)") counts several offences together: whatever its
     /// words fit best, it is no one category's.
     pub spans: bool,
+    /// A label that says "flag" or "marker" ("Modern slavery flag", "Hate
+    /// crime - race marker") counts offences of any category marked so:
+    /// the reference never says either word.
+    pub flagged: bool,
 }
 
 /// A text's words as matched: read, statute references taken out, passed
@@ -863,6 +867,10 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
         ages,
         implied: found.implied && ages.is_some(),
         spans: side == Side::Label && all.iter().any(|x| x.0 == "all"),
+        flagged: side == Side::Label
+            && all
+                .iter()
+                .any(|x| matches!(x.1.as_str(), "flag" | "flags" | "flagged" | "marker" | "markers")),
     }
 }
 
@@ -1369,6 +1377,15 @@ mod tests {
             .add_statutes("s.csv", "act,section,means\n")
             .expect_err("header");
         assert!(err.to_string().contains("act,year,section,means"), "{err}");
+    }
+
+    #[test]
+    fn a_label_saying_flag_or_marker_is_flagged() {
+        for label in ["Modern slavery flag", "HATE CRIME - RACE MARKER", "DA flagged offences"] {
+            assert!(read(label, None, Side::Label).flagged, "{label}");
+        }
+        assert!(!read("Modern slavery", None, Side::Label).flagged);
+        assert!(!read("Flag offences", None, Side::Reference).flagged);
     }
 
     #[test]
