@@ -166,11 +166,16 @@ impl Groups {
         if s.is_empty() || text::cites_section(label) {
             return None;
         }
+        // Each word of the label not generic is one of the term's, or its
+        // initials: a label of more such words than that is no term's, and
+        // is passed over before any word is compared.
+        let own = s.iter().filter(|w| !generic(w)).count();
         // The longest term whose words the label says, with nothing
         // more but generic words: "Knife crime offences" is "knife crime",
         // "Knife" is not.
         self.terms
             .iter()
+            .filter(|t| own <= t.stems.len() + 1 && t.stems.len() <= s.len())
             .filter(|t| {
                 // A term's word may be written with a slip ("Suspicous").
                 let said = |x: &String, y: &String| {
