@@ -159,6 +159,13 @@ fn section_word(w: &str) -> bool {
     )
 }
 
+/// A section written as one token: "s40D", "S.18", "sec139A".
+fn section_ref(t: &str) -> bool {
+    let letters: String = t.chars().take_while(char::is_ascii_alphabetic).collect();
+    let rest = t[letters.len()..].trim_start_matches('.');
+    !letters.is_empty() && section_word(&letters) && rest.starts_with(|c: char| c.is_ascii_digit())
+}
+
 fn digits(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
 }
@@ -167,6 +174,9 @@ fn digits(s: &str) -> bool {
 struct Token<'a> {
     text: &'a str,
     after: Option<char>,
+    /// In a bracket glued to a number before it: a subsection
+    /// ("s.40D(3A)", "s.31(1)(c)"), never a code.
+    subsection: bool,
 }
 
 /// Tokens keep '/' (Home Office codes, "4/1"); "<" and ">" stand alone so
@@ -182,7 +192,23 @@ fn tokens(label: &str) -> Vec<Token<'_>> {
         let cut = split(c) || matches!(c, '<' | '>' | '+');
         if cut {
             if let Some(s) = start.take() {
-                out.push(token(&label[s..i], Some(c)));
+                let mut t = token(&label[s..i], Some(c));
+                let before = label[..s].chars().rev().take(2).collect::<Vec<char>>();
+                let glued = matches!(before.as_slice(), ['(', p] if p.is_alphanumeric() || *p == ')');
+                let bracketed = label[..s].trim_end().ends_with('(');
+                // "s40D", or "s" then "40D": the section a bracket after it
+                // is a subsection of, with a space between or none.
+                let cited = |o: &[Token]| match o {
+                    [.., p] if section_ref(p.text) => true,
+                    [.., w, n] => section_word(w.text) && n.text.starts_with(|c: char| c.is_ascii_digit()),
+                    _ => false,
+                };
+                t.subsection = (glued
+                    && out
+                        .last()
+                        .is_some_and(|p: &Token| p.text.contains(|c: char| c.is_ascii_digit())))
+                    || (bracketed && cited(&out));
+                out.push(t);
             }
             if matches!(c, '<' | '>' | '+') {
                 let next = chars.get(k + 1).map(|x| x.1);
@@ -204,6 +230,7 @@ fn token(raw: &str, after: Option<char>) -> Token<'_> {
         text: raw
             .trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '<' | '>' | '+' | '/')),
         after,
+        subsection: false,
     }
 }
 
@@ -224,6 +251,9 @@ pub fn codes_in_label(
     let n = tokens.len();
     let text = |i: usize| tokens.get(i).map_or("", |t| t.text);
     for (i, tok) in tokens.iter().enumerate() {
+        if tok.subsection {
+            continue;
+        }
         let t = tok.text;
         let prev = if i > 0 { text(i - 1) } else { "" };
         let after_age = age_word(prev);
@@ -459,7 +489,7 @@ mod tests {
     fn domain() -> BTreeSet<String> {
         [
             "13", "21", "22B", "23", "71", "86", "88A", "4/1", "4/4", "44", "19D", "19J", "39",
-            "47", "80", "83", "105A", "104", "NFIB50", "NFIB90", "NFIB5E", "15",
+            "47", "80", "83", "105A", "104", "NFIB50", "NFIB90", "NFIB5E", "15", "3A",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -526,6 +556,18 @@ mod tests {
         assert_eq!(codes("Computer misuse NFIB 50"), ["NFIB50"]);
         assert_eq!(codes("NFIB90 Other fraud n.e.c."), ["NFIB90"]);
         assert_eq!(codes("nfib5e - online shopping"), ["NFIB5E"]);
+    }
+
+    /// A bracket glued to a section's number is its subsection: "(3A)"
+    /// after "s.40D" is no category 3A, and "(13)" no age or code.
+    #[test]
+    fn a_subsection_is_no_code() {
+        assert!(codes("Possess mobile phone in prison (s40D(3A) Prison Act)").is_empty());
+        assert!(codes("Possess mobile phone in prison s40D (3A) Prison Act").is_empty());
+        assert!(codes("Section 40D (3A)").is_empty());
+        assert!(codes("s.31(1)(c) CDA (4/1)").len() == 1);
+        assert_eq!(codes("Sexual activity (22B)"), ["22B"]);
+        assert_eq!(codes("Manslaughter(4/1)"), ["4/1"]);
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn scores_on_the_labelled_set() {
         "heldout5-test",
         "heldout6-test",
         "heldout7-test",
+        "heldout8-test",
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
