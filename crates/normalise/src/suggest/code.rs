@@ -194,13 +194,16 @@ fn tokens(label: &str) -> Vec<Token<'_>> {
             if let Some(s) = start.take() {
                 let mut t = token(&label[s..i], Some(c));
                 let before = label[..s].chars().rev().take(2).collect::<Vec<char>>();
-                let glued = matches!(before.as_slice(), ['(', p] if p.is_alphanumeric() || *p == ')');
+                let glued =
+                    matches!(before.as_slice(), ['(', p] if p.is_alphanumeric() || *p == ')');
                 let bracketed = label[..s].trim_end().ends_with('(');
                 // "s40D", or "s" then "40D": the section a bracket after it
                 // is a subsection of, with a space between or none.
                 let cited = |o: &[Token]| match o {
                     [.., p] if section_ref(p.text) => true,
-                    [.., w, n] => section_word(w.text) && n.text.starts_with(|c: char| c.is_ascii_digit()),
+                    [.., w, n] => {
+                        section_word(w.text) && n.text.starts_with(|c: char| c.is_ascii_digit())
+                    }
                     _ => false,
                 };
                 t.subsection = (glued

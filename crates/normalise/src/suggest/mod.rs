@@ -680,10 +680,17 @@ impl DimSuggester {
         }
         let (mut kept, mut foreign) = (Vec::new(), Vec::new());
         for part in parts {
-            let read = self.index.read(text::read(part, self.wording.as_ref(), Side::Label));
+            let read = self
+                .index
+                .read(text::read(part, self.wording.as_ref(), Side::Label));
             let long = |w: &&index::LabelWord| w.word.written.chars().count() > 1;
             let known = read.words.iter().filter(long).filter(|w| w.known()).count();
-            let unknown = read.words.iter().filter(long).filter(|w| !w.known()).count();
+            let unknown = read
+                .words
+                .iter()
+                .filter(long)
+                .filter(|w| !w.known())
+                .count();
             if unknown >= 2 && unknown > known {
                 foreign.push(part.trim());
             } else {

@@ -463,7 +463,10 @@ fn without_local_codes(s: &str) -> String {
         .map(|chunk| {
             let token = chunk.trim_end_matches(|c: char| !c.is_alphanumeric());
             let letters = token.chars().take_while(char::is_ascii_alphabetic).count();
-            let digits = token[letters..].chars().take_while(char::is_ascii_digit).count();
+            let digits = token[letters..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
             let rest = &token[letters + digits..];
             let section = matches!(
                 token[..letters].to_ascii_lowercase().as_str(),
@@ -868,9 +871,12 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
         implied: found.implied && ages.is_some(),
         spans: side == Side::Label && all.iter().any(|x| x.0 == "all"),
         flagged: side == Side::Label
-            && all
-                .iter()
-                .any(|x| matches!(x.1.as_str(), "flag" | "flags" | "flagged" | "marker" | "markers")),
+            && all.iter().any(|x| {
+                matches!(
+                    x.1.as_str(),
+                    "flag" | "flags" | "flagged" | "marker" | "markers"
+                )
+            }),
     }
 }
 
@@ -1053,16 +1059,26 @@ mod tests {
         )
         .expect("table");
         let stems = |t: &str, side: Side| -> Vec<String> {
-            read(t, Some(&table), side).words.into_iter().map(|w| w.stem).collect()
+            read(t, Some(&table), side)
+                .words
+                .into_iter()
+                .map(|w| w.stem)
+                .collect()
         };
-        assert_eq!(stems("cannabis", Side::Reference), ["class", "b", "cannabis"]);
+        assert_eq!(
+            stems("cannabis", Side::Reference),
+            ["class", "b", "cannabis"]
+        );
         assert_eq!(stems("cannabis", Side::Label), ["cannabis"]);
         assert_eq!(stems("weed", Side::Label), ["cannabis"]);
         assert!(stems("S47", Side::Label).contains(&stem("bodily")));
         assert!(!stems("S47", Side::Reference).contains(&stem("bodily")));
         let err = Wording::from_csv("a.csv", "written,means,side\nweed,cannabis,labels\n")
             .expect_err("side");
-        assert!(err.to_string().starts_with("a.csv:2: side \"labels\""), "{err}");
+        assert!(
+            err.to_string().starts_with("a.csv:2: side \"labels\""),
+            "{err}"
+        );
         let err = Wording::from_csv("a.csv", "written,means,side\nS47,abh,reference\n")
             .expect_err("digit");
         assert!(err.to_string().contains("digit"), "{err}");
@@ -1132,13 +1148,27 @@ mod tests {
     /// section, a category or a Home Office code is left for its reader.
     #[test]
     fn local_references_are_no_words() {
-        assert_eq!(without_local_codes("L0472 THEFT FROM METER"), " THEFT FROM METER");
+        assert_eq!(
+            without_local_codes("L0472 THEFT FROM METER"),
+            " THEFT FROM METER"
+        );
         assert_eq!(without_local_codes("Theft (CR1234/22)"), "Theft (/22)");
         assert_eq!(without_local_codes("ABC123X assault"), " assault");
-        for kept in ["s136 MHA", "SEC170 CEMA", "105A", "NFIB90", "u13", "S47 OAPA"] {
+        for kept in [
+            "s136 MHA",
+            "SEC170 CEMA",
+            "105A",
+            "NFIB90",
+            "u13",
+            "S47 OAPA",
+        ] {
             assert_eq!(without_local_codes(kept), kept);
         }
-        assert_eq!(raw_words("L0472 theft"), ["l", "0472", "theft"], "labels only");
+        assert_eq!(
+            raw_words("L0472 theft"),
+            ["l", "0472", "theft"],
+            "labels only"
+        );
         assert_eq!(
             read("L0472 theft", None, Side::Label)
                 .words
@@ -1381,7 +1411,11 @@ mod tests {
 
     #[test]
     fn a_label_saying_flag_or_marker_is_flagged() {
-        for label in ["Modern slavery flag", "HATE CRIME - RACE MARKER", "DA flagged offences"] {
+        for label in [
+            "Modern slavery flag",
+            "HATE CRIME - RACE MARKER",
+            "DA flagged offences",
+        ] {
             assert!(read(label, None, Side::Label).flagged, "{label}");
         }
         assert!(!read("Modern slavery", None, Side::Label).flagged);

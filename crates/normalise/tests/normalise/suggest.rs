@@ -365,7 +365,10 @@ fn cannabis_is_class_b() {
         let got = s.suggest(label, None);
         assert_eq!(got.verdict, Verdict::Ambiguous { group: None }, "{label}");
         let values: Vec<&str> = got.candidates.iter().map(|c| c.value.as_str()).collect();
-        assert!(values.contains(&"92D") && values.contains(&"92E"), "{label}: {values:?}");
+        assert!(
+            values.contains(&"92D") && values.contains(&"92E"),
+            "{label}: {values:?}"
+        );
     }
     assert_suggested(&s, &[("Possession of cannabis", "92E")]);
 }
