@@ -162,8 +162,14 @@ impl Groups {
     /// The term a label is, when its words are a term's and nothing more
     /// (besides [`GENERIC`] words and the victim's ages).
     pub fn named(&self, label: &str) -> Option<&Term> {
+        self.named_unless(label, text::cites_section(label))
+    }
+
+    /// [`Groups::named`], told whether the label cites a section that is
+    /// one offence: then it is that offence's, whatever else it says.
+    pub fn named_unless(&self, label: &str, offence_cited: bool) -> Option<&Term> {
         let s = stems(label);
-        if s.is_empty() || text::cites_section(label) {
+        if s.is_empty() || offence_cited {
             return None;
         }
         // Each word of the label not generic is one of the term's, or its

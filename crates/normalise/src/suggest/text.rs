@@ -210,9 +210,19 @@ impl Wording {
         Ok(())
     }
 
-    /// The term of the group table a label is, if it is one.
+    /// The term of the group table a label is, if it is one. A section
+    /// the tables read as an offence makes the label that offence's; one
+    /// they do not read ("Mental health - s136", a power, not an offence)
+    /// says nothing against the term.
     pub fn group(&self, label: &str) -> Option<&Term> {
-        self.groups.named(label)
+        let reads_section = read(label, Some(self), Side::Label).words.iter().any(|w| {
+            w.via.is_some_and(|k| {
+                self.rules
+                    .get(k)
+                    .is_some_and(|r| r.written.iter().any(|x| x.starts_with(SECTION)))
+            })
+        });
+        self.groups.named_unless(label, reads_section)
     }
 
     /// Adds the sections of Acts that are one offence

@@ -372,3 +372,21 @@ fn cannabis_is_class_b() {
     }
     assert_suggested(&s, &[("Possession of cannabis", "92E")]);
 }
+
+/// A section no table reads beside a term of the group table ("s136" of
+/// the Mental Health Act, a power) leaves the term a term; a section the
+/// statute table reads is the offence.
+#[test]
+fn a_section_no_table_reads_leaves_a_term() {
+    let s = reference_suggester();
+    let got = s.suggest("Mental health - s136", None);
+    assert_eq!(
+        got.verdict,
+        Verdict::Ambiguous {
+            group: Some("\"mental health\"".into())
+        },
+        "{:?}",
+        got.candidates
+    );
+    assert_suggested(&s, &[("Harassment - fear of violence (s4 PHA)", "8L")]);
+}
