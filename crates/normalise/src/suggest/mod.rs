@@ -489,6 +489,10 @@ impl DimSuggester {
         let read = text::read(label, self.wording.as_ref(), Side::Label);
         let spans = read.spans;
         let flagged = read.flagged;
+        let term = self
+            .wording
+            .as_ref()
+            .and_then(|w| w.group(label, &read.words));
         let query = self.index.read(read);
         let hits = self.index.hits(&query);
         let words = &query.words;
@@ -513,26 +517,12 @@ impl DimSuggester {
         }
         // A label that is a category's name and one of its descriptions
         // at once: the words the name says count with the description's.
-        let mut names: BTreeMap<&str, &index::Hit> = BTreeMap::new();
-        for h in hits.iter().filter(|h| matches!(h.doc.source, Source::Name)) {
-            for t in &h.doc.targets {
-                // Hits come best first: the first is the name's best.
-                names.entry(t.as_str()).or_insert(h);
-            }
-        }
+        let names = best_per_value(&hits, |s| matches!(s, Source::Name));
         // The best description of each value too: where the name alone
         // fits better than any description, a label of the two parts may
         // fit both together best ("Modern slavery - arrange travel for
         // exploitation").
-        let mut described: BTreeMap<&str, &index::Hit> = BTreeMap::new();
-        for h in hits
-            .iter()
-            .filter(|h| matches!(h.doc.source, Source::Description { .. }))
-        {
-            for t in &h.doc.targets {
-                described.entry(t.as_str()).or_insert(h);
-            }
-        }
+        let described = best_per_value(&hits, |s| matches!(s, Source::Description { .. }));
         let mut named: Vec<(&str, &index::Hit)> = Vec::new();
         for (v, e) in by_value.iter_mut() {
             if let Some(&name) = names.get(v) {
@@ -617,7 +607,7 @@ impl DimSuggester {
         let out = decide(votes, group);
         // A term for several offences at once ("Knife crime"), however
         // well its words fit one description.
-        if let Some(term) = self.wording.as_ref().and_then(|w| w.group(label)) {
+        if let Some(term) = term {
             let group = Some(format!("{:?}", term.written));
             return Suggestions::withheld(
                 Verdict::Ambiguous { group },
@@ -951,6 +941,21 @@ fn by_label(accepted: &[Accepted]) -> BTreeMap<String, Vec<Accepted>> {
 
 /// Merges the votes per value and decides: one clear suggestion, an
 /// ambiguous label (a group, or values too close to call), or none.
+/// The best hit of each value among documents of one source. Hits come
+/// best first, so the first of a value is its best.
+fn best_per_value<'h, 'd>(
+    hits: &'h [index::Hit<'d>],
+    source: impl Fn(&Source) -> bool,
+) -> BTreeMap<&'h str, &'h index::Hit<'d>> {
+    let mut best = BTreeMap::new();
+    for h in hits.iter().filter(|h| source(&h.doc.source)) {
+        for t in &h.doc.targets {
+            best.entry(t.as_str()).or_insert(h);
+        }
+    }
+    best
+}
+
 fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Suggestions {
     let mut merged: Vec<Candidate> = Vec::new();
     let mut order: Vec<Vote> = votes;
@@ -1202,11 +1207,7 @@ mod tests {
 ";
 
     fn suggester() -> DimSuggester {
-        suggester_of(REFERENCE)
-    }
-
-    fn suggester_of(reference: &str) -> DimSuggester {
-        let r = Reference::from_csv("offences.csv", reference).expect("reference");
+        let r = Reference::from_csv("offences.csv", REFERENCE).expect("reference");
         let w = Wording::from_csv(
             "abbreviations.csv",
             "written,means\nwoman,female adult\ngirl,female child\nu,under\n",

@@ -12,7 +12,7 @@
 //! POA" is public fear, alarm or distress), and it is dropped otherwise.
 
 /// Words that announce a section: "s", "sec", "section".
-fn marker(w: &str) -> bool {
+pub fn marker(w: &str) -> bool {
     matches!(
         w,
         "s" | "ss" | "sec" | "secs" | "sect" | "section" | "sections"

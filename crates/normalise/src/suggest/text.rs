@@ -210,19 +210,20 @@ impl Wording {
         Ok(())
     }
 
-    /// The term of the group table a label is, if it is one. A section
-    /// the tables read as an offence makes the label that offence's; one
-    /// they do not read ("Mental health - s136", a power, not an offence)
-    /// says nothing against the term.
-    pub fn group(&self, label: &str) -> Option<&Term> {
-        let reads_section = read(label, Some(self), Side::Label).words.iter().any(|w| {
+    /// The term of the group table a label is, if it is one. `words` are
+    /// the label's as read ([`read`]): a section the tables read as an
+    /// offence makes the label that offence's; one they do not read
+    /// ("Mental health - s136", a power, not an offence) says nothing
+    /// against the term.
+    pub fn group(&self, label: &str, words: &[Word]) -> Option<&Term> {
+        let offence_cited = words.iter().any(|w| {
             w.via.is_some_and(|k| {
                 self.rules
                     .get(k)
                     .is_some_and(|r| r.written.iter().any(|x| x.starts_with(SECTION)))
             })
         });
-        self.groups.named_unless(label, reads_section)
+        self.groups.named_unless(label, offence_cited)
     }
 
     /// Adds the sections of Acts that are one offence
@@ -478,10 +479,7 @@ fn without_local_codes(s: &str) -> String {
                 .take_while(char::is_ascii_digit)
                 .count();
             let rest = &token[letters + digits..];
-            let section = matches!(
-                token[..letters].to_ascii_lowercase().as_str(),
-                "s" | "ss" | "sec" | "sect" | "section"
-            );
+            let section = statute::marker(&token[..letters].to_ascii_lowercase());
             if letters > 0
                 && digits >= 3
                 && !section
