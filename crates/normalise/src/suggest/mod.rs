@@ -761,8 +761,9 @@ impl DimSuggester {
                 .map_or(String::new(), |d| format!(" (not taken alone: {d})"));
             for (k, (c, fit)) in ranked.iter().enumerate() {
                 let clear = single || (k == 0 && ranked.get(1).is_none_or(|r| fit - r.1 >= MARGIN));
-                let against =
-                    text_best.filter(|(v, s)| *s >= WEAK && v != c && text_score(c) < s - MARGIN);
+                // Words that fit the code's own description as well as the
+                // best say nothing against it.
+                let against = text_best.filter(|(v, s)| *s >= WEAK && v != c && *fit < s - MARGIN);
                 let (score, how) = match (clear, against) {
                     // Listed below what the words fit, never above it.
                     (_, Some((v, s))) => (
@@ -1230,6 +1231,39 @@ mod tests {
         let got = s.suggest(label, None);
         let values = got.candidates.iter().map(|c| c.value.clone()).collect();
         (got.verdict, values)
+    }
+
+    /// A code written in the label stands where its own description fits
+    /// the words as well as any other does: "common assault" is said by
+    /// 008/57 ("racially or religiously aggravated common assault") too.
+    #[test]
+    fn words_its_description_says_too_are_nothing_against_a_code() {
+        let reference = "category,category_name,ho_code,offence,offence_class,sub_class,commenced,changed
+105A,Assault without Injury,105/01,Common assault and battery,Violence Against The Person,Violence without injury,,
+105B,Racially or religiously Aggravated Assault without Injury,008/57,Racially or religiously aggravated common assault or beating,Violence Against The Person,Violence without injury,,
+";
+        let r = Reference::from_csv("offences.csv", reference).expect("reference");
+        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
+        let s = DimSuggester::codes(
+            &domain,
+            true,
+            Evidence {
+                reference: Some(&r),
+                wording: None,
+                others: &[],
+            },
+            &[],
+        );
+        let (v, values) = verdict(&s, "008/57 - COMMON ASSAULT (RACE)");
+        assert_eq!(
+            (v, values[0].as_str()),
+            (Verdict::Suggested, "105B"),
+            "{values:?}"
+        );
+        // Words another category's description says and the code's does
+        // not still weigh against it.
+        let (_, values) = verdict(&s, "008/57 - Common assault and battery");
+        assert_eq!(values[0], "105A", "{values:?}");
     }
 
     #[test]

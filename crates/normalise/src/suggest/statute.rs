@@ -53,8 +53,10 @@ fn part(w: &str) -> bool {
 /// The section word a reference without its Act becomes: "§47".
 pub const SECTION: char = '§';
 
-/// What an Act's words are known by: their initials ("public order act"
-/// and "poa" alike are "poa"), and the year when written.
+/// What an Act's words are known by: a name written out by all its words
+/// ("criminal-attempts-act"), since Acts share initials (the Criminal
+/// Attempts and the Child Abduction Act are both "CAA"); initials as
+/// written ("poa"); and the year when written.
 fn act_key(words: &[String]) -> (String, Option<&str>) {
     let (name, year) = match words.split_last() {
         Some((y, rest)) if year(y) => (rest, Some(y.as_str())),
@@ -62,15 +64,16 @@ fn act_key(words: &[String]) -> (String, Option<&str>) {
         Some((y, rest)) if y.len() == 2 && y.chars().all(|c| c.is_ascii_digit()) => (rest, None),
         _ => (words, None),
     };
-    let key = match name {
-        [one] => one.clone(),
-        _ => name
-            .iter()
-            .filter(|w| !matches!(w.as_str(), "the" | "of" | "and"))
-            .filter_map(|w| w.chars().next())
-            .collect(),
-    };
-    (key, year)
+    (name.join("-"), year)
+}
+
+/// The initials an Act's name is written by: "public order act" is
+/// "poa", "criminal justice and immigration act" "cjia".
+pub fn initials(name: &[String]) -> String {
+    name.iter()
+        .filter(|w| !matches!(w.as_str(), "the" | "of" | "and"))
+        .filter_map(|w| w.chars().next())
+        .collect()
 }
 
 /// The names an Act is written by: as enacted, and without the words
@@ -89,21 +92,153 @@ pub fn names(act: &[String]) -> Vec<Vec<String>> {
     }
 }
 
-/// The word a section of a named Act becomes: "§4a@poa", "§15@soa@2003".
-/// `section` is its number and letter ("4a"), `act` the Act's words as
-/// written ("poa", "sexual offences act 2003").
+/// The word a section of a named Act becomes: "§4a@poa",
+/// "§15@sexual-offences-act@2003". `section` is its number and letter
+/// ("4a"), `act` the Act's words as written ("poa", "sexual offences act
+/// 2003").
 pub fn reference(section: &str, act: &[String]) -> String {
     let (key, year) = act_key(act);
+    keyed(section, &key, year)
+}
+
+/// The word of a section of the Act known by `key` (its initials or its
+/// words joined, as [`reference`] makes them), with its year or without.
+pub fn keyed(section: &str, key: &str, year: Option<&str>) -> String {
     match year {
         Some(y) => format!("{SECTION}{section}@{key}@{y}"),
         None => format!("{SECTION}{section}@{key}"),
     }
 }
 
+/// A line of the statute table: a section of an Act that is one offence.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The Act's short title as words ("public order act").
+    pub act: Vec<String>,
+    pub year: String,
+    /// Its number and letter as one word ("4a").
+    pub section: String,
+    /// The Act's last section, where the table gives it: a section past
+    /// it is no section of this Act.
+    pub last: Option<u32>,
+}
+
+/// A section's number without its letter: "4a" is 4.
+fn number(section: &str) -> Option<u32> {
+    let digits: String = section.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The words each line of the statute table is read by, with the line:
+/// its section of the Act written out ("§1@criminal-attempts-act@1981"),
+/// and by each of its initials ("§4a@poa@1986"): as enacted, without the
+/// words joining its own (PHA as PFHA), and as abbreviations.csv writes
+/// them (`named`: "POCA", "proceeds of crime act"). Each with its year,
+/// and without it where no other year's Act of that key has the section.
+///
+/// Initials are an Act's only where they are no other Act's of the table,
+/// since a reference of shared initials may be to a section the table
+/// does not list: the Criminal Attempts and the Child Abduction Act are
+/// both "CAA", and "s.1 CAA" (attempt) is not child abduction. Where
+/// abbreviations.csv says which Act initials name ("CJA" is the Criminal
+/// Justice Act, not the Coroners and Justice Act), they are that Act's;
+/// and a section past the last of every other Act of those initials is
+/// the one Act's that can have it ("s.30 CDA": the Criminal Damage Act has
+/// 12 sections, so it is the Crime and Disorder Act's).
+pub fn read_by(sections: &[Section], named: &[(String, Vec<String>)]) -> Vec<(usize, String)> {
+    let keys: Vec<Vec<String>> = sections.iter().map(|s| keys(&s.act, named)).collect();
+    let reads = |l: usize, key: &str, dated: bool| -> bool {
+        let s = &sections[l];
+        if *key == s.act.join("-") {
+            return true;
+        }
+        let said: Vec<&Vec<String>> = named
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, means)| means)
+            .collect();
+        if !said.is_empty() {
+            return names(&s.act).iter().any(|n| said.contains(&n));
+        }
+        sections
+            .iter()
+            .enumerate()
+            .filter(|(m, o)| o.act != s.act && keys[*m].iter().any(|k| k == key))
+            .filter(|(_, o)| !dated || o.year == s.year)
+            .all(|(_, o)| matches!((o.last, number(&s.section)), (Some(last), Some(n)) if n > last))
+    };
+    let mut out: Vec<(usize, String)> = Vec::new();
+    // Per section of a key without its year: the years it is written
+    // for, and the line of the first.
+    let mut yearless: Vec<(String, Vec<&str>, usize)> = Vec::new();
+    for (l, s) in sections.iter().enumerate() {
+        for key in &keys[l] {
+            if reads(l, key, true) {
+                out.push((l, keyed(&s.section, key, Some(&s.year))));
+            }
+            if reads(l, key, false) {
+                let bare = keyed(&s.section, key, None);
+                match yearless.iter_mut().find(|(b, _, _)| *b == bare) {
+                    Some((_, years, _)) => years.push(&s.year),
+                    None => yearless.push((bare, vec![&s.year], l)),
+                }
+            }
+        }
+    }
+    for (bare, mut years, l) in yearless {
+        years.sort_unstable();
+        years.dedup();
+        if years.len() == 1 {
+            out.push((l, bare));
+        }
+    }
+    out
+}
+
+/// What an Act of the table is known by (see [`read_by`]).
+fn keys(act: &[String], named: &[(String, Vec<String>)]) -> Vec<String> {
+    let variants = names(act);
+    let mut keys = vec![act.join("-")];
+    let initials = variants.iter().map(|n| initials(n));
+    let said = named
+        .iter()
+        .filter(|(_, means)| variants.contains(means))
+        .map(|(k, _)| k.clone());
+    for key in initials.chain(said) {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// The initials of the Acts of the table, which a word after a section
+/// is read as ("s.30 CDA") though no line of abbreviations.csv names them.
+pub fn table_initials(sections: &[Section]) -> Vec<String> {
+    let mut out: Vec<String> = sections
+        .iter()
+        .flat_map(|s| names(&s.act))
+        .map(|n| initials(&n))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether the words before `i` are a section ("s 30", "s 31 1 c").
+pub fn section_before(words: &[String], i: usize) -> bool {
+    (0..=3).any(|parts| {
+        i >= parts + 2
+            && words[i - parts..i].iter().all(|w| part(w))
+            && section_number(&words[i - parts - 1])
+            && marker(&words[i - parts - 2])
+    })
+}
+
 /// A reference word as a reason shows it: "§4a@poa@1986" is "s.4a poa 1986".
 pub fn shown(word: &str) -> String {
     match word.strip_prefix(SECTION) {
-        Some(rest) => format!("s.{}", rest.replace('@', " ")),
+        Some(rest) => format!("s.{}", rest.replace(['@', '-'], " ")),
         None => word.to_string(),
     }
 }
@@ -119,7 +254,10 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         // An Act named without its "Act", followed by its section: "Public
         // Order s.4" (without a section, "public order" is only words).
         if let Some((k, name)) = unsaid_act(&raw, i, act) {
-            if let Some((section, end)) = section_after(&raw, i + k) {
+            // Unless an Act follows the section: "Criminal damage s.30
+            // CDA" is the offence's words, then the Act's section.
+            let section = section_after(&raw, i + k).filter(|(_, end)| act(&raw, *end).is_none());
+            if let Some((section, end)) = section {
                 out.push(reference(&section, &name));
                 i = end;
                 continue;
@@ -291,10 +429,10 @@ mod tests {
             stripped("SOA 2003 s.3 sexual assault"),
             "§3@soa@2003 sexual assault"
         );
-        // An Act's name written out is known by its initials.
+        // An Act's name written out is known by all its words.
         assert_eq!(
             stripped("s.3 of the Sexual Offences Act 2003"),
-            "§3@soa@2003"
+            "§3@sexual-offences-act@2003"
         );
         assert_eq!(
             stripped("Dangerous driving (s.2 RTA 1988)"),
@@ -329,24 +467,126 @@ mod tests {
     /// no section it is only words.
     #[test]
     fn an_act_named_without_act_beside_a_section() {
-        assert_eq!(stripped("Sexual Offences s.9"), "§9@soa");
-        assert_eq!(stripped("Section 3 Sexual Offences 2003"), "§3@soa@2003");
-        assert_eq!(stripped("s.3 of the Sexual Offences"), "§3@soa");
+        assert_eq!(stripped("Sexual Offences s.9"), "§9@sexual-offences-act");
+        assert_eq!(
+            stripped("Section 3 Sexual Offences 2003"),
+            "§3@sexual-offences-act@2003"
+        );
+        assert_eq!(
+            stripped("s.3 of the Sexual Offences"),
+            "§3@sexual-offences-act"
+        );
         assert_eq!(stripped("Other sexual offences"), "other sexual offences");
     }
 
+    /// Written out, an Act is known by its words; by initials, by those.
     #[test]
-    fn an_acts_words_are_known_by_their_initials() {
+    fn an_acts_words_are_its_key_and_initials_are_theirs() {
         let w = |s: &str| super::super::text::raw_words(s);
-        assert_eq!(reference("4a", &w("Public Order Act 1986")), "§4a@poa@1986");
-        assert_eq!(reference("4a", &w("POA")), "§4a@poa");
         assert_eq!(
-            reference("18", &w("Offences against the Person Act")),
-            "§18@oapa"
+            reference("4a", &w("Public Order Act 1986")),
+            "§4a@public-order-act@1986"
+        );
+        assert_eq!(reference("4a", &w("POA")), "§4a@poa");
+        assert_eq!(reference("31", &w("CDA 98")), "§31@cda");
+        assert_eq!(initials(&w("Offences against the Person Act")), "oapa");
+        assert_eq!(initials(&w("Criminal Justice and Immigration Act")), "cjia");
+        assert_eq!(
+            shown("§1@criminal-attempts-act@1981"),
+            "s.1 criminal attempts act 1981"
+        );
+    }
+
+    fn section(act: &str, year: &str, section: &str, last: Option<u32>) -> Section {
+        Section {
+            act: super::super::text::raw_words(act),
+            year: year.to_string(),
+            section: section.to_string(),
+            last,
+        }
+    }
+
+    fn words_of(sections: &[Section], named: &[(String, Vec<String>)], line: usize) -> Vec<String> {
+        read_by(sections, named)
+            .into_iter()
+            .filter(|(l, _)| *l == line)
+            .map(|(_, w)| w)
+            .collect()
+    }
+
+    /// Initials two Acts of the table share are neither's, since the
+    /// other may have the section too ("s.1 CAA" may be an attempt).
+    #[test]
+    fn shared_initials_are_no_acts_alone() {
+        let table = [
+            section("Child Abduction Act", "1984", "1", None),
+            section("Criminal Attempts Act", "1981", "9", None),
+        ];
+        assert_eq!(
+            words_of(&table, &[], 0),
+            [
+                "§1@child-abduction-act@1984",
+                "§1@caa@1984",
+                "§1@child-abduction-act"
+            ]
         );
         assert_eq!(
-            reference("63", &w("Criminal Justice and Immigration Act 2008")),
-            "§63@cjia@2008"
+            words_of(&table, &[], 1),
+            [
+                "§9@criminal-attempts-act@1981",
+                "§9@caa@1981",
+                "§9@criminal-attempts-act"
+            ]
+        );
+    }
+
+    /// A section past the last of every other Act of the same initials
+    /// is the one Act's that can have it.
+    #[test]
+    fn a_section_past_the_other_acts_last_is_the_ones_that_has_it() {
+        let table = [
+            section("Crime and Disorder Act", "1998", "30", Some(121)),
+            section("Criminal Damage Act", "1971", "2", Some(12)),
+        ];
+        assert!(words_of(&table, &[], 0).contains(&"§30@cda".to_string()));
+        assert!(!words_of(&table, &[], 1).contains(&"§2@cda".to_string()));
+        // Without the other Act's last section, no section is sure.
+        let table = [
+            section("Crime and Disorder Act", "1998", "30", None),
+            section("Criminal Damage Act", "1971", "2", None),
+        ];
+        assert!(!words_of(&table, &[], 0).contains(&"§30@cda".to_string()));
+    }
+
+    /// Initials abbreviations.csv gives an Act are that Act's, shared or
+    /// not ("CJA" is the Criminal Justice Act), and a key of it ("POCA").
+    #[test]
+    fn initials_abbreviations_give_an_act_are_its() {
+        let w = |s: &str| super::super::text::raw_words(s);
+        let table = [
+            section("Criminal Justice Act", "1988", "160", None),
+            section("Coroners and Justice Act", "2009", "62", None),
+            section("Proceeds of Crime Act", "2002", "327", None),
+        ];
+        let named = [
+            ("cja".to_string(), w("criminal justice act")),
+            ("poca".to_string(), w("proceeds of crime act")),
+        ];
+        assert!(words_of(&table, &named, 0).contains(&"§160@cja".to_string()));
+        assert!(!words_of(&table, &named, 1).contains(&"§62@cja".to_string()));
+        assert!(words_of(&table, &named, 2).contains(&"§327@poca".to_string()));
+    }
+
+    /// The same section of two years of one Act is read only with its year.
+    #[test]
+    fn a_section_of_two_years_needs_its_year() {
+        let table = [
+            section("Sexual Offences Act", "2003", "15", None),
+            section("Sexual Offences Act", "1956", "15", None),
+        ];
+        assert_eq!(
+            words_of(&table, &[], 0),
+            ["§15@sexual-offences-act@2003", "§15@soa@2003"]
         );
     }
 

@@ -69,6 +69,9 @@ pub struct Wording {
     by_first: HashMap<String, Vec<usize>>,
     /// The names of Acts the rules write ("POA", "public order act").
     act_names: Vec<Vec<String>>,
+    /// The initials of the Acts of the statute table ("cda"), an Act's
+    /// after a section ([`statute::table_initials`]).
+    table_initials: Vec<String>,
 }
 
 impl Wording {
@@ -251,9 +254,9 @@ impl Wording {
                 "the header must be act,year,section,means",
             ));
         };
-        let mut added: Vec<Rule> = Vec::new();
-        // Per section without its year: the years it is written for.
-        let mut yearless: Vec<(String, Vec<String>, Vec<usize>)> = Vec::new();
+        let last_col = col("sections");
+        let mut sections: Vec<statute::Section> = Vec::new();
+        let mut lines: Vec<(usize, String, Vec<String>)> = Vec::new();
         for row in rdr.records() {
             let row = row.map_err(|e| {
                 let line = e.position().map_or(0, |p| p.line() as usize);
@@ -272,48 +275,73 @@ impl Wording {
                     "each line needs an act, a year (\"1986\"), a section and what it means",
                 ));
             }
-            if !self.acts.contains(&act) {
-                self.acts.push(act.clone());
+            let last = match last_col.map(get).filter(|v| !v.is_empty()) {
+                None => None,
+                Some(v) => Some(v.parse::<u32>().map_err(|_| {
+                    ConfigError::at(file, line, "sections is the Act's last section, a number")
+                })?),
+            };
+            let same_act = |s: &&statute::Section| s.act == act && s.year == year;
+            if let Some(k) = sections
+                .iter()
+                .position(|s| same_act(&s) && s.section == section)
+            {
+                return Err(ConfigError::at(
+                    file,
+                    line,
+                    format!("this section is already read at line {}", lines[k].0),
+                ));
             }
-            // "Protection from Harassment Act" is "PFHA" and "PHA" alike.
-            for (k, name) in statute::names(&act).into_iter().enumerate() {
-                let mut dated = name.clone();
-                dated.push(year.to_string());
-                let written = vec![statute::reference(&section, &dated)];
-                if let Some(prev) = added.iter().find(|r| r.written == written) {
-                    if k > 0 {
-                        continue;
-                    }
+            if let (Some(l), Some(other)) =
+                (last, sections.iter().find(same_act).and_then(|s| s.last))
+            {
+                if l != other {
                     return Err(ConfigError::at(
                         file,
                         line,
-                        format!("this section is already read at line {}", prev.line),
+                        format!("this Act's last section is {other} on another line"),
                     ));
                 }
-                let rule = Rule {
-                    text: format!("s.{} {} {year} = {}", get(sc), get(a), means.join(" ")),
-                    written,
+            }
+            if !self.acts.contains(&act) {
+                self.acts.push(act.clone());
+            }
+            let text = format!("s.{} {} {year} = {}", get(sc), get(a), means.join(" "));
+            lines.push((line, text, means));
+            sections.push(statute::Section {
+                act,
+                year: year.to_string(),
+                section,
+                last,
+            });
+        }
+        // The single words abbreviations.csv writes an Act by ("POCA").
+        let named: Vec<(String, Vec<String>)> = self
+            .rules
+            .iter()
+            .filter(|r| r.means.last().is_some_and(|m| m == "act"))
+            .filter_map(|r| match r.written.as_slice() {
+                [one] if !one.starts_with(SECTION) => Some((one.clone(), r.means.clone())),
+                _ => None,
+            })
+            .collect();
+        let added: Vec<Rule> = statute::read_by(&sections, &named)
+            .into_iter()
+            .map(|(l, word)| {
+                let (line, text, means) = &lines[l];
+                Rule {
+                    text: text.clone(),
+                    written: vec![word],
                     means: means.clone(),
                     file: file.to_string(),
-                    line,
+                    line: *line,
                     only: Some(Side::Label),
-                };
-                let bare = statute::reference(&section, &name);
-                match yearless.iter_mut().find(|(b, _, _)| *b == bare) {
-                    Some((_, years, rows)) => {
-                        years.push(year.to_string());
-                        rows.push(added.len());
-                    }
-                    None => yearless.push((bare, vec![year.to_string()], vec![added.len()])),
                 }
-                added.push(rule);
-            }
-        }
-        for (bare, years, rows) in yearless {
-            if let ([_], [k]) = (years.as_slice(), rows.as_slice()) {
-                let mut r = added[*k].clone();
-                r.written = vec![bare];
-                added.push(r);
+            })
+            .collect();
+        for key in statute::table_initials(&sections) {
+            if !self.table_initials.contains(&key) {
+                self.table_initials.push(key);
             }
         }
         self.rules.extend(added);
@@ -356,6 +384,9 @@ impl Wording {
             && w.ends_with('a')
             && w.chars().all(|c| c.is_ascii_alphabetic());
         if len.is_none() && year_next && (w == "act" || initials) {
+            len = Some(1);
+        }
+        if len.is_none() && self.table_initials.contains(w) && statute::section_before(words, i) {
             len = Some(1);
         }
         let len = len?;
@@ -1392,6 +1423,59 @@ mod tests {
         );
         assert!(cites_section("s.1 Prevention of Crime Act 1953"));
         assert!(!cites_section("Prevention of crime"));
+    }
+
+    /// Acts sharing initials: written out, each is itself; by initials,
+    /// only a section past the other's last.
+    #[test]
+    fn acts_sharing_initials_are_told_apart_or_not_read() {
+        let mut table = Wording::default();
+        table
+            .add_statutes(
+                "statutes.csv",
+                "act,year,section,means,sections
+Child Abduction Act,1984,1,abduction of a child by parent,13
+Criminal Attempts Act,1981,9,interference with a motor vehicle,11
+Crime and Disorder Act,1998,30,racially or religiously aggravated criminal damage,121
+Criminal Damage Act,1971,2,threats to destroy or damage property,12
+",
+            )
+            .expect("statutes");
+        // Section 1 of the Criminal Attempts Act is an attempt, which the
+        // table does not list: no child abduction.
+        assert_eq!(
+            stems("Attempted murder - s1 Criminal Attempts Act", Some(&table)),
+            ["attempt", "murder"]
+        );
+        assert_eq!(
+            stems("s.1 CAA 1984", Some(&table)),
+            ["abduction", "child", "parent"]
+        );
+        assert_eq!(stems("s.1 CAA", Some(&table)), Vec::<String>::new());
+        // "CDA" after a section the Criminal Damage Act cannot have, and
+        // the offence's words before it kept.
+        assert_eq!(
+            stems("Criminal damage s30 CDA", Some(&table)),
+            ["criminal", "damag", "racially", "religiously", "aggravat"]
+        );
+        assert_eq!(stems("s.2 CDA", Some(&table)), Vec::<String>::new());
+        let err = table
+            .add_statutes(
+                "s.csv",
+                "act,year,section,means,sections\nTheft Act,1968,12,a,x\n",
+            )
+            .expect_err("not a number");
+        assert!(err.to_string().starts_with("s.csv:2: "), "{err}");
+        let err = table
+            .add_statutes(
+                "s.csv",
+                "act,year,section,means,sections\nTheft Act,1968,12,a,36\nTheft Act,1968,13,b,35\n",
+            )
+            .expect_err("two lasts");
+        assert_eq!(
+            err.to_string(),
+            "s.csv:3: this Act's last section is 36 on another line"
+        );
     }
 
     #[test]
