@@ -55,6 +55,10 @@ pub enum Doubt {
     ClassIsCategory(String),
     /// A bare number that may be an age ("Girls 13", "Rape F 16").
     MaybeAge,
+    /// A bare number no word announces as a category ("Sacrilege (27)"):
+    /// it may be of another classification, as an older Home Office
+    /// table's class numbers are ("27" was sacrilege, now soliciting).
+    Unannounced,
 }
 
 impl CodeHit {
@@ -77,6 +81,10 @@ impl CodeHit {
                 format!("its class number is category {c} (codes move between categories)")
             }
             Doubt::MaybeAge => "it may be an age".to_string(),
+            Doubt::Unannounced => {
+                "a number alone may be another classification's, as older Home Office tables' are"
+                    .to_string()
+            }
         })
     }
 }
@@ -402,6 +410,8 @@ pub fn codes_in_label(
             // "Girls 13", "Rape F 16": unannounced, a number an age could be.
             if !announced && number.parse::<u32>().is_ok_and(|v| v <= 18) {
                 hit.doubts.push(Doubt::MaybeAge);
+            } else if !announced && digits(number) {
+                hit.doubts.push(Doubt::Unannounced);
             }
             push(&mut out, hit);
         }
@@ -546,7 +556,6 @@ mod tests {
     #[test]
     fn codes_in_the_forms_forces_write_them() {
         assert_eq!(codes("Cat. 22 B Sexual activity with a child"), ["22B"]);
-        assert_eq!(codes("Obscene publications - 86"), ["86"]);
         assert_eq!(codes("Class 21 - Sexual activity"), ["21"]);
         assert_eq!(codes("Sexual grooming #88A"), ["88A"]);
         assert_eq!(codes("Manslaughter 4/1"), ["4/1"]);
@@ -620,6 +629,19 @@ mod tests {
         assert_eq!(codes("Class 86"), ["86"]);
         // "HO 105": no category 105, the class spans 105A and 104.
         assert_eq!(codes("HO 105"), ["class 105=105A|104?"]);
+    }
+
+    /// A number no word announces may be of an older classification:
+    /// read, never taken unseen ("Sacrilege (27)" in a Home Office table
+    /// of 1898 to 2002; 27 is soliciting now).
+    #[test]
+    fn a_bare_number_no_word_announces_is_never_sure() {
+        assert_eq!(codes("Obscene publications - 86"), ["86?"]);
+        assert_eq!(codes("Obscene publications (86)"), ["86?"]);
+        assert_eq!(codes("Category 86 obscene publications"), ["86"]);
+        // A code with a letter or the Home Office form is no such number.
+        assert_eq!(codes("Common assault (105A)"), ["105A"]);
+        assert_eq!(codes("Obscene publications 086/01"), ["086/01=86"]);
     }
 
     #[test]

@@ -205,7 +205,7 @@ fn stems(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn generic(stem: &str) -> bool {
+pub fn generic(stem: &str) -> bool {
     GENERIC.iter().any(|g| text::stem(g) == stem)
 }
 

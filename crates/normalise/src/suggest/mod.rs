@@ -579,7 +579,15 @@ impl DimSuggester {
             });
         }
         if self.codes {
-            self.code_votes(label, &text_score, text_best, &mut votes);
+            // The label's own words the best text of a value does not say.
+            let own = own_words(words);
+            let unsaid = |v: &str| {
+                let matched = by_value.get(v).map_or(&[][..], |e| e.1.matched.as_slice());
+                own.iter()
+                    .filter(|&&i| !matched.iter().any(|m| m.0 == i))
+                    .count()
+            };
+            self.code_votes(label, &own, &unsaid, &text_score, text_best, &mut votes);
         }
         let group = group.map(|h| {
             let what = match h.doc.source {
@@ -724,6 +732,8 @@ impl DimSuggester {
     fn code_votes(
         &self,
         label: &str,
+        own: &[usize],
+        unsaid: &dyn Fn(&str) -> usize,
         text_score: &dyn Fn(&str) -> f64,
         text_best: Option<(&str, f64)>,
         votes: &mut Vec<Vote>,
@@ -778,6 +788,21 @@ impl DimSuggester {
                     // A number that may be an age is a code only with words
                     // that agree: alone, it is listed, never suggested.
                     (true, None) if maybe_age => (LISTED, "the words add little".to_string()),
+                    // Words of the label's own that no text of the code's
+                    // category says: the number may be of another
+                    // classification ("Sacrilege (27)", an old Home Office
+                    // class, is no soliciting), so it is listed only.
+                    (true, None) if !own.is_empty() && unsaid(c) == own.len() => (
+                        LISTED,
+                        "but no word of the label is in its name or descriptions".to_string(),
+                    ),
+                    // Some words of its own no text of the category says:
+                    // suggested, for a person to accept, never taken unseen.
+                    (true, None) if unsaid(c) > 0 => (
+                        CLEAR,
+                        "but not every word of the label is in its name or descriptions"
+                            .to_string(),
+                    ),
                     (true, None) => (
                         if single { 0.95 } else { 0.9 },
                         "the words add little".to_string(),
@@ -940,8 +965,24 @@ fn by_label(accepted: &[Accepted]) -> BTreeMap<String, Vec<Accepted>> {
     out
 }
 
-/// Merges the votes per value and decides: one clear suggestion, an
-/// ambiguous label (a group, or values too close to call), or none.
+/// A label's own words besides a code, by index: words of four letters
+/// or more that neither announce a code ("Class 8N", "Code 105A", "NFIB
+/// 50") nor are added to any offence's label ("offences", "other").
+fn own_words(words: &[index::LabelWord]) -> Vec<usize> {
+    const CODE_WORDS: [&str; 8] = [
+        "class", "code", "codes", "categ", "category", "crime", "offence", "nfib",
+    ];
+    let own = |w: &index::LabelWord| {
+        let stem = w.word.stem.as_str();
+        stem.len() >= 4
+            && stem.chars().all(|c| c.is_ascii_alphabetic())
+            && !CODE_WORDS.contains(&stem)
+            && !CODE_WORDS.contains(&w.word.written.as_str())
+            && !group::generic(stem)
+    };
+    (0..words.len()).filter(|&i| own(&words[i])).collect()
+}
+
 /// The best hit of each value among documents of one source. Hits come
 /// best first, so the first of a value is its best.
 fn best_per_value<'h, 'd>(
@@ -957,6 +998,8 @@ fn best_per_value<'h, 'd>(
     best
 }
 
+/// Merges the votes per value and decides: one clear suggestion, an
+/// ambiguous label (a group, or values too close to call), or none.
 fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Suggestions {
     let mut merged: Vec<Candidate> = Vec::new();
     let mut order: Vec<Vote> = votes;
@@ -1231,6 +1274,36 @@ mod tests {
         let got = s.suggest(label, None);
         let values = got.candidates.iter().map(|c| c.value.clone()).collect();
         (got.verdict, values)
+    }
+
+    /// A code is taken unseen only where the label's own words are all
+    /// said by its category's texts: a word of its own they do not say
+    /// leaves it for a person, and where they say none it is listed only.
+    #[test]
+    fn a_codes_category_must_say_the_labels_own_words_to_be_taken_unseen() {
+        let s = suggester();
+        let auto = |label: &str| {
+            s.suggest(label, None)
+                .auto_accepted(Some(0.95))
+                .map(|c| c.value.clone())
+        };
+        assert_eq!(auto("Common assault (105A)").as_deref(), Some("105A"));
+        assert_eq!(auto("105A"), Some("105A".to_string()));
+        // Words that agree well enough take it, whatever else they say.
+        assert_eq!(
+            auto("Common assault in church (105A)").as_deref(),
+            Some("105A")
+        );
+        // "Sacrilege", "vandalism": said by no text of 105A, and "common"
+        // too little to agree.
+        let got = s.suggest("Vandalism common 105A", None);
+        assert_eq!(got.verdict, Verdict::Suggested);
+        assert_eq!(got.candidates[0].value, "105A");
+        assert!(got.candidates[0].reasons[0].contains("not every word of the label"));
+        assert_eq!(auto("Vandalism common 105A"), None);
+        // No word of its own said: "Sacrilege" is no assault.
+        let (v, _) = verdict(&s, "Sacrilege (105A)");
+        assert_ne!(v, Verdict::Suggested);
     }
 
     /// A code written in the label stands where its own description fits

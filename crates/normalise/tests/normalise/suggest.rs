@@ -7,6 +7,9 @@ use foi_normalise::suggest::score::{read_labelled, score};
 use foi_normalise::suggest::{DimSuggester, Evidence, Reference, Suggester, Verdict, Wording};
 use std::collections::BTreeSet;
 
+#[path = "../../examples/suggest_score/realworld.rs"]
+mod realworld;
+
 fn read(rel: &str) -> String {
     std::fs::read_to_string(root().join(rel)).expect(rel)
 }
@@ -85,6 +88,21 @@ fn scores_on_the_labelled_set() {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
         assert_eq!(score(&s, &labels, 0.95).wrong_auto, 0, "{part}");
+    }
+    // Real published labels, read from ../shared/realworld/ where they lie.
+    let shared = std::env::var_os("FOI_SHARED")
+        .map_or_else(|| root().join("../shared"), std::path::PathBuf::from)
+        .join("realworld");
+    if shared.is_dir() {
+        let rel = "fixtures/labels/realworld.csv";
+        let labels = realworld::labels(rel, &read(rel), &shared).expect("real labels");
+        assert_eq!(labels.len(), 439);
+        assert_eq!(score(&s, &labels, 0.95).wrong_auto, 0, "realworld");
+    } else {
+        eprintln!(
+            "{} not found: the real labels are not scored",
+            shared.display()
+        );
     }
 }
 
