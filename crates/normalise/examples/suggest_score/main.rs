@@ -11,6 +11,8 @@
 //! `--label TEXT` shows what the suggester makes of one label; `--dev`
 //! scores the parts that may be studied and leaves the test parts out;
 //! `--calibration` shows how often a suggestion is right by its score.
+//! The real published labels (`realworld-test`) are read from the files
+//! of ../shared/realworld/ (or `$FOI_SHARED/realworld`) where they lie.
 //! Exits 1 when any goal of issue 16 is not met.
 
 use foi_normalise::suggest::score::{read_labelled, score, Outcome, Score};
@@ -101,6 +103,8 @@ fn main() {
         "heldout7-dev",
         "heldout7-test",
         "heldout8-test",
+        "heldout9-dev",
+        "heldout9-test",
         "realworld-test",
     ] {
         if dev && part.ends_with("-test") {

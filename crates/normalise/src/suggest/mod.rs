@@ -790,18 +790,18 @@ impl DimSuggester {
                     (true, None) if maybe_age => (LISTED, "the words add little".to_string()),
                     // Words of the label's own that no text of the code's
                     // category says: the number may be of another
-                    // classification ("Sacrilege (27)", an old Home Office
-                    // class, is no soliciting), so it is listed only.
-                    (true, None) if !own.is_empty() && unsaid(c) == own.len() => (
-                        LISTED,
-                        "but no word of the label is in its name or descriptions".to_string(),
-                    ),
-                    // Some words of its own no text of the category says:
-                    // suggested, for a person to accept, never taken unseen.
+                    // classification ("Sacrilege (27)" in an older Home
+                    // Office table is no soliciting), or the words another
+                    // offence's. Suggested, for a person to accept, never
+                    // taken unseen.
                     (true, None) if unsaid(c) > 0 => (
                         CLEAR,
-                        "but not every word of the label is in its name or descriptions"
-                            .to_string(),
+                        if unsaid(c) == own.len() {
+                            "but no word of the label is in its name or descriptions"
+                        } else {
+                            "but not every word of the label is in its name or descriptions"
+                        }
+                        .to_string(),
                     ),
                     (true, None) => (
                         if single { 0.95 } else { 0.9 },
@@ -1277,8 +1277,8 @@ mod tests {
     }
 
     /// A code is taken unseen only where the label's own words are all
-    /// said by its category's texts: a word of its own they do not say
-    /// leaves it for a person, and where they say none it is listed only.
+    /// said by its category's texts, or agree well: a word of its own
+    /// they do not say leaves it for a person.
     #[test]
     fn a_codes_category_must_say_the_labels_own_words_to_be_taken_unseen() {
         let s = suggester();
@@ -1302,8 +1302,9 @@ mod tests {
         assert!(got.candidates[0].reasons[0].contains("not every word of the label"));
         assert_eq!(auto("Vandalism common 105A"), None);
         // No word of its own said: "Sacrilege" is no assault.
-        let (v, _) = verdict(&s, "Sacrilege (105A)");
-        assert_ne!(v, Verdict::Suggested);
+        let got = s.suggest("Sacrilege (105A)", None);
+        assert!(got.candidates[0].reasons[0].contains("no word of the label"));
+        assert_eq!(auto("Sacrilege (105A)"), None);
     }
 
     /// A code written in the label stands where its own description fits

@@ -57,6 +57,7 @@ fn scores_on_the_labelled_set() {
         ("exports-dev", 0.92, 0.98, 1.0),
         ("heldout6-dev", 0.95, 0.96, 0.93),
         ("heldout7-dev", 0.94, 0.98, 0.88),
+        ("heldout9-dev", 0.87, 0.95, 0.77),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -84,6 +85,7 @@ fn scores_on_the_labelled_set() {
         "heldout6-test",
         "heldout7-test",
         "heldout8-test",
+        "heldout9-test",
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
