@@ -250,7 +250,7 @@ fn a_code_written_in_the_label_is_added_without_review_when_the_campaign_says() 
         &durham,
         text.replace(
             "\"Obscene publications\" }",
-            "\"Obscene publications - 86\" }",
+            "\"Obscene publications - Cat 86\" }",
         ),
     )
     .expect("write");
@@ -278,8 +278,11 @@ fn a_code_written_in_the_label_is_added_without_review_when_the_campaign_says() 
     assert!(!stdout.contains("without review"), "{stdout}");
     let (_, _, rows) = review(&tmp.path().join(REVIEW));
     assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!(&rows[0][..3], ["Obscene publications - 86", "86", "durham"]);
-    assert_eq!(rows[0][3], "1.00");
+    assert_eq!(
+        &rows[0][..3],
+        ["Obscene publications - Cat 86", "86", "durham"]
+    );
+    assert_eq!(rows[0][3], "0.99");
     assert!(
         rows[0][4].starts_with(
             "\"86\" in the label is category 86 (Obscene Publications etc), and the words agree"
@@ -304,7 +307,7 @@ fn a_code_written_in_the_label_is_added_without_review_when_the_campaign_says() 
     assert_eq!(rows[0][5], "auto");
     let cw = std::fs::read_to_string(tmp.path().join(OFFENCES)).expect("crosswalk");
     assert!(
-        cw.ends_with("Obscene publications - 86,86,durham\n"),
+        cw.ends_with("Obscene publications - Cat 86,86,durham\n"),
         "{cw}"
     );
     let (code, _, stderr) = run(tmp.path(), &["run"]);
@@ -313,4 +316,42 @@ fn a_code_written_in_the_label_is_added_without_review_when_the_campaign_says() 
         national(tmp.path())["fy-2016-17/total"],
         ("5653".into(), "5653".into())
     );
+}
+
+/// A number alone is no code to take unseen, whatever the threshold:
+/// older Home Office tables number their classes otherwise ("Sacrilege
+/// (27)"; 27 is soliciting now). The line waits for a person.
+#[test]
+fn a_bare_number_in_the_label_waits_for_a_person_whatever_the_threshold() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_config(tmp.path());
+    let durham = tmp.path().join(CAMPAIGN).join("responses/durham.toml");
+    let text = std::fs::read_to_string(&durham).expect("durham");
+    std::fs::write(
+        &durham,
+        text.replace(
+            "\"Obscene publications\" }",
+            "\"Obscene publications - 86\" }",
+        ),
+    )
+    .expect("write");
+    let campaign = tmp.path().join(CAMPAIGN).join("campaign.toml");
+    let toml = std::fs::read_to_string(&campaign).expect("campaign");
+    std::fs::write(
+        &campaign,
+        format!("{toml}\n[suggest]\nauto_accept = 0.95\n"),
+    )
+    .expect("write");
+    let (code, _, stderr) = run(tmp.path(), &["fetch"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, stderr) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.contains("without review"), "{stdout}");
+    let (_, _, rows) = review(&tmp.path().join(REVIEW));
+    assert_eq!(&rows[0][..3], ["Obscene publications - 86", "86", "durham"]);
+    assert!(
+        rows[0][4].contains("not taken alone: a number alone may be another classification's"),
+        "{rows:?}"
+    );
+    assert_eq!(rows[0][5], "");
 }
