@@ -11,7 +11,7 @@
 //! `--label TEXT` shows what the suggester makes of one label; `--dev`
 //! scores the parts that may be studied and leaves the test parts out;
 //! `--calibration` shows how often a suggestion is right by its score.
-//! The real published labels (`realworld-test`) are read from the files
+//! The real published labels (`realworld-*`) are read from the files
 //! of ../shared/realworld/ (or `$FOI_SHARED/realworld`) where they lie.
 //! Exits 1 when any goal of issue 16 is not met.
 
@@ -105,14 +105,15 @@ fn main() {
         "heldout8-test",
         "heldout9-dev",
         "heldout9-test",
+        "realworld-dev",
         "realworld-test",
     ] {
         if dev && part.ends_with("-test") {
             continue;
         }
-        let labels = if part == "realworld-test" {
+        let labels = if let Some(half) = part.strip_prefix("realworld-") {
             // Real published labels, read from the files where they lie.
-            let rel = "fixtures/labels/realworld.csv";
+            let rel = format!("fixtures/labels/realworld-{half}.csv");
             let shared = std::env::var_os("FOI_SHARED")
                 .map_or_else(|| root().join("../shared"), PathBuf::from)
                 .join("realworld");
@@ -120,7 +121,7 @@ fn main() {
                 println!("{part}: {} not found, not scored", shared.display());
                 continue;
             }
-            realworld::labels(rel, &read(rel), &shared).unwrap_or_else(|e| fail(&e))
+            realworld::labels(&rel, &read(&rel), &shared).unwrap_or_else(|e| fail(&e))
         } else {
             let rel = format!("fixtures/labels/{part}.csv");
             read_labelled(&rel, &read(&rel)).unwrap_or_else(|e| fail(&e.to_string()))

@@ -96,10 +96,12 @@ fn scores_on_the_labelled_set() {
         .map_or_else(|| root().join("../shared"), std::path::PathBuf::from)
         .join("realworld");
     if shared.is_dir() {
-        let rel = "fixtures/labels/realworld.csv";
-        let labels = realworld::labels(rel, &read(rel), &shared).expect("real labels");
-        assert_eq!(labels.len(), 439);
-        assert_eq!(score(&s, &labels, 0.95).wrong_auto, 0, "realworld");
+        for (part, n) in [("realworld-dev", 210), ("realworld-test", 229)] {
+            let rel = format!("fixtures/labels/{part}.csv");
+            let labels = realworld::labels(&rel, &read(&rel), &shared).expect("real labels");
+            assert_eq!(labels.len(), n, "{part}");
+            assert_eq!(score(&s, &labels, 0.95).wrong_auto, 0, "{part}");
+        }
     } else {
         eprintln!(
             "{} not found: the real labels are not scored",
