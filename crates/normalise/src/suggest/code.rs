@@ -90,7 +90,7 @@ impl CodeHit {
 }
 
 /// Words that announce a code: "Class 21", "Offence 71:", "HOC 86".
-fn announces(w: &str) -> bool {
+pub fn announces(w: &str) -> bool {
     matches!(
         w.to_ascii_lowercase().trim_end_matches('.'),
         "class" | "cat" | "category" | "code" | "offence" | "hoc" | "ho" | "crime" | "type" | "no"

@@ -168,6 +168,21 @@ impl Groups {
     /// [`Groups::named`], told whether the label cites a section that is
     /// one offence: then it is that offence's, whatever else it says.
     pub fn named_unless(&self, label: &str, offence_cited: bool) -> Option<&Term> {
+        // A row that begins "Total" adds up rows of its kind ("Total
+        // theft and handling stolen goods"), whatever follows.
+        let first = label
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase);
+        if matches!(first.as_deref(), Some("total" | "totals" | "subtotal")) {
+            if let Some(t) = self
+                .terms
+                .iter()
+                .find(|t| t.written.eq_ignore_ascii_case("total"))
+            {
+                return Some(t);
+            }
+        }
         let s = stems(label);
         if s.is_empty() || offence_cited {
             return None;
@@ -273,6 +288,20 @@ total,other,the sum of the rows
         // A section of an Act is one offence, whatever the Act's name.
         assert!(g.named("s.4 Knife Crime Act 2026").is_none());
         assert!(g.named("Vehicle crime").is_none());
+    }
+
+    /// A row that begins "Total" adds up rows, whatever it totals.
+    #[test]
+    fn a_row_beginning_total_is_a_total() {
+        let g = Groups::from_csv("groups.csv", TABLE).expect("table");
+        for label in [
+            "Total theft and handling stolen goods",
+            "TOTAL RECORDED CRIME",
+            "Totals",
+        ] {
+            assert_eq!(g.named(label).map(|t| t.kind), Some(Kind::Other), "{label}");
+        }
+        assert!(g.named("Theft - totalled car").is_none());
     }
 
     #[test]

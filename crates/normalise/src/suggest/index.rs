@@ -373,13 +373,28 @@ impl Index {
             .filter(|w| is_number(&w.stem))
             .filter_map(|w| self.ids.get(&w.stem).copied())
             .collect();
+        // Whether each word follows one announcing a code ("Cat 20").
+        let announced: Vec<bool> = (0..words.len())
+            .map(|i| i > 0 && super::code::announces(&words[i - 1].written))
+            .collect();
         let words = words
             .into_iter()
-            .map(|word| {
+            .zip(announced)
+            .map(|(word, announced)| {
                 let matches = self.matches(&word.stem);
                 let weight = match self.ids.get(&word.stem) {
                     Some(&id) => self.idf[id as usize],
                     None if word.stem.chars().count() == 1 => self.unknown * 0.5,
+                    // A number or code no text of the reference has and no
+                    // word announces ("(8C)", "(63)": an older
+                    // classification's, a footnote, a year) says nothing
+                    // the documents could say.
+                    None if matches.is_empty()
+                        && !announced
+                        && word.stem.chars().any(|c| c.is_ascii_digit()) =>
+                    {
+                        0.0
+                    }
                     None if matches.is_empty() => self.unknown,
                     None => matches
                         .iter()

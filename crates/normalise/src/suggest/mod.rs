@@ -766,6 +766,7 @@ impl DimSuggester {
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
             let single = ranked.len() == 1;
             let maybe_age = hit.doubts.contains(&code::Doubt::MaybeAge);
+            let unannounced = hit.doubts.contains(&code::Doubt::Unannounced);
             let doubt = hit
                 .doubt_text()
                 .map_or(String::new(), |d| format!(" (not taken alone: {d})"));
@@ -781,9 +782,15 @@ impl DimSuggester {
                         (s * f64::from(index::CONTRADICTION)).min(0.6),
                         format!("but the words fit {v}{} better", name(v)),
                     ),
-                    (true, None) if text_score(c) >= 0.3 => (
+                    (true, None) if text_score(c) >= 0.3 && unsaid(c) == 0 => (
                         if single { 0.99 } else { 0.95 },
                         "and the words agree".to_string(),
+                    ),
+                    // Words that agree, and one of the label's own no text
+                    // of the category says: suggested, never taken unseen.
+                    (true, None) if text_score(c) >= 0.3 => (
+                        if single { 0.99 } else { 0.95 },
+                        "and the words agree, but not every word of the label is in its name or descriptions".to_string(),
                     ),
                     // A number that may be an age is a code only with words
                     // that agree: alone, it is listed, never suggested.
@@ -794,6 +801,12 @@ impl DimSuggester {
                     // Office table is no soliciting), or the words another
                     // offence's. Suggested, for a person to accept, never
                     // taken unseen.
+                    // A number alone whose category says none of them is
+                    // listed only.
+                    (true, None) if unannounced && unsaid(c) == own.len() && !own.is_empty() => (
+                        LISTED,
+                        "but no word of the label is in its name or descriptions".to_string(),
+                    ),
                     (true, None) if unsaid(c) > 0 => (
                         CLEAR,
                         if unsaid(c) == own.len() {
@@ -817,7 +830,7 @@ impl DimSuggester {
                         hit.written,
                         name(c)
                     ),
-                    exact_code: hit.sure() && against.is_none() && score >= 0.95,
+                    exact_code: hit.sure() && against.is_none() && score >= 0.95 && unsaid(c) == 0,
                     rank: 0,
                     shape: None,
                 });
@@ -1289,22 +1302,54 @@ mod tests {
         };
         assert_eq!(auto("Common assault (105A)").as_deref(), Some("105A"));
         assert_eq!(auto("105A"), Some("105A".to_string()));
-        // Words that agree well enough take it, whatever else they say.
-        assert_eq!(
-            auto("Common assault in church (105A)").as_deref(),
-            Some("105A")
-        );
+        // Words that agree, with one of the label's own its texts do not
+        // say ("church"): suggested, for a person.
+        let got = s.suggest("Common assault in church (105A)", None);
+        assert_eq!(got.candidates[0].value, "105A");
+        assert_eq!(auto("Common assault in church (105A)"), None);
         // "Sacrilege", "vandalism": said by no text of 105A, and "common"
         // too little to agree.
         let got = s.suggest("Vandalism common 105A", None);
         assert_eq!(got.verdict, Verdict::Suggested);
         assert_eq!(got.candidates[0].value, "105A");
-        assert!(got.candidates[0].reasons[0].contains("not every word of the label"));
+        assert!(
+            got.candidates[0].reasons[0].contains("not every word of the label"),
+            "{:?}",
+            got.candidates[0]
+        );
         assert_eq!(auto("Vandalism common 105A"), None);
         // No word of its own said: "Sacrilege" is no assault.
         let got = s.suggest("Sacrilege (105A)", None);
         assert!(got.candidates[0].reasons[0].contains("no word of the label"));
         assert_eq!(auto("Sacrilege (105A)"), None);
+    }
+
+    /// A number or code the reference has nowhere, and no word announces,
+    /// weighs nothing against the words: "(63)" after an older
+    /// classification's offence name, "01" of a force's own reference.
+    #[test]
+    fn an_unknown_number_no_word_announces_weighs_nothing() {
+        let s = suggester();
+        let top = |label: &str| s.suggest(label, None).candidates[0].score;
+        assert_eq!(
+            top("Common assault and battery (63)"),
+            top("Common assault and battery")
+        );
+        assert_eq!(top("Other theft - 2019/20"), top("Other theft"));
+        // Announced, a number names a category: "Cat 63" is no such.
+        assert!(top("Common assault and battery cat 63") < top("Common assault and battery"));
+    }
+
+    /// A number alone whose category says none of the label's words is
+    /// listed, never suggested: "Sacrilege (27)" is no soliciting.
+    #[test]
+    fn a_bare_number_whose_category_says_none_of_the_words_is_listed() {
+        let s = suggester();
+        let (v, _) = verdict(&s, "Sacrilege (49)");
+        assert_ne!(v, Verdict::Suggested);
+        // Announced, it is suggested for a person to accept.
+        let (v, values) = verdict(&s, "Sacrilege - category 49");
+        assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "49"));
     }
 
     /// A code written in the label stands where its own description fits
