@@ -542,6 +542,7 @@ pub fn is_stopword(w: &str) -> bool {
             | "at"
             | "as"
             | "etc"
+            | "per"
             | "from"
             | "than"
             | "into"
