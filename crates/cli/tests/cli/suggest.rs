@@ -240,22 +240,26 @@ fn a_bad_accept_adds_nothing_and_names_the_review_line() {
     assert_eq!(std::fs::read_to_string(&cw).expect("crosswalk"), kept);
 }
 
-#[test]
-fn a_code_written_in_the_label_is_added_without_review_when_the_campaign_says() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    copy_config(tmp.path());
-    let durham = tmp.path().join(CAMPAIGN).join("responses/durham.toml");
+/// The bundled config in `dir`, with Durham's obscene publications row
+/// worded `label`: the campaign file's path and text.
+fn durham_writes(dir: &Path, label: &str) -> (PathBuf, String) {
+    copy_config(dir);
+    let durham = dir.join(CAMPAIGN).join("responses/durham.toml");
     let text = std::fs::read_to_string(&durham).expect("durham");
     std::fs::write(
         &durham,
-        text.replace(
-            "\"Obscene publications\" }",
-            "\"Obscene publications - Cat 86\" }",
-        ),
+        text.replace("\"Obscene publications\" }", &format!("\"{label}\" }}")),
     )
     .expect("write");
-    let campaign = tmp.path().join(CAMPAIGN).join("campaign.toml");
+    let campaign = dir.join(CAMPAIGN).join("campaign.toml");
     let toml = std::fs::read_to_string(&campaign).expect("campaign");
+    (campaign, toml)
+}
+
+#[test]
+fn a_code_written_in_the_label_is_added_without_review_when_the_campaign_says() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (campaign, toml) = durham_writes(tmp.path(), "Obscene publications - Cat 86");
 
     // A threshold outside 0.9..=1 is an error at its line.
     std::fs::write(&campaign, format!("{toml}\n[suggest]\nauto_accept = 0.5\n")).expect("write");
@@ -324,19 +328,7 @@ fn a_code_written_in_the_label_is_added_without_review_when_the_campaign_says() 
 #[test]
 fn a_bare_number_in_the_label_waits_for_a_person_whatever_the_threshold() {
     let tmp = tempfile::tempdir().expect("tmp");
-    copy_config(tmp.path());
-    let durham = tmp.path().join(CAMPAIGN).join("responses/durham.toml");
-    let text = std::fs::read_to_string(&durham).expect("durham");
-    std::fs::write(
-        &durham,
-        text.replace(
-            "\"Obscene publications\" }",
-            "\"Obscene publications - 86\" }",
-        ),
-    )
-    .expect("write");
-    let campaign = tmp.path().join(CAMPAIGN).join("campaign.toml");
-    let toml = std::fs::read_to_string(&campaign).expect("campaign");
+    let (campaign, toml) = durham_writes(tmp.path(), "Obscene publications - 86");
     std::fs::write(
         &campaign,
         format!("{toml}\n[suggest]\nauto_accept = 0.95\n"),
