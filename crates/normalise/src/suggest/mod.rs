@@ -733,7 +733,7 @@ impl DimSuggester {
         &self,
         label: &str,
         own: &[usize],
-        unsaid: &dyn Fn(&str) -> usize,
+        unsaid_of: &dyn Fn(&str) -> usize,
         text_score: &dyn Fn(&str) -> f64,
         text_best: Option<(&str, f64)>,
         votes: &mut Vec<Vote>,
@@ -771,6 +771,7 @@ impl DimSuggester {
                 .doubt_text()
                 .map_or(String::new(), |d| format!(" (not taken alone: {d})"));
             for (k, (c, fit)) in ranked.iter().enumerate() {
+                let unsaid = unsaid_of(c);
                 let clear = single || (k == 0 && ranked.get(1).is_none_or(|r| fit - r.1 >= MARGIN));
                 // Words that fit the code's own description as well as the
                 // best say nothing against it.
@@ -782,34 +783,34 @@ impl DimSuggester {
                         (s * f64::from(index::CONTRADICTION)).min(0.6),
                         format!("but the words fit {v}{} better", name(v)),
                     ),
-                    (true, None) if text_score(c) >= 0.3 && unsaid(c) == 0 => (
-                        if single { 0.99 } else { 0.95 },
-                        "and the words agree".to_string(),
-                    ),
-                    // Words that agree, and one of the label's own no text
-                    // of the category says: suggested, never taken unseen.
+                    // Words that agree; but with one of the label's own no
+                    // text of the category says, never taken unseen (below).
                     (true, None) if text_score(c) >= 0.3 => (
                         if single { 0.99 } else { 0.95 },
-                        "and the words agree, but not every word of the label is in its name or descriptions".to_string(),
+                        if unsaid == 0 {
+                            "and the words agree"
+                        } else {
+                            "and the words agree, but not every word of the label is in its name or descriptions"
+                        }
+                        .to_string(),
                     ),
                     // A number that may be an age is a code only with words
                     // that agree: alone, it is listed, never suggested.
                     (true, None) if maybe_age => (LISTED, "the words add little".to_string()),
-                    // Words of the label's own that no text of the code's
-                    // category says: the number may be of another
-                    // classification ("Sacrilege (27)" in an older Home
-                    // Office table is no soliciting), or the words another
-                    // offence's. Suggested, for a person to accept, never
-                    // taken unseen.
-                    // A number alone whose category says none of them is
-                    // listed only.
-                    (true, None) if unannounced && unsaid(c) == own.len() && !own.is_empty() => (
+                    // A number alone whose category says none of the
+                    // label's own words may be of another classification
+                    // ("Sacrilege (27)" in an older Home Office table is no
+                    // soliciting): listed only.
+                    (true, None) if unannounced && unsaid == own.len() && !own.is_empty() => (
                         LISTED,
                         "but no word of the label is in its name or descriptions".to_string(),
                     ),
-                    (true, None) if unsaid(c) > 0 => (
+                    // Words of the label's own the category's texts do not
+                    // say, with any other code: suggested, for a person to
+                    // accept, never taken unseen.
+                    (true, None) if unsaid > 0 => (
                         CLEAR,
-                        if unsaid(c) == own.len() {
+                        if unsaid == own.len() {
                             "but no word of the label is in its name or descriptions"
                         } else {
                             "but not every word of the label is in its name or descriptions"
@@ -830,7 +831,7 @@ impl DimSuggester {
                         hit.written,
                         name(c)
                     ),
-                    exact_code: hit.sure() && against.is_none() && score >= 0.95 && unsaid(c) == 0,
+                    exact_code: hit.sure() && against.is_none() && score >= 0.95 && unsaid == 0,
                     rank: 0,
                     shape: None,
                 });

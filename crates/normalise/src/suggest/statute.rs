@@ -149,7 +149,8 @@ pub fn read_by(sections: &[Section], named: &[(String, Vec<String>)]) -> Vec<(us
     let keys: Vec<Vec<String>> = sections.iter().map(|s| keys(&s.act, named)).collect();
     let reads = |l: usize, key: &str, dated: bool| -> bool {
         let s = &sections[l];
-        if *key == s.act.join("-") {
+        // Its words written out (the first key) are this Act's alone.
+        if *key == keys[l][0] {
             return true;
         }
         let said: Vec<&Vec<String>> = named
@@ -214,10 +215,10 @@ fn keys(act: &[String], named: &[(String, Vec<String>)]) -> Vec<String> {
 
 /// The initials of the Acts of the table, which a word after a section
 /// is read as ("s.30 CDA") though no line of abbreviations.csv names them.
-pub fn table_initials(sections: &[Section]) -> Vec<String> {
-    let mut out: Vec<String> = sections
+pub fn table_initials(acts: &[Vec<String>]) -> Vec<String> {
+    let mut out: Vec<String> = acts
         .iter()
-        .flat_map(|s| names(&s.act))
+        .flat_map(|a| names(a))
         .map(|n| initials(&n))
         .collect();
     out.sort();

@@ -173,15 +173,19 @@ impl Wording {
             }
         }
         self.act_names = self
-            .rules
-            .iter()
-            // A line that writes an Act ("POA": "public order act"), not a
-            // section whose offence ends in "act" ("s.12 SOA": "causing a
-            // child to watch a sexual act"), which is no Act's name.
-            .filter(|r| r.means.last().is_some_and(|m| m == "act"))
-            .filter(|r| !r.written.iter().any(|w| w.starts_with(SECTION)))
+            .act_rules()
             .flat_map(|r| [r.written.clone(), r.means.clone()])
             .collect();
+    }
+
+    /// The lines that write an Act ("POA": "public order act"), not a
+    /// section whose offence ends in "act" ("s.12 SOA": "causing a child
+    /// to watch a sexual act"), which is no Act's name.
+    fn act_rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules
+            .iter()
+            .filter(|r| r.means.last().is_some_and(|m| m == "act"))
+            .filter(|r| !r.written.iter().any(|w| w.starts_with(SECTION)))
     }
 
     /// The wording tables of config/reference/ read as one, each given as
@@ -317,11 +321,9 @@ impl Wording {
         }
         // The single words abbreviations.csv writes an Act by ("POCA").
         let named: Vec<(String, Vec<String>)> = self
-            .rules
-            .iter()
-            .filter(|r| r.means.last().is_some_and(|m| m == "act"))
+            .act_rules()
             .filter_map(|r| match r.written.as_slice() {
-                [one] if !one.starts_with(SECTION) => Some((one.clone(), r.means.clone())),
+                [one] => Some((one.clone(), r.means.clone())),
                 _ => None,
             })
             .collect();
@@ -339,11 +341,7 @@ impl Wording {
                 }
             })
             .collect();
-        for key in statute::table_initials(&sections) {
-            if !self.table_initials.contains(&key) {
-                self.table_initials.push(key);
-            }
-        }
+        self.table_initials = statute::table_initials(&self.acts);
         self.rules.extend(added);
         self.rules
             .sort_by_key(|r| std::cmp::Reverse(r.written.len()));
