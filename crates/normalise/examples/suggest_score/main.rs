@@ -105,6 +105,8 @@ fn main() {
         "heldout8-test",
         "heldout9-dev",
         "heldout9-test",
+        "heldout10-dev",
+        "heldout10-test",
         "realworld-dev",
         "realworld-test",
     ] {

@@ -86,6 +86,7 @@ fn scores_on_the_labelled_set() {
         "heldout7-test",
         "heldout8-test",
         "heldout9-test",
+        "heldout10-test",
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
