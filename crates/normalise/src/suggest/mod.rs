@@ -425,6 +425,29 @@ impl DimSuggester {
 
     /// Ranked suggestions for `label` as `force` wrote it.
     pub fn suggest(&self, label: &str, force: Option<&ForceId>) -> Suggestions {
+        let out = self.suggest_read(label, force);
+        if out.verdict != Verdict::NoSuggestion {
+            return out;
+        }
+        // Examples in brackets ("(shops, banks, post offices)") are words
+        // no description says, weighing the label's own words down: read
+        // without them, but only where nothing was read with them.
+        let Some((kept, examples)) = text::examples(label) else {
+            return out;
+        };
+        let mut again = self.suggest_read(&kept, force);
+        if again.verdict == Verdict::NoSuggestion {
+            return out;
+        }
+        let why = format!("read as {kept:?}: {examples} lists examples of what it counts");
+        for c in &mut again.candidates {
+            c.exact_code = false;
+            c.reasons.push(why.clone());
+        }
+        again
+    }
+
+    fn suggest_read(&self, label: &str, force: Option<&ForceId>) -> Suggestions {
         let named;
         let label = if self.codes_as_names {
             named = derived_label(self.reference.as_ref(), label);
@@ -1462,6 +1485,29 @@ mod tests {
         assert_eq!(s.foreign("Rape of a woman"), None);
         // Both parts unknown: nothing to read instead.
         assert_eq!(s.foreign("Treisio menyw / Ymosod rhywiol"), None);
+    }
+
+    /// Examples in brackets weigh the words down: read without them, and
+    /// said so, only where nothing was read with them.
+    #[test]
+    fn examples_in_brackets_are_read_past_when_nothing_is_read_with_them() {
+        let s = suggester();
+        let label = "Theft (wallets, ladders, lawnmowers, tablets, bicycles)";
+        let got = s.suggest(label, None);
+        assert_eq!(got.verdict, Verdict::Suggested, "{:?}", got.candidates);
+        assert_eq!(got.candidates[0].value, "49");
+        assert!(!got.candidates[0].exact_code);
+        assert!(got.candidates[0]
+            .reasons
+            .iter()
+            .any(|r| r.contains("read as \"Theft\": (wallets") && r.contains("lists examples")));
+        assert_eq!(s.suggest_read(label, None).verdict, Verdict::NoSuggestion);
+        // A bracket read with the words is never read past.
+        let got = s.suggest("Other theft (phones, bags)", None);
+        assert!(got.candidates[0]
+            .reasons
+            .iter()
+            .all(|r| !r.contains("lists examples")));
     }
 
     /// Words that fit too little to suggest leave the nearest listed for

@@ -952,6 +952,52 @@ pub fn slashed(label: &str) -> Vec<&str> {
     parts
 }
 
+/// A label less its brackets that list examples ("Commercial robbery
+/// (shops, banks, post offices)"), and the brackets left out, when it has
+/// any: items apart by commas, or "e.g." / "such as" first. A bracket
+/// that says "incl." or "excl." narrows or widens what the label counts,
+/// and stays.
+pub fn examples(label: &str) -> Option<(String, String)> {
+    let (mut kept, mut left) = (String::new(), Vec::new());
+    let mut rest = label;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        let inside = rest[open + 1..close].trim();
+        let lower = inside.to_ascii_lowercase();
+        let first = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .unwrap_or("");
+        let qualifies = matches!(
+            first,
+            "incl"
+                | "including"
+                | "inc"
+                | "includes"
+                | "excl"
+                | "excluding"
+                | "exc"
+                | "except"
+                | "not"
+        );
+        let listed = inside.contains(',') || inside.contains(';');
+        let given =
+            lower.starts_with("e.g") || lower.starts_with("eg ") || lower.starts_with("such as");
+        kept.push_str(&rest[..open]);
+        if !qualifies && (listed || given) {
+            left.push(&rest[open..=close]);
+        } else {
+            kept.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    kept.push_str(rest);
+    let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!left.is_empty() && kept.chars().any(char::is_alphabetic)).then(|| (kept, left.join(" ")))
+}
+
 /// Whether a label cites a section of an Act ("s.4 Fraud Act 2006",
 /// "S47"): its offence is the section's, whatever else its words say.
 pub fn cites_section(text: &str) -> bool {
@@ -1019,6 +1065,35 @@ mod tests {
 
     fn stems(s: &str, wording: Option<&Wording>) -> Vec<String> {
         words(s, wording).into_iter().map(|w| w.stem).collect()
+    }
+
+    /// Examples in brackets are left out; what narrows or widens the
+    /// label stays.
+    #[test]
+    fn brackets_listing_examples_are_left_out() {
+        assert_eq!(
+            examples("Commercial robbery (shops, banks, post offices)"),
+            Some((
+                "Commercial robbery".into(),
+                "(shops, banks, post offices)".into()
+            ))
+        );
+        assert_eq!(
+            examples("Other theft (e.g. tools) - of which online"),
+            Some((
+                "Other theft - of which online".into(),
+                "(e.g. tools)".into()
+            ))
+        );
+        for kept in [
+            "Burglary (incl. attempts, aggravated)",
+            "Robbery (business)",
+            "Possession of drugs (excl. cannabis, khat)",
+            "(a, b)",
+            "Theft (unclosed, bracket",
+        ] {
+            assert_eq!(examples(kept), None, "{kept}");
+        }
     }
 
     #[test]
