@@ -44,10 +44,22 @@ pub fn short_year(words: &[String], start: usize, at: usize) -> bool {
     two && (section_after || section_before)
 }
 
-/// A subsection or a letter set apart: "4 a" (4A), "31 1 b" (31(1)(b)).
+/// A subsection or a letter set apart: "4 a" (4A), "31 1 b" (31(1)(b)),
+/// or the two letters of a section put between two others ("3ZA",
+/// "40CA"), unless an Act's initials.
 fn part(w: &str) -> bool {
     (w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic()))
         || (w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit()))
+        || inserted(w)
+}
+
+/// Letters of a section inserted between two others: "za" of 3ZA, "ca"
+/// of 40CA. Read as such only where no Act starts ("s.18 FA" is the
+/// Firearms Act's).
+fn inserted(w: &str) -> bool {
+    w.len() == 2
+        && w.chars().all(|c| c.is_ascii_alphabetic())
+        && (w.starts_with('z') || w.ends_with('a'))
 }
 
 /// The section word a reference without its Act becomes: "§47".
@@ -257,7 +269,8 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         if let Some((k, name)) = unsaid_act(&raw, i, act) {
             // Unless an Act follows the section: "Criminal damage s.30
             // CDA" is the offence's words, then the Act's section.
-            let section = section_after(&raw, i + k).filter(|(_, end)| act(&raw, *end).is_none());
+            let section =
+                section_after(&raw, i + k, act).filter(|(_, end)| act(&raw, *end).is_none());
             if let Some((section, end)) = section {
                 out.push(reference(&section, &name));
                 i = end;
@@ -267,7 +280,7 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
         // An Act, perhaps followed by its section: "SOA 2003 s 3".
         if let Some(k) = act(&raw, i) {
             let mut j = i + k;
-            if let Some((section, end)) = section_after(&raw, j) {
+            if let Some((section, end)) = section_after(&raw, j, act) {
                 out.push(reference(&section, &raw[i..i + k]));
                 j = end;
             }
@@ -337,7 +350,11 @@ pub fn strip(raw: Vec<String>, act: &dyn Fn(&[String], usize) -> Option<usize>) 
 
 /// A section named at `j`, after its Act ("s 4 a"): its number and
 /// letter ("4a"), and where the words after it start.
-fn section_after(raw: &[String], j: usize) -> Option<(String, usize)> {
+fn section_after(
+    raw: &[String],
+    j: usize,
+    act: &dyn Fn(&[String], usize) -> Option<usize>,
+) -> Option<(String, usize)> {
     let number = raw.get(j + 1).filter(|_| marker(&raw[j]))?;
     if !section_number(number) {
         return None;
@@ -346,7 +363,10 @@ fn section_after(raw: &[String], j: usize) -> Option<(String, usize)> {
     let end = first
         + raw[first..]
             .iter()
-            .take_while(|w| part(w) && w.len() == 1)
+            .enumerate()
+            .take_while(|(k, w)| {
+                (part(w) && w.len() == 1) || (*k == 0 && inserted(w) && act(raw, first).is_none())
+            })
             .count();
     let mut section = number.clone();
     push_letter(&mut section, &raw[first..end]);
@@ -449,6 +469,20 @@ mod tests {
             stripped("Offences under the SOA 2003"),
             "offences under the"
         );
+    }
+
+    /// Two letters put between sections ("3ZA", "40CA") are the section's
+    /// own: s.3ZA is not s.3. Two letters an Act starts with are the Act.
+    #[test]
+    fn a_section_inserted_between_two_others_is_its_own() {
+        assert_eq!(
+            stripped("Computer misuse (CMA 1990 s.3ZA)"),
+            "computer misuse §3za@cma@1990"
+        );
+        assert_eq!(stripped("s.40CA SOA 2003"), "§40ca@soa@2003");
+        assert_eq!(stripped("s 3 za soa"), "§3za@soa");
+        assert_eq!(stripped("s.4A POA"), "§4a@poa");
+        assert_eq!(stripped("s.18 POA"), "§18@poa");
     }
 
     /// Initials with a year of two digits beside a section are the Act
