@@ -33,6 +33,10 @@ pub struct Term {
     /// Its initials, with and without its small words ("cce" for "child
     /// criminal exploitation"): a label may add them ("… (CCE)").
     initials: [String; 2],
+    /// It joins two things ("fraud and computer misuse"): a label naming
+    /// it joins them too, where "Fraud - computer misuse" is a class and
+    /// then one of its offences.
+    joined: bool,
     pub written: String,
     pub kind: Kind,
     /// What it counts, for the reviewer.
@@ -149,6 +153,7 @@ impl Groups {
             terms.push(Term {
                 stems,
                 initials: [first(true), first(false)],
+                joined: joins(&words),
                 written: row.written.trim().to_string(),
                 kind,
                 what: row.what.trim().to_string(),
@@ -187,6 +192,7 @@ impl Groups {
         if s.is_empty() || offence_cited {
             return None;
         }
+        let joined = joins(&text::raw_words(label)) || label.contains(['/', ',']);
         // Each word of the label not generic is one of the term's, or its
         // initials: a label of more such words than that is no term's, and
         // is passed over before any word is compared.
@@ -197,6 +203,7 @@ impl Groups {
         self.terms
             .iter()
             .filter(|t| own <= t.stems.len() + 1 && t.stems.len() <= s.len())
+            .filter(|t| joined || !t.joined)
             .filter(|t| {
                 // A term's word may be written with a slip ("Suspicous").
                 let said = |x: &String, y: &String| {
@@ -211,6 +218,21 @@ impl Groups {
             })
             .max_by_key(|t| t.stems.len())
     }
+}
+
+/// Whether words join two things: "and", "or" ("&" is read as "and")
+/// between words of their own; "theft of and from vehicles" joins only
+/// what is taken how.
+fn joins(words: &[String]) -> bool {
+    let small = |w: &String| {
+        matches!(
+            w.as_str(),
+            "of" | "from" | "to" | "in" | "on" | "with" | "by"
+        )
+    };
+    words
+        .windows(3)
+        .any(|w| matches!(w[1].as_str(), "and" | "or") && !small(&w[0]) && !small(&w[2]))
 }
 
 fn stems(text: &str) -> BTreeSet<String> {
@@ -288,6 +310,25 @@ total,other,the sum of the rows
         // A section of an Act is one offence, whatever the Act's name.
         assert!(g.named("s.4 Knife Crime Act 2026").is_none());
         assert!(g.named("Vehicle crime").is_none());
+    }
+
+    /// A term joining two things is named only by a label joining them
+    /// too: "Fraud - computer misuse" is the class, then its offence.
+    #[test]
+    fn a_joined_term_needs_its_join() {
+        let g = Groups::from_csv(
+            "groups.csv",
+            "written,kind,what\nfraud and computer misuse,group,x\n",
+        )
+        .expect("table");
+        for label in [
+            "Fraud and computer misuse",
+            "Fraud & computer misuse",
+            "Fraud / computer misuse",
+        ] {
+            assert!(g.named(label).is_some(), "{label}");
+        }
+        assert!(g.named("FRAUD - COMPUTER MISUSE").is_none());
     }
 
     /// A row that begins "Total" adds up rows, whatever it totals.
