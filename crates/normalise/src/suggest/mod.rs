@@ -675,6 +675,30 @@ impl DimSuggester {
         if shared > 1 && !exact && !coded && !aged {
             return Suggestions::withheld(ambiguous, out.candidates, None);
         }
+        // A label cut short ("… CONTROLLED DRUG - CLASS", as exports cut
+        // fields) lost what came next: where another value's text says the
+        // same words of it, what was cut may be what tells them apart.
+        if text::cut_short(label) && !exact && !coded {
+            let hit = |v: &str| by_value.get(v).map(|(_, h)| *h);
+            let top = out.suggested().and_then(|c| hit(&c.value));
+            let alike = out
+                .candidates
+                .iter()
+                .skip(1)
+                .filter(|c| c.score >= LISTED)
+                .find(|c| {
+                    top.zip(hit(&c.value))
+                        .is_some_and(|(t, o)| t.says_beyond(o) == 0 && o.says_beyond(t) == 0)
+                });
+            if let Some(other) = alike {
+                let why = format!(
+                    "the label ends {:?}, cut short: {} says the same words of it, and what was cut may tell them apart",
+                    label.split_whitespace().last().unwrap_or(""),
+                    other.value
+                );
+                return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
+            }
+        }
         if spans {
             let all = "the label says \"all\": it counts several offences";
             return Suggestions::withheld(ambiguous, out.candidates, Some(all));
@@ -1485,6 +1509,42 @@ mod tests {
         assert_eq!(s.foreign("Rape of a woman"), None);
         // Both parts unknown: nothing to read instead.
         assert_eq!(s.foreign("Treisio menyw / Ymosod rhywiol"), None);
+    }
+
+    /// A label cut short is not suggested where another value's text
+    /// says the same words of it: what was cut may tell them apart.
+    #[test]
+    fn a_label_cut_short_is_not_told_from_its_like() {
+        let r = Reference::from_csv(
+            "offences.csv",
+            "category,category_name,ho_code,offence,offence_class,sub_class,commenced,changed
+92D,Possession of controlled drugs,092/59,Having possession of a controlled drug - Class A - Other,Drug offences,,,
+92D,Possession of controlled drugs,092/68,Having possession of a controlled drug - Class C - Other,Drug offences,,,
+92E,Possession of cannabis,092/61,Having possession of a controlled drug - cannabis,Drug offences,,,
+92A,Trafficking in controlled drugs,092/79,Possession of a controlled drug with intent to supply - Class A - Other,Drug offences,,,
+",
+        )
+        .expect("reference");
+        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
+        let evidence = Evidence {
+            reference: Some(&r),
+            ..Evidence::default()
+        };
+        let s = DimSuggester::codes(&domain, true, evidence, &[]);
+        let got = s.suggest("HAVING POSSESSION OF A CONTROLLED DRUG - CLASS", None);
+        assert_eq!(
+            got.verdict,
+            Verdict::Ambiguous { group: None },
+            "{:?}",
+            got.candidates
+        );
+        assert!(
+            got.candidates[0].reasons[0].contains("cut short: 92A says the same words"),
+            "{:?}",
+            got.candidates
+        );
+        let (v, values) = verdict(&s, "HAVING POSSESSION OF A CONTROLLED DRUG - CLASS C");
+        assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "92D"));
     }
 
     /// Examples in brackets weigh the words down: read without them, and

@@ -952,6 +952,26 @@ pub fn slashed(label: &str) -> Vec<&str> {
     parts
 }
 
+/// Whether a label ends where nothing can end ("… DRUG - CLASS", "… TO
+/// ENGAGE IN", "… (PRESERV"): a field cut at its width, as crime-system
+/// exports cut them.
+pub fn cut_short(label: &str) -> bool {
+    let open = label.matches('(').count() > label.matches(')').count();
+    // The last word as written: "sneak-in" and "(8A)" end nothing short;
+    // nor does "a" ("Class A") or "in" ("engage in" may be all it says).
+    let last = label
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    const OPEN: [&str; 14] = [
+        "class", "of", "to", "by", "for", "with", "and", "or", "on", "the", "an", "from", "than",
+        "into",
+    ];
+    open || OPEN.contains(&last.as_str())
+}
+
 /// A label less its brackets that list examples ("Commercial robbery
 /// (shops, banks, post offices)"), and the brackets left out, when it has
 /// any: items apart by commas, or "e.g." / "such as" first. A bracket
@@ -1065,6 +1085,28 @@ mod tests {
 
     fn stems(s: &str, wording: Option<&Wording>) -> Vec<String> {
         words(s, wording).into_iter().map(|w| w.stem).collect()
+    }
+
+    /// A field cut at its width ends where no label ends.
+    #[test]
+    fn a_label_cut_short_ends_where_none_ends() {
+        for cut in [
+            "HAVING POSSESSION OF A CONTROLLED DRUG - CLASS",
+            "CAUSING OR INCITING A CHILD UNDER 13 TO",
+            "CHILD DESTRUCTION - INFANT LIFE (PRESERV",
+            "Theft of and",
+        ] {
+            assert!(cut_short(cut), "{cut}");
+        }
+        for whole in [
+            "Possession of Class A",
+            "Burglary residential (home) - sneak-in",
+            "Less serious wounding (8A)",
+            "Engage in",
+            "Rape of a female 16 and over",
+        ] {
+            assert!(!cut_short(whole), "{whole}");
+        }
     }
 
     /// Examples in brackets are left out; what narrows or widens the
