@@ -675,25 +675,60 @@ impl DimSuggester {
         if shared > 1 && !exact && !coded && !aged {
             return Suggestions::withheld(ambiguous, out.candidates, None);
         }
-        // A label cut short ("… CONTROLLED DRUG - CLASS", as exports cut
-        // fields) lost what came next: where another value's text says the
-        // same words of it, what was cut may be what tells them apart.
-        if text::cut_short(label) && !exact && !coded {
-            let hit = |v: &str| by_value.get(v).map(|(_, h)| *h);
-            let top = out.suggested().and_then(|c| hit(&c.value));
-            let alike = out
-                .candidates
-                .iter()
-                .skip(1)
-                .filter(|c| c.score >= LISTED)
-                .find(|c| {
-                    top.zip(hit(&c.value))
-                        .is_some_and(|(t, o)| t.says_beyond(o) == 0 && o.says_beyond(t) == 0)
-                });
-            if let Some(other) = alike {
+        // Another value whose text says the same words of the label as
+        // the suggested one's: what tells them apart is not in the label.
+        let hit = |v: &str| by_value.get(v).map(|(_, h)| *h);
+        let top = out.suggested().and_then(|c| hit(&c.value));
+        let alike = out
+            .candidates
+            .iter()
+            .skip(1)
+            .filter(|c| c.score >= LISTED)
+            .find(|c| {
+                top.zip(hit(&c.value))
+                    .is_some_and(|(t, o)| t.says_beyond(o) == 0 && o.says_beyond(t) == 0)
+            });
+        if let (Some(other), false, false) = (alike, exact, coded) {
+            // A label cut short ("… CONTROLLED DRUG - CLASS", as exports
+            // cut fields) lost what came next, which may be that.
+            if text::cut_short(label) {
                 let why = format!(
                     "the label ends {:?}, cut short: {} says the same words of it, and what was cut may tell them apart",
                     label.split_whitespace().last().unwrap_or(""),
+                    other.value
+                );
+                return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
+            }
+            // A description whose part after a dash the label says nothing
+            // of ("… a child sex offence - sexual assault"): that part is
+            // what the reference files it by.
+            // Unless the category files the same offence under other such
+            // parts too ("- Male child", "- Female child"): then the part
+            // tells nothing of the category.
+            let varies = |main: &str, value: &str| {
+                self.reference.as_ref().is_some_and(|r| {
+                    let main = main.to_lowercase();
+                    r.offences
+                        .iter()
+                        .filter(|o| o.category == value)
+                        .filter(|o| o.description.to_lowercase().starts_with(&main))
+                        .count()
+                        > 1
+                })
+            };
+            let qualifier = top
+                .and_then(|t| t.unsaid_qualifier())
+                .filter(|(main, _)| out.suggested().is_some_and(|c| !varies(main, &c.value)))
+                // … nor where the other's text has the same part: then it
+                // is not what tells them apart.
+                .filter(|(_, part)| {
+                    hit(&other.value)
+                        .is_none_or(|o| !o.doc.text.to_lowercase().contains(&part.to_lowercase()))
+                });
+            if let Some((_, part)) = qualifier {
+                let why = format!(
+                    "the label says nothing of {part:?}, which files {:?} under its category, and {} says the same words of it",
+                    top.map_or("", |t| t.doc.text.as_str()),
                     other.value
                 );
                 return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
@@ -1545,6 +1580,50 @@ mod tests {
         );
         let (v, values) = verdict(&s, "HAVING POSSESSION OF A CONTROLLED DRUG - CLASS C");
         assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "92D"));
+    }
+
+    /// A description's part after a dash that the label leaves out, where
+    /// another category's text says the same words of the label, is what
+    /// files the offence: the label is not told between them. A part the
+    /// category varies ("- Male child", "- Female child") tells nothing.
+    #[test]
+    fn a_part_after_a_dash_the_label_leaves_out_may_be_what_files_it() {
+        let r = Reference::from_csv(
+            "offences.csv",
+            "category,category_name,ho_code,offence,offence_class,sub_class,commenced,changed
+71,Abuse of Children through Sexual Exploitation,071/01,Arranging or facilitating the commission of a child sex offence - sexual assault,Sexual offences,,,
+22B,Sexual Activity involving a child under 16,022/30,Arranging or facilitating a child sex offence by a young offender under 18 in a school or care home setting,Sexual offences,,,
+21,Sexual Activity involving a child under 13,021/15,Causing a child to watch a sexual act - Male child,Sexual offences,,,
+21,Sexual Activity involving a child under 13,021/16,Causing a child to watch a sexual act - Female child,Sexual offences,,,
+73,Abuse of Position of Trust of a sexual nature,073/16,Abuse of trust: causing a child to watch a sexual act in a care home or school setting,Sexual offences,,,
+",
+        )
+        .expect("reference");
+        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
+        let evidence = Evidence {
+            reference: Some(&r),
+            ..Evidence::default()
+        };
+        let s = DimSuggester::codes(&domain, true, evidence, &[]);
+        let got = s.suggest("Arranging or facilitating a child sex offence", None);
+        assert_eq!(
+            got.verdict,
+            Verdict::Ambiguous { group: None },
+            "{:?}",
+            got.candidates
+        );
+        assert!(
+            got.candidates[0].reasons[0].contains("says nothing of \"sexual assault\""),
+            "{:?}",
+            got.candidates
+        );
+        let (v, values) = verdict(
+            &s,
+            "Arranging or facilitating a child sex offence - sexual assault",
+        );
+        assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "71"));
+        let (v, values) = verdict(&s, "Causing a child to watch a sexual act");
+        assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "21"));
     }
 
     /// Examples in brackets weigh the words down: read without them, and
