@@ -429,6 +429,37 @@ impl DimSuggester {
         if out.verdict != Verdict::NoSuggestion {
             return out;
         }
+        // A header written twice apart by a slash, once in words the
+        // reference barely knows ("Lladrad o'r person / Theft from the
+        // person", as Welsh forces write them): where nothing was read of
+        // the whole, the parts read alone, if those that say anything
+        // name one value.
+        let parts = text::slashed(label);
+        if parts.len() > 1 {
+            let read: Vec<(&str, Suggestions)> = parts
+                .iter()
+                .map(|p| (p.trim(), self.suggest_read(p, force)))
+                .filter(|(_, s)| s.verdict != Verdict::NoSuggestion)
+                .collect();
+            let one = read
+                .first()
+                .and_then(|(_, s)| s.suggested())
+                .map(|c| c.value.clone());
+            let agree = read
+                .iter()
+                .all(|(_, s)| s.suggested().map(|c| &c.value) == one.as_ref());
+            if let (Some((part, first)), true, true) = (read.first(), one.is_some(), agree) {
+                let mut again = first.clone();
+                let why = format!(
+                    "read as {part:?}: nothing was read of the whole, and no other part of it names another value"
+                );
+                for c in &mut again.candidates {
+                    c.exact_code = false;
+                    c.reasons.push(why.clone());
+                }
+                return again;
+            }
+        }
         // Examples in brackets ("(shops, banks, post offices)") are words
         // no description says, weighing the label's own words down: read
         // without them, but only where nothing was read with them.
@@ -1624,6 +1655,22 @@ mod tests {
         assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "71"));
         let (v, values) = verdict(&s, "Causing a child to watch a sexual act");
         assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "21"));
+    }
+
+    /// A header written twice, once in words barely known, is read by the
+    /// part that says something, when nothing was read of the whole.
+    #[test]
+    fn a_part_of_a_header_written_twice_is_read_alone() {
+        let s = suggester();
+        let label = "Lladrad o'r person / Other theft";
+        assert_eq!(s.suggest_read(label, None).verdict, Verdict::NoSuggestion);
+        let got = s.suggest(label, None);
+        assert_eq!(got.verdict, Verdict::Suggested, "{:?}", got.candidates);
+        assert_eq!(got.candidates[0].value, "49");
+        assert!(got.candidates[0]
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("read as \"Other theft\": nothing was read of the whole")));
     }
 
     /// Examples in brackets weigh the words down: read without them, and
