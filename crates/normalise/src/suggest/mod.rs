@@ -460,6 +460,33 @@ impl DimSuggester {
                 return again;
             }
         }
+        // A section of an Act is one offence, whatever the words beside it
+        // ("Possession of mobile phone in prison - s.40D Prison Act"):
+        // where nothing was read of the whole, the citation read alone.
+        let cited: Vec<(&str, Suggestions)> = text::citing_clauses(label)
+            .into_iter()
+            .map(|c| (c.trim(), self.suggest_read(c, force)))
+            .collect();
+        let one = cited
+            .first()
+            .and_then(|(_, s)| s.suggested())
+            .map(|c| c.value.clone());
+        if one.is_some()
+            && cited
+                .iter()
+                .all(|(_, s)| s.suggested().map(|c| &c.value) == one.as_ref())
+        {
+            if let Some((clause, first)) = cited.first() {
+                let mut again = first.clone();
+                let why =
+                    format!("read by its citation {clause:?}: a section of an Act is one offence");
+                for c in &mut again.candidates {
+                    c.exact_code = false;
+                    c.reasons.push(why.clone());
+                }
+                return again;
+            }
+        }
         // Examples in brackets ("(shops, banks, post offices)") are words
         // no description says, weighing the label's own words down: read
         // without them, but only where nothing was read with them.

@@ -1018,6 +1018,24 @@ pub fn examples(label: &str) -> Option<(String, String)> {
     (!left.is_empty() && kept.chars().any(char::is_alphabetic)).then(|| (kept, left.join(" ")))
 }
 
+/// The clauses of a label that cite a section of an Act, when it has
+/// others too ("Possession of mobile phone in prison - s.40D Prison Act"
+/// gives "s.40D Prison Act").
+pub fn citing_clauses(text: &str) -> Vec<&str> {
+    let all = clauses(text);
+    if all.len() < 2 {
+        return Vec::new();
+    }
+    all.into_iter()
+        .map(str::trim)
+        .filter(|clause| {
+            statute::strip(raw_words(clause), &|w, i| act_at(None, w, i))
+                .iter()
+                .any(|w| w.starts_with(SECTION))
+        })
+        .collect()
+}
+
 /// Whether a label cites a section of an Act ("s.4 Fraud Act 2006",
 /// "S47"): its offence is the section's, whatever else its words say.
 pub fn cites_section(text: &str) -> bool {
@@ -1085,6 +1103,22 @@ mod tests {
 
     fn stems(s: &str, wording: Option<&Wording>) -> Vec<String> {
         words(s, wording).into_iter().map(|w| w.stem).collect()
+    }
+
+    /// The clauses citing a section, apart from the words beside them.
+    #[test]
+    fn the_clauses_citing_a_section() {
+        assert_eq!(
+            citing_clauses("Possession of mobile phone in prison - s.40D(3A) Prison Act"),
+            ["s.40D(3A) Prison Act"]
+        );
+        assert_eq!(
+            citing_clauses("Prejudicing an investigation (POCA s.342)"),
+            ["POCA s.342"]
+        );
+        // One clause is the whole label: nothing to read apart.
+        assert!(citing_clauses("s.4A POA").is_empty());
+        assert!(citing_clauses("Theft - shoplifting").is_empty());
     }
 
     /// A field cut at its width ends where no label ends.
