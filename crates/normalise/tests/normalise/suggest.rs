@@ -50,14 +50,15 @@ fn scores_on_the_labelled_set() {
     for (part, top1, top3, declined) in [
         ("tuned", 0.99, 1.0, 1.0),
         ("heldout", 0.99, 1.0, 1.0),
-        ("heldout2-dev", 0.96, 0.99, 0.96),
+        ("heldout2-dev", 0.96, 0.99, 1.0),
         ("heldout3-dev", 0.97, 0.99, 0.94),
         ("heldout4-dev", 0.95, 0.98, 1.0),
-        ("none-dev", 1.0, 1.0, 0.91),
+        ("none-dev", 1.0, 1.0, 0.93),
         ("exports-dev", 0.92, 0.98, 1.0),
-        ("heldout6-dev", 0.95, 0.96, 0.93),
-        ("heldout7-dev", 0.94, 0.98, 0.88),
-        ("heldout9-dev", 0.89, 0.96, 0.87),
+        ("heldout6-dev", 0.96, 0.97, 0.93),
+        ("heldout7-dev", 0.94, 0.98, 0.91),
+        ("heldout9-dev", 0.93, 0.97, 0.87),
+        ("heldout10-dev", 0.96, 1.0, 0.89),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -107,7 +108,7 @@ fn scores_on_the_labelled_set() {
                 assert!(got.top1_rate() >= 0.88, "{part} top-1 {}", got.top1_rate());
                 assert!(got.top3_rate() >= 0.94, "{part} top-3 {}", got.top3_rate());
                 assert!(
-                    got.declined_rate() >= 0.74,
+                    got.declined_rate() >= 0.81,
                     "{part} declined {}",
                     got.declined_rate()
                 );
