@@ -429,80 +429,69 @@ impl DimSuggester {
         if out.verdict != Verdict::NoSuggestion {
             return out;
         }
+        // Nothing was read of the whole: parts of it may be read alone.
         // A header written twice apart by a slash, once in words the
         // reference barely knows ("Lladrad o'r person / Theft from the
-        // person", as Welsh forces write them): where nothing was read of
-        // the whole, the parts read alone, if those that say anything
-        // name one value.
+        // person", as Welsh forces write them).
         let parts = text::slashed(label);
         if parts.len() > 1 {
-            let read: Vec<(&str, Suggestions)> = parts
-                .iter()
-                .map(|p| (p.trim(), self.suggest_read(p, force)))
-                .filter(|(_, s)| s.verdict != Verdict::NoSuggestion)
-                .collect();
-            let one = read
-                .first()
-                .and_then(|(_, s)| s.suggested())
-                .map(|c| c.value.clone());
-            let agree = read
-                .iter()
-                .all(|(_, s)| s.suggested().map(|c| &c.value) == one.as_ref());
-            if let (Some((part, first)), true, true) = (read.first(), one.is_some(), agree) {
-                let mut again = first.clone();
-                let why = format!(
-                    "read as {part:?}: nothing was read of the whole, and no other part of it names another value"
-                );
-                for c in &mut again.candidates {
-                    c.exact_code = false;
-                    c.reasons.push(why.clone());
-                }
-                return again;
+            let why = |p: &str| {
+                format!("read as {p:?}: nothing was read of the whole, and no other part of it names another value")
+            };
+            if let Some(read) = self.read_apart(&parts, force, why) {
+                return read;
             }
         }
         // A section of an Act is one offence, whatever the words beside it
-        // ("Possession of mobile phone in prison - s.40D Prison Act"):
-        // where nothing was read of the whole, the citation read alone.
-        let cited: Vec<(&str, Suggestions)> = text::citing_clauses(label)
-            .into_iter()
-            .map(|c| (c.trim(), self.suggest_read(c, force)))
-            .collect();
-        let one = cited
-            .first()
-            .and_then(|(_, s)| s.suggested())
-            .map(|c| c.value.clone());
-        if one.is_some()
-            && cited
-                .iter()
-                .all(|(_, s)| s.suggested().map(|c| &c.value) == one.as_ref())
-        {
-            if let Some((clause, first)) = cited.first() {
-                let mut again = first.clone();
-                let why =
-                    format!("read by its citation {clause:?}: a section of an Act is one offence");
-                for c in &mut again.candidates {
-                    c.exact_code = false;
-                    c.reasons.push(why.clone());
-                }
-                return again;
-            }
+        // ("Possession of mobile phone in prison - s.40D Prison Act").
+        let why =
+            |c: &str| format!("read by its citation {c:?}: a section of an Act is one offence");
+        if let Some(read) = self.read_apart(&text::citing_clauses(label), force, why) {
+            return read;
         }
         // Examples in brackets ("(shops, banks, post offices)") are words
-        // no description says, weighing the label's own words down: read
-        // without them, but only where nothing was read with them.
-        let Some((kept, examples)) = text::examples(label) else {
-            return out;
-        };
-        let mut again = self.suggest_read(&kept, force);
-        if again.verdict == Verdict::NoSuggestion {
-            return out;
+        // no description says, weighing the label's own words down.
+        if let Some((kept, examples)) = text::examples(label) {
+            let why =
+                |k: &str| format!("read as {k:?}: {examples} lists examples of what it counts");
+            if let Some(read) = self.read_apart(&[kept.as_str()], force, why) {
+                return read;
+            }
         }
-        let why = format!("read as {kept:?}: {examples} lists examples of what it counts");
-        for c in &mut again.candidates {
+        out
+    }
+
+    /// Parts of a label nothing was read of, each read alone: what the
+    /// first that says anything makes of it, when every part that says
+    /// anything names the same value (one part alone may be ambiguous),
+    /// with `why` it was read so; never taken without review.
+    fn read_apart(
+        &self,
+        parts: &[&str],
+        force: Option<&ForceId>,
+        why: impl Fn(&str) -> String,
+    ) -> Option<Suggestions> {
+        let read: Vec<(&str, Suggestions)> = parts
+            .iter()
+            .map(|p| (p.trim(), self.suggest_read(p, force)))
+            .filter(|(_, s)| s.verdict != Verdict::NoSuggestion)
+            .collect();
+        let (part, first) = read.first()?;
+        let one = first.suggested().map(|c| &c.value);
+        if (one.is_none() && parts.len() > 1)
+            || !read
+                .iter()
+                .all(|(_, s)| s.suggested().map(|c| &c.value) == one)
+        {
+            return None;
+        }
+        let mut out = first.clone();
+        let why = why(part);
+        for c in &mut out.candidates {
             c.exact_code = false;
             c.reasons.push(why.clone());
         }
-        again
+        Some(out)
     }
 
     fn suggest_read(&self, label: &str, force: Option<&ForceId>) -> Suggestions {
@@ -1424,6 +1413,19 @@ mod tests {
         )
     }
 
+    /// A suggester over the reference lines `rows` alone, no wording.
+    fn suggester_of(rows: &str) -> DimSuggester {
+        let header =
+            "category,category_name,ho_code,offence,offence_class,sub_class,commenced,changed\n";
+        let r = Reference::from_csv("offences.csv", &format!("{header}{rows}")).expect("reference");
+        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
+        let evidence = Evidence {
+            reference: Some(&r),
+            ..Evidence::default()
+        };
+        DimSuggester::codes(&domain, true, evidence, &[])
+    }
+
     fn verdict(s: &DimSuggester, label: &str) -> (Verdict, Vec<String>) {
         let got = s.suggest(label, None);
         let values = got.candidates.iter().map(|c| c.value.clone()).collect();
@@ -1608,22 +1610,13 @@ mod tests {
     /// says the same words of it: what was cut may tell them apart.
     #[test]
     fn a_label_cut_short_is_not_told_from_its_like() {
-        let r = Reference::from_csv(
-            "offences.csv",
-            "category,category_name,ho_code,offence,offence_class,sub_class,commenced,changed
-92D,Possession of controlled drugs,092/59,Having possession of a controlled drug - Class A - Other,Drug offences,,,
+        let s = suggester_of(
+            "92D,Possession of controlled drugs,092/59,Having possession of a controlled drug - Class A - Other,Drug offences,,,
 92D,Possession of controlled drugs,092/68,Having possession of a controlled drug - Class C - Other,Drug offences,,,
 92E,Possession of cannabis,092/61,Having possession of a controlled drug - cannabis,Drug offences,,,
 92A,Trafficking in controlled drugs,092/79,Possession of a controlled drug with intent to supply - Class A - Other,Drug offences,,,
 ",
-        )
-        .expect("reference");
-        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
-        let evidence = Evidence {
-            reference: Some(&r),
-            ..Evidence::default()
-        };
-        let s = DimSuggester::codes(&domain, true, evidence, &[]);
+        );
         let got = s.suggest("HAVING POSSESSION OF A CONTROLLED DRUG - CLASS", None);
         assert_eq!(
             got.verdict,
@@ -1646,23 +1639,14 @@ mod tests {
     /// category varies ("- Male child", "- Female child") tells nothing.
     #[test]
     fn a_part_after_a_dash_the_label_leaves_out_may_be_what_files_it() {
-        let r = Reference::from_csv(
-            "offences.csv",
-            "category,category_name,ho_code,offence,offence_class,sub_class,commenced,changed
-71,Abuse of Children through Sexual Exploitation,071/01,Arranging or facilitating the commission of a child sex offence - sexual assault,Sexual offences,,,
+        let s = suggester_of(
+            "71,Abuse of Children through Sexual Exploitation,071/01,Arranging or facilitating the commission of a child sex offence - sexual assault,Sexual offences,,,
 22B,Sexual Activity involving a child under 16,022/30,Arranging or facilitating a child sex offence by a young offender under 18 in a school or care home setting,Sexual offences,,,
 21,Sexual Activity involving a child under 13,021/15,Causing a child to watch a sexual act - Male child,Sexual offences,,,
 21,Sexual Activity involving a child under 13,021/16,Causing a child to watch a sexual act - Female child,Sexual offences,,,
 73,Abuse of Position of Trust of a sexual nature,073/16,Abuse of trust: causing a child to watch a sexual act in a care home or school setting,Sexual offences,,,
 ",
-        )
-        .expect("reference");
-        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
-        let evidence = Evidence {
-            reference: Some(&r),
-            ..Evidence::default()
-        };
-        let s = DimSuggester::codes(&domain, true, evidence, &[]);
+        );
         let got = s.suggest("Arranging or facilitating a child sex offence", None);
         assert_eq!(
             got.verdict,
