@@ -1426,6 +1426,22 @@ mod tests {
         DimSuggester::codes(&domain, true, evidence, &[])
     }
 
+    /// `label` is ambiguous, and the first reason says `why`.
+    fn withheld_because(s: &DimSuggester, label: &str, why: &str) {
+        let got = s.suggest(label, None);
+        assert_eq!(
+            got.verdict,
+            Verdict::Ambiguous { group: None },
+            "{label}: {:?}",
+            got.candidates
+        );
+        assert!(
+            got.candidates[0].reasons[0].contains(why),
+            "{label}: {:?}",
+            got.candidates
+        );
+    }
+
     fn verdict(s: &DimSuggester, label: &str) -> (Verdict, Vec<String>) {
         let got = s.suggest(label, None);
         let values = got.candidates.iter().map(|c| c.value.clone()).collect();
@@ -1617,17 +1633,10 @@ mod tests {
 92A,Trafficking in controlled drugs,092/79,Possession of a controlled drug with intent to supply - Class A - Other,Drug offences,,,
 ",
         );
-        let got = s.suggest("HAVING POSSESSION OF A CONTROLLED DRUG - CLASS", None);
-        assert_eq!(
-            got.verdict,
-            Verdict::Ambiguous { group: None },
-            "{:?}",
-            got.candidates
-        );
-        assert!(
-            got.candidates[0].reasons[0].contains("cut short: 92A says the same words"),
-            "{:?}",
-            got.candidates
+        withheld_because(
+            &s,
+            "HAVING POSSESSION OF A CONTROLLED DRUG - CLASS",
+            "cut short: 92A says the same words",
         );
         let (v, values) = verdict(&s, "HAVING POSSESSION OF A CONTROLLED DRUG - CLASS C");
         assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "92D"));
@@ -1647,17 +1656,10 @@ mod tests {
 73,Abuse of Position of Trust of a sexual nature,073/16,Abuse of trust: causing a child to watch a sexual act in a care home or school setting,Sexual offences,,,
 ",
         );
-        let got = s.suggest("Arranging or facilitating a child sex offence", None);
-        assert_eq!(
-            got.verdict,
-            Verdict::Ambiguous { group: None },
-            "{:?}",
-            got.candidates
-        );
-        assert!(
-            got.candidates[0].reasons[0].contains("says nothing of \"sexual assault\""),
-            "{:?}",
-            got.candidates
+        withheld_because(
+            &s,
+            "Arranging or facilitating a child sex offence",
+            "says nothing of \"sexual assault\"",
         );
         let (v, values) = verdict(
             &s,
