@@ -224,15 +224,11 @@ impl Groups {
 /// between words of their own; "theft of and from vehicles" joins only
 /// what is taken how.
 fn joins(words: &[String]) -> bool {
-    let small = |w: &String| {
-        matches!(
-            w.as_str(),
-            "of" | "from" | "to" | "in" | "on" | "with" | "by"
-        )
-    };
-    words
-        .windows(3)
-        .any(|w| matches!(w[1].as_str(), "and" | "or") && !small(&w[0]) && !small(&w[2]))
+    words.windows(3).any(|w| {
+        matches!(w[1].as_str(), "and" | "or")
+            && !text::is_stopword(&w[0])
+            && !text::is_stopword(&w[2])
+    })
 }
 
 fn stems(text: &str) -> BTreeSet<String> {

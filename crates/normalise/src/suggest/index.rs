@@ -199,8 +199,9 @@ impl Hit<'_> {
     }
 
     /// A description's part before a dash and the part after it, when
-    /// the label says no word of the part after ("sexual assault" of "Arranging or facilitating the
-    /// commission of a child sex offence - sexual assault").
+    /// the label says no word of the part after ("sexual assault" of
+    /// "Arranging or facilitating the commission of a child sex offence -
+    /// sexual assault").
     pub fn unsaid_qualifier(&self) -> Option<(&str, &str)> {
         if !matches!(self.doc.source, Source::Description { .. }) {
             return None;
@@ -208,15 +209,10 @@ impl Hit<'_> {
         let text = self.doc.text.as_str();
         let at = text.find(" - ").or_else(|| text.find("- "))?;
         let part = text[at..].trim_start_matches([' ', '-']).trim();
-        let words: Vec<String> = part
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        let said = self
-            .matched
-            .iter()
-            .any(|(_, w, _)| words.iter().any(|p| p.eq_ignore_ascii_case(w)));
+        let said = self.matched.iter().any(|(_, w, _)| {
+            part.split(|c: char| !c.is_alphanumeric())
+                .any(|p| p.eq_ignore_ascii_case(w))
+        });
         (!said && !part.is_empty()).then_some((text[..at].trim(), part))
     }
 

@@ -522,6 +522,11 @@ fn without_local_codes(s: &str) -> String {
         .collect()
 }
 
+/// Words that deny what follows them in their clause ("excl. meter").
+pub fn is_negator(w: &str) -> bool {
+    matches!(w, "no" | "not" | "except" | "excluding" | "excl" | "exc")
+}
+
 /// Words that say nothing about which offence: dropped before matching.
 pub fn is_stopword(w: &str) -> bool {
     matches!(
@@ -846,10 +851,8 @@ pub fn read(text: &str, wording: Option<&Wording>, side: Side) -> Text {
         if found.used.get(k).copied().unwrap_or(false) || w.starts_with(SECTION) {
             continue;
         }
-        let negator = matches!(
-            w.as_str(),
-            "no" | "not" | "except" | "excluding" | "excl" | "exc"
-        ) || (w == "than" && k > 0 && all[k - 1].0 == "other" && all[k - 1].3 == *c);
+        let negator = is_negator(w)
+            || (w == "than" && k > 0 && all[k - 1].0 == "other" && all[k - 1].3 == *c);
         // "without" denies the thing it names ("without injury", "without
         // firearm certificate"), up to the next small word, not the rest
         // of the clause ("… without injury on a constable").
@@ -990,18 +993,8 @@ pub fn examples(label: &str) -> Option<(String, String)> {
             .split(|c: char| !c.is_alphanumeric())
             .find(|w| !w.is_empty())
             .unwrap_or("");
-        let qualifies = matches!(
-            first,
-            "incl"
-                | "including"
-                | "inc"
-                | "includes"
-                | "excl"
-                | "excluding"
-                | "exc"
-                | "except"
-                | "not"
-        );
+        let qualifies =
+            is_negator(first) || matches!(first, "incl" | "including" | "inc" | "includes");
         let listed = inside.contains(',') || inside.contains(';');
         let given =
             lower.starts_with("e.g") || lower.starts_with("eg ") || lower.starts_with("such as");
