@@ -53,6 +53,9 @@ pub const MARGIN: f64 = 0.1;
 /// A part of a label joined to others by a slash suggested at this or
 /// more is an offence named on its own.
 const CLEAR: f64 = 0.9;
+/// How clearly each side of an "and" or "or" must read alone to be an
+/// offence of its own.
+const JOINED: f64 = 0.75;
 /// How many candidates a suggestion lists.
 pub const SHOWN: usize = 3;
 /// A runner-up scoring less than this is not worth a reviewer's look.
@@ -828,18 +831,32 @@ impl DimSuggester {
     }
 
     /// Whether a label is offences of several categories joined by a
-    /// slash, each suggested on its own: the reason to give.
+    /// slash, or by "and" or "or", each suggested on its own: the reason
+    /// to give.
     fn several(&self, label: &str, force: Option<&ForceId>) -> Option<String> {
         let parts = text::slashed(label);
-        if parts.len() < 2 {
-            return None;
-        }
-        let mut values: Vec<(String, &str)> = Vec::new();
-        for part in &parts {
-            let s = self.suggest(part, force);
+        if parts.len() > 1 {
             // Each part an offence on its own, clearly ("Murder"), not a
             // word of one ("drugs/instruments to procure abortion").
-            let c = s.suggested().filter(|c| c.score >= CLEAR)?;
+            if let Some(why) = self.each_its_own(&parts, force, CLEAR) {
+                return Some(why);
+            }
+        }
+        // A conjunction more often joins words of one offence ("Causing or
+        // allowing …", "fear, alarm or distress") than a slash does, yet
+        // those sides alone read weakly or as the same category.
+        text::conjoined(label)
+            .into_iter()
+            .find_map(|(left, right)| self.each_its_own(&[left, right], force, JOINED))
+    }
+
+    /// The reason a label's parts name several categories, when each is
+    /// suggested on its own at `clear` or more.
+    fn each_its_own(&self, parts: &[&str], force: Option<&ForceId>, clear: f64) -> Option<String> {
+        let mut values: Vec<(String, &str)> = Vec::new();
+        for part in parts {
+            let s = self.suggest(part, force);
+            let c = s.suggested().filter(|c| c.score >= clear)?;
             let value = c.value.clone();
             if !values.iter().any(|(v, _)| *v == value) {
                 values.push((value, part));

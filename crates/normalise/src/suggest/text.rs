@@ -955,6 +955,55 @@ pub fn slashed(label: &str) -> Vec<&str> {
     parts
 }
 
+/// A label's two sides at each "and", "or" or "&" outside brackets
+/// ("Assault with injury and assault with intent to cause serious harm"),
+/// each side with words of its own: where a label may join two offences.
+pub fn conjoined(label: &str) -> Vec<(&str, &str)> {
+    let mut depth = 0i32;
+    let mut sides = Vec::new();
+    let lower = label.to_lowercase();
+    // Byte offsets in the lower-cased label are the label's only where
+    // lower-casing kept every character's length.
+    if lower.len() != label.len() {
+        return sides;
+    }
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !lower.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        match bytes[i] {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            _ => {}
+        }
+        let at_word = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let conj = ["and", "or", "&"]
+            .into_iter()
+            .find(|c| lower[i..].starts_with(c))
+            .filter(|c| {
+                let end = i + c.len();
+                at_word && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric())
+            });
+        if let (Some(c), 0) = (conj, depth) {
+            let (left, right) = (label[..i].trim(), label[i + c.len()..].trim());
+            let worded = |s: &str| {
+                s.split(|ch: char| !ch.is_alphabetic())
+                    .any(|w| w.chars().count() >= 3)
+            };
+            if worded(left) && worded(right) {
+                sides.push((left, right));
+            }
+            i += c.len();
+            continue;
+        }
+        i += 1;
+    }
+    sides
+}
+
 /// Whether a label ends where nothing can end ("… DRUG - CLASS", "… TO
 /// ENGAGE IN", "… (PRESERV"): a field cut at its width, as crime-system
 /// exports cut them.
@@ -1373,6 +1422,22 @@ mod tests {
         );
         assert_eq!(slashed("S/A on F U13"), ["S/A on F U13"]);
         assert_eq!(slashed("Assault w/o injury"), ["Assault w/o injury"]);
+    }
+
+    #[test]
+    fn a_label_is_joined_at_each_and_or_outside_brackets() {
+        assert_eq!(
+            conjoined("Assault with injury and assault with intent"),
+            [("Assault with injury", "assault with intent")]
+        );
+        assert_eq!(
+            conjoined("Fraud & forgery or theft"),
+            [("Fraud", "forgery or theft"), ("Fraud & forgery", "theft")]
+        );
+        // Words within words, brackets and sides without words join nothing.
+        assert!(conjoined("Organised crime (and gangs)").is_empty());
+        assert!(conjoined("Rape - 16 and 17").is_empty());
+        assert!(conjoined("Vandalism or").is_empty());
     }
 
     /// A subsection glued to its section stays in its clause; a bracket

@@ -108,7 +108,7 @@ fn scores_on_the_labelled_set() {
                 assert!(got.top1_rate() >= 0.88, "{part} top-1 {}", got.top1_rate());
                 assert!(got.top3_rate() >= 0.94, "{part} top-3 {}", got.top3_rate());
                 assert!(
-                    got.declined_rate() >= 0.81,
+                    got.declined_rate() >= 0.83,
                     "{part} declined {}",
                     got.declined_rate()
                 );
@@ -291,6 +291,34 @@ fn offences_of_two_categories_joined_by_a_slash() {
         assert!(got.candidates.len() > 1, "{label}");
     }
     assert_suggested(&s, &[("Theft from the person/pickpocketing", "39")]);
+}
+
+/// "And" or "or" joining two offences each clear on its own, of two
+/// categories, is no one category's (an ONS row "Assault with injury and
+/// assault with intent to cause serious harm"); joining words of one
+/// offence, or a side that reads weakly alone, changes nothing.
+#[test]
+fn offences_of_two_categories_joined_by_and_or_or() {
+    let s = reference_suggester();
+    for label in [
+        "Assault with injury and assault with intent to cause serious harm",
+        "Causing death by dangerous driving or by careless driving when under the influence of drink or drugs",
+    ] {
+        let got = s.suggest(label, None);
+        assert_eq!(got.verdict, Verdict::Ambiguous { group: None }, "{label}");
+        assert!(
+            got.candidates[0].reasons[0].contains("joins offences of several categories"),
+            "{label}: {:?}",
+            got.candidates
+        );
+    }
+    assert_suggested(
+        &s,
+        &[
+            ("Rape of a woman 16 years & over (1)", "19C"),
+            ("Kidnapping and false imprisonment", "36"),
+        ],
+    );
 }
 
 /// "TWOC" is the unauthorised taking of a vehicle (s.12 Theft Act 1968),
