@@ -107,6 +107,8 @@ fn main() {
         "heldout9-test",
         "heldout10-dev",
         "heldout10-test",
+        "heldout11-dev",
+        "heldout11-test",
         "realworld-dev",
         "realworld-test",
     ] {

@@ -59,6 +59,7 @@ fn scores_on_the_labelled_set() {
         ("heldout7-dev", 0.94, 0.98, 0.91),
         ("heldout9-dev", 0.93, 0.97, 0.87),
         ("heldout10-dev", 0.96, 1.0, 0.89),
+        ("heldout11-dev", 0.92, 0.97, 0.86),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -88,6 +89,7 @@ fn scores_on_the_labelled_set() {
         "heldout8-test",
         "heldout9-test",
         "heldout10-test",
+        "heldout11-test",
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
