@@ -454,11 +454,76 @@ pub fn review(ctx: &Ctx, labels: Vec<Label>, suggester: &Suggester) -> Vec<Revie
         .par_iter()
         .filter_map(|&i| normalise(ctx, &config.campaign, &config.responses[i]).map(|n| (i, n)))
         .collect();
-    labels
-        .into_par_iter()
+    // Each label read alone first: what is known of the rows beside it
+    // that no line maps yet.
+    let alone: Vec<Suggestions> = labels
+        .par_iter()
         .map(|label| {
             let force = label.scope().map(|f| ForceId(f.to_string()));
-            let suggestions = suggester.suggest(&label.dim, &label.label, force.as_ref());
+            suggester.suggest(&label.dim, &label.label, force.as_ref())
+        })
+        .collect();
+    let mut unmapped: BTreeMap<(usize, &DimId), BTreeSet<String>> = BTreeMap::new();
+    for (label, s) in labels.iter().zip(&alone) {
+        if let Some(c) = s.suggested() {
+            for &i in &label.responses {
+                unmapped
+                    .entry((i, &label.dim))
+                    .or_default()
+                    .insert(c.value.clone());
+            }
+        }
+    }
+    // The values of the rows beside a label in response `i`: those its
+    // lines map (in the records, or, where a dimension derived from it
+    // has no line for the value, in what that dimension could not map)
+    // and those suggested for the rest.
+    let beside = |i: usize, dim: &DimId| -> BTreeSet<String> {
+        let derived: BTreeSet<&DimId> = config
+            .campaign
+            .dimensions
+            .iter()
+            .filter(|d| d.derive_from.as_ref() == Some(dim))
+            .map(|d| &d.id)
+            .collect();
+        let mut values = BTreeSet::new();
+        if let Some(n) = baseline.get(&i) {
+            for r in &n.records {
+                values.extend(r.dims.get(dim).map(ToString::to_string));
+            }
+            for d in &n.diagnostics {
+                if let DiagnosticKind::Unmapped { dim: of, label } = &d.kind {
+                    if derived.contains(of) {
+                        values.insert(label.clone());
+                    }
+                }
+            }
+        }
+        values.extend(unmapped.get(&(i, dim)).into_iter().flatten().cloned());
+        values
+    };
+    let read: Vec<Suggestions> = labels
+        .par_iter()
+        .zip(alone)
+        .map(|(label, alone)| {
+            let force = label.scope().map(|f| ForceId(f.to_string()));
+            // Read among each reply's rows: withheld if any reply's rows
+            // make it the rest of a group.
+            label
+                .responses
+                .iter()
+                .map(|&i| {
+                    let siblings = beside(i, &label.dim);
+                    suggester.suggest_among(&label.dim, &label.label, force.as_ref(), &siblings)
+                })
+                .find(|s| s.verdict != alone.verdict)
+                .unwrap_or(alone)
+        })
+        .collect();
+    labels
+        .into_par_iter()
+        .zip(read)
+        .map(|(label, suggestions)| {
             let moved = |value: &str| -> Moves {
                 let Some(campaign) =
                     with_line(config, &label.dim, &label.label, value, label.scope())

@@ -347,3 +347,52 @@ fn a_bare_number_in_the_label_waits_for_a_person_whatever_the_threshold() {
     );
     assert_eq!(rows[0][5], "");
 }
+
+/// A row saying it is the rest ("Other theft") beside rows that break its
+/// group into a few parts (theft from the person, shoplifting, bicycle
+/// theft) counts the rest of the group, not category 49 of its name: the
+/// review says so, and suggests nothing to accept.
+#[test]
+fn a_residual_row_is_read_among_the_rows_beside_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_config(tmp.path());
+    let durham = tmp.path().join(CAMPAIGN).join("responses/durham.toml");
+    let mut text = std::fs::read_to_string(&durham).expect("durham");
+    for label in [
+        "Theft from the person",
+        "Shoplifting",
+        "Bicycle theft",
+        "Other theft",
+    ] {
+        text.push_str(&format!(
+            "\n[[manual]]\nrequest = \"fy-2016-17\"\npage = 2\ncount = \"1\"\ndims = {{ offence = \"{label}\" }}\n"
+        ));
+    }
+    std::fs::write(&durham, text).expect("write");
+    let cw = tmp.path().join(OFFENCES);
+    let mut lines = std::fs::read_to_string(&cw).expect("crosswalk");
+    lines.push_str(
+        "Theft from the person,39,durham\nShoplifting,46,durham\nBicycle theft,44,durham\n",
+    );
+    std::fs::write(&cw, lines).expect("write");
+
+    let (code, _, stderr) = run(tmp.path(), &["fetch"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, stderr) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, headers, rows) = review(&tmp.path().join(REVIEW));
+    let other: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[0] == "Other theft" && r[2] == "durham")
+        .collect();
+    assert!(!other.is_empty(), "{headers:?} {rows:?}\n{stdout}");
+    for r in &other {
+        assert!(
+            r[4].starts_with(
+                "ambiguous (the rest of the Home Office class \"Theft\"): beside the reply's rows for 39, 44, 46 of the Home Office class \"Theft\", \"Other theft\" may count the rest of it: 35, 40, 41, 42, 43, 47, 49, 49A"
+            ),
+            "{r:?}"
+        );
+        assert_eq!(r[5], "", "{r:?}");
+    }
+}

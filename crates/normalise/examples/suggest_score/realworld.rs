@@ -69,6 +69,38 @@ impl Grid {
         Ok(Grid(cells))
     }
 
+    /// The texts beside a cell in its table: along its column or its row,
+    /// whichever holds more distinct texts (a column of offence rows, a
+    /// row of offence headers), each once, the cell's own left out.
+    fn siblings(&self, at: &str) -> Vec<String> {
+        let Some((row, col)) = cell(at) else {
+            return Vec::new();
+        };
+        let along = |same: &dyn Fn(u32, u32) -> bool| -> Vec<String> {
+            let mut texts: Vec<(&(u32, u32), &String)> = self
+                .0
+                .iter()
+                .filter(|((r, c), t)| {
+                    same(*r, *c) && (*r, *c) != (row, col) && t.chars().any(char::is_alphabetic)
+                })
+                .collect();
+            texts.sort();
+            let mut seen = std::collections::BTreeSet::new();
+            texts
+                .into_iter()
+                .map(|(_, t)| t.clone())
+                .filter(|t| seen.insert(t.clone()))
+                .collect()
+        };
+        let column = along(&|_, c| c == col);
+        let row = along(&|r, _| r == row);
+        if column.len() >= row.len() {
+            column
+        } else {
+            row
+        }
+    }
+
     fn text(&self, at: &str) -> Option<&str> {
         self.0
             .get(&cell(at)?)
@@ -117,6 +149,7 @@ pub fn labels(file: &str, key: &str, shared: &Path) -> Result<Vec<Labelled>, Str
                 "real, with code"
             }
             .to_string(),
+            siblings: grid.siblings(&at),
         });
     }
     Ok(out)

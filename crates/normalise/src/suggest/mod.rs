@@ -24,6 +24,7 @@
 
 pub mod age;
 pub mod code;
+pub mod context;
 pub mod group;
 pub mod index;
 pub mod reference;
@@ -203,6 +204,9 @@ pub struct DimSuggester {
     accepted: BTreeMap<String, Vec<Accepted>>,
     /// Labels are codes of another dimension, read as their names.
     codes_as_names: bool,
+    /// The reference's classes and sub-classes, smallest first: what a
+    /// residual row ("Other theft") may be the rest of.
+    groups: Vec<context::Group>,
 }
 
 impl DimSuggester {
@@ -240,6 +244,7 @@ impl DimSuggester {
             )
         };
         let mut b = index::Builder::default();
+        let mut kept: Vec<context::Group> = Vec::new();
         let wanted = |c: &str| domain.is_empty() || domain.contains(c);
         if let (true, Some(r)) = (codes, evidence.reference) {
             let read: BTreeMap<&str, text::Text> = r
@@ -344,6 +349,11 @@ impl DimSuggester {
             }
             for (name, what, cats) in groups.into_values() {
                 let (w, m, _) = plain(&name, Side::Reference);
+                kept.push(context::Group {
+                    name: name.clone(),
+                    what,
+                    members: cats.clone(),
+                });
                 b.add(
                     &name,
                     &w,
@@ -400,6 +410,8 @@ impl DimSuggester {
                 },
             );
         }
+        kept.sort_by_key(|g| g.members.len());
+        let groups = kept;
         DimSuggester {
             kind: DimKind::Code,
             domain: domain.clone(),
@@ -409,6 +421,7 @@ impl DimSuggester {
             index: b.build(),
             accepted: by_label(accepted),
             codes_as_names: false,
+            groups,
         }
     }
 
@@ -423,6 +436,7 @@ impl DimSuggester {
             index: Index::default(),
             accepted: by_label(accepted),
             codes_as_names: false,
+            groups: Vec::new(),
         }
     }
 
@@ -462,6 +476,23 @@ impl DimSuggester {
             }
         }
         out
+    }
+
+    /// As [`DimSuggester::suggest`], among the values of the reply's other
+    /// rows of this dimension: a row saying it is the rest of what they
+    /// count ("Other theft" beside "Shoplifting") is the rest of their
+    /// group, not the category of its name (see [`context`]).
+    pub fn suggest_among(
+        &self,
+        label: &str,
+        force: Option<&ForceId>,
+        siblings: &BTreeSet<String>,
+    ) -> Suggestions {
+        let out = self.suggest(label, force);
+        if self.codes_as_names {
+            return out;
+        }
+        context::rest_of_group(out, label, siblings, &self.groups)
     }
 
     /// Parts of a label nothing was read of, each read alone: what the
@@ -1296,6 +1327,21 @@ impl Suggester {
     pub fn suggest(&self, dim: &DimId, label: &str, force: Option<&ForceId>) -> Suggestions {
         match self.dims.get(dim) {
             Some(s) => s.suggest(label, force),
+            None => Suggestions::none(),
+        }
+    }
+
+    /// As [`Suggester::suggest`], among the values of the reply's other
+    /// rows of `dim` ([`DimSuggester::suggest_among`]).
+    pub fn suggest_among(
+        &self,
+        dim: &DimId,
+        label: &str,
+        force: Option<&ForceId>,
+        siblings: &BTreeSet<String>,
+    ) -> Suggestions {
+        match self.dims.get(dim) {
+            Some(s) => s.suggest_among(label, force, siblings),
             None => Suggestions::none(),
         }
     }

@@ -2,6 +2,7 @@
 //! labels with the value each means, or none.
 
 use super::{DimSuggester, Suggestions, Verdict};
+use std::collections::{BTreeSet, HashMap};
 
 /// What a labelled label means: a value, or no single one (`none`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +12,9 @@ pub struct Labelled {
     pub value: Option<String>,
     /// What makes it hard: "abbreviation", "typo", "group", …
     pub style: String,
+    /// The labels of the rows beside it in its table, where it was read
+    /// from one (the real published labels); none for a list.
+    pub siblings: Vec<String>,
 }
 
 /// One label's outcome, for the listing of misses.
@@ -63,8 +67,25 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// threshold whose wrong acceptances are counted.
 pub fn score(suggester: &DimSuggester, labels: &[Labelled], threshold: f64) -> Score {
     let mut s = Score::default();
+    // Each sibling's value as the suggester reads it alone: what `foi
+    // suggest` knows of rows no line maps yet.
+    let mut read: HashMap<&str, Option<String>> = HashMap::new();
     for l in labels {
-        let suggestions = suggester.suggest(&l.label, None);
+        let siblings: BTreeSet<String> = l
+            .siblings
+            .iter()
+            .filter_map(|t| {
+                read.entry(t.as_str())
+                    .or_insert_with(|| {
+                        suggester
+                            .suggest(t, None)
+                            .suggested()
+                            .map(|c| c.value.clone())
+                    })
+                    .clone()
+            })
+            .collect();
+        let suggestions = suggester.suggest_among(&l.label, None, &siblings);
         let auto = suggestions
             .auto_accepted(Some(threshold))
             .map(|c| c.value.clone());
@@ -127,6 +148,7 @@ pub fn read_labelled(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model:
             label: get(0),
             value: (value != "none").then_some(value),
             style: get(2),
+            siblings: Vec::new(),
         });
     }
     Ok(out)

@@ -59,7 +59,7 @@ fn scores_on_the_labelled_set() {
         ("heldout7-dev", 0.94, 0.98, 0.91),
         ("heldout9-dev", 0.93, 0.97, 0.87),
         ("heldout10-dev", 0.96, 1.0, 0.89),
-        ("heldout11-dev", 0.92, 0.97, 0.86),
+        ("heldout11-dev", 0.92, 0.96, 0.86),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -110,7 +110,7 @@ fn scores_on_the_labelled_set() {
                 assert!(got.top1_rate() >= 0.88, "{part} top-1 {}", got.top1_rate());
                 assert!(got.top3_rate() >= 0.94, "{part} top-3 {}", got.top3_rate());
                 assert!(
-                    got.declined_rate() >= 0.83,
+                    got.declined_rate() >= 0.85,
                     "{part} declined {}",
                     got.declined_rate()
                 );
@@ -321,6 +321,33 @@ fn offences_of_two_categories_joined_by_and_or_or() {
             ("Kidnapping and false imprisonment", "36"),
         ],
     );
+}
+
+/// Against the real reference: "Other Theft" beside the Met's theft rows
+/// (theft from the person, bicycles, shops) is the rest of the class; beside every other category of its sub-class,
+/// category 49; alone, category 49.
+#[test]
+fn other_theft_is_read_among_the_rows_beside_it() {
+    let s = reference_suggester();
+    let values = |v: &[&str]| -> BTreeSet<String> { v.iter().map(|x| x.to_string()).collect() };
+    let met = s.suggest_among("Other Theft", None, &values(&["39", "44", "46"]));
+    assert_eq!(
+        met.verdict,
+        Verdict::Ambiguous {
+            group: Some("the rest of the Home Office class \"Theft\"".into())
+        },
+        "{:?}",
+        met.candidates
+    );
+    let listed = values(&["35", "40", "41", "42", "43", "47", "49A", "39", "44", "46"]);
+    for siblings in [listed, values(&[])] {
+        let got = s.suggest_among("Other theft", None, &siblings);
+        assert_eq!(
+            got.suggested().map(|c| c.value.as_str()),
+            Some("49"),
+            "{siblings:?}"
+        );
+    }
 }
 
 /// "TWOC" is the unauthorised taking of a vehicle (s.12 Theft Act 1968),

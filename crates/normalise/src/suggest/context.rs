@@ -1,0 +1,269 @@
+//! A label among the reply's other rows. "Other theft" is category 49's
+//! name, and also what a reply breaking theft down into "Theft from the
+//! person", "Bicycle theft" and "Shoplifting" calls the rest of theft (as
+//! ONS and the Met do): which it is, the label alone cannot say, but the
+//! rows beside it can.
+
+use super::text;
+use super::{Suggestions, Verdict};
+use std::collections::BTreeSet;
+
+/// A group of the reference: a Home Office class or sub-class and the
+/// categories it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// As the reference writes it ("Theft", "Other theft").
+    pub name: String,
+    /// "class" or "sub-class".
+    pub what: &'static str,
+    pub members: BTreeSet<String>,
+}
+
+/// Words that make a row the rest of what the rows beside it count.
+const RESIDUAL: [&str; 6] = [
+    "other",
+    "others",
+    "remaining",
+    "misc",
+    "miscellaneous",
+    "elsewhere",
+];
+
+/// Whether a label says it counts what other rows leave ("Other theft",
+/// "Theft - all other", "Miscellaneous").
+pub fn residual(label: &str) -> bool {
+    let words = words(label);
+    // "Theft in a dwelling other than from a meter" leaves something
+    // out; it is not the rest of anything.
+    words.iter().enumerate().any(|(i, w)| {
+        RESIDUAL.contains(&w.as_str()) && words.get(i + 1).is_none_or(|n| n != "than")
+    })
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether a label names a group: says every word of its name but the
+/// residual and common ones ("Other theft" names "Theft" and "Other
+/// theft"; "Other notifiable offences" names neither).
+pub fn names(label: &str, group: &str) -> bool {
+    let said = words(label);
+    let stem = |w: &str| w.trim_end_matches('s').to_string();
+    let said: BTreeSet<String> = said.iter().map(|w| stem(w)).collect();
+    let own: Vec<String> = words(group)
+        .into_iter()
+        .filter(|w| !RESIDUAL.contains(&w.as_str()) && !text::is_stopword(w))
+        .filter(|w| !matches!(w.as_str(), "offence" | "offences" | "crime" | "crimes"))
+        .collect();
+    !own.is_empty() && own.iter().all(|w| said.contains(&stem(w)))
+}
+
+/// `out`, the suggestions for `label`, read among `siblings`, the values
+/// of the reply's other rows of the same dimension: a residual label
+/// whose suggested category is in a group it names ("Other theft":
+/// theft) and the rows beside it break into a few parts (two or more of
+/// its other categories, and fewer than half) counts the rest of that
+/// group, the smallest such group: withheld as ambiguous, naming the
+/// rest. `groups` are the reference's, smallest
+/// first.
+pub fn rest_of_group(
+    out: Suggestions,
+    label: &str,
+    siblings: &BTreeSet<String>,
+    groups: &[Group],
+) -> Suggestions {
+    // A code written in the label says which, whatever is beside it.
+    let Some(top) = out
+        .suggested()
+        .filter(|c| !c.exact_code)
+        .map(|c| c.value.clone())
+    else {
+        return out;
+    };
+    if !residual(label) {
+        return out;
+    }
+    // A reply naming most of a group's other categories row by row lists
+    // categories, and its "Other theft" is the Home Office's own category
+    // of that name; one naming a few lists sub-groups ("Shoplifting",
+    // "Bicycle theft"), and its "Other theft" is all the rest.
+    let broken = groups.iter().find(|g| {
+        let others = g.members.iter().filter(|m| **m != top);
+        let beside = others.clone().filter(|m| siblings.contains(*m)).count();
+        g.members.contains(&top)
+            && names(label, &g.name)
+            && beside >= 2
+            && 2 * beside < others.count()
+    });
+    let Some(g) = broken else {
+        return out;
+    };
+    // Another row read as the same category leaves it in the rest.
+    let (beside, rest): (Vec<&String>, Vec<&String>) = g
+        .members
+        .iter()
+        .partition(|m| **m != top && siblings.contains(*m));
+    let beside: Vec<&str> = beside.into_iter().map(String::as_str).collect();
+    let rest: Vec<&str> = rest.into_iter().map(String::as_str).collect();
+    let why = format!(
+        "beside the reply's rows for {} of the Home Office {} {:?}, {label:?} may count the rest of it: {}",
+        beside.join(", "),
+        g.what,
+        g.name,
+        rest.join(", ")
+    );
+    let group = Some(format!(
+        "the rest of the Home Office {} {:?}",
+        g.what, g.name
+    ));
+    Suggestions::withheld(Verdict::Ambiguous { group }, out.candidates, Some(&why))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suggest::Candidate;
+
+    fn group(name: &str, what: &'static str, members: &[&str]) -> Group {
+        Group {
+            name: name.into(),
+            what,
+            members: members.iter().map(|m| m.to_string()).collect(),
+        }
+    }
+
+    fn theft() -> Vec<Group> {
+        let other = ["35", "40", "41", "42", "43", "47", "49", "49A"];
+        let class = [&other[..], &["39", "44", "46"]].concat();
+        vec![
+            group("Other theft", "sub-class", &other),
+            group("Theft", "class", &class),
+        ]
+    }
+
+    fn suggested(value: &str) -> Suggestions {
+        Suggestions {
+            verdict: Verdict::Suggested,
+            candidates: vec![Candidate {
+                value: value.into(),
+                score: 1.0,
+                reasons: vec!["words other, theft match the category name".into()],
+                exact_code: false,
+            }],
+        }
+    }
+
+    fn values(v: &[&str]) -> BTreeSet<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_residual_row_beside_rows_breaking_its_group_down_is_the_rest_of_it() {
+        // ONS and the Met: theft from the person, bicycle theft and
+        // shoplifting, then "Other theft" for the rest of the class.
+        let got = rest_of_group(
+            suggested("49"),
+            "Other theft",
+            &values(&["39", "44", "46"]),
+            &theft(),
+        );
+        assert_eq!(
+            got.verdict,
+            Verdict::Ambiguous {
+                group: Some("the rest of the Home Office class \"Theft\"".into())
+            }
+        );
+        assert!(
+            got.candidates[0].reasons[0]
+                .contains("may count the rest of it: 35, 40, 41, 42, 43, 47, 49, 49A"),
+            "{:?}",
+            got.candidates
+        );
+    }
+
+    #[test]
+    fn a_residual_row_beside_most_of_its_group_stays_suggested() {
+        // Most other categories of the class have their own rows: the
+        // reply lists categories, and "Other theft" is the one so named.
+        let got = rest_of_group(
+            suggested("49"),
+            "Other theft",
+            &values(&["35", "40", "41", "42", "47", "49A", "46"]),
+            &theft(),
+        );
+        assert_eq!(got, suggested("49"));
+    }
+
+    #[test]
+    fn without_rows_of_its_group_beside_it_a_label_is_read_alone() {
+        // One row of the group beside it, or another row of its own
+        // category, breaks nothing down.
+        for siblings in [
+            values(&[]),
+            values(&["8N", "105A"]),
+            values(&["46"]),
+            values(&["49", "46"]),
+        ] {
+            let got = rest_of_group(suggested("49"), "Other theft", &siblings, &theft());
+            assert_eq!(got, suggested("49"));
+        }
+    }
+
+    #[test]
+    fn only_a_label_saying_it_is_the_rest_counts_the_rest() {
+        // "Theft by an employee" beside shoplifting is theft by an employee.
+        let got = rest_of_group(
+            suggested("49"),
+            "Theft not classified elsewhere",
+            &values(&["44", "46"]),
+            &theft(),
+        );
+        assert!(matches!(got.verdict, Verdict::Ambiguous { .. }));
+        let got = rest_of_group(
+            suggested("41"),
+            "Theft by an employee",
+            &values(&["44", "46"]),
+            &theft(),
+        );
+        assert_eq!(got, suggested("41"));
+    }
+
+    #[test]
+    fn only_the_rest_of_a_group_the_label_names_is_counted() {
+        assert!(names("All other theft offences", "Theft"));
+        assert!(names("Other Theft", "Other theft"));
+        assert!(!names(
+            "Other notifiable offences",
+            "Miscellaneous crimes against society"
+        ));
+        assert!(!names(
+            "Other forgery",
+            "Miscellaneous crimes against society"
+        ));
+        // "Other notifiable" beside rows of the class it does not name.
+        let misc = [group(
+            "Miscellaneous crimes against society",
+            "class",
+            &["61", "66", "99", "802", "814"],
+        )];
+        let got = rest_of_group(
+            suggested("99"),
+            "Other notifiable offences",
+            &values(&["61", "66"]),
+            &misc,
+        );
+        assert_eq!(got, suggested("99"));
+    }
+
+    #[test]
+    fn residual_words_are_whole_words() {
+        assert!(residual("Theft - all other"));
+        assert!(residual("MISC OFFENCES"));
+        assert!(!residual("Brother assaulted"));
+        assert!(!residual("Theft from the person"));
+    }
+}
