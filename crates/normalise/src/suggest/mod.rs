@@ -207,6 +207,9 @@ pub struct DimSuggester {
     /// The reference's classes and sub-classes, smallest first: what a
     /// residual row ("Other theft") may be the rest of.
     groups: Vec<context::Group>,
+    /// The victims' ages of each category whose name says some, less its
+    /// narrower siblings' ("Sexual assault on a female aged 13 or over").
+    ages: BTreeMap<String, DocAges>,
 }
 
 impl DimSuggester {
@@ -245,6 +248,7 @@ impl DimSuggester {
         };
         let mut b = index::Builder::default();
         let mut kept: Vec<context::Group> = Vec::new();
+        let mut kept_ages: BTreeMap<String, DocAges> = BTreeMap::new();
         let wanted = |c: &str| domain.is_empty() || domain.contains(c);
         if let (true, Some(r)) = (codes, evidence.reference) {
             let read: BTreeMap<&str, text::Text> = r
@@ -253,6 +257,7 @@ impl DimSuggester {
                 .map(|(c, n)| (c.as_str(), text::read(n, wording, Side::Reference)))
                 .collect();
             let ages = category_ages(&read);
+            kept_ages = ages.iter().map(|(c, a)| (c.to_string(), *a)).collect();
             for (code, name) in r.categories.iter().filter(|(c, _)| wanted(c)) {
                 let (w, m, _) = plain(name, Side::Reference);
                 let a = ages.get(code.as_str()).copied();
@@ -422,6 +427,7 @@ impl DimSuggester {
             accepted: by_label(accepted),
             codes_as_names: false,
             groups,
+            ages: kept_ages,
         }
     }
 
@@ -437,6 +443,7 @@ impl DimSuggester {
             accepted: by_label(accepted),
             codes_as_names: false,
             groups: Vec::new(),
+            ages: BTreeMap::new(),
         }
     }
 
@@ -739,6 +746,31 @@ impl DimSuggester {
             return out;
         }
         let ambiguous = Verdict::Ambiguous { group: None };
+        // A victim only partly the suggested category's, the rest another
+        // listed category's ("Sexual assault on a girl": under 18, where
+        // 20B is under 13 and 20A 13 and over): the label does not say
+        // which of the categories the reference splits by age it means.
+        if let (Some(top), Some(ages), false) = (out.suggested(), query.ages, coded) {
+            let own = |v: &str| self.ages.get(v).map(|a| a.own);
+            let partly = self
+                .ages
+                .get(&top.value)
+                .filter(|a| a.fit(&ages) == victim::Fit::Overlap);
+            if let Some(mine) = partly.map(|a| a.own) {
+                let rest = out.candidates.iter().skip(1).find_map(|c| {
+                    own(&c.value)
+                        .filter(|o| o.meet(&mine).is_none() && o.meet(&ages).is_some())
+                        .map(|o| (c, o))
+                });
+                if let Some((other, theirs)) = rest {
+                    let why = format!(
+                        "the label's victim ({ages}) is only partly {}'s ({mine}), and {} counts the victims {theirs}: the label does not say which",
+                        top.value, other.value
+                    );
+                    return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
+                }
+            }
+        }
         // Less the categories the suggested one fits better whatever the
         // weights ("Attempted distraction burglary" beside "Attempted
         // burglary" for "Att. burglary - home").
@@ -1642,6 +1674,17 @@ mod tests {
 
     /// A category whose victims' ages share none with the label's is
     /// another offence: listed for the reviewer at most, never suggested.
+    /// A victim the label implies ("girl": under 18) only partly the
+    /// suggested category's, the rest another's, names neither; ages the
+    /// label says, or a category's name says, choose.
+    #[test]
+    fn a_victim_only_partly_the_categorys_names_neither() {
+        let s = suggester();
+        withheld_because(&s, "Sexual assault on a girl", "the label's victim (under 18) is only partly 20B's (under 13), and 20A counts the victims 13 and over");
+        let (v, values) = verdict(&s, "Sexual assault on a girl under 13");
+        assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "20B"));
+    }
+
     #[test]
     fn ages_apart_are_listed_never_suggested() {
         let s = suggester();

@@ -57,9 +57,9 @@ fn scores_on_the_labelled_set() {
         ("exports-dev", 0.92, 0.98, 1.0),
         ("heldout6-dev", 0.96, 0.97, 0.93),
         ("heldout7-dev", 0.94, 0.98, 0.91),
-        ("heldout9-dev", 0.93, 0.97, 0.87),
+        ("heldout9-dev", 0.92, 0.97, 0.87),
         ("heldout10-dev", 0.96, 1.0, 0.89),
-        ("heldout11-dev", 0.92, 0.96, 0.86),
+        ("heldout11-dev", 0.92, 0.96, 0.91),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -319,6 +319,32 @@ fn offences_of_two_categories_joined_by_and_or_or() {
         &[
             ("Rape of a woman 16 years & over (1)", "19C"),
             ("Kidnapping and false imprisonment", "36"),
+        ],
+    );
+}
+
+/// Against the real reference: a victim the label implies ("girl", "boy":
+/// under 18) partly one category's and partly another's names neither;
+/// ages said in the label or in a category's name choose, and a category
+/// holding every child's offence is the one.
+#[test]
+fn a_victim_only_partly_a_categorys_is_not_suggested() {
+    let s = reference_suggester();
+    for label in ["Sexual assault on a girl", "Sexual assault on a boy"] {
+        let got = s.suggest(label, None);
+        assert_eq!(got.verdict, Verdict::Ambiguous { group: None }, "{label}");
+        assert!(
+            got.candidates[0].reasons[0].contains("the label does not say which"),
+            "{label}: {:?}",
+            got.candidates
+        );
+    }
+    assert_suggested(
+        &s,
+        &[
+            ("Sexual assault on a boy under 13", "17B"),
+            ("Sexual activity involving a child under 16", "22B"),
+            ("Meeting a child following sexual grooming", "88A"),
         ],
     );
 }
