@@ -1230,11 +1230,16 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
     // The reasons of each value: a code in the label first, then the same
     // words accepted, then the rest by score.
     let mut reasons: Vec<Vec<(u8, String)>> = Vec::new();
-    // Each value's shape, from its best vote when that is the words'.
+    // Each value's shape, from its words' vote: where a code names two
+    // categories alike ("028/03": 28J and 28L), the words may still tell
+    // them apart whatever the weights.
     let mut shapes: Vec<Option<index::Shape>> = Vec::new();
     for v in order {
         match merged.iter().position(|c| c.value == v.value) {
             Some(i) => {
+                if shapes[i].is_none() {
+                    shapes[i] = v.shape;
+                }
                 merged[i].exact_code |= v.exact_code;
                 if !reasons[i].iter().any(|(_, r)| *r == v.reason) {
                     reasons[i].push((v.rank, v.reason));

@@ -59,7 +59,7 @@ fn scores_on_the_labelled_set() {
         ("heldout7-dev", 0.94, 0.98, 0.91),
         ("heldout9-dev", 0.92, 0.97, 0.87),
         ("heldout10-dev", 0.96, 1.0, 0.89),
-        ("heldout11-dev", 0.92, 0.96, 0.91),
+        ("heldout11-dev", 0.93, 0.96, 0.91),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -321,6 +321,17 @@ fn offences_of_two_categories_joined_by_and_or_or() {
             ("Kidnapping and false imprisonment", "36"),
         ],
     );
+}
+
+/// A Home Office code counted under two categories (028/03: 28J and the
+/// distraction burglary 28L) names neither alone; the words choose as
+/// they would without it, the one saying nothing the label leaves out.
+#[test]
+fn the_words_choose_between_two_categories_of_one_code() {
+    let s = reference_suggester();
+    assert_suggested(&s, &[("ATT BURG RES HOME 028/03", "28J")]);
+    let got = s.suggest("Burglary 028/03", None);
+    assert_ne!(got.verdict, Verdict::Suggested, "{:?}", got.candidates);
 }
 
 /// Against the real reference: a victim the label implies ("girl", "boy":
