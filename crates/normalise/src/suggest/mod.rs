@@ -32,6 +32,7 @@ pub mod score;
 pub mod statute;
 pub mod text;
 pub mod victim;
+mod withhold;
 
 pub use reference::{Offence, Reference};
 pub use text::Wording;
@@ -721,144 +722,21 @@ impl DimSuggester {
             .flat_map(|h| h.doc.targets.iter().map(String::as_str))
             .collect();
         let exact = hits.iter().any(|h| h.exact);
-        let aged = query.ages.is_some();
         let coded = votes.iter().any(|v| v.rank == 0);
         let out = decide(votes, group);
-        // A term for several offences at once ("Knife crime"), however
-        // well its words fit one description.
-        if let Some(term) = term {
-            let group = Some(format!("{:?}", term.written));
-            return Suggestions::withheld(
-                Verdict::Ambiguous { group },
-                out.candidates,
-                Some(&term.reason()),
-            );
-        }
-        if flagged {
-            let why = "the label says \"flag\" or \"marker\": it counts offences of any category marked so, not an offence";
-            return Suggestions::withheld(
-                Verdict::Ambiguous { group: None },
-                out.candidates,
-                Some(why),
-            );
-        }
-        if out.verdict != Verdict::Suggested {
-            return out;
-        }
-        let ambiguous = Verdict::Ambiguous { group: None };
-        // A victim only partly the suggested category's, the rest another
-        // listed category's ("Sexual assault on a girl": under 18, where
-        // 20B is under 13 and 20A 13 and over): the label does not say
-        // which of the categories the reference splits by age it means.
-        if let (Some(top), Some(ages), false) = (out.suggested(), query.ages, coded) {
-            let own = |v: &str| self.ages.get(v).map(|a| a.own);
-            let partly = self
-                .ages
-                .get(&top.value)
-                .filter(|a| a.fit(&ages) == victim::Fit::Overlap);
-            if let Some(mine) = partly.map(|a| a.own) {
-                let rest = out.candidates.iter().skip(1).find_map(|c| {
-                    own(&c.value)
-                        .filter(|o| o.meet(&mine).is_none() && o.meet(&ages).is_some())
-                        .map(|o| (c, o))
-                });
-                if let Some((other, theirs)) = rest {
-                    let why = format!(
-                        "the label's victim ({ages}) is only partly {}'s ({mine}), and {} counts the victims {theirs}: the label does not say which",
-                        top.value, other.value
-                    );
-                    return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
-                }
-            }
-        }
-        // Less the categories the suggested one fits better whatever the
-        // weights ("Attempted distraction burglary" beside "Attempted
-        // burglary" for "Att. burglary - home").
-        let top = out
-            .suggested()
-            .and_then(|c| by_value.get(c.value.as_str()))
-            .map(|(_, h)| h.shape());
-        let dominated = |v: &str| {
-            let other = by_value.get(v).map(|(_, h)| h.shape());
-            top.as_ref()
-                .zip(other)
-                .is_some_and(|(t, o)| t.dominates(&o))
+        let read = withhold::Reading {
+            label,
+            force,
+            term,
+            flagged,
+            spans,
+            ages: query.ages,
+            by_value: &by_value,
+            shared,
+            exact,
+            coded,
         };
-        let shared = shared.iter().filter(|v| !dominated(v)).count();
-        if shared > 1 && !exact && !coded && !aged {
-            return Suggestions::withheld(ambiguous, out.candidates, None);
-        }
-        // Another value whose text says the same words of the label as
-        // the suggested one's: what tells them apart is not in the label.
-        let hit = |v: &str| by_value.get(v).map(|(_, h)| *h);
-        let top = out.suggested().and_then(|c| hit(&c.value));
-        let alike = out
-            .candidates
-            .iter()
-            .skip(1)
-            .filter(|c| c.score >= LISTED)
-            .find(|c| {
-                top.zip(hit(&c.value))
-                    .is_some_and(|(t, o)| t.says_beyond(o) == 0 && o.says_beyond(t) == 0)
-            });
-        if let (Some(other), false, false) = (alike, exact, coded) {
-            // A label cut short ("… CONTROLLED DRUG - CLASS", as exports
-            // cut fields) lost what came next, which may be that.
-            if text::cut_short(label) {
-                let why = format!(
-                    "the label ends {:?}, cut short: {} says the same words of it, and what was cut may tell them apart",
-                    label.split_whitespace().last().unwrap_or(""),
-                    other.value
-                );
-                return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
-            }
-            // A description whose part after a dash the label says nothing
-            // of ("… a child sex offence - sexual assault"): that part is
-            // what the reference files it by.
-            // Unless the category files the same offence under other such
-            // parts too ("- Male child", "- Female child"): then the part
-            // tells nothing of the category.
-            let varies = |main: &str, value: &str| {
-                self.reference.as_ref().is_some_and(|r| {
-                    let main = main.to_lowercase();
-                    r.offences
-                        .iter()
-                        .filter(|o| o.category == value)
-                        .filter(|o| o.description.to_lowercase().starts_with(&main))
-                        .count()
-                        > 1
-                })
-            };
-            let qualifier = top
-                .and_then(|t| t.unsaid_qualifier())
-                .filter(|(main, _)| out.suggested().is_some_and(|c| !varies(main, &c.value)))
-                // … nor where the other's text has the same part: then it
-                // is not what tells them apart.
-                .filter(|(_, part)| {
-                    hit(&other.value)
-                        .is_none_or(|o| !o.doc.text.to_lowercase().contains(&part.to_lowercase()))
-                });
-            if let Some((_, part)) = qualifier {
-                let why = format!(
-                    "the label says nothing of {part:?}, which files {:?} under its category, and {} says the same words of it",
-                    top.map_or("", |t| t.doc.text.as_str()),
-                    other.value
-                );
-                return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
-            }
-        }
-        if spans {
-            let all = "the label says \"all\": it counts several offences";
-            return Suggestions::withheld(ambiguous, out.candidates, Some(all));
-        }
-        // "Murder / attempted murder": offences of two categories, each
-        // clear on its own, written as one row.
-        if !coded {
-            if let Some(why) = self.several(label, force) {
-                return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
-            }
-        }
-        out
+        self.withhold(&read, out)
     }
 
     /// A label written twice, apart by a slash, once in words the reference
@@ -891,50 +769,6 @@ impl DimSuggester {
             }
         }
         (!foreign.is_empty() && !kept.is_empty()).then(|| (kept.join(" / "), foreign.join(" / ")))
-    }
-
-    /// Whether a label is offences of several categories joined by a
-    /// slash, or by "and" or "or", each suggested on its own: the reason
-    /// to give.
-    fn several(&self, label: &str, force: Option<&ForceId>) -> Option<String> {
-        let parts = text::slashed(label);
-        if parts.len() > 1 {
-            // Each part an offence on its own, clearly ("Murder"), not a
-            // word of one ("drugs/instruments to procure abortion").
-            if let Some(why) = self.each_its_own(&parts, force, CLEAR) {
-                return Some(why);
-            }
-        }
-        // A conjunction more often joins words of one offence ("Causing or
-        // allowing …", "fear, alarm or distress") than a slash does, yet
-        // those sides alone read weakly or as the same category.
-        text::conjoined(label)
-            .into_iter()
-            .find_map(|(left, right)| self.each_its_own(&[left, right], force, JOINED))
-    }
-
-    /// The reason a label's parts name several categories, when each is
-    /// suggested on its own at `clear` or more.
-    fn each_its_own(&self, parts: &[&str], force: Option<&ForceId>, clear: f64) -> Option<String> {
-        let mut values: Vec<(String, &str)> = Vec::new();
-        for part in parts {
-            let s = self.suggest(part, force);
-            let c = s.suggested().filter(|c| c.score >= clear)?;
-            let value = c.value.clone();
-            if !values.iter().any(|(v, _)| *v == value) {
-                values.push((value, part));
-            }
-        }
-        (values.len() > 1).then(|| {
-            let each: Vec<String> = values
-                .iter()
-                .map(|(v, p)| format!("{:?} is {v}", p.trim()))
-                .collect();
-            format!(
-                "the label joins offences of several categories: {}",
-                each.join(", ")
-            )
-        })
     }
 
     /// Votes from codes written in the label, weighed against the words.
