@@ -15,7 +15,7 @@
 //! of ../shared/realworld/ (or `$FOI_SHARED/realworld`) where they lie.
 //! Exits 1 when any goal of issue 16 is not met.
 
-use foi_normalise::suggest::score::{read_labelled, score, Outcome, Score};
+use foi_normalise::suggest::score::{read_labelled, read_replies, score, Outcome, Score};
 use foi_normalise::suggest::{DimSuggester, Evidence, Reference, Verdict, Wording};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -109,6 +109,8 @@ fn main() {
         "heldout10-test",
         "heldout11-dev",
         "heldout11-test",
+        "replies-dev",
+        "replies-test",
         "realworld-dev",
         "realworld-test",
     ] {
@@ -126,6 +128,10 @@ fn main() {
                 continue;
             }
             realworld::labels(&rel, &read(&rel), &shared).unwrap_or_else(|e| fail(&e))
+        } else if part.starts_with("replies-") {
+            // Rows of replies, each read among its reply's other rows.
+            let rel = format!("fixtures/labels/{part}.csv");
+            read_replies(&rel, &read(&rel)).unwrap_or_else(|e| fail(&e.to_string()))
         } else {
             let rel = format!("fixtures/labels/{part}.csv");
             read_labelled(&rel, &read(&rel)).unwrap_or_else(|e| fail(&e.to_string()))

@@ -153,3 +153,54 @@ pub fn read_labelled(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model:
     }
     Ok(out)
 }
+
+/// Reads a labelled set of replies: CSV `reply,label,value,style`, each
+/// row a row of one reply's table in its order; each label's siblings
+/// are the other rows of its reply.
+pub fn read_replies(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model::ConfigError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<(String, Labelled)> = Vec::new();
+    for row in rdr.records() {
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            foi_model::ConfigError::at(file, line, e.to_string())
+        })?;
+        let get = |i: usize| row.get(i).unwrap_or("").trim().to_string();
+        let (reply, label, value) = (get(0), get(1), get(2));
+        if reply.is_empty() || label.is_empty() || value.is_empty() {
+            let line = row.position().map_or(0, |p| p.line() as usize);
+            return Err(foi_model::ConfigError::at(
+                file,
+                line,
+                "a reply, a label and a value (or none) are needed",
+            ));
+        }
+        rows.push((
+            reply,
+            Labelled {
+                label,
+                value: (value != "none").then_some(value),
+                style: get(3),
+                siblings: Vec::new(),
+            },
+        ));
+    }
+    let siblings = |reply: &str, me: usize| -> Vec<String> {
+        rows.iter()
+            .enumerate()
+            .filter(|(i, (r, _))| *i != me && r == reply)
+            .map(|(_, (_, l))| l.label.clone())
+            .collect()
+    };
+    let all: Vec<Vec<String>> = (0..rows.len()).map(|i| siblings(&rows[i].0, i)).collect();
+    Ok(rows
+        .into_iter()
+        .zip(all)
+        .map(|((_, mut l), s)| {
+            l.siblings = s;
+            l
+        })
+        .collect())
+}
