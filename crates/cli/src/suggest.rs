@@ -508,16 +508,33 @@ pub fn review(ctx: &Ctx, labels: Vec<Label>, suggester: &Suggester) -> Vec<Revie
         .map(|(label, alone)| {
             let force = label.scope().map(|f| ForceId(f.to_string()));
             // Read among each reply's rows: withheld if any reply's rows
-            // make it the rest of a group.
-            label
+            // make it the rest of a group; settled only if every reply's
+            // rows settle it alike (one line serves them all).
+            let among: Vec<Suggestions> = label
                 .responses
                 .iter()
                 .map(|&i| {
                     let siblings = beside(i, &label.dim);
                     suggester.suggest_among(&label.dim, &label.label, force.as_ref(), &siblings)
                 })
-                .find(|s| s.verdict != alone.verdict)
-                .unwrap_or(alone)
+                .collect();
+            let value = |s: &Suggestions| s.suggested().map(|c| c.value.clone());
+            if alone.verdict == Verdict::Suggested {
+                among
+                    .into_iter()
+                    .find(|s| s.verdict != Verdict::Suggested)
+                    .unwrap_or(alone)
+            } else {
+                match among.split_first() {
+                    Some((first, rest))
+                        if value(first).is_some()
+                            && rest.iter().all(|s| value(s) == value(first)) =>
+                    {
+                        first.clone()
+                    }
+                    _ => alone,
+                }
+            }
         })
         .collect();
     labels

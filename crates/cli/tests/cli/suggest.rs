@@ -396,3 +396,42 @@ fn a_residual_row_is_read_among_the_rows_beside_it() {
         assert_eq!(r[5], "", "{r:?}");
     }
 }
+
+/// A row saying it is the rest, between values all but one of which have
+/// rows of their own ("All other robbery" beside "Business robbery"), is
+/// the one they leave: suggested, with the rows that settle it.
+#[test]
+fn a_residual_row_the_rows_beside_it_settle_is_suggested() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_config(tmp.path());
+    let durham = tmp.path().join(CAMPAIGN).join("responses/durham.toml");
+    let mut text = std::fs::read_to_string(&durham).expect("durham");
+    for label in ["Business robbery", "All other robbery"] {
+        text.push_str(&format!(
+            "\n[[manual]]\nrequest = \"fy-2016-17\"\npage = 2\ncount = \"1\"\ndims = {{ offence = \"{label}\" }}\n"
+        ));
+    }
+    std::fs::write(&durham, text).expect("write");
+    let cw = tmp.path().join(OFFENCES);
+    let mut lines = std::fs::read_to_string(&cw).expect("crosswalk");
+    lines.push_str("Business robbery,34A,durham\n");
+    std::fs::write(&cw, lines).expect("write");
+
+    let (code, _, stderr) = run(tmp.path(), &["fetch"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, stderr) = run(tmp.path(), &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, _, rows) = review(&tmp.path().join(REVIEW));
+    let rest = rows
+        .iter()
+        .find(|r| r[0] == "All other robbery")
+        .unwrap_or_else(|| panic!("{rows:?}\n{stdout}"));
+    assert_eq!(&rest[1..3], ["34B", "durham"], "{rest:?}");
+    assert!(
+        rest[4].starts_with(
+            "of 34A, 34B, which the label does not tell apart, the reply's rows beside it count 34A: it is the rest, 34B"
+        ),
+        "{rest:?}"
+    );
+    assert_eq!(rest[5], "", "{rest:?}");
+}

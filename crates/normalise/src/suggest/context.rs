@@ -5,7 +5,7 @@
 //! rows beside it can.
 
 use super::text;
-use super::{Suggestions, Verdict};
+use super::{Candidate, Suggestions, Verdict, SHOWN};
 use std::collections::BTreeSet;
 
 /// A group of the reference: a Home Office class or sub-class and the
@@ -123,10 +123,75 @@ pub fn rest_of_group(
     Suggestions::withheld(Verdict::Ambiguous { group }, out.candidates, Some(&why))
 }
 
+/// `out`, the suggestions for `label`, read among `siblings`: a label
+/// ambiguous only between values ([`Suggestions::between`]) all but one
+/// of which have rows of their own beside it is the one they leave when
+/// it says it is the rest ("All other robbery" beside "Business robbery":
+/// 34B), suggested for review, never taken unseen. A label that does not
+/// say so ("Sexual assault on a female" beside "… child under 13") may be
+/// the rest or the total of the rows beside it: it stays ambiguous, the
+/// rest first, and the reason says so.
+pub fn rest_is_one(out: Suggestions, label: &str, siblings: &BTreeSet<String>) -> Suggestions {
+    if out.verdict == Verdict::Suggested || out.between.len() < 2 {
+        return out;
+    }
+    let (beside, rest): (Vec<&String>, Vec<&String>) =
+        out.between.iter().partition(|v| siblings.contains(*v));
+    let ([one], false) = (rest.as_slice(), beside.is_empty()) else {
+        return out;
+    };
+    let one = (*one).clone();
+    let beside = beside
+        .iter()
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let best = out.candidates.first().map_or(0.0, |c| c.score);
+    let mut chosen = out
+        .candidates
+        .iter()
+        .find(|c| c.value == one)
+        .cloned()
+        .unwrap_or_else(|| Candidate {
+            value: one.clone(),
+            score: best,
+            reasons: Vec::new(),
+            exact_code: false,
+        });
+    let mut others: Vec<Candidate> = out
+        .candidates
+        .iter()
+        .filter(|c| c.value != one)
+        .cloned()
+        .collect();
+    let between = out.between.join(", ");
+    let (verdict, why) = if residual(label) {
+        (
+            Verdict::Suggested,
+            format!("of {between}, which the label does not tell apart, the reply's rows beside it count {beside}: it is the rest, {one}"),
+        )
+    } else {
+        let why = format!("of {between}, the reply's rows beside it count {beside}: this row is the rest, {one}, or their total; the label does not say which");
+        for c in &mut others {
+            c.reasons.insert(0, why.clone());
+        }
+        (out.verdict.clone(), why)
+    };
+    chosen.reasons.insert(0, why);
+    chosen.exact_code = false;
+    let mut candidates = vec![chosen];
+    candidates.append(&mut others);
+    candidates.truncate(SHOWN);
+    Suggestions {
+        verdict,
+        candidates,
+        between: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suggest::Candidate;
 
     fn group(name: &str, what: &'static str, members: &[&str]) -> Group {
         Group {
@@ -154,6 +219,7 @@ mod tests {
                 reasons: vec!["words other, theft match the category name".into()],
                 exact_code: false,
             }],
+            between: Vec::new(),
         }
     }
 
@@ -257,6 +323,61 @@ mod tests {
             &misc,
         );
         assert_eq!(got, suggested("99"));
+    }
+
+    fn ambiguous(between: &[&str]) -> Suggestions {
+        Suggestions {
+            verdict: Verdict::Ambiguous { group: None },
+            candidates: between
+                .iter()
+                .map(|v| Candidate {
+                    value: v.to_string(),
+                    score: 0.8,
+                    reasons: vec!["words robbery match".into()],
+                    exact_code: false,
+                })
+                .collect(),
+            between: between.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_residual_row_whose_values_but_one_have_rows_beside_it_is_that_one() {
+        let got = rest_is_one(
+            ambiguous(&["34A", "34B"]),
+            "All other robbery",
+            &values(&["34A", "39"]),
+        );
+        assert_eq!(got.verdict, Verdict::Suggested);
+        assert_eq!(got.candidates[0].value, "34B");
+        assert!(got.candidates[0].reasons[0].contains("count 34A: it is the rest, 34B"));
+        assert!(!got.candidates[0].exact_code);
+    }
+
+    #[test]
+    fn a_row_not_saying_it_is_the_rest_may_be_the_total_and_stays_ambiguous() {
+        let got = rest_is_one(
+            ambiguous(&["20B", "20A"]),
+            "Sexual assault on a female",
+            &values(&["20B"]),
+        );
+        assert_eq!(got.verdict, Verdict::Ambiguous { group: None });
+        assert_eq!(got.candidates[0].value, "20A");
+        assert!(got.candidates[0].reasons[0].contains("this row is the rest, 20A, or their total"));
+    }
+
+    #[test]
+    fn rows_beside_leaving_several_values_or_none_settle_nothing() {
+        let three = ambiguous(&["34A", "34B", "34C"]);
+        for siblings in [values(&["34A"]), values(&[]), values(&["8N"])] {
+            let got = rest_is_one(three.clone(), "All other robbery", &siblings);
+            assert_eq!(got, three);
+        }
+        // Another rule withheld it (no values it is only between).
+        let mut flagged = ambiguous(&["34A", "34B"]);
+        flagged.between.clear();
+        let got = rest_is_one(flagged.clone(), "All other robbery", &values(&["34A"]));
+        assert_eq!(got, flagged);
     }
 
     #[test]

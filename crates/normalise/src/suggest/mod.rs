@@ -101,6 +101,11 @@ pub struct Suggestions {
     /// Best first, at most [`SHOWN`]; with [`Verdict::NoSuggestion`], the
     /// nearest (scoring at least [`LISTED`]), too weak to suggest.
     pub candidates: Vec<Candidate>,
+    /// The values an ambiguous label is between, when only that withheld
+    /// it (its words fit them near alike, it names a Home Office group, or
+    /// its victim's ages span them): the rows beside it in its reply may
+    /// settle which ([`context::rest_is_one`]). Empty otherwise.
+    pub between: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +141,7 @@ impl Suggestions {
         Suggestions {
             verdict: Verdict::NoSuggestion,
             candidates: Vec::new(),
+            between: Vec::new(),
         }
     }
 
@@ -156,7 +162,14 @@ impl Suggestions {
         Suggestions {
             verdict,
             candidates,
+            between: Vec::new(),
         }
+    }
+
+    /// These suggestions, ambiguous between `values` and nothing else.
+    fn between(mut self, values: Vec<String>) -> Suggestions {
+        self.between = values;
+        self
     }
 
     /// The suggestion, when there is one clear one.
@@ -489,7 +502,9 @@ impl DimSuggester {
     /// As [`DimSuggester::suggest`], among the values of the reply's other
     /// rows of this dimension: a row saying it is the rest of what they
     /// count ("Other theft" beside "Shoplifting") is the rest of their
-    /// group, not the category of its name (see [`context`]).
+    /// group, not the category of its name; a row ambiguous between values
+    /// all but one of which have rows of their own is that one (see
+    /// [`context`]).
     pub fn suggest_among(
         &self,
         label: &str,
@@ -500,7 +515,8 @@ impl DimSuggester {
         if self.codes_as_names {
             return out;
         }
-        context::rest_of_group(out, label, siblings, &self.groups)
+        let out = context::rest_of_group(out, label, siblings, &self.groups);
+        context::rest_is_one(out, label, siblings)
     }
 
     /// Parts of a label nothing was read of, each read alone: what the
@@ -736,7 +752,31 @@ impl DimSuggester {
             exact,
             coded,
         };
-        self.withhold(&read, out)
+        let mut out = self.withhold(&read, out);
+        // The rows beside a label settle only which of the values whose
+        // names say every word of it ("other" and "all" aside) it is:
+        // the label is what their names share, and their names' other
+        // words are what a row beside it may say ("Sexual assault on a
+        // female" beside "… child under 13"). A word no name says
+        // ("total", "attempted") is no such label's.
+        let said_by_name: BTreeSet<&str> = hits
+            .iter()
+            .filter(|h| matches!(h.doc.source, Source::Name))
+            .filter(|h| {
+                words.iter().enumerate().all(|(i, w)| {
+                    h.matched.iter().any(|m| m.0 == i)
+                        || w.weight <= 0.0
+                        || w.word.written == "all"
+                        || context::residual(&w.word.written)
+                })
+            })
+            .flat_map(|h| h.doc.targets.iter().map(String::as_str))
+            .collect();
+        out.between.retain(|v| said_by_name.contains(v.as_str()));
+        if out.between.len() < 2 {
+            out.between.clear();
+        }
+        out
     }
 
     /// A label written twice, apart by a slash, once in words the reference
@@ -1130,7 +1170,8 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
                 Verdict::Ambiguous { group: Some(name) },
                 members,
                 Some(&spans),
-            );
+            )
+            .between(targets);
         }
     }
     // Every runner-up near the best is one the best fits better whatever
@@ -1143,6 +1184,11 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
             .take_while(|(c, _)| c.score >= best - MARGIN)
             .all(|(_, s)| s.as_ref().is_some_and(|s| top.dominates(s)))
     });
+    let near: Vec<String> = merged
+        .iter()
+        .take_while(|c| c.score >= best - MARGIN)
+        .map(|c| c.value.clone())
+        .collect();
     merged.retain(|c| c.score >= LISTED);
     merged.truncate(SHOWN);
     if best < WEAK {
@@ -1151,11 +1197,13 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
         return Suggestions::withheld(Verdict::NoSuggestion, merged, None);
     }
     if second >= best - MARGIN && !dominant {
-        return Suggestions::withheld(Verdict::Ambiguous { group: None }, merged, None);
+        return Suggestions::withheld(Verdict::Ambiguous { group: None }, merged, None)
+            .between(near);
     }
     Suggestions {
         verdict: Verdict::Suggested,
         candidates: merged,
+        between: Vec::new(),
     }
 }
 

@@ -80,7 +80,9 @@ impl DimSuggester {
                         "the label's victim ({ages}) is only partly {}'s ({mine}), and {} counts the victims {theirs}: the label does not say which",
                         top.value, other.value
                     );
-                    return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
+                    let between = vec![top.value.clone(), other.value.clone()];
+                    return Suggestions::withheld(ambiguous, out.candidates, Some(&why))
+                        .between(between);
                 }
             }
         }

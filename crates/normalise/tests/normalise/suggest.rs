@@ -3,7 +3,7 @@
 
 use crate::{config_with, response_toml, root};
 use foi_model::{DimId, ForceId};
-use foi_normalise::suggest::score::{read_labelled, score};
+use foi_normalise::suggest::score::{read_labelled, read_replies, score};
 use foi_normalise::suggest::{DimSuggester, Evidence, Reference, Suggester, Verdict, Wording};
 use std::collections::BTreeSet;
 
@@ -94,6 +94,22 @@ fn scores_on_the_labelled_set() {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
         assert_eq!(score(&s, &labels, 0.95).wrong_auto, 0, "{part}");
+    }
+    // Rows of whole replies, each read among its reply's other rows.
+    for part in ["replies-dev", "replies-test"] {
+        let rel = format!("fixtures/labels/{part}.csv");
+        let labels = read_replies(&rel, &read(&rel)).expect("replies");
+        let got = score(&s, &labels, 0.95);
+        assert_eq!(got.wrong_auto, 0, "{part}");
+        if part == "replies-dev" {
+            assert!(got.top1_rate() >= 0.79, "{part} top-1 {}", got.top1_rate());
+            assert!(got.top3_rate() >= 0.96, "{part} top-3 {}", got.top3_rate());
+            assert!(
+                got.declined_rate() >= 0.89,
+                "{part} declined {}",
+                got.declined_rate()
+            );
+        }
     }
     // Real published labels, read from ../shared/realworld/ where they lie.
     let shared = std::env::var_os("FOI_SHARED")
