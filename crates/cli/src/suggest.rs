@@ -506,7 +506,6 @@ pub fn review(ctx: &Ctx, labels: Vec<Label>, suggester: &Suggester) -> Vec<Revie
         .par_iter()
         .zip(alone)
         .map(|(label, alone)| {
-            let force = label.scope().map(|f| ForceId(f.to_string()));
             // Read among each reply's rows: withheld if any reply's rows
             // make it the rest of a group; settled only if every reply's
             // rows settle it alike (one line serves them all).
@@ -515,7 +514,7 @@ pub fn review(ctx: &Ctx, labels: Vec<Label>, suggester: &Suggester) -> Vec<Revie
                 .iter()
                 .map(|&i| {
                     let siblings = beside(i, &label.dim);
-                    suggester.suggest_among(&label.dim, &label.label, force.as_ref(), &siblings)
+                    suggester.read_among(&label.dim, alone.clone(), &label.label, &siblings)
                 })
                 .collect();
             let value = |s: &Suggestions| s.suggested().map(|c| c.value.clone());

@@ -511,11 +511,21 @@ impl DimSuggester {
         force: Option<&ForceId>,
         siblings: &BTreeSet<String>,
     ) -> Suggestions {
-        let out = self.suggest(label, force);
+        self.read_among(self.suggest(label, force), label, siblings)
+    }
+
+    /// `alone`, the suggestions for `label` read alone, read again among
+    /// `siblings` ([`DimSuggester::suggest_among`]).
+    pub fn read_among(
+        &self,
+        alone: Suggestions,
+        label: &str,
+        siblings: &BTreeSet<String>,
+    ) -> Suggestions {
         if self.codes_as_names {
-            return out;
+            return alone;
         }
-        let out = context::rest_of_group(out, label, siblings, &self.groups);
+        let out = context::rest_of_group(alone, label, siblings, &self.groups);
         context::rest_is_one(out, label, siblings)
     }
 
@@ -1250,18 +1260,19 @@ impl Suggester {
         }
     }
 
-    /// As [`Suggester::suggest`], among the values of the reply's other
-    /// rows of `dim` ([`DimSuggester::suggest_among`]).
-    pub fn suggest_among(
+    /// `alone`, the suggestions for a label of `dim` read alone
+    /// ([`Suggester::suggest`]), read again among the values of the
+    /// reply's other rows of `dim` ([`DimSuggester::suggest_among`]).
+    pub fn read_among(
         &self,
         dim: &DimId,
+        alone: Suggestions,
         label: &str,
-        force: Option<&ForceId>,
         siblings: &BTreeSet<String>,
     ) -> Suggestions {
         match self.dims.get(dim) {
-            Some(s) => s.suggest_among(label, force, siblings),
-            None => Suggestions::none(),
+            Some(s) => s.read_among(alone, label, siblings),
+            None => alone,
         }
     }
 }
