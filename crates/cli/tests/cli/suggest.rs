@@ -348,6 +348,32 @@ fn a_bare_number_in_the_label_waits_for_a_person_whatever_the_threshold() {
     assert_eq!(rows[0][5], "");
 }
 
+/// The bundled config in `dir` with Durham's reply given the rows
+/// `labels` (one offence each) and the crosswalk the lines `lines`;
+/// fetched and suggested: the review's rows, and what `foi suggest`
+/// printed.
+fn durham_rows(dir: &Path, labels: &[&str], lines: &str) -> (Vec<Vec<String>>, String) {
+    copy_config(dir);
+    let durham = dir.join(CAMPAIGN).join("responses/durham.toml");
+    let mut text = std::fs::read_to_string(&durham).expect("durham");
+    for label in labels {
+        text.push_str(&format!(
+            "\n[[manual]]\nrequest = \"fy-2016-17\"\npage = 2\ncount = \"1\"\ndims = {{ offence = \"{label}\" }}\n"
+        ));
+    }
+    std::fs::write(&durham, text).expect("write");
+    let cw = dir.join(OFFENCES);
+    let mut crosswalk = std::fs::read_to_string(&cw).expect("crosswalk");
+    crosswalk.push_str(lines);
+    std::fs::write(&cw, crosswalk).expect("write");
+    let (code, _, stderr) = run(dir, &["fetch"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, stderr) = run(dir, &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, _, rows) = review(&dir.join(REVIEW));
+    (rows, stdout)
+}
+
 /// A row saying it is the rest ("Other theft") beside rows that break its
 /// group into a few parts (theft from the person, shoplifting, bicycle
 /// theft) counts the rest of the group, not category 49 of its name: the
@@ -355,37 +381,21 @@ fn a_bare_number_in_the_label_waits_for_a_person_whatever_the_threshold() {
 #[test]
 fn a_residual_row_is_read_among_the_rows_beside_it() {
     let tmp = tempfile::tempdir().expect("tmp");
-    copy_config(tmp.path());
-    let durham = tmp.path().join(CAMPAIGN).join("responses/durham.toml");
-    let mut text = std::fs::read_to_string(&durham).expect("durham");
-    for label in [
-        "Theft from the person",
-        "Shoplifting",
-        "Bicycle theft",
-        "Other theft",
-    ] {
-        text.push_str(&format!(
-            "\n[[manual]]\nrequest = \"fy-2016-17\"\npage = 2\ncount = \"1\"\ndims = {{ offence = \"{label}\" }}\n"
-        ));
-    }
-    std::fs::write(&durham, text).expect("write");
-    let cw = tmp.path().join(OFFENCES);
-    let mut lines = std::fs::read_to_string(&cw).expect("crosswalk");
-    lines.push_str(
+    let (rows, stdout) = durham_rows(
+        tmp.path(),
+        &[
+            "Theft from the person",
+            "Shoplifting",
+            "Bicycle theft",
+            "Other theft",
+        ],
         "Theft from the person,39,durham\nShoplifting,46,durham\nBicycle theft,44,durham\n",
     );
-    std::fs::write(&cw, lines).expect("write");
-
-    let (code, _, stderr) = run(tmp.path(), &["fetch"]);
-    assert_eq!(code, Some(0), "{stderr}");
-    let (code, stdout, stderr) = run(tmp.path(), &["suggest"]);
-    assert_eq!(code, Some(0), "{stderr}");
-    let (_, headers, rows) = review(&tmp.path().join(REVIEW));
     let other: Vec<&Vec<String>> = rows
         .iter()
         .filter(|r| r[0] == "Other theft" && r[2] == "durham")
         .collect();
-    assert!(!other.is_empty(), "{headers:?} {rows:?}\n{stdout}");
+    assert!(!other.is_empty(), "{rows:?}\n{stdout}");
     for r in &other {
         assert!(
             r[4].starts_with(
@@ -403,25 +413,11 @@ fn a_residual_row_is_read_among_the_rows_beside_it() {
 #[test]
 fn a_residual_row_the_rows_beside_it_settle_is_suggested() {
     let tmp = tempfile::tempdir().expect("tmp");
-    copy_config(tmp.path());
-    let durham = tmp.path().join(CAMPAIGN).join("responses/durham.toml");
-    let mut text = std::fs::read_to_string(&durham).expect("durham");
-    for label in ["Business robbery", "All other robbery"] {
-        text.push_str(&format!(
-            "\n[[manual]]\nrequest = \"fy-2016-17\"\npage = 2\ncount = \"1\"\ndims = {{ offence = \"{label}\" }}\n"
-        ));
-    }
-    std::fs::write(&durham, text).expect("write");
-    let cw = tmp.path().join(OFFENCES);
-    let mut lines = std::fs::read_to_string(&cw).expect("crosswalk");
-    lines.push_str("Business robbery,34A,durham\n");
-    std::fs::write(&cw, lines).expect("write");
-
-    let (code, _, stderr) = run(tmp.path(), &["fetch"]);
-    assert_eq!(code, Some(0), "{stderr}");
-    let (code, stdout, stderr) = run(tmp.path(), &["suggest"]);
-    assert_eq!(code, Some(0), "{stderr}");
-    let (_, _, rows) = review(&tmp.path().join(REVIEW));
+    let (rows, stdout) = durham_rows(
+        tmp.path(),
+        &["Business robbery", "All other robbery"],
+        "Business robbery,34A,durham\n",
+    );
     let rest = rows
         .iter()
         .find(|r| r[0] == "All other robbery")

@@ -125,82 +125,84 @@ pub fn score(suggester: &DimSuggester, labels: &[Labelled], threshold: f64) -> S
 /// Reads a labelled set: CSV `label,value,style`, `value` a category or
 /// `none`; lines starting with '#' are comments.
 pub fn read_labelled(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model::ConfigError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for row in rdr.records() {
-        let row = row.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
-            foi_model::ConfigError::at(file, line, e.to_string())
-        })?;
-        let get = |i: usize| row.get(i).unwrap_or("").trim().to_string();
-        let value = get(1);
-        if get(0).is_empty() || value.is_empty() {
-            let line = row.position().map_or(0, |p| p.line() as usize);
-            return Err(foi_model::ConfigError::at(
-                file,
-                line,
-                "a label and a value (or none) are needed",
-            ));
-        }
-        out.push(Labelled {
-            label: get(0),
-            value: (value != "none").then_some(value),
-            style: get(2),
-            siblings: Vec::new(),
-        });
-    }
-    Ok(out)
+    rows(file, text)?
+        .into_iter()
+        .map(|(line, row)| {
+            let get = |i: usize| row.get(i).cloned().unwrap_or_default();
+            if get(0).is_empty() || get(1).is_empty() {
+                return Err(foi_model::ConfigError::at(
+                    file,
+                    line,
+                    "a label and a value (or none) are needed",
+                ));
+            }
+            Ok(labelled(get(0), &get(1), get(2)))
+        })
+        .collect()
 }
 
 /// Reads a labelled set of replies: CSV `reply,label,value,style`, each
 /// row a row of one reply's table in its order; each label's siblings
 /// are the other rows of its reply.
 pub fn read_replies(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model::ConfigError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let mut rows: Vec<(String, Labelled)> = Vec::new();
-    for row in rdr.records() {
-        let row = row.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
-            foi_model::ConfigError::at(file, line, e.to_string())
-        })?;
-        let get = |i: usize| row.get(i).unwrap_or("").trim().to_string();
-        let (reply, label, value) = (get(0), get(1), get(2));
-        if reply.is_empty() || label.is_empty() || value.is_empty() {
-            let line = row.position().map_or(0, |p| p.line() as usize);
-            return Err(foi_model::ConfigError::at(
-                file,
-                line,
-                "a reply, a label and a value (or none) are needed",
-            ));
-        }
-        rows.push((
-            reply,
-            Labelled {
-                label,
-                value: (value != "none").then_some(value),
-                style: get(3),
-                siblings: Vec::new(),
-            },
-        ));
-    }
-    let siblings = |reply: &str, me: usize| -> Vec<String> {
-        rows.iter()
-            .enumerate()
-            .filter(|(i, (r, _))| *i != me && r == reply)
-            .map(|(_, (_, l))| l.label.clone())
-            .collect()
-    };
-    let all: Vec<Vec<String>> = (0..rows.len()).map(|i| siblings(&rows[i].0, i)).collect();
+    let rows: Vec<(String, Labelled)> = rows(file, text)?
+        .into_iter()
+        .map(|(line, row)| {
+            let get = |i: usize| row.get(i).cloned().unwrap_or_default();
+            if get(0).is_empty() || get(1).is_empty() || get(2).is_empty() {
+                return Err(foi_model::ConfigError::at(
+                    file,
+                    line,
+                    "a reply, a label and a value (or none) are needed",
+                ));
+            }
+            Ok((get(0), labelled(get(1), &get(2), get(3))))
+        })
+        .collect::<Result<_, _>>()?;
+    let siblings: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(me, (reply, _))| {
+            rows.iter()
+                .enumerate()
+                .filter(|(i, (r, _))| *i != me && r == reply)
+                .map(|(_, (_, l))| l.label.clone())
+                .collect()
+        })
+        .collect();
     Ok(rows
         .into_iter()
-        .zip(all)
+        .zip(siblings)
         .map(|((_, mut l), s)| {
             l.siblings = s;
             l
         })
         .collect())
+}
+
+fn labelled(label: String, value: &str, style: String) -> Labelled {
+    Labelled {
+        label,
+        value: (value != "none").then(|| value.to_string()),
+        style,
+        siblings: Vec::new(),
+    }
+}
+
+/// A labelled CSV's rows, each with the line it starts on, its fields
+/// trimmed; lines starting with '#' are comments.
+fn rows(file: &str, text: &str) -> Result<Vec<(usize, Vec<String>)>, foi_model::ConfigError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    rdr.records()
+        .map(|row| {
+            let row = row.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                foi_model::ConfigError::at(file, line, e.to_string())
+            })?;
+            let line = row.position().map_or(0, |p| p.line() as usize);
+            Ok((line, row.iter().map(|f| f.trim().to_string()).collect()))
+        })
+        .collect()
 }
