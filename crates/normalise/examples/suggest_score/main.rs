@@ -109,6 +109,8 @@ fn main() {
         "heldout10-test",
         "heldout11-dev",
         "heldout11-test",
+        "heldout12-dev",
+        "heldout12-test",
         "replies-dev",
         "replies-test",
         "realworld-dev",
