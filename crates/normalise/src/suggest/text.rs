@@ -1004,6 +1004,65 @@ pub fn conjoined(label: &str) -> Vec<(&str, &str)> {
     sides
 }
 
+/// What a side of a conjunction says from its first preposition on
+/// ("of a pedal cycle" of "taking of a pedal cycle"): the words the other
+/// side may share ("Theft or taking of a pedal cycle").
+pub fn complement(side: &str) -> Option<&str> {
+    const PREPOSITIONS: [&str; 8] = ["of", "from", "in", "on", "with", "to", "by", "at"];
+    let mut at = 0;
+    for word in side.split(' ') {
+        if PREPOSITIONS.contains(&word.to_lowercase().as_str()) && at > 0 {
+            return Some(side[at..].trim());
+        }
+        at += word.len() + 1;
+    }
+    None
+}
+
+/// A label's main part and what it says it includes ("Manslaughter incl.
+/// corporate manslaughter", "Indecent image offences (including intimate
+/// image sharing)"): the words after "incl." or "including", to the end of
+/// their bracket, and the label less them (and less their bracket).
+pub fn including(label: &str) -> Option<(String, String)> {
+    let lower = label.to_lowercase();
+    if lower.len() != label.len() {
+        return None;
+    }
+    let at = ["including ", "incl. ", "incl ", "inc. "]
+        .iter()
+        .filter_map(|w| {
+            lower
+                .match_indices(w)
+                .find(|(i, _)| *i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
+                .map(|(i, _)| (i, w.len()))
+        })
+        .min()?;
+    let (start, len) = at;
+    let open = label[..start]
+        .rfind('(')
+        .filter(|&o| !label[o..start].contains(')'));
+    let end = match open {
+        Some(_) => label[start..].find(')').map_or(label.len(), |c| start + c),
+        None => label.len(),
+    };
+    let included = label[start + len..end].trim().to_string();
+    let cut = open.unwrap_or(start);
+    let rest = if open.is_some() && end < label.len() {
+        &label[end + 1..]
+    } else {
+        ""
+    };
+    let main = format!("{} {}", &label[..cut], rest);
+    let main = main
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches([',', '-', ' '])
+        .to_string();
+    let worded = |s: &str| s.split(|c: char| !c.is_alphabetic()).any(|w| w.len() >= 3);
+    (worded(&main) && worded(&included)).then_some((main, included))
+}
+
 /// Whether a label ends where nothing can end ("… DRUG - CLASS", "… TO
 /// ENGAGE IN", "… (PRESERV"): a field cut at its width, as crime-system
 /// exports cut them.
@@ -1422,6 +1481,38 @@ mod tests {
         );
         assert_eq!(slashed("S/A on F U13"), ["S/A on F U13"]);
         assert_eq!(slashed("Assault w/o injury"), ["Assault w/o injury"]);
+    }
+
+    #[test]
+    fn a_sides_complement_starts_at_its_first_preposition() {
+        assert_eq!(
+            complement("taking of a pedal cycle"),
+            Some("of a pedal cycle")
+        );
+        assert_eq!(complement("handling stolen goods"), None);
+        assert_eq!(complement("of a child"), None);
+    }
+
+    #[test]
+    fn what_a_label_says_it_includes_is_read_apart() {
+        let got = |l: &str| including(l).map(|(m, i)| (m, i));
+        assert_eq!(
+            got("Manslaughter incl. corporate manslaughter"),
+            Some(("Manslaughter".into(), "corporate manslaughter".into()))
+        );
+        assert_eq!(
+            got("Indecent image offences (including intimate image sharing) *"),
+            Some((
+                "Indecent image offences *".into(),
+                "intimate image sharing".into()
+            ))
+        );
+        assert_eq!(
+            got("Manslaughter (all types incl. corporate)"),
+            Some(("Manslaughter".into(), "corporate".into()))
+        );
+        assert_eq!(got("Incest or familial sexual offences"), None);
+        assert_eq!(got("Drugs (incl. 1)"), None);
     }
 
     #[test]

@@ -169,7 +169,7 @@ impl DimSuggester {
         // "Murder / attempted murder": offences of two categories, each
         // clear on its own, written as one row.
         if !r.coded {
-            if let Some(why) = self.several(r.label, r.force) {
+            if let Some(why) = self.several(r.label, r.force, r.exact) {
                 return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
             }
         }
@@ -179,31 +179,97 @@ impl DimSuggester {
     /// Whether a label is offences of several categories joined by a
     /// slash, or by "and" or "or", each suggested on its own: the reason
     /// to give.
-    fn several(&self, label: &str, force: Option<&ForceId>) -> Option<String> {
+    fn several(&self, label: &str, force: Option<&ForceId>, exact: bool) -> Option<String> {
         let parts = text::slashed(label);
         if parts.len() > 1 {
             // Each part an offence on its own, clearly ("Murder"), not a
             // word of one ("drugs/instruments to procure abortion").
-            if let Some(why) = self.each_its_own(&parts, force, CLEAR) {
+            if let Some(why) = self.each_its_own(&parts, force, CLEAR, false) {
                 return Some(why);
             }
         }
         // A conjunction more often joins words of one offence ("Causing or
         // allowing …", "fear, alarm or distress") than a slash does, yet
         // those sides alone read weakly or as the same category.
-        text::conjoined(label)
+        // A side may be several values itself ("Theft and handling stolen
+        // goods": theft spans a Home Office class): the label spans them,
+        // unless the label is a text's own words ("Theft or unauthorised
+        // taking of motor vehicle"), or the side is a word of the other's
+        // offence ("Theft or taking of a pedal cycle": theft of a pedal
+        // cycle).
+        let offset = |part: &str| part.as_ptr() as usize - label.as_ptr() as usize;
+        let joined = text::conjoined(label)
             .into_iter()
-            .find_map(|(left, right)| self.each_its_own(&[left, right], force, JOINED))
+            .find_map(|(left, right)| {
+                // "drink or drugs", "theft or unauthorised": a conjunction
+                // the reference writes itself joins words of one offence.
+                let phrase = format!(
+                    "{} {} {}",
+                    left.rsplit(' ').next().unwrap_or(""),
+                    label[offset(left) + left.len()..offset(right)].trim(),
+                    right.split(' ').next().unwrap_or("")
+                );
+                if self.reference_says(&phrase) {
+                    return None;
+                }
+                let distributed = text::complement(right).is_some_and(|c| {
+                    let one = |t: &str| self.suggest(t, force).suggested().map(|c| c.value.clone());
+                    let whole = one(right);
+                    whole.is_some() && one(&format!("{left} {c}")) == whole
+                });
+                let several = !exact && !distributed;
+                self.each_its_own(&[left, right], force, JOINED, several)
+            });
+        if joined.is_some() {
+            return joined;
+        }
+        // "Manslaughter incl. corporate manslaughter": what a label says
+        // it includes may be another category's, read alone or as a kind
+        // of what it is included in ("corporate" manslaughter).
+        let (main, included) = text::including(label)?;
+        let kind = format!("{included} {main}");
+        let found = [included.as_str(), kind.as_str()]
+            .into_iter()
+            .find_map(|part| self.each_its_own(&[main.as_str(), part], force, JOINED, false));
+        found
     }
 
     /// The reason a label's parts name several categories, when each is
     /// suggested on its own at `clear` or more.
-    fn each_its_own(&self, parts: &[&str], force: Option<&ForceId>, clear: f64) -> Option<String> {
+    /// Whether a category name or offence description of the reference
+    /// says `phrase` (folded).
+    fn reference_says(&self, phrase: &str) -> bool {
+        let phrase = phrase.to_lowercase();
+        self.reference.as_ref().is_some_and(|r| {
+            r.categories
+                .values()
+                .chain(r.offences.iter().map(|o| &o.description))
+                .any(|t| t.to_lowercase().contains(&phrase))
+        })
+    }
+
+    fn each_its_own(
+        &self,
+        parts: &[&str],
+        force: Option<&ForceId>,
+        clear: f64,
+        groups: bool,
+    ) -> Option<String> {
         let mut values: Vec<(String, &str)> = Vec::new();
         for part in parts {
             let s = self.suggest(part, force);
-            let c = s.suggested().filter(|c| c.score >= clear)?;
-            let value = c.value.clone();
+            let value = match s.suggested() {
+                Some(c) if c.score >= clear => c.value.clone(),
+                // A Home Office group ("Theft"), not a term for offences
+                // of any category ("vulnerable adult").
+                None if groups
+                    && matches!(s.verdict, Verdict::Ambiguous { group: Some(_) })
+                    && s.between.len() > 1 =>
+                {
+                    s.between.join(" or ")
+                }
+                _ => return None,
+            };
             if !values.iter().any(|(v, _)| *v == value) {
                 values.push((value, part));
             }

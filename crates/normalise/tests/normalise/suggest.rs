@@ -60,7 +60,7 @@ fn scores_on_the_labelled_set() {
         ("heldout9-dev", 0.92, 0.97, 0.87),
         ("heldout10-dev", 0.96, 1.0, 0.89),
         ("heldout11-dev", 0.93, 0.96, 0.91),
-        ("heldout12-dev", 0.92, 0.93, 0.71),
+        ("heldout12-dev", 0.92, 0.93, 0.75),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -337,6 +337,40 @@ fn offences_of_two_categories_joined_by_and_or_or() {
         &[
             ("Rape of a woman 16 years & over (1)", "19C"),
             ("Kidnapping and false imprisonment", "36"),
+        ],
+    );
+}
+
+/// A side that is a Home Office group ("Theft and handling stolen
+/// goods"), or what a label says it includes ("Manslaughter incl.
+/// corporate manslaughter"), joins several categories too; a conjunction
+/// the reference writes itself ("drink or drugs"), or a side that is a
+/// word of the other's offence ("Theft or taking of a pedal cycle"),
+/// joins nothing.
+#[test]
+fn a_group_or_an_inclusion_beside_an_offence_is_several_categories() {
+    let s = reference_suggester();
+    for label in [
+        "Theft and handling stolen goods",
+        "Manslaughter incl. corporate manslaughter",
+    ] {
+        let got = s.suggest(label, None);
+        assert_eq!(got.verdict, Verdict::Ambiguous { group: None }, "{label}");
+        assert!(
+            got.candidates[0].reasons[0].contains("joins offences of several categories"),
+            "{label}: {:?}",
+            got.candidates
+        );
+    }
+    assert_suggested(
+        &s,
+        &[
+            ("Theft or unauthorised taking of a motor vehicle", "48"),
+            ("Theft or taking of a pedal cycle", "44"),
+            (
+                "Causing death by careless driving when under the influence of drink or drugs",
+                "4/6",
+            ),
         ],
     );
 }
