@@ -1495,7 +1495,7 @@ mod tests {
 
     #[test]
     fn what_a_label_says_it_includes_is_read_apart() {
-        let got = |l: &str| including(l).map(|(m, i)| (m, i));
+        let got = including;
         assert_eq!(
             got("Manslaughter incl. corporate manslaughter"),
             Some(("Manslaughter".into(), "corporate manslaughter".into()))
