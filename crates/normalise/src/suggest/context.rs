@@ -68,8 +68,7 @@ pub fn names(label: &str, group: &str) -> bool {
 /// theft) and the rows beside it break into a few parts (two or more of
 /// its other categories, and fewer than half) counts the rest of that
 /// group, the smallest such group: withheld as ambiguous, naming the
-/// rest. `groups` are the reference's, smallest
-/// first.
+/// rest. `groups` are the reference's, smallest first.
 pub fn rest_of_group(
     out: Suggestions,
     label: &str,

@@ -169,7 +169,7 @@ impl DimSuggester {
         // "Murder / attempted murder": offences of two categories, each
         // clear on its own, written as one row.
         if !r.coded {
-            if let Some(why) = self.several(r.label, r.force, r.exact) {
+            if let Some(why) = self.several(r.label, r.force) {
                 return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
             }
         }
@@ -179,7 +179,7 @@ impl DimSuggester {
     /// Whether a label is offences of several categories joined by a
     /// slash, or by "and" or "or", each suggested on its own: the reason
     /// to give.
-    fn several(&self, label: &str, force: Option<&ForceId>, exact: bool) -> Option<String> {
+    fn several(&self, label: &str, force: Option<&ForceId>) -> Option<String> {
         let parts = text::slashed(label);
         if parts.len() > 1 {
             // Each part an offence on its own, clearly ("Murder"), not a
@@ -191,12 +191,14 @@ impl DimSuggester {
         // A conjunction more often joins words of one offence ("Causing or
         // allowing …", "fear, alarm or distress") than a slash does, yet
         // those sides alone read weakly or as the same category.
+        //
         // A side may be several values itself ("Theft and handling stolen
         // goods": theft spans a Home Office class): the label spans them,
-        // unless the label is a text's own words ("Theft or unauthorised
-        // taking of motor vehicle"), or the side is a word of the other's
-        // offence ("Theft or taking of a pedal cycle": theft of a pedal
-        // cycle).
+        // unless the side is a word of the other's offence ("Theft or
+        // taking of a pedal cycle": theft of a pedal cycle).
+        //
+        // The sides are slices of the label: what lies between them is
+        // the conjunction as written.
         let offset = |part: &str| part.as_ptr() as usize - label.as_ptr() as usize;
         let joined = text::conjoined(label)
             .into_iter()
@@ -217,8 +219,7 @@ impl DimSuggester {
                     let whole = one(right);
                     whole.is_some() && one(&format!("{left} {c}")) == whole
                 });
-                let several = !exact && !distributed;
-                self.each_its_own(&[left, right], force, JOINED, several)
+                self.each_its_own(&[left, right], force, JOINED, !distributed)
             });
         if joined.is_some() {
             return joined;
@@ -234,8 +235,6 @@ impl DimSuggester {
         found
     }
 
-    /// The reason a label's parts name several categories, when each is
-    /// suggested on its own at `clear` or more.
     /// Whether a category name or offence description of the reference
     /// says `phrase` (folded).
     fn reference_says(&self, phrase: &str) -> bool {
@@ -248,6 +247,9 @@ impl DimSuggester {
         })
     }
 
+    /// The reason a label's parts name several categories, when each is
+    /// suggested on its own at `clear` or more, or, where `groups`, names
+    /// a Home Office group.
     fn each_its_own(
         &self,
         parts: &[&str],
