@@ -454,6 +454,64 @@ pub fn review(ctx: &Ctx, labels: Vec<Label>, suggester: &Suggester) -> Vec<Revie
         .par_iter()
         .filter_map(|&i| normalise(ctx, &config.campaign, &config.responses[i]).map(|n| (i, n)))
         .collect();
+    let read = read_among_replies(config, &labels, &baseline, suggester);
+    labels
+        .into_par_iter()
+        .zip(read)
+        .map(|(label, suggestions)| {
+            let moved = |value: &str| -> Moves {
+                let Some(campaign) =
+                    with_line(config, &label.dim, &label.label, value, label.scope())
+                else {
+                    return Moves::default();
+                };
+                let before: Vec<&foi_normalise::Normalised> = label
+                    .responses
+                    .iter()
+                    .filter_map(|i| baseline.get(i))
+                    .collect();
+                let after: Vec<foi_normalise::Normalised> = label
+                    .responses
+                    .iter()
+                    .filter_map(|&i| normalise(ctx, &campaign, &config.responses[i]))
+                    .collect();
+                diff(&campaign, &label.dim, &before, &after)
+            };
+            let moves: Vec<Moves> = suggestions
+                .candidates
+                .iter()
+                .map(|c| moved(&c.value))
+                .collect();
+            // What the cells hold, whatever they are mapped to: through the
+            // first candidate, or any value the dimension allows.
+            let probe = suggestions
+                .candidates
+                .first()
+                .map(|c| c.value.clone())
+                .or_else(|| any_value(config, &label.dim));
+            let figures = match (moves.first(), probe) {
+                (Some(m), _) => Some(total(m)),
+                (None, Some(v)) => Some(total(&moved(&v))),
+                (None, None) => None,
+            };
+            Reviewed {
+                label,
+                suggestions,
+                moves,
+                figures,
+            }
+        })
+        .collect()
+}
+
+/// Each label's suggestions, read among the rows beside it in every reply
+/// that gives it (`baseline`: each such reply normalised as it is).
+fn read_among_replies(
+    config: &Config,
+    labels: &[Label],
+    baseline: &BTreeMap<usize, foi_normalise::Normalised>,
+    suggester: &Suggester,
+) -> Vec<Suggestions> {
     // Each label read alone first: what is known of the rows beside it
     // that no line maps yet.
     let alone: Vec<Suggestions> = labels
@@ -502,13 +560,10 @@ pub fn review(ctx: &Ctx, labels: Vec<Label>, suggester: &Suggester) -> Vec<Revie
         values.extend(unmapped.get(&(i, dim)).into_iter().flatten().cloned());
         values
     };
-    let read: Vec<Suggestions> = labels
+    labels
         .par_iter()
         .zip(alone)
         .map(|(label, alone)| {
-            // Read among each reply's rows: withheld if any reply's rows
-            // make it the rest of a group; settled only if every reply's
-            // rows settle it alike (one line serves them all).
             let among: Vec<Suggestions> = label
                 .responses
                 .iter()
@@ -517,72 +572,31 @@ pub fn review(ctx: &Ctx, labels: Vec<Label>, suggester: &Suggester) -> Vec<Revie
                     suggester.read_among(&label.dim, alone.clone(), &label.label, &siblings)
                 })
                 .collect();
-            let value = |s: &Suggestions| s.suggested().map(|c| c.value.clone());
-            if alone.verdict == Verdict::Suggested {
-                among
-                    .into_iter()
-                    .find(|s| s.verdict != Verdict::Suggested)
-                    .unwrap_or(alone)
-            } else {
-                match among.split_first() {
-                    Some((first, rest))
-                        if value(first).is_some()
-                            && rest.iter().all(|s| value(s) == value(first)) =>
-                    {
-                        first.clone()
-                    }
-                    _ => alone,
-                }
-            }
-        })
-        .collect();
-    labels
-        .into_par_iter()
-        .zip(read)
-        .map(|(label, suggestions)| {
-            let moved = |value: &str| -> Moves {
-                let Some(campaign) =
-                    with_line(config, &label.dim, &label.label, value, label.scope())
-                else {
-                    return Moves::default();
-                };
-                let before: Vec<&foi_normalise::Normalised> = label
-                    .responses
-                    .iter()
-                    .filter_map(|i| baseline.get(i))
-                    .collect();
-                let after: Vec<foi_normalise::Normalised> = label
-                    .responses
-                    .iter()
-                    .filter_map(|&i| normalise(ctx, &campaign, &config.responses[i]))
-                    .collect();
-                diff(&campaign, &label.dim, &before, &after)
-            };
-            let moves: Vec<Moves> = suggestions
-                .candidates
-                .iter()
-                .map(|c| moved(&c.value))
-                .collect();
-            // What the cells hold, whatever they are mapped to: through the
-            // first candidate, or any value the dimension allows.
-            let probe = suggestions
-                .candidates
-                .first()
-                .map(|c| c.value.clone())
-                .or_else(|| any_value(config, &label.dim));
-            let figures = match (moves.first(), probe) {
-                (Some(m), _) => Some(total(m)),
-                (None, Some(v)) => Some(total(&moved(&v))),
-                (None, None) => None,
-            };
-            Reviewed {
-                label,
-                suggestions,
-                moves,
-                figures,
-            }
+            settle(alone, among)
         })
         .collect()
+}
+
+/// A label's suggestions from its reading alone and its readings among
+/// each reply's rows: withheld if any reply's rows withhold it; settled
+/// only if every reply's rows settle it alike, since one line serves them
+/// all.
+fn settle(alone: Suggestions, among: Vec<Suggestions>) -> Suggestions {
+    let value = |s: &Suggestions| s.suggested().map(|c| c.value.clone());
+    if alone.verdict == Verdict::Suggested {
+        return among
+            .into_iter()
+            .find(|s| s.verdict != Verdict::Suggested)
+            .unwrap_or(alone);
+    }
+    match among.split_first() {
+        Some((first, rest))
+            if value(first).is_some() && rest.iter().all(|s| value(s) == value(first)) =>
+        {
+            first.clone()
+        }
+        _ => alone,
+    }
 }
 
 fn total(m: &Moves) -> Interval {
@@ -1062,6 +1076,38 @@ mod tests {
             with_force_column("label,value,force\n"),
             "label,value,force\n"
         );
+    }
+
+    fn read_as(verdict: Verdict, value: &str) -> Suggestions {
+        Suggestions {
+            verdict,
+            candidates: vec![sg::Candidate {
+                value: value.into(),
+                score: 0.8,
+                reasons: Vec::new(),
+                exact_code: false,
+            }],
+            between: Vec::new(),
+        }
+    }
+
+    /// One line serves every reply that gives a label: any reply's rows
+    /// withhold it, and only all replies' rows alike settle it.
+    #[test]
+    fn a_label_in_several_replies_is_settled_only_by_all_alike() {
+        let ambiguous = || read_as(Verdict::Ambiguous { group: None }, "34A");
+        let suggested = |v: &str| read_as(Verdict::Suggested, v);
+        // Withheld by one reply's rows.
+        let got = settle(suggested("49"), vec![suggested("49"), ambiguous()]);
+        assert_eq!(got.verdict, Verdict::Ambiguous { group: None });
+        // Settled alike by every reply's rows, or not at all.
+        let got = settle(ambiguous(), vec![suggested("34B"), suggested("34B")]);
+        assert_eq!(got, suggested("34B"));
+        let got = settle(ambiguous(), vec![suggested("34B"), ambiguous()]);
+        assert_eq!(got, ambiguous());
+        let got = settle(ambiguous(), vec![suggested("34B"), suggested("34A")]);
+        assert_eq!(got, ambiguous());
+        assert_eq!(settle(suggested("49"), Vec::new()), suggested("49"));
     }
 
     #[test]
