@@ -313,17 +313,10 @@ fn offences_of_two_categories_joined_by_a_slash() {
     assert_suggested(&s, &[("Theft from the person/pickpocketing", "39")]);
 }
 
-/// "And" or "or" joining two offences each clear on its own, of two
-/// categories, is no one category's (an ONS row "Assault with injury and
-/// assault with intent to cause serious harm"); joining words of one
-/// offence, or a side that reads weakly alone, changes nothing.
-#[test]
-fn offences_of_two_categories_joined_by_and_or_or() {
-    let s = reference_suggester();
-    for label in [
-        "Assault with injury and assault with intent to cause serious harm",
-        "Causing death by dangerous driving or by careless driving when under the influence of drink or drugs",
-    ] {
+/// Each of `labels` is ambiguous because it joins offences of several
+/// categories.
+fn joins_several(s: &DimSuggester, labels: &[&str]) {
+    for label in labels {
         let got = s.suggest(label, None);
         assert_eq!(got.verdict, Verdict::Ambiguous { group: None }, "{label}");
         assert!(
@@ -332,6 +325,22 @@ fn offences_of_two_categories_joined_by_and_or_or() {
             got.candidates
         );
     }
+}
+
+/// "And" or "or" joining two offences each clear on its own, of two
+/// categories, is no one category's (an ONS row "Assault with injury and
+/// assault with intent to cause serious harm"); joining words of one
+/// offence, or a side that reads weakly alone, changes nothing.
+#[test]
+fn offences_of_two_categories_joined_by_and_or_or() {
+    let s = reference_suggester();
+    joins_several(
+        &s,
+        &[
+            "Assault with injury and assault with intent to cause serious harm",
+            "Causing death by dangerous driving or by careless driving when under the influence of drink or drugs",
+        ],
+    );
     assert_suggested(
         &s,
         &[
@@ -350,18 +359,13 @@ fn offences_of_two_categories_joined_by_and_or_or() {
 #[test]
 fn a_group_or_an_inclusion_beside_an_offence_is_several_categories() {
     let s = reference_suggester();
-    for label in [
-        "Theft and handling stolen goods",
-        "Manslaughter incl. corporate manslaughter",
-    ] {
-        let got = s.suggest(label, None);
-        assert_eq!(got.verdict, Verdict::Ambiguous { group: None }, "{label}");
-        assert!(
-            got.candidates[0].reasons[0].contains("joins offences of several categories"),
-            "{label}: {:?}",
-            got.candidates
-        );
-    }
+    joins_several(
+        &s,
+        &[
+            "Theft and handling stolen goods",
+            "Manslaughter incl. corporate manslaughter",
+        ],
+    );
     assert_suggested(
         &s,
         &[
