@@ -637,12 +637,13 @@ pub fn stem(w: &str) -> String {
 
 /// Words whose opposites tell offences apart: a label with one of a pair
 /// fits a text with the other worse ("male" and "female", "with" and
-/// "without" injury, theft "of" and "from", "under" and "over" an age).
+/// "without" injury, theft "of" and "from", "under" and "over" an age,
+/// "possession" and "supply" of a drug).
 /// Read before stop words are dropped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Marks(u16);
 
-const PAIRS: [(u16, u16); 4] = [(1, 2), (4, 8), (16, 32), (64, 128)];
+const PAIRS: [(u16, u16); 5] = [(1, 2), (4, 8), (16, 32), (64, 128), (256, 512)];
 
 impl Marks {
     fn of(words: &[String]) -> Marks {
@@ -654,6 +655,12 @@ impl Marks {
             .position(|w| w == "of")
             .is_some_and(|of| words[of..].iter().any(|w| w == "from"));
         for w in words.iter().filter(|w| !(stolen_from && *w == "of")) {
+            // Having a drug, and supplying it.
+            if w.starts_with("possess") || w == "poss" {
+                m |= 256;
+            } else if w.starts_with("suppl") {
+                m |= 512;
+            }
             m |= match stem(w).as_str() {
                 "male" | "man" | "boy" => 1,
                 "femal" | "woman" | "girl" => 2,
@@ -1601,6 +1608,16 @@ mod tests {
             1
         );
         assert_eq!(m("Sexual activity").against(m("Female child")), 0);
+        // Having a drug is not supplying it; possessing it with intent to
+        // supply says both.
+        assert_eq!(
+            m("Possession of cannabis resin").against(m("Supplying cannabis resin")),
+            1
+        );
+        assert_eq!(
+            m("Possession of cannabis").against(m("Possession with intent to supply cannabis")),
+            0
+        );
     }
 
     #[test]
