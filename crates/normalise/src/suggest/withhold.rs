@@ -228,6 +228,15 @@ impl DimSuggester {
         // it includes may be another category's, read alone or as a kind
         // of what it is included in ("corporate" manslaughter).
         let (main, included) = text::including(label)?;
+        // … or what it is included in is several categories itself
+        // ("Drug possession incl. cannabis": 92D and 92E).
+        let whole = self.suggest(&main, force);
+        if whole.verdict != Verdict::Suggested && whole.between.len() > 1 {
+            return Some(format!(
+                "the label counts {main:?}, which is several categories ({}), {included:?} among them",
+                whole.between.join(", ")
+            ));
+        }
         let kind = format!("{included} {main}");
         let found = [included.as_str(), kind.as_str()]
             .into_iter()
