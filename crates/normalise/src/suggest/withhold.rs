@@ -220,6 +220,7 @@ impl DimSuggester {
                     whole.is_some() && one(&format!("{left} {c}")) == whole
                 });
                 self.each_its_own(&[left, right], force, JOINED, !distributed)
+                    .or_else(|| self.shared_head(left, right, force))
             });
         if joined.is_some() {
             return joined;
@@ -242,6 +243,33 @@ impl DimSuggester {
             .into_iter()
             .find_map(|part| self.each_its_own(&[main.as_str(), part], force, JOINED, false));
         found
+    }
+
+    /// "Racially aggravated harassment or assault": the right side a word
+    /// that shares the left's head ("racially aggravated assault"), read
+    /// so, naming other values than the left, clear on its own: the reason
+    /// the label joins several categories.
+    fn shared_head(&self, left: &str, right: &str, force: Option<&ForceId>) -> Option<String> {
+        let (head, _) = left.rsplit_once(' ')?;
+        if right.contains(' ') {
+            return None;
+        }
+        let first = self.suggest(left, force);
+        let x = first.suggested().filter(|c| c.score >= JOINED)?;
+        let whole = format!("{head} {right}");
+        let other = self.suggest(&whole, force);
+        let named = match other.suggested() {
+            Some(c) if c.score >= JOINED => vec![c.value.clone()],
+            Some(_) => return None,
+            None => other.between.clone(),
+        };
+        (!named.is_empty() && !named.contains(&x.value)).then(|| {
+            format!(
+                "the label joins offences of several categories: {left:?} is {}, {whole:?} is {}",
+                x.value,
+                named.join(" or ")
+            )
+        })
     }
 
     /// Whether a category name or offence description of the reference

@@ -60,7 +60,7 @@ fn scores_on_the_labelled_set() {
         ("heldout9-dev", 0.92, 0.97, 0.87),
         ("heldout10-dev", 0.96, 1.0, 0.89),
         ("heldout11-dev", 0.93, 0.96, 0.91),
-        ("heldout12-dev", 0.92, 0.93, 0.77),
+        ("heldout12-dev", 0.92, 0.93, 0.8),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -365,6 +365,9 @@ fn a_group_or_an_inclusion_beside_an_offence_is_several_categories() {
         &[
             "Theft and handling stolen goods",
             "Manslaughter incl. corporate manslaughter",
+            // A word sharing the other side's head: racially aggravated
+            // assault.
+            "Racially aggravated harassment or assault",
         ],
     );
     // What the inclusion is in is several categories itself.
