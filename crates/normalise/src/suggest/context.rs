@@ -119,7 +119,13 @@ pub fn rest_of_group(
         "the rest of the Home Office {} {:?}",
         g.what, g.name
     ));
-    Suggestions::withheld(Verdict::Ambiguous { group }, out.candidates, Some(&why))
+    // A category with its own row beside it is no candidate for the rest.
+    let candidates = out
+        .candidates
+        .into_iter()
+        .filter(|c| !beside.contains(&c.value.as_str()))
+        .collect();
+    Suggestions::withheld(Verdict::Ambiguous { group }, candidates, Some(&why))
 }
 
 /// `out`, the suggestions for `label`, read among `siblings`: a label
@@ -230,12 +236,14 @@ mod tests {
     fn a_residual_row_beside_rows_breaking_its_group_down_is_the_rest_of_it() {
         // ONS and the Met: theft from the person, bicycle theft and
         // shoplifting, then "Other theft" for the rest of the class.
-        let got = rest_of_group(
-            suggested("49"),
-            "Other theft",
-            &values(&["39", "44", "46"]),
-            &theft(),
-        );
+        let mut read = suggested("49");
+        read.candidates.push(Candidate {
+            value: "39".into(),
+            score: 0.5,
+            reasons: vec!["words theft match".into()],
+            exact_code: false,
+        });
+        let got = rest_of_group(read, "Other theft", &values(&["39", "44", "46"]), &theft());
         assert_eq!(
             got.verdict,
             Verdict::Ambiguous {
@@ -248,6 +256,9 @@ mod tests {
             "{:?}",
             got.candidates
         );
+        // 39 has its own row: no candidate for the rest.
+        let values: Vec<&str> = got.candidates.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, ["49"]);
     }
 
     #[test]
