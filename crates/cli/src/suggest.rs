@@ -580,7 +580,7 @@ fn read_among_replies(
 /// A label's suggestions from its reading alone and its readings among
 /// each reply's rows: withheld if any reply's rows withhold it; settled
 /// only if every reply's rows settle it alike, since one line serves them
-/// all.
+/// all; read as every reply's rows read it when they all read it alike.
 fn settle(alone: Suggestions, among: Vec<Suggestions>) -> Suggestions {
     let value = |s: &Suggestions| s.suggested().map(|c| c.value.clone());
     if alone.verdict == Verdict::Suggested {
@@ -595,6 +595,9 @@ fn settle(alone: Suggestions, among: Vec<Suggestions>) -> Suggestions {
         {
             first.clone()
         }
+        // Read alike among every reply's rows: what they add to the
+        // reasons ("the rest, 20A, or their total") is true of all.
+        Some((first, rest)) if rest.iter().all(|s| s == first) => first.clone(),
         _ => alone,
     }
 }
@@ -1106,6 +1109,15 @@ mod tests {
         let got = settle(ambiguous(), vec![suggested("34B"), ambiguous()]);
         assert_eq!(got, ambiguous());
         let got = settle(ambiguous(), vec![suggested("34B"), suggested("34A")]);
+        assert_eq!(got, ambiguous());
+        // Still ambiguous, with what every reply's rows add to the reasons.
+        let mut reasoned = ambiguous();
+        reasoned.candidates[0]
+            .reasons
+            .push("the rest, or their total".into());
+        let got = settle(ambiguous(), vec![reasoned.clone(), reasoned.clone()]);
+        assert_eq!(got, reasoned);
+        let got = settle(ambiguous(), vec![reasoned, ambiguous()]);
         assert_eq!(got, ambiguous());
         assert_eq!(settle(suggested("49"), Vec::new()), suggested("49"));
     }

@@ -431,3 +431,27 @@ fn a_residual_row_the_rows_beside_it_settle_is_suggested() {
     );
     assert_eq!(rest[5], "", "{rest:?}");
 }
+
+/// A generic row beside its specific sibling ("Sexual assault on a
+/// female" beside "… on a female child under 13") may be the rest or the
+/// total of the rows beside it: ambiguous, the rest first, and the
+/// review says so.
+#[test]
+fn a_generic_row_beside_its_specific_sibling_may_be_the_rest_or_the_total() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (rows, stdout) = durham_rows(tmp.path(), &["Sexual assault on a female"], "");
+    let generic: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[0] == "Sexual assault on a female")
+        .collect();
+    assert_eq!(generic[0][1], "20A", "{rows:?}\n{stdout}");
+    for r in &generic {
+        assert!(
+            r[4].starts_with(
+                "ambiguous: of 20A, 20B, the reply's rows beside it count 20B: this row is the rest, 20A, or their total"
+            ),
+            "{r:?}"
+        );
+        assert_eq!(r[5], "", "{r:?}");
+    }
+}

@@ -163,14 +163,17 @@ pub fn rest_is_one(out: Suggestions, label: &str, siblings: &BTreeSet<String>) -
             reasons: Vec::new(),
             exact_code: false,
         });
+    let said_rest = residual(label);
+    // Where the label says it is the rest, a value with its own row beside
+    // it is no candidate (it may be, where the label may be their total).
     let mut others: Vec<Candidate> = out
         .candidates
         .iter()
-        .filter(|c| c.value != one)
+        .filter(|c| c.value != one && !(said_rest && siblings.contains(&c.value)))
         .cloned()
         .collect();
     let between = out.between.join(", ");
-    let (verdict, why) = if residual(label) {
+    let (verdict, why) = if said_rest {
         (
             Verdict::Suggested,
             format!("of {between}, which the label does not tell apart, the reply's rows beside it count {beside}: it is the rest, {one}"),
@@ -359,7 +362,8 @@ mod tests {
             &values(&["34A", "39"]),
         );
         assert_eq!(got.verdict, Verdict::Suggested);
-        assert_eq!(got.candidates[0].value, "34B");
+        let values: Vec<&str> = got.candidates.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, ["34B"]);
         assert!(got.candidates[0].reasons[0].contains("count 34A: it is the rest, 34B"));
         assert!(!got.candidates[0].exact_code);
     }
