@@ -4,7 +4,7 @@
 //! ONS and the Met do): which it is, the label alone cannot say, but the
 //! rows beside it can.
 
-use super::text;
+use super::{group, text};
 use super::{Candidate, Suggestions, Verdict, SHOWN};
 use std::collections::BTreeSet;
 
@@ -32,7 +32,7 @@ const RESIDUAL: [&str; 6] = [
 /// Whether a label says it counts what other rows leave ("Other theft",
 /// "Theft - all other", "Miscellaneous").
 pub fn residual(label: &str) -> bool {
-    let words = words(label);
+    let words = text::raw_words(label);
     // "Theft in a dwelling other than from a meter" leaves something
     // out; it is not the rest of anything.
     words.iter().enumerate().any(|(i, w)| {
@@ -40,26 +40,21 @@ pub fn residual(label: &str) -> bool {
     })
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
 /// Whether a label names a group: says every word of its name but the
-/// residual and common ones ("Other theft" names "Theft" and "Other
+/// residual and generic ones ("Other theft" names "Theft" and "Other
 /// theft"; "Other notifiable offences" names neither).
 pub fn names(label: &str, group: &str) -> bool {
-    let said = words(label);
-    let stem = |w: &str| w.trim_end_matches('s').to_string();
-    let said: BTreeSet<String> = said.iter().map(|w| stem(w)).collect();
-    let own: Vec<String> = words(group)
-        .into_iter()
-        .filter(|w| !RESIDUAL.contains(&w.as_str()) && !text::is_stopword(w))
-        .filter(|w| !matches!(w.as_str(), "offence" | "offences" | "crime" | "crimes"))
+    let said: BTreeSet<String> = text::raw_words(label)
+        .iter()
+        .map(|w| text::stem(w))
         .collect();
-    !own.is_empty() && own.iter().all(|w| said.contains(&stem(w)))
+    let own: Vec<String> = text::raw_words(group)
+        .iter()
+        .filter(|w| !RESIDUAL.contains(&w.as_str()) && !text::is_stopword(w))
+        .map(|w| text::stem(w))
+        .filter(|w| !group::generic(w))
+        .collect();
+    !own.is_empty() && own.iter().all(|w| said.contains(w))
 }
 
 /// `out`, the suggestions for `label`, read among `siblings`, the values

@@ -430,7 +430,6 @@ impl DimSuggester {
             );
         }
         kept.sort_by_key(|g| g.members.len());
-        let groups = kept;
         DimSuggester {
             kind: DimKind::Code,
             domain: domain.clone(),
@@ -440,7 +439,7 @@ impl DimSuggester {
             index: b.build(),
             accepted: by_label(accepted),
             codes_as_names: false,
-            groups,
+            groups: kept,
             ages: kept_ages,
         }
     }
