@@ -762,6 +762,10 @@ impl DimSuggester {
             coded,
         };
         let mut out = self.withhold(&read, out);
+        if out.between.len() < 2 {
+            out.between.clear();
+            return out;
+        }
         // The rows beside a label settle only which of the values whose
         // names say every word of it ("other" and "all" aside) it is:
         // the label is what their names share, and their names' other
@@ -1193,11 +1197,16 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
             .take_while(|(c, _)| c.score >= best - MARGIN)
             .all(|(_, s)| s.as_ref().is_some_and(|s| top.dominates(s)))
     });
-    let near: Vec<String> = merged
-        .iter()
-        .take_while(|c| c.score >= best - MARGIN)
-        .map(|c| c.value.clone())
-        .collect();
+    // The values near the best, before the list is cut to those shown.
+    let near: Vec<String> = if second >= best - MARGIN && !dominant {
+        merged
+            .iter()
+            .take_while(|c| c.score >= best - MARGIN)
+            .map(|c| c.value.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
     merged.retain(|c| c.score >= LISTED);
     merged.truncate(SHOWN);
     if best < WEAK {
@@ -1205,7 +1214,7 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
         // start looking.
         return Suggestions::withheld(Verdict::NoSuggestion, merged, None);
     }
-    if second >= best - MARGIN && !dominant {
+    if !near.is_empty() {
         return Suggestions::withheld(Verdict::Ambiguous { group: None }, merged, None)
             .between(near);
     }

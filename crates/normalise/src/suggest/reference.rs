@@ -27,6 +27,9 @@ pub struct Reference {
     /// Category code -> name.
     pub categories: BTreeMap<String, String>,
     pub offences: Vec<Offence>,
+    /// Every category name and offence description, lower-cased once:
+    /// what [`Reference::says`] looks through.
+    folded: Vec<String>,
 }
 
 impl Reference {
@@ -80,7 +83,20 @@ impl Reference {
                 sub_class: get(sub),
             });
         }
+        reference.folded = reference
+            .categories
+            .values()
+            .chain(reference.offences.iter().map(|o| &o.description))
+            .map(|t| t.to_lowercase())
+            .collect();
         Ok(reference)
+    }
+
+    /// Whether a category name or offence description says `phrase`
+    /// ("drink or drugs"), whatever its case.
+    pub fn says(&self, phrase: &str) -> bool {
+        let phrase = phrase.to_lowercase();
+        self.folded.iter().any(|t| t.contains(&phrase))
     }
 
     /// The categories a Home Office code is counted under ("019/07" is
@@ -122,6 +138,19 @@ mod tests {
         assert_eq!(r.categories_of_ho_code("019/07"), ["19D", "19J"]);
         assert_eq!(r.categories_of_ho_code("022/18"), ["22B"]);
         assert!(r.categories_of_ho_code("999/99").is_empty());
+    }
+
+    #[test]
+    fn says_a_phrase_of_a_name_or_description_whatever_its_case() {
+        let r = Reference::from_csv(
+            "offences.csv",
+            "category,category_name,ho_code,offence,offence_class,sub_class\n\
+             4/6,Causing Death by Careless Driving under influence of drink or drugs,004/06,Causing death by careless driving when under the influence,x,y\n",
+        )
+        .expect("reference");
+        assert!(r.says("Drink or drugs"));
+        assert!(r.says("careless driving when"));
+        assert!(!r.says("drink and drugs"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::index::Hit;
 use super::victim::{self, Ages};
 use super::{text, DimSuggester, Suggestions, Verdict, CLEAR, JOINED, LISTED};
 use foi_model::ForceId;
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What reading a label found, for the rules.
@@ -180,11 +181,13 @@ impl DimSuggester {
     /// slash, or by "and" or "or", each suggested on its own: the reason
     /// to give.
     fn several(&self, label: &str, force: Option<&ForceId>) -> Option<String> {
+        let read = |t: &str| self.suggest(t, force);
         let parts = text::slashed(label);
         if parts.len() > 1 {
             // Each part an offence on its own, clearly ("Murder"), not a
             // word of one ("drugs/instruments to procure abortion").
-            if let Some(why) = self.each_its_own(&parts, force, CLEAR, false) {
+            // (Read one by one: a part that reads unclearly ends it.)
+            if let Some(why) = each_its_own(parts.iter().map(|p| (*p, read(p))), CLEAR, false) {
                 return Some(why);
             }
         }
@@ -211,16 +214,17 @@ impl DimSuggester {
                     label[offset(left) + left.len()..offset(right)].trim(),
                     right.split(' ').next().unwrap_or("")
                 );
-                if self.reference_says(&phrase) {
+                if self.reference.as_ref().is_some_and(|r| r.says(&phrase)) {
                     return None;
                 }
+                let sides = [(left, read(left)), (right, read(right))];
+                let value = |s: &Suggestions| s.suggested().map(|c| c.value.clone());
                 let distributed = text::complement(right).is_some_and(|c| {
-                    let one = |t: &str| self.suggest(t, force).suggested().map(|c| c.value.clone());
-                    let whole = one(right);
-                    whole.is_some() && one(&format!("{left} {c}")) == whole
+                    let whole = value(&sides[1].1);
+                    whole.is_some() && value(&read(&format!("{left} {c}"))) == whole
                 });
-                self.each_its_own(&[left, right], force, JOINED, !distributed)
-                    .or_else(|| self.shared_head(left, right, force))
+                each_its_own(sides.iter().map(|(p, s)| (*p, s)), JOINED, !distributed)
+                    .or_else(|| self.shared_head(&sides[0], right, force))
             });
         if joined.is_some() {
             return joined;
@@ -229,9 +233,9 @@ impl DimSuggester {
         // it includes may be another category's, read alone or as a kind
         // of what it is included in ("corporate" manslaughter).
         let (main, included) = text::including(label)?;
+        let whole = read(&main);
         // … or what it is included in is several categories itself
         // ("Drug possession incl. cannabis": 92D and 92E).
-        let whole = self.suggest(&main, force);
         if whole.verdict != Verdict::Suggested && whole.between.len() > 1 {
             return Some(format!(
                 "the label counts {main:?}, which is several categories ({}), {included:?} among them",
@@ -241,20 +245,27 @@ impl DimSuggester {
         let kind = format!("{included} {main}");
         let found = [included.as_str(), kind.as_str()]
             .into_iter()
-            .find_map(|part| self.each_its_own(&[main.as_str(), part], force, JOINED, false));
+            .find_map(|part| {
+                let alone = read(part);
+                each_its_own([(main.as_str(), &whole), (part, &alone)], JOINED, false)
+            });
         found
     }
 
     /// "Racially aggravated harassment or assault": the right side a word
     /// that shares the left's head ("racially aggravated assault"), read
     /// so, naming other values than the left, clear on its own: the reason
-    /// the label joins several categories.
-    fn shared_head(&self, left: &str, right: &str, force: Option<&ForceId>) -> Option<String> {
+    /// the label joins several categories. `left` with its reading.
+    fn shared_head(
+        &self,
+        (left, first): &(&str, Suggestions),
+        right: &str,
+        force: Option<&ForceId>,
+    ) -> Option<String> {
         let (head, _) = left.rsplit_once(' ')?;
         if right.contains(' ') {
             return None;
         }
-        let first = self.suggest(left, force);
         let x = first.suggested().filter(|c| c.score >= JOINED)?;
         let whole = format!("{head} {right}");
         let other = self.suggest(&whole, force);
@@ -271,57 +282,43 @@ impl DimSuggester {
             )
         })
     }
+}
 
-    /// Whether a category name or offence description of the reference
-    /// says `phrase` (folded).
-    fn reference_says(&self, phrase: &str) -> bool {
-        let phrase = phrase.to_lowercase();
-        self.reference.as_ref().is_some_and(|r| {
-            r.categories
-                .values()
-                .chain(r.offences.iter().map(|o| &o.description))
-                .any(|t| t.to_lowercase().contains(&phrase))
-        })
-    }
-
-    /// The reason a label's parts name several categories, when each is
-    /// suggested on its own at `clear` or more, or, where `groups`, names
-    /// a Home Office group.
-    fn each_its_own(
-        &self,
-        parts: &[&str],
-        force: Option<&ForceId>,
-        clear: f64,
-        groups: bool,
-    ) -> Option<String> {
-        let mut values: Vec<(String, &str)> = Vec::new();
-        for part in parts {
-            let s = self.suggest(part, force);
-            let value = match s.suggested() {
-                Some(c) if c.score >= clear => c.value.clone(),
-                // A Home Office group ("Theft"), not a term for offences
-                // of any category ("vulnerable adult").
-                None if groups
-                    && matches!(s.verdict, Verdict::Ambiguous { group: Some(_) })
-                    && s.between.len() > 1 =>
-                {
-                    s.between.join(" or ")
-                }
-                _ => return None,
-            };
-            if !values.iter().any(|(v, _)| *v == value) {
-                values.push((value, part));
+/// The reason a label's parts, each with its reading, name several
+/// categories, when each is suggested on its own at `clear` or more, or,
+/// where `groups`, names a Home Office group.
+fn each_its_own<'a, S: Borrow<Suggestions>>(
+    parts: impl IntoIterator<Item = (&'a str, S)>,
+    clear: f64,
+    groups: bool,
+) -> Option<String> {
+    let mut values: Vec<(String, &str)> = Vec::new();
+    for (part, s) in parts {
+        let s: &Suggestions = s.borrow();
+        let value = match s.suggested() {
+            Some(c) if c.score >= clear => c.value.clone(),
+            // A Home Office group ("Theft"), not a term for offences of
+            // any category ("vulnerable adult").
+            None if groups
+                && matches!(s.verdict, Verdict::Ambiguous { group: Some(_) })
+                && s.between.len() > 1 =>
+            {
+                s.between.join(" or ")
             }
+            _ => return None,
+        };
+        if !values.iter().any(|(v, _)| *v == value) {
+            values.push((value, part));
         }
-        (values.len() > 1).then(|| {
-            let each: Vec<String> = values
-                .iter()
-                .map(|(v, p)| format!("{:?} is {v}", p.trim()))
-                .collect();
-            format!(
-                "the label joins offences of several categories: {}",
-                each.join(", ")
-            )
-        })
     }
+    (values.len() > 1).then(|| {
+        let each: Vec<String> = values
+            .iter()
+            .map(|(v, p)| format!("{:?} is {v}", p.trim()))
+            .collect();
+        format!(
+            "the label joins offences of several categories: {}",
+            each.join(", ")
+        )
+    })
 }
