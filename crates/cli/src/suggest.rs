@@ -537,13 +537,6 @@ fn read_among_replies(
     // has no line for the value, in what that dimension could not map)
     // and those suggested for the rest.
     let beside = |i: usize, dim: &DimId| -> BTreeSet<String> {
-        let derived: BTreeSet<&DimId> = config
-            .campaign
-            .dimensions
-            .iter()
-            .filter(|d| d.derive_from.as_ref() == Some(dim))
-            .map(|d| &d.id)
-            .collect();
         let mut values = BTreeSet::new();
         if let Some(n) = baseline.get(&i) {
             for r in &n.records {
@@ -551,7 +544,8 @@ fn read_among_replies(
             }
             for d in &n.diagnostics {
                 if let DiagnosticKind::Unmapped { dim: of, label } = &d.kind {
-                    if derived.contains(of) {
+                    let derived = config.campaign.dimension(of);
+                    if derived.is_some_and(|d| d.derive_from.as_ref() == Some(dim)) {
                         values.insert(label.clone());
                     }
                 }
