@@ -391,20 +391,30 @@ fn a_residual_row_is_read_among_the_rows_beside_it() {
         ],
         "Theft from the person,39,durham\nShoplifting,46,durham\nBicycle theft,44,durham\n",
     );
-    let other: Vec<&Vec<String>> = rows
-        .iter()
-        .filter(|r| r[0] == "Other theft" && r[2] == "durham")
-        .collect();
-    assert!(!other.is_empty(), "{rows:?}\n{stdout}");
-    for r in &other {
-        assert!(
-            r[4].starts_with(
-                "ambiguous (the rest of the Home Office class \"Theft\"): beside the reply's rows for 39, 44, 46 of the Home Office class \"Theft\", \"Other theft\" may count the rest of it: 35, 40, 41, 42, 43, 47, 49, 49A"
-            ),
-            "{r:?}"
-        );
+    let other = reviewed(
+        &rows,
+        "Other theft",
+        "ambiguous (the rest of the Home Office class \"Theft\"): beside the reply's rows for 39, 44, 46 of the Home Office class \"Theft\", \"Other theft\" may count the rest of it: 35, 40, 41, 42, 43, 47, 49, 49A",
+        &stdout,
+    );
+    assert!(other.iter().all(|r| r[2] == "durham"), "{other:?}");
+}
+
+/// The review's rows for `label`, at least one, each giving `why` first
+/// and waiting for a person (nothing in `accept`).
+fn reviewed<'a>(
+    rows: &'a [Vec<String>],
+    label: &str,
+    why: &str,
+    stdout: &str,
+) -> Vec<&'a Vec<String>> {
+    let of: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == label).collect();
+    assert!(!of.is_empty(), "{rows:?}\n{stdout}");
+    for r in &of {
+        assert!(r[4].starts_with(why), "{r:?}");
         assert_eq!(r[5], "", "{r:?}");
     }
+    of
 }
 
 /// A row saying it is the rest, between values all but one of which have
@@ -440,18 +450,11 @@ fn a_residual_row_the_rows_beside_it_settle_is_suggested() {
 fn a_generic_row_beside_its_specific_sibling_may_be_the_rest_or_the_total() {
     let tmp = tempfile::tempdir().expect("tmp");
     let (rows, stdout) = durham_rows(tmp.path(), &["Sexual assault on a female"], "");
-    let generic: Vec<&Vec<String>> = rows
-        .iter()
-        .filter(|r| r[0] == "Sexual assault on a female")
-        .collect();
+    let generic = reviewed(
+        &rows,
+        "Sexual assault on a female",
+        "ambiguous: of 20A, 20B, the reply's rows beside it count 20B: this row is the rest, 20A, or their total",
+        &stdout,
+    );
     assert_eq!(generic[0][1], "20A", "{rows:?}\n{stdout}");
-    for r in &generic {
-        assert!(
-            r[4].starts_with(
-                "ambiguous: of 20A, 20B, the reply's rows beside it count 20B: this row is the rest, 20A, or their total"
-            ),
-            "{r:?}"
-        );
-        assert_eq!(r[5], "", "{r:?}");
-    }
 }
