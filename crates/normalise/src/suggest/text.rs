@@ -962,6 +962,13 @@ pub fn slashed(label: &str) -> Vec<&str> {
     parts
 }
 
+/// Whether a part of a label has a word of its own (three letters or
+/// more), not only numbers, initials or marks.
+fn worded(part: &str) -> bool {
+    part.split(|c: char| !c.is_alphabetic())
+        .any(|w| w.chars().count() >= 3)
+}
+
 /// A label's two sides at each "and", "or" or "&" outside brackets
 /// ("Assault with injury and assault with intent to cause serious harm"),
 /// each side with words of its own: where a label may join two offences.
@@ -996,10 +1003,6 @@ pub fn conjoined(label: &str) -> Vec<(&str, &str)> {
             });
         if let (Some(c), 0) = (conj, depth) {
             let (left, right) = (label[..i].trim(), label[i + c.len()..].trim());
-            let worded = |s: &str| {
-                s.split(|ch: char| !ch.is_alphabetic())
-                    .any(|w| w.chars().count() >= 3)
-            };
             if worded(left) && worded(right) {
                 sides.push((left, right));
             }
@@ -1066,7 +1069,6 @@ pub fn including(label: &str) -> Option<(String, String)> {
         .join(" ")
         .trim_end_matches([',', '-', ' '])
         .to_string();
-    let worded = |s: &str| s.split(|c: char| !c.is_alphabetic()).any(|w| w.len() >= 3);
     (worded(&main) && worded(&included)).then_some((main, included))
 }
 
