@@ -57,7 +57,7 @@ pub const MARGIN: f64 = 0.1;
 const CLEAR: f64 = 0.9;
 /// How clearly each side of an "and" or "or" must read alone to be an
 /// offence of its own.
-const JOINED: f64 = 0.75;
+const JOINED: f64 = 0.6;
 /// How many candidates a suggestion lists.
 pub const SHOWN: usize = 3;
 /// A runner-up scoring less than this is not worth a reviewer's look.

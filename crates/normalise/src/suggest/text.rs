@@ -969,6 +969,9 @@ fn worded(part: &str) -> bool {
         .any(|w| w.chars().count() >= 3)
 }
 
+/// Words that, after "and" or "or", bound an age ("13 and over").
+const AGE_BOUNDS: [&str; 6] = ["over", "under", "above", "below", "older", "upwards"];
+
 /// A label's two sides at each "and", "or" or "&" outside brackets
 /// ("Assault with injury and assault with intent to cause serious harm"),
 /// each side with words of its own: where a label may join two offences.
@@ -1003,7 +1006,12 @@ pub fn conjoined(label: &str) -> Vec<(&str, &str)> {
             });
         if let (Some(c), 0) = (conj, depth) {
             let (left, right) = (label[..i].trim(), label[i + c.len()..].trim());
-            if worded(left) && worded(right) {
+            // "16 years and over": a bound of an age, not a second offence.
+            let bound = right
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .is_some_and(|w| AGE_BOUNDS.iter().any(|b| w.eq_ignore_ascii_case(b)));
+            if worded(left) && worded(right) && !bound {
                 sides.push((left, right));
             }
             i += c.len();
@@ -1538,6 +1546,9 @@ mod tests {
         assert!(conjoined("Organised crime (and gangs)").is_empty());
         assert!(conjoined("Rape - 16 and 17").is_empty());
         assert!(conjoined("Vandalism or").is_empty());
+        // An age's bound is no second offence.
+        assert!(conjoined("Rape of a woman 16 years & over (1)").is_empty());
+        assert!(conjoined("Victims aged 13 or under").is_empty());
     }
 
     /// A subsection glued to its section stays in its clause; a bracket
