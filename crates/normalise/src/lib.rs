@@ -17,6 +17,7 @@
 pub mod detect;
 mod grid;
 mod harmonise;
+pub mod heading;
 mod html;
 mod solve;
 pub mod suggest;
@@ -98,6 +99,24 @@ pub(crate) struct Raw {
     /// Why the row may not be the force's at all (a name an area shares):
     /// the force's figures for the request are refused.
     pub doubt: Option<String>,
+    /// The rows of a table the figure was read from (more than one where
+    /// monthly columns were summed); none for a figure typed into the
+    /// config or counted from rows of crimes.
+    pub rows: Vec<TableRow>,
+}
+
+/// A row of a table, for telling whether two figures came from two rows
+/// of one table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TableRow {
+    /// The table: its sheet and header row.
+    pub table: (Option<String>, usize),
+    pub row: usize,
+    /// Its label as read (with the heading it is under).
+    pub label: String,
+    /// Whether the table's rows name their forces: there, a row that
+    /// repeats another's label is that figure given twice.
+    pub of_many: bool,
 }
 
 /// How a person finds a cell: "C14" in a sheet, "line 14, field 3" in text.
@@ -770,6 +789,7 @@ fn read_manual(ctx: &mut Ctx, raws: &mut Vec<Raw>) {
                 typed_at: (!m.at.is_empty()).then(|| m.at.clone()),
                 covered: None,
                 doubt: None,
+                rows: Vec::new(),
             }),
             Parsed::Count(_) => {}
             Parsed::NotAvailable(meaning) => {
@@ -843,12 +863,14 @@ enum Refusal {
     Values(String),
     /// A row that may be an area's, not the force's.
     Doubt(String),
+    /// Two rows of one table giving one figure.
+    Rows(String),
 }
 
 impl Refusal {
     fn text(&self) -> &str {
         match self {
-            Refusal::Values(t) | Refusal::Doubt(t) => t,
+            Refusal::Values(t) | Refusal::Doubt(t) | Refusal::Rows(t) => t,
         }
     }
 }
@@ -861,6 +883,29 @@ struct Gap {
     /// Source cells behind them, and the first few, as a person finds them.
     cells: usize,
     shown: Vec<String>,
+}
+
+/// Two rows of one table among `before` and `now`, when there are.
+fn two_rows<'a>(
+    before: &'a [TableRow],
+    now: &'a [TableRow],
+) -> Option<(&'a TableRow, &'a TableRow)> {
+    let all: Vec<&TableRow> = before.iter().chain(now).collect();
+    all.iter().enumerate().find_map(|(i, a)| {
+        all[i + 1..]
+            .iter()
+            .find(|b| b.table == a.table && b.row != a.row && (b.label != a.label || !a.of_many))
+            .map(|b| (*a, *b))
+    })
+}
+
+/// Where a row is, as a person finds it: "line 6" of a text file, "row 6
+/// of sheet Data".
+fn row_place(r: &TableRow) -> String {
+    match &r.table.0 {
+        Some(sheet) => format!("row {} of sheet {sheet}", r.row + 1),
+        None => format!("line {}", r.row + 1),
+    }
 }
 
 /// Adds what the response fixes for all its figures (period, unit, fixed
@@ -890,6 +935,8 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         Described(String, Count),
     }
     let mut seen: BTreeMap<Key, First> = BTreeMap::new();
+    // The table rows each figure was read from so far.
+    let mut rows_seen: BTreeMap<Key, Vec<TableRow>> = BTreeMap::new();
     // Where each first figure typed into the config was written.
     let mut typed_first: BTreeMap<Key, String> = BTreeMap::new();
     let mut out: Vec<Record> = Vec::with_capacity(raws.len());
@@ -984,6 +1031,32 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             Some(t) => format!("{} ({t})", brief(&lineage)),
             None => brief(&lineage),
         };
+        // Two rows of one table giving one figure: the crosswalk reads
+        // them as one value (two sections' "- aged under 13"), or they are
+        // parts of it. foi neither adds them nor keeps one: refused, even
+        // where the two agree.
+        let before = rows_seen.entry(key.clone()).or_default();
+        let clash = two_rows(before, &raw.rows).map(|(a, b)| (a.clone(), b.clone()));
+        for r in &raw.rows {
+            if !before.contains(r) {
+                before.push(r.clone());
+            }
+        }
+        if let (Some((a, b)), Some(f), None) = (clash, &force, &raw.aggregate) {
+            let what = format!("request {} ({})", raw.request, describe_dims(&dims));
+            let why = Refusal::Rows(format!(
+                "rows {:?} ({}) and {:?} ({}) of one table both give the figure for {what}",
+                a.label,
+                row_place(&a),
+                b.label,
+                row_place(&b),
+            ));
+            let list = refused.entry((f.clone(), raw.request.clone())).or_default();
+            if !list.contains(&why) {
+                list.push(why);
+            }
+            continue;
+        }
         if let Some(first) = seen.get(&key) {
             let (mut prev, prev_count) = match first {
                 First::Record(i) => (brief(&out[*i].lineage), out[*i].count.clone()),
@@ -1102,6 +1175,7 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
         let shown: Vec<&str> = why.iter().take(3).map(Refusal::text).collect();
         let more = why.len() - shown.len();
         let doubt = why.iter().any(|w| matches!(w, Refusal::Doubt(_)));
+        let rows = why.iter().any(|w| matches!(w, Refusal::Rows(_)));
         ctx.diagnostics.push(
             Diagnostic::error(
                 Kind::Conflict,
@@ -1120,6 +1194,8 @@ fn finish(ctx: &mut Ctx, raws: Vec<Raw>, sha256: &str) -> (Vec<Record>, Vec<Aggr
             .file(ctx.file.clone())
             .hint(if doubt {
                 "list a code column among the table's force columns, or say what the name means in this table: ambiguous_names = \"force\" or \"area\""
+            } else if rows {
+                "give each row a crosswalk line of its own value: a row under a heading is looked up with it first (\"Rape of a female - aged under 13\"); rows that are parts of one value are not added up, so ask the source for that figure"
             } else {
                 "ask the source which figure is right"
             }),

@@ -2,8 +2,9 @@
 //! content (header text, label text), never by fixed row numbers.
 
 use crate::grid::{Cell, Sheet};
+use crate::heading;
 use crate::value::{parse_count, qualifier, Parsed};
-use crate::{Ctx, Raw};
+use crate::{Ctx, Raw, TableRow};
 use chrono::{Datelike, NaiveDate};
 use foi_model::config::{Blank, NameRule, Role, Shape, Stop, Table};
 use foi_model::{
@@ -546,7 +547,17 @@ fn row_force(
     Ok(())
 }
 
-fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut Ctx) -> RowLabels {
+/// The section heading a row is under: its column and text.
+type Heading = (usize, String);
+
+fn row_labels(
+    sheet: &Sheet,
+    table: &Table,
+    loc: &Located,
+    r: usize,
+    heading: Option<&Heading>,
+    ctx: &mut Ctx,
+) -> RowLabels {
     let label_cols: Vec<(usize, &DimId, bool)> = loc
         .roles
         .iter()
@@ -650,12 +661,23 @@ fn row_labels(sheet: &Sheet, table: &Table, loc: &Located, r: usize, ctx: &mut C
             ctx.leave_out(format!("rows with no {dim} label"));
             return RowLabels::Skip;
         }
-        match ctx.map(dim, text) {
+        // Under a heading, the label with it says more than the label
+        // alone ("Rape of a female - aged under 13"): that is read first,
+        // and the one reported when neither maps.
+        let qualified = heading
+            .filter(|(col, _)| col == c)
+            .map(|(_, h)| heading::qualify(h, text));
+        let mapped = match &qualified {
+            Some(q) => ctx.map(dim, q).or_else(|| ctx.map(dim, text)),
+            None => ctx.map(dim, text),
+        };
+        match mapped {
             Some(v) => {
                 dims.insert((*dim).clone(), v);
             }
             None => {
-                ctx.unmapped(sheet, CellRef::new(r as u32, *c as u32), dim, text);
+                let shown = qualified.as_deref().unwrap_or(text);
+                ctx.unmapped(sheet, CellRef::new(r as u32, *c as u32), dim, shown);
                 return RowLabels::Skip;
             }
         }
@@ -791,11 +813,49 @@ fn read_cells(
     let mut monthly: BTreeMap<RowKey, BTreeMap<Month, MonthCells>> = BTreeMap::new();
     // Why a force's monthly rows may not be its own (a name an area shares).
     let mut doubts: BTreeMap<ForceId, String> = BTreeMap::new();
-    for &r in rows {
-        let (dims, aggregate) = match row_labels(sheet, table, loc, r, ctx) {
+    // The rows each monthly figure was summed from.
+    let mut monthly_rows: BTreeMap<RowKey, Vec<TableRow>> = BTreeMap::new();
+    // The column of row labels a heading is written in.
+    let label_col = loc
+        .roles
+        .iter()
+        .find(|(_, &i)| table.columns[i].role == Role::Label && table.columns[i].dim.is_some())
+        .map(|(&c, _)| c);
+    let mut sections = heading::Sections::default();
+    for (i, &r) in rows.iter().enumerate() {
+        let mut over: Option<Heading> = None;
+        if let Some(c) = label_col {
+            let label = sheet.cell(r, c).text();
+            let figureless = value_cols.iter().all(|v| sheet.cell(r, v.col).is_empty());
+            let next = rows.get(i + 1).map(|&n| sheet.cell(n, c).text());
+            match sections.read(&label, figureless, next.as_deref()) {
+                heading::Row::Heading => continue,
+                heading::Row::Under(h) => over = Some((c, h.to_string())),
+                heading::Row::Alone => {}
+            }
+        }
+        let labels = row_labels(sheet, table, loc, r, over.as_ref(), ctx);
+        // Which row of which table a figure is from, so that two rows
+        // giving one figure are found (see `finish`).
+        // (Only rows a label tells apart: a force's row given twice in a
+        // table of forces is a figure given twice.)
+        let from = label_col.map(|c| {
+            let own = sheet.cell(r, c).text();
+            TableRow {
+                table: (sheet.name.clone(), loc.header_row),
+                row: r,
+                label: match &over {
+                    Some((hc, h)) if *hc == c => heading::qualify(h, &own),
+                    _ => own.trim().to_string(),
+                },
+                of_many: ctx.row_force.is_some(),
+            }
+        });
+        let (dims, aggregate, from) = match labels {
             RowLabels::Skip => continue,
-            RowLabels::Dims(d) | RowLabels::Total(d) => (d, None),
-            RowLabels::Aggregate(label, d) => (d, Some(label)),
+            RowLabels::Dims(d) => (d, None, from.into_iter().collect()),
+            RowLabels::Total(d) => (d, None, Vec::new()),
+            RowLabels::Aggregate(label, d) => (d, Some(label), Vec::new()),
         };
         let force = ctx.row_force.clone();
         let doubt = ctx.row_doubt.clone();
@@ -867,6 +927,12 @@ fn read_cells(
                     doubts.entry(f.clone()).or_insert_with(|| doubt.clone());
                 }
                 let key = (force.clone(), aggregate.clone(), d);
+                let rows_of = monthly_rows.entry(key.clone()).or_default();
+                for f in &from {
+                    if !rows_of.contains(f) {
+                        rows_of.push(f.clone());
+                    }
+                }
                 let e = monthly.entry(key).or_default().entry(m).or_insert((
                     Interval::ZERO,
                     Vec::new(),
@@ -893,6 +959,7 @@ fn read_cells(
                 typed_at: None,
                 covered: None,
                 doubt: doubt.clone(),
+                rows: from.clone(),
             });
         }
     }
@@ -1014,6 +1081,10 @@ fn read_cells(
                 typed_at: None,
                 covered,
                 doubt: force.as_ref().and_then(|f| doubts.get(f).cloned()),
+                rows: monthly_rows
+                    .get(&(force.clone(), aggregate.clone(), dims.clone()))
+                    .cloned()
+                    .unwrap_or_default(),
             });
         }
     }
@@ -1193,7 +1264,7 @@ fn read_records(
             }
             None => {
                 let reported = ctx.diagnostics.len();
-                let dims = match row_labels(sheet, table, loc, r, ctx) {
+                let dims = match row_labels(sheet, table, loc, r, None, ctx) {
                     RowLabels::Dims(d) => d,
                     RowLabels::Total(_) | RowLabels::Aggregate(..) | RowLabels::Skip => continue,
                 };
@@ -1357,6 +1428,8 @@ fn read_records(
                 sheet: sheet.name.clone(),
                 page: None,
                 typed_at: None,
+                // One row per crime: its rows are added, by design.
+                rows: Vec::new(),
             });
         }
     }

@@ -131,6 +131,10 @@ pub(super) struct Table<'g, 'a> {
     /// Group headings carrying the sum of the rows below them: left out,
     /// and never in a total's sum.
     pub(super) subtotals: BTreeSet<usize>,
+    /// Section headings with no figures ("Rape of a female:"): the heading
+    /// over each row under one, and the heading rows (see [`crate::heading`]).
+    pub(super) under: BTreeMap<usize, String>,
+    pub(super) heads: BTreeSet<usize>,
 }
 
 impl Table<'_, '_> {
@@ -162,15 +166,33 @@ impl Table<'_, '_> {
         self.confidence *= factor;
         self.reasons.push(why);
     }
-    /// The texts of a column in the data rows, but for total rows.
+    /// The texts of a column in the data rows, but for total rows and
+    /// section headings, each as the reader looks it up (see `label`).
     pub(super) fn values(&self, c: usize) -> Vec<(usize, String)> {
         self.b
             .rows
             .iter()
-            .filter(|r| !self.totals.contains(r))
-            .map(|&r| (r, self.g.text(r, c)))
+            .filter(|r| !self.totals.contains(r) && !self.heads.contains(r))
+            .map(|&r| (r, self.label(r, c)))
             .filter(|(_, t)| !t.is_empty())
             .collect()
+    }
+    /// A row's label in column `c`: read with the section heading over
+    /// it where the campaign knows it so ("Rape of a female - aged under
+    /// 13"), as the reader reads it first; else as written.
+    pub(super) fn label(&self, r: usize, c: usize) -> String {
+        let own = self.g.text(r, c);
+        match self.under.get(&r) {
+            Some(h) if c == self.b.label_col => {
+                let q = crate::heading::qualify(h, &own);
+                if self.m.knows(&q) {
+                    q
+                } else {
+                    own
+                }
+            }
+            _ => own,
+        }
     }
 }
 
@@ -225,6 +247,32 @@ impl Table<'_, '_> {
     }
 }
 
+/// The section headings of a block (rows holding a label and nothing
+/// else, that [`crate::heading::opens_section`]): the heading over each
+/// row under one, and the heading rows.
+fn headings(g: &Grid, b: &Block) -> (BTreeMap<usize, String>, BTreeSet<usize>) {
+    let mut rows: Vec<usize> = b.skip.iter().chain(&b.rows).copied().collect();
+    rows.sort_unstable();
+    let mut under = BTreeMap::new();
+    let mut heads = BTreeSet::new();
+    let mut sections = crate::heading::Sections::default();
+    for (i, &r) in rows.iter().enumerate() {
+        let label = g.text(r, b.label_col);
+        let next = rows.get(i + 1).map(|&n| g.text(n, b.label_col));
+        let figureless = g.filled(r) == [b.label_col];
+        match sections.read(&label, figureless, next.as_deref()) {
+            crate::heading::Row::Heading => {
+                heads.insert(r);
+            }
+            crate::heading::Row::Under(h) => {
+                under.insert(r, h.to_string());
+            }
+            crate::heading::Row::Alone => {}
+        }
+    }
+    (under, heads)
+}
+
 /// Decides what a block is, and proposes its layout.
 pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) -> Outcome {
     let sheet = g.sheet;
@@ -245,7 +293,10 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         confidence: 1.0,
         footnoted: BTreeMap::new(),
         subtotals: BTreeSet::new(),
+        under: BTreeMap::new(),
+        heads: BTreeSet::new(),
     };
+    (t.under, t.heads) = headings(g, b);
     t.joined = header_texts(sheet, header_row, t.header_row_count());
     // Notes below the table and titles above it: what footnotes and the
     // words around it say, read once.
@@ -1110,7 +1161,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         if let Some(&last) = b.rows.last() {
             let label = g.text(last, label_col);
             let known = labels.iter().any(|&c| match &parts[&c].0 {
-                Part::Label(d) => m.map(*d, &g.text(last, c)).is_some(),
+                Part::Label(d) => m.map(*d, &t.label(last, c)).is_some(),
                 _ => false,
             });
             let exact = |r: usize, c: usize| whole_count(g, r, c);
@@ -1141,9 +1192,14 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
     let mut skips: Vec<String> = b.skip.iter().map(|&r| row_text(g, r)).collect();
     for &r in &b.skip {
         notes.push(format!(
-            "{} ({:?}) lies between the header and the figures: left out",
+            "{} ({:?}) lies between the header and the figures: {}",
             row_name(sheet, r),
-            short(&row_text(g, r), 40)
+            short(&row_text(g, r), 40),
+            if t.heads.contains(&r) {
+                "heads the rows below it, each read with it"
+            } else {
+                "left out"
+            }
         ));
     }
     if !records {
@@ -1152,7 +1208,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                 continue;
             }
             let unmapped = labels.iter().any(|&c| {
-                let v = g.text(r, c);
+                let v = t.label(r, c);
                 let d = match &parts[&c].0 {
                     Part::Label(d) => *d,
                     _ => return false,
@@ -1169,9 +1225,14 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
                     .unwrap_or_default();
                 skips.push(first);
                 notes.push(format!(
-                    "{}: {:?} holds no figures: left out",
+                    "{}: {:?} holds no figures: {}",
                     row_name(sheet, r),
-                    short(&row_text(g, r), 50)
+                    short(&row_text(g, r), 50),
+                    if t.heads.contains(&r) {
+                        "heads the rows below it, each read with it"
+                    } else {
+                        "left out"
+                    }
                 ));
             }
         }
@@ -1185,7 +1246,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         let unmapped = |r: usize| {
             labels.iter().any(|&c| match &parts[&c].0 {
                 Part::Label(d) => {
-                    let v = g.text(r, c);
+                    let v = t.label(r, c);
                     !v.is_empty()
                         && m.campaign.dimensions[*d].kind != DimKind::Text
                         && m.map(*d, &v).is_none()

@@ -174,12 +174,17 @@ impl Groups {
     /// one offence: then it is that offence's, whatever else it says.
     pub fn named_unless(&self, label: &str, offence_cited: bool) -> Option<&Term> {
         // A row that begins "Total" adds up rows of its kind ("Total
-        // theft and handling stolen goods"), whatever follows.
-        let first = label
-            .split(|c: char| !c.is_alphanumeric())
-            .find(|w| !w.is_empty())
-            .map(str::to_ascii_lowercase);
-        if matches!(first.as_deref(), Some("total" | "totals" | "subtotal")) {
+        // theft and handling stolen goods"), whatever follows; so does one
+        // whose part after a dash does (a row under a section heading:
+        // "Business and community - Total burglary").
+        let totals = label.split(" - ").any(|part| {
+            let first = part
+                .split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+                .map(str::to_ascii_lowercase);
+            matches!(first.as_deref(), Some("total" | "totals" | "subtotal"))
+        });
+        if totals {
             if let Some(t) = self
                 .terms
                 .iter()
@@ -335,6 +340,7 @@ total,other,the sum of the rows
             "Total theft and handling stolen goods",
             "TOTAL RECORDED CRIME",
             "Totals",
+            "Business and community - Total burglary",
         ] {
             assert_eq!(g.named(label).map(|t| t.kind), Some(Kind::Other), "{label}");
         }

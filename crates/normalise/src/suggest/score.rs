@@ -143,7 +143,8 @@ pub fn read_labelled(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model:
 
 /// Reads a labelled set of replies: CSV `reply,label,value,style`, each
 /// row a row of one reply's table in its order; each label's siblings
-/// are the other rows of its reply.
+/// are the other rows of its reply, and a row under a section heading is
+/// read with it ("Rape of a female - aged under 13").
 pub fn read_replies(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model::ConfigError> {
     let rows: Vec<(String, Labelled)> = rows(file, text)?
         .into_iter()
@@ -159,6 +160,26 @@ pub fn read_replies(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model::
             Ok((get(0), labelled(get(1), &get(2), get(3))))
         })
         .collect::<Result<_, _>>()?;
+    // A row under a section heading is read with it, as foi reads a
+    // table (`crate::heading`); the file gives no figures, so a row is a
+    // heading by its words alone.
+    let mut rows = rows;
+    let mut sections = crate::heading::Sections::default();
+    let mut reply = String::new();
+    for i in 0..rows.len() {
+        if rows[i].0 != reply {
+            reply.clone_from(&rows[i].0);
+            sections = crate::heading::Sections::default();
+        }
+        let next = rows
+            .get(i + 1)
+            .filter(|(r, _)| *r == reply)
+            .map(|(_, l)| l.label.clone());
+        let label = rows[i].1.label.clone();
+        if let crate::heading::Row::Under(h) = sections.read(&label, true, next.as_deref()) {
+            rows[i].1.label = crate::heading::qualify(h, &label);
+        }
+    }
     let siblings: Vec<Vec<String>> = rows
         .iter()
         .enumerate()

@@ -1014,3 +1014,152 @@ fn a_total_typed_twice_with_two_values_refuses_the_force_naming_both_lines() {
     // The other request, its totals the same, is read.
     assert!(figures(&n).iter().all(|f| f.contains("ye-jun-2016")));
 }
+
+// ------------------------------------------------------------ sections
+
+/// A reply whose rows name their offence only with the section heading
+/// above them: "- aged under 13" is a female child's under one heading
+/// and a male child's under the next, with the same figures in both.
+const SECTIONS: &str = "Offence,2016/17
+Rape of a female child:,
+- aged under 13,12
+- aged under 16,8
+Rape of a male child:,
+- aged under 13,12
+- aged under 16,8
+Sexual grooming,20
+";
+
+const SECTIONS_TOML: &str = r#"force = "cumbria"
+requests = ["fy-2016-17"]
+status = "answered"
+fixed = { online_method = "cyber_flag" }
+source = { path = "sections.csv" }
+
+[[table]]
+header = '^Offence$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^2016/17$', role = "value", request = "fy-2016-17" },
+]
+"#;
+
+#[test]
+fn two_rows_of_one_table_giving_one_figure_are_refused_even_when_they_agree() {
+    // A crosswalk line for the row alone reads both sections' rows as one
+    // offence: read once, the force's figure would lose the boys.
+    let config = campaign(
+        "nspcc-online-csa",
+        SECTIONS_TOML,
+        Some(("crosswalks/offences.csv", |t| {
+            format!("{t}- aged under 13,19E,\n- aged under 16,19D,\n")
+        })),
+    );
+    let n = run(&config, SECTIONS.as_bytes());
+    assert!(n.records.is_empty(), "{:#?}", figures(&n));
+    let d = said(&n);
+    assert_eq!(
+        d.iter().filter(|d| d.0 == Severity::Error).collect::<Vec<_>>(),
+        [&(
+            Severity::Error,
+            "conflict".into(),
+            "cumbria".into(),
+            "fy-2016-17".into(),
+            "rows \"Rape of a female child - aged under 13\" (line 3) and \"Rape of a male child - aged under 13\" (line 6) of one table both give the figure for request fy-2016-17 (offence=19E, offence_group=rape_child_u13, online_method=cyber_flag); rows \"Rape of a female child - aged under 16\" (line 4) and \"Rape of a male child - aged under 16\" (line 7) of one table both give the figure for request fy-2016-17 (offence=19D, offence_group=rape_child_u16, online_method=cyber_flag); foi cannot tell which is right, so none of cumbria's figures for request fy-2016-17 were added".into()
+        )]
+    );
+}
+
+#[test]
+fn a_row_under_a_section_heading_is_read_with_it() {
+    let config = campaign(
+        "nspcc-online-csa",
+        SECTIONS_TOML,
+        Some(("crosswalks/offences.csv", |t| {
+            format!(
+                "{t}Rape of a female child - aged under 13,19E,\nRape of a female child - aged under 16,19D,\nRape of a male child - aged under 13,19H,\nRape of a male child - aged under 16,19G,\n"
+            )
+        })),
+    );
+    let n = run(&config, SECTIONS.as_bytes());
+    assert!(!n.has_errors(), "{:#?}", said(&n));
+    let mut got = figures(&n);
+    got.sort();
+    // "Sexual grooming", under no mark, is read alone where the heading
+    // with it means nothing.
+    assert_eq!(
+        got,
+        [
+            "cumbria fy-2016-17 offence=19D,offence_group=rape_child_u16,online_method=cyber_flag = 8",
+            "cumbria fy-2016-17 offence=19E,offence_group=rape_child_u13,online_method=cyber_flag = 12",
+            "cumbria fy-2016-17 offence=19G,offence_group=rape_child_u16,online_method=cyber_flag = 8",
+            "cumbria fy-2016-17 offence=19H,offence_group=rape_child_u13,online_method=cyber_flag = 12",
+            "cumbria fy-2016-17 offence=88A,offence_group=grooming,online_method=cyber_flag = 20",
+        ]
+    );
+
+    // Unmapped, a row under a heading is reported with it: the crosswalk
+    // line to write.
+    let config = campaign("nspcc-online-csa", SECTIONS_TOML, None);
+    let n = run(&config, SECTIONS.as_bytes());
+    let unmapped: Vec<String> = n
+        .diagnostics
+        .iter()
+        .filter_map(|d| match &d.kind {
+            DiagnosticKind::Unmapped { label, .. } => Some(label.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        unmapped,
+        [
+            "Rape of a female child - aged under 13",
+            "Rape of a female child - aged under 16",
+            "Rape of a male child - aged under 13",
+            "Rape of a male child - aged under 16"
+        ]
+    );
+}
+
+#[test]
+fn two_rows_summed_by_month_into_one_figure_are_refused() {
+    let toml = r#"force = "cumbria"
+requests = ["ye-jun-2016"]
+status = "answered"
+fixed = { online_method = "cyber_flag" }
+source = { path = "monthly.csv" }
+
+[[table]]
+header = '^Offence$'
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^[A-Z][a-z]{2}-\d\d$', role = "month" },
+]
+"#;
+    let config = campaign(
+        "nspcc-online-csa",
+        toml,
+        Some(("crosswalks/offences.csv", |t| {
+            format!("{t}Grooming (online),88A,\n")
+        })),
+    );
+    let months = [
+        "Jul-15", "Aug-15", "Sep-15", "Oct-15", "Nov-15", "Dec-15", "Jan-16", "Feb-16", "Mar-16",
+        "Apr-16", "May-16", "Jun-16",
+    ];
+    let csv = format!(
+        "Offence,{}\nSexual grooming,{}\nGrooming (online),{}\n",
+        months.join(","),
+        ["1"; 12].join(","),
+        ["1"; 12].join(",")
+    );
+    let n = run(&config, csv.as_bytes());
+    assert!(n.records.is_empty(), "{:#?}", figures(&n));
+    let conflict: Vec<_> = said(&n).into_iter().filter(|d| d.1 == "conflict").collect();
+    assert_eq!(conflict.len(), 1, "{conflict:#?}");
+    assert!(
+        conflict[0].4.starts_with("rows \"Sexual grooming\" (line 2) and \"Grooming (online)\" (line 3) of one table both give the figure for request ye-jun-2016 (offence=88A"),
+        "{}",
+        conflict[0].4
+    );
+}
