@@ -458,3 +458,88 @@ fn a_generic_row_beside_its_specific_sibling_may_be_the_rest_or_the_total() {
     );
     assert_eq!(generic[0][1], "20A", "{rows:?}\n{stdout}");
 }
+
+/// A reply naming its rows' offence only with the section heading above
+/// them ("Rape of a female child:" then "- aged under 13", again under
+/// "Rape of a male child:"): each row is reviewed with its heading, the
+/// accepted lines are written so, and the build reads every row as its
+/// own offence, the boys' apart from the girls'.
+#[test]
+fn a_reply_in_sections_is_reviewed_and_read_with_its_headings() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    copy_config(dir);
+    std::fs::write(
+        dir.join("sections.csv"),
+        "Offence,2016/17,Jul 15 - Jun 16\nRape of a female child:,,\n- aged under 13,12,10\n- aged under 16,8,7\nRape of a male child:,,\n- aged under 13,3,2\n- aged under 16,2,1\nSexual grooming,20,15\n",
+    )
+    .expect("write reply");
+    std::fs::write(
+        dir.join(CAMPAIGN).join("responses/cumbria.toml"),
+        r#"force = "cumbria"
+requests = ["ye-jun-2016", "fy-2016-17"]
+status = "answered"
+fixed = { online_method = "cyber_flag" }
+source = { path = "sections.csv" }
+
+[[table]]
+header = '^Offence$'
+requests = { '^Jul 15' = "ye-jun-2016", '^2016/17$' = "fy-2016-17" }
+column = [
+  { header = '^Offence$', role = "label", dim = "offence" },
+  { header = '^(Jul 15 - Jun 16|2016/17)$', role = "request" },
+]
+"#,
+    )
+    .expect("write response");
+    let (code, _, stderr) = run(dir, &["fetch"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, stderr) = run(dir, &["suggest"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (comments, headers, mut rows) = review(&dir.join(REVIEW));
+    let mut firsts = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &mut rows {
+        if seen.insert(r[0].clone()) {
+            firsts.push((r[0].clone(), r[1].clone(), r[2].clone()));
+            r[5] = "yes".into();
+        }
+    }
+    let want = [
+        ("Rape of a female child - aged under 13", "19E"),
+        ("Rape of a female child - aged under 16", "19D"),
+        ("Rape of a male child - aged under 13", "19H"),
+        ("Rape of a male child - aged under 16", "19G"),
+    ];
+    assert_eq!(
+        firsts,
+        want.map(|(l, v)| (l.to_string(), v.to_string(), "cumbria".to_string())),
+        "{stdout}"
+    );
+    write_review(&dir.join(REVIEW), &comments, &headers, &rows);
+    let (code, _, stderr) = run(dir, &["suggest", "--accept", REVIEW]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, _, stderr) = run(dir, &["build"]);
+    let mut got: Vec<String> = read_csv(&dir.join("out/latest/records.csv"))
+        .into_iter()
+        .filter(|r| r["force_id"] == "cumbria")
+        .map(|r| format!("{} {} {}", r["request"], r["offence"], r["value"]))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "fy-2016-17 19D 8",
+            "fy-2016-17 19E 12",
+            "fy-2016-17 19G 2",
+            "fy-2016-17 19H 3",
+            "fy-2016-17 88A 20",
+            "ye-jun-2016 19D 7",
+            "ye-jun-2016 19E 10",
+            "ye-jun-2016 19G 1",
+            "ye-jun-2016 19H 2",
+            "ye-jun-2016 88A 15",
+        ],
+        "{stderr}"
+    );
+}

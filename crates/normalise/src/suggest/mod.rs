@@ -413,6 +413,16 @@ impl DimSuggester {
         }
         for a in accepted {
             let (w, m, ages) = plain(&a.label, Side::Label);
+            // A line's victim is its category's, as a description's is:
+            // "Rape of a female child under 16" mapped to 19D is 13 to 15
+            // beside 19E's under 13, whatever its words' "under 16" spans.
+            let ages = match (ages, kept_ages.get(&a.value)) {
+                (Some(l), Some(c)) => Some(DocAges {
+                    said: l.said,
+                    own: l.said.meet(&c.own).unwrap_or(l.said),
+                }),
+                (l, c) => l.or(c.copied()),
+            };
             let ages = line_ages.get(&fold_label(&a.label)).copied().or(ages);
             b.add(
                 &a.label,
@@ -1447,6 +1457,38 @@ mod tests {
         let got = s.suggest(label, None);
         let values = got.candidates.iter().map(|c| c.value.clone()).collect();
         (got.verdict, values)
+    }
+
+    /// An accepted line's victim is its category's: "Rape of a female
+    /// child under 16" mapped to 19D holds 13 to 15, so a row under 13 is
+    /// 19E's, not tied with the line on the words "under 16".
+    #[test]
+    fn an_accepted_lines_ages_are_its_categorys() {
+        let r = Reference::from_csv("offences.csv", REFERENCE).expect("reference");
+        let domain: BTreeSet<String> = r.categories.keys().cloned().collect();
+        let line = Accepted {
+            label: "Rape of a female child under 16".into(),
+            value: "19D".into(),
+            force: None,
+            campaign: String::new(),
+            file: "offences.csv".into(),
+            line: 7,
+        };
+        let evidence = Evidence {
+            reference: Some(&r),
+            ..Evidence::default()
+        };
+        let s = DimSuggester::codes(&domain, true, evidence, &[line]);
+        let got = s.suggest("Rape of a female child - aged under 13", None);
+        assert_eq!(got.verdict, Verdict::Suggested, "{:?}", got.candidates);
+        assert_eq!(got.candidates[0].value, "19E");
+        assert!(
+            got.candidates
+                .iter()
+                .all(|c| c.value != "19D" || c.score < 0.9),
+            "{:?}",
+            got.candidates
+        );
     }
 
     /// A code is taken unseen only where the label's own words are all
