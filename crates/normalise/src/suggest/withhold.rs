@@ -242,12 +242,26 @@ impl DimSuggester {
                 whole.between.join(", ")
             ));
         }
+        // What it is included in need only read as one category, however
+        // weakly ("Indecent image offences"): it is what the label counts.
         let kind = format!("{included} {main}");
         let found = [included.as_str(), kind.as_str()]
             .into_iter()
             .find_map(|part| {
                 let alone = read(part);
-                each_its_own([(main.as_str(), &whole), (part, &alone)], JOINED, false)
+                each_its_own([(main.as_str(), &whole), (part, &alone)], JOINED, false).or_else(
+                    || {
+                        let (y, x) = (whole.suggested()?, alone.suggested()?);
+                        (x.score >= JOINED && x.value != y.value).then(|| {
+                            format!(
+                                "the label joins offences of several categories: {:?} is {}, {part:?} is {}",
+                                main.trim(),
+                                y.value,
+                                x.value
+                            )
+                        })
+                    },
+                )
             });
         found
     }

@@ -364,6 +364,11 @@ fn a_group_or_an_inclusion_beside_an_offence_is_several_categories() {
         &[
             "Theft and handling stolen goods",
             "Manslaughter incl. corporate manslaughter",
+            // What the inclusion is in reads weakly, but as one category.
+            "Indecent image offences (incl. intimate image sharing)",
+            // Each side clear enough alone (kidnapping reads only as a
+            // word begun).
+            "Kidnap and child abduction",
             // A word sharing the other side's head: racially aggravated
             // assault.
             "Racially aggravated harassment or assault",
