@@ -866,9 +866,23 @@ pub fn find_code_in_label(label: &str, domain: &BTreeSet<String>) -> Option<Stri
         let number = digits.trim_start_matches('0');
         let letter_suffix = rest.len() == 1 && rest.chars().all(|c| c.is_ascii_alphabetic());
         let a_day = tokens.get(i + 1).is_some_and(|next| month(next));
+        // "13 and over", "13 to 15", "13-15", "16 or 17", "10 years": an
+        // age, not offence 13.
+        let an_age = tokens.get(i + 1).is_some_and(|next| {
+            let next = next.to_ascii_lowercase();
+            next.chars().all(|c| c.is_ascii_digit())
+                || [
+                    "and", "or", "to", "plus", "over", "under", "and/or", "years", "year", "yrs",
+                    "yr", "yo",
+                ]
+                .contains(&next.as_str())
+        });
         let candidate = if letter_suffix {
             format!("{number}{}", rest.to_ascii_uppercase())
-        } else if rest.is_empty() && !a_day && (i == 0 || bracketed.contains(&tok.as_str())) {
+        } else if rest.is_empty()
+            && !a_day
+            && ((i == 0 && !an_age) || bracketed.contains(&tok.as_str()))
+        {
             number.to_string()
         } else {
             continue;
@@ -2408,5 +2422,17 @@ rows = [
         // A date's day is no code.
         assert_eq!(f("1 July 2015 - 30 June 2016"), None);
         assert_eq!(f("13 Mar 2017"), None);
+        // An age is no code.
+        for age in [
+            "13 and over",
+            "13 to 15",
+            "13-15",
+            "13 - 15",
+            "13 years",
+            "1 yr",
+        ] {
+            assert_eq!(f(age), None, "{age}");
+        }
+        assert_eq!(f("13 Child abduction").as_deref(), Some("13"));
     }
 }

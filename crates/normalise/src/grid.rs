@@ -49,6 +49,14 @@ impl Cell {
             other => Cow::Owned(other.text()),
         }
     }
+    /// The cell's text with the spaces it begins with (an indent typed
+    /// to show a row is under the one above); else [`Cell::text`].
+    pub fn as_written(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(t) => Cow::Borrowed(t.trim_end()),
+            other => Cow::Owned(other.text()),
+        }
+    }
     /// A text cell with control characters made spaces (see [`clean_text`]).
     pub(crate) fn text_cell(s: &str) -> Cell {
         Cell::Text(Rc::from(clean_text(s).as_ref()))

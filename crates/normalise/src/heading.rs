@@ -14,12 +14,11 @@ const BULLETS: [char; 5] = ['-', '–', '—', '•', '·'];
 /// `next`, heads a section: it ends in a colon ("Residential - home:"), or
 /// the row below is marked as under it (a dash, a bullet, an indent).
 pub fn opens_section(label: &str, next: Option<&str>) -> bool {
-    let label = label.trim();
-    if label.is_empty() {
+    if label.trim().is_empty() {
         return false;
     }
     // A marked row is under another, not over the next.
-    label.ends_with(':') || (!is_under(label) && next.is_some_and(is_under))
+    label.trim_end().ends_with(':') || (!is_under(label) && next.is_some_and(is_under))
 }
 
 /// Where a row of a table stands among its sections.
@@ -27,6 +26,9 @@ pub fn opens_section(label: &str, next: Option<&str>) -> bool {
 pub enum Row<'a> {
     /// It heads the rows below it.
     Heading,
+    /// It heads the rows below it and carries figures of its own (their
+    /// subtotal, or the rest): read as a row, not with a heading.
+    HeadingWithFigures,
     /// It is under this heading.
     Under(&'a str),
     /// It is under none.
@@ -44,12 +46,20 @@ pub struct Sections {
 
 impl Sections {
     /// Reads the next row: its label, whether it holds no figures, and
-    /// the label of the row below it.
+    /// the label of the row below it, each as written (with its indent).
+    ///
+    /// A row with figures heads a section only by its rows' marks or its
+    /// colon, never as the row above another: a row of figures above
+    /// another is the common case.
     pub fn read(&mut self, label: &str, figureless: bool, next: Option<&str>) -> Row<'_> {
-        if figureless && opens_section(label, next) {
+        if opens_section(label, next) {
             self.by_marks = !label.trim().ends_with(':');
-            self.heading = Some(label.to_string());
-            return Row::Heading;
+            self.heading = Some(label.trim().to_string());
+            return if figureless {
+                Row::Heading
+            } else {
+                Row::HeadingWithFigures
+            };
         }
         if self.by_marks && !is_under(label) {
             self.heading = None;
@@ -91,6 +101,7 @@ mod tests {
         assert!(!opens_section("Sexual grooming", None));
         assert!(!opens_section("  ", Some("- aged under 13")));
         assert!(!opens_section("- aged under 13", Some("- aged under 16")));
+        assert!(!opens_section("  Under 13", Some("  Under 16")));
     }
 
     #[test]
@@ -105,6 +116,11 @@ mod tests {
             ("Sexual grooming", false, Row::Alone),
             // A figureless row that heads nothing is a row like any other.
             ("Incest", true, Row::Alone),
+            // A subtotal over marked rows heads them, and is read itself.
+            ("Rape of a child", false, Row::HeadingWithFigures),
+            ("– Female under 13", false, Row::Under("Rape of a child")),
+            ("  Male under 13", false, Row::Under("Rape of a child")),
+            ("Sexual grooming", false, Row::Alone),
         ];
         for (i, (label, figureless, want)) in rows.iter().enumerate() {
             let next = rows.get(i + 1).map(|r| r.0);

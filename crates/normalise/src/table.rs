@@ -825,13 +825,13 @@ fn read_cells(
     for (i, &r) in rows.iter().enumerate() {
         let mut over: Option<Heading> = None;
         if let Some(c) = label_col {
-            let label = sheet.cell(r, c).text();
+            let label = sheet.cell(r, c).as_written();
             let figureless = value_cols.iter().all(|v| sheet.cell(r, v.col).is_empty());
-            let next = rows.get(i + 1).map(|&n| sheet.cell(n, c).text());
+            let next = rows.get(i + 1).map(|&n| sheet.cell(n, c).as_written());
             match sections.read(&label, figureless, next.as_deref()) {
                 heading::Row::Heading => continue,
                 heading::Row::Under(h) => over = Some((c, h.to_string())),
-                heading::Row::Alone => {}
+                heading::Row::HeadingWithFigures | heading::Row::Alone => {}
             }
         }
         let labels = row_labels(sheet, table, loc, r, over.as_ref(), ctx);

@@ -257,8 +257,10 @@ fn headings(g: &Grid, b: &Block) -> (BTreeMap<usize, String>, BTreeSet<usize>) {
     let mut heads = BTreeSet::new();
     let mut sections = crate::heading::Sections::default();
     for (i, &r) in rows.iter().enumerate() {
-        let label = g.text(r, b.label_col);
-        let next = rows.get(i + 1).map(|&n| g.text(n, b.label_col));
+        let label = g.sheet.cell(r, b.label_col).as_written();
+        let next = rows
+            .get(i + 1)
+            .map(|&n| g.sheet.cell(n, b.label_col).as_written());
         let figureless = g.filled(r) == [b.label_col];
         match sections.read(&label, figureless, next.as_deref()) {
             crate::heading::Row::Heading => {
@@ -267,7 +269,7 @@ fn headings(g: &Grid, b: &Block) -> (BTreeMap<usize, String>, BTreeSet<usize>) {
             crate::heading::Row::Under(h) => {
                 under.insert(r, h.to_string());
             }
-            crate::heading::Row::Alone => {}
+            crate::heading::Row::HeadingWithFigures | crate::heading::Row::Alone => {}
         }
     }
     (under, heads)
