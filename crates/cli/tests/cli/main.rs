@@ -14,6 +14,7 @@ mod fetch;
 mod heldout;
 mod publish;
 mod realworld;
+mod sections;
 mod server;
 mod silent;
 mod suggest;
