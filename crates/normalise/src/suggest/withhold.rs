@@ -56,6 +56,16 @@ impl DimSuggester {
                 Some(why),
             );
         }
+        // "Rape of a female:": a heading over the rows below it (their
+        // subtotal, where it holds figures), as foi reads a table.
+        if crate::heading::opens_section(r.label, None) {
+            let why = "the label ends in a colon: a heading over the rows below it, not one category's row";
+            return Suggestions::withheld(
+                Verdict::Ambiguous { group: None },
+                out.candidates,
+                Some(why),
+            );
+        }
         if out.verdict != Verdict::Suggested {
             return out;
         }

@@ -584,3 +584,17 @@ fn a_section_no_table_reads_leaves_a_term() {
     );
     assert_suggested(&s, &[("Harassment - fear of violence (s4 PHA)", "8L")]);
 }
+
+/// A label ending in a colon heads the rows below it (their subtotal,
+/// where it holds figures): no one category's row, however well its
+/// words fit one.
+#[test]
+fn a_heading_is_no_one_categorys_row() {
+    let s = reference_suggester();
+    withheld_because(
+        &s,
+        &["Residential - home:", "Burglary business and community:"],
+        "the label ends in a colon: a heading",
+    );
+    assert_suggested(&s, &[("Burglary business and community", "30C")]);
+}
