@@ -451,6 +451,11 @@ pub enum Role {
     /// the first non-empty one decides: a code that is not a force's (a
     /// region's) makes the row no force's, whatever its name says.
     Force,
+    /// A column whose cell heads the rows from its own down to the next
+    /// filled one (a pivot table's outer field, written on its group's
+    /// first row only: "Rape", then blank): each row's label is read with
+    /// it, as under a section heading ("Rape - Female under 13").
+    Heading,
     Ignore,
 }
 
@@ -1573,9 +1578,19 @@ impl Scope<'_> {
                 }
                 if matches!(
                     c.role,
-                    Role::Label | Role::Date | Role::Ignore | Role::Request | Role::Period
+                    Role::Label
+                        | Role::Date
+                        | Role::Ignore
+                        | Role::Request
+                        | Role::Period
+                        | Role::Heading
                 ) {
-                    return Err(at(r, format!("a {:?} column takes no request", c.role)));
+                    // At the column, not the request's id: that is written
+                    // first in the response's `requests`.
+                    return Err(at(
+                        &c.header,
+                        format!("a {:?} column takes no request", c.role),
+                    ));
                 }
             }
             if c.blank.is_some() && c.role != Role::Label {
@@ -1588,6 +1603,17 @@ impl Scope<'_> {
                 request: c.request.clone(),
                 blank: c.blank,
             });
+        }
+        if let Some(h) = columns.iter().find(|c| c.role == Role::Heading) {
+            let label = columns
+                .iter()
+                .any(|c| c.role == Role::Label && c.dim.is_some());
+            if !label || columns.iter().filter(|c| c.role == Role::Heading).count() > 1 {
+                return Err(at(
+                    h.header.as_str(),
+                    "a table takes one heading column, beside a label column it heads".into(),
+                ));
+            }
         }
         let has_force_column = columns.iter().any(|c| c.role == Role::Force);
         match (self.has_force, has_force_column) {
@@ -2149,6 +2175,30 @@ kind = "age"
         assert!(
             e[0].starts_with("responses/r.toml:8: shape = \"records\" counts rows"),
             "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_heading_column_heads_a_label_column() {
+        let table = |columns: &str| {
+            format!("{KENT}\n[[table]]\nheader = 'Offence'\nrequest = \"y1\"\ncolumn = [\n{columns}\n]\n")
+        };
+        let good = table(
+            "{ header = 'Group', role = \"heading\" },\n{ header = 'Offence', role = \"label\", dim = \"offence\" },\n{ header = 'N', role = \"value\" },",
+        );
+        assert!(load("", &good).is_ok(), "{:?}", load("", &good).err());
+        let alone =
+            table("{ header = 'Group', role = \"heading\" },\n{ header = 'N', role = \"value\" },");
+        assert_eq!(
+            errors(load("", &alone)),
+            ["responses/r.toml:10: a table takes one heading column, beside a label column it heads"]
+        );
+        let with_request = table(
+            "{ header = 'Group', role = \"heading\", request = \"y2\" },\n{ header = 'Offence', role = \"label\", dim = \"offence\" },",
+        );
+        assert_eq!(
+            errors(load("", &with_request)),
+            ["responses/r.toml:10: a Heading column takes no request"]
         );
     }
 

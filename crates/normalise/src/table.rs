@@ -745,7 +745,12 @@ fn read_cells(
             month: None,
         };
         match col.role {
-            Role::Label | Role::Date | Role::Force | Role::Ignore | Role::Period => continue,
+            Role::Label
+            | Role::Date
+            | Role::Force
+            | Role::Ignore
+            | Role::Period
+            | Role::Heading => continue,
             Role::Value | Role::Total => {}
             Role::ByHeader => {
                 let Some(dim) = &col.dim else { continue };
@@ -822,7 +827,20 @@ fn read_cells(
         .find(|(_, &i)| table.columns[i].role == Role::Label && table.columns[i].dim.is_some())
         .map(|(&c, _)| c);
     let mut sections = heading::Sections::default();
+    // A heading column's text, carried down its blank cells.
+    let heading_col = loc
+        .roles
+        .iter()
+        .find(|(_, &i)| table.columns[i].role == Role::Heading)
+        .map(|(&c, _)| c);
+    let mut carried: Option<String> = None;
     for (i, &r) in rows.iter().enumerate() {
+        if let Some(t) = heading_col
+            .map(|c| sheet.cell(r, c).text())
+            .filter(|t| !t.is_empty())
+        {
+            carried = Some(t);
+        }
         let mut over: Option<Heading> = None;
         if let Some(c) = label_col {
             let label = sheet.cell(r, c).as_written();
@@ -832,6 +850,12 @@ fn read_cells(
                 heading::Row::Heading => continue,
                 heading::Row::Under(h) => over = Some((c, h.to_string())),
                 heading::Row::HeadingWithFigures | heading::Row::Alone => {}
+            }
+            if let Some(h) = &carried {
+                over = Some(match over {
+                    Some((_, section)) => (c, heading::qualify(h, &section)),
+                    None => (c, h.clone()),
+                });
             }
         }
         let labels = row_labels(sheet, table, loc, r, over.as_ref(), ctx);

@@ -56,6 +56,8 @@ pub(super) enum Part {
     Value(Option<String>),
     Month(Month),
     Total,
+    /// A group written on its first row only, heading the rows below.
+    Heading,
     Ignore(String),
 }
 
@@ -135,6 +137,9 @@ pub(super) struct Table<'g, 'a> {
     /// over each row under one, and the heading rows (see [`crate::heading`]).
     pub(super) under: BTreeMap<usize, String>,
     pub(super) heads: BTreeSet<usize>,
+    /// A column left of the labels holding a group on its first row only
+    /// (a pivot table's outer field), carried down over its blanks.
+    pub(super) heading_col: Option<usize>,
 }
 
 impl Table<'_, '_> {
@@ -275,8 +280,72 @@ fn headings(g: &Grid, b: &Block) -> (BTreeMap<usize, String>, BTreeSet<usize>) {
     (under, heads)
 }
 
+/// A column left of the labels holding text on the first data row and on
+/// some others, blank on the rest, whose labels repeat in the label
+/// column: a group written on its first row only, as a pivot table's
+/// outer field is ("Rape", then blank, over "Female under 13", "Male
+/// under 13"), that tells the repeated labels apart.
+fn heading_column(g: &Grid, b: &Block) -> Option<usize> {
+    let first = *b.rows.first()?;
+    // Two labels at least written again: one name repeated ("West
+    // Midlands", the region and the force) is no pattern of groups.
+    let mut seen = BTreeSet::new();
+    let mut repeated = BTreeSet::new();
+    for &r in &b.rows {
+        let l = g.text(r, b.label_col);
+        if !l.is_empty() && !seen.insert(l.clone()) {
+            repeated.insert(l);
+        }
+    }
+    if repeated.len() < 2 {
+        return None;
+    }
+    b.columns.iter().copied().find(|&c| {
+        let filled: Vec<usize> = b
+            .rows
+            .iter()
+            .copied()
+            .filter(|&r| !g.text(r, c).is_empty())
+            .collect();
+        c < b.label_col
+            && !g.text(first, c).is_empty()
+            && filled.len() >= 2
+            && filled.len() < b.rows.len()
+            && filled
+                .iter()
+                .all(|&r| g.kind(r, c) == Kind::Text && !is_gss_code(&g.text(r, c)))
+    })
+}
+
+/// The block with its labels in the column right of `b.label_col`,
+/// where `b.label_col` is a group written on its first row only (blank on
+/// some rows) beside a text column filled on more rows whose labels
+/// repeat: "Rape, Female under 13" then ", Male under 13".
+fn outer_field(g: &Grid, b: &Block) -> Option<Block> {
+    let c = b.label_col;
+    let next = b.columns.iter().copied().find(|&x| x > c)?;
+    let filled = |x: usize| b.rows.iter().filter(|&&r| !g.text(r, x).is_empty()).count();
+    let text = |x: usize| {
+        b.rows
+            .iter()
+            .filter(|&&r| !g.text(r, x).is_empty())
+            .all(|&r| g.kind(r, x) == Kind::Text)
+    };
+    let moved = Block {
+        label_col: next,
+        ..b.clone()
+    };
+    (filled(c) < b.rows.len() && filled(next) > filled(c) && text(next) && text(c))
+        .then_some(moved)
+        .filter(|m| heading_column(g, m) == Some(c))
+}
+
 /// Decides what a block is, and proposes its layout.
 pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) -> Outcome {
+    // A group column taken for the labels (filled in half the rows, where
+    // groups are short): the labels are the column to its right.
+    let regrouped = outer_field(g, b);
+    let b = regrouped.as_ref().unwrap_or(b);
     let sheet = g.sheet;
     let Some(&header_row) = b.header.first() else {
         return Outcome::Passed(
@@ -297,8 +366,27 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
         subtotals: BTreeSet::new(),
         under: BTreeMap::new(),
         heads: BTreeSet::new(),
+        heading_col: None,
     };
     (t.under, t.heads) = headings(g, b);
+    t.heading_col = heading_column(g, b);
+    if let Some(hc) = t.heading_col {
+        // Each row under its group, then its section if any.
+        let mut carried: Option<String> = None;
+        for &r in &b.rows {
+            let own = g.text(r, hc);
+            if !own.is_empty() {
+                carried = Some(own);
+            }
+            if let Some(h) = &carried {
+                let text = match t.under.get(&r) {
+                    Some(section) => crate::heading::qualify(h, section),
+                    None => h.clone(),
+                };
+                t.under.insert(r, text);
+            }
+        }
+    }
     t.joined = header_texts(sheet, header_row, t.header_row_count());
     // Notes below the table and titles above it: what footnotes and the
     // words around it say, read once.
@@ -324,6 +412,15 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
 
     // ---------------------------------------------------------- columns
     let mut parts: BTreeMap<usize, (Part, String)> = BTreeMap::new();
+    if let Some(hc) = t.heading_col {
+        parts.insert(
+            hc,
+            (
+                Part::Heading,
+                "a group on its first row only, over labels that repeat from group to group: it heads the rows below it".into(),
+            ),
+        );
+    }
     if let Some(d) = b.date_col {
         let dated = b
             .rows
@@ -1474,6 +1571,7 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             ),
             Part::Month(_) => (Role::Month, None, None, "month".into()),
             Part::Total => (Role::Total, None, None, "total".into()),
+            Part::Heading => (Role::Heading, None, None, "heading".into()),
             Part::Ignore(why) => {
                 findings.push(ColumnFinding {
                     column: t.col(c),

@@ -57,6 +57,7 @@ fn role(r: Role) -> &'static str {
         Role::Month => "month",
         Role::Date => "date",
         Role::Force => "force",
+        Role::Heading => "heading",
         Role::Ignore => "ignore",
     }
 }

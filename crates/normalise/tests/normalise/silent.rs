@@ -1163,3 +1163,46 @@ column = [
         conflict[0].4
     );
 }
+
+/// A pivot table in tabular form writes its outer field on a group's
+/// first row only ("Rape", then blank): read without a layout, that
+/// column heads the rows below it, and the labels that repeat from group
+/// to group are each read with their group.
+#[test]
+fn a_group_written_on_its_first_row_only_heads_the_rows_below_it() {
+    let toml = r#"force = "dorset"
+requests = ["fy-2016-17"]
+status = "answered"
+fixed = { online_method = "cyber_flag" }
+source = { path = "groups.csv" }
+"#;
+    let config = campaign(
+        "nspcc-online-csa",
+        toml,
+        Some(("crosswalks/offences.csv", |t| {
+            format!(
+                "{t}Rape - Female under 13,19E,\nRape - Male under 13,19H,\nSexual assault - Female under 13,20B,\nSexual assault - Male under 13,17B,\n"
+            )
+        })),
+    );
+    let csv = "Offence group,Offence,2016/17
+Rape,Female under 13,6
+,Male under 13,2
+Sexual assault,Female under 13,9
+,Male under 13,3
+Total,,20
+";
+    let n = run(&config, csv.as_bytes());
+    assert!(!n.has_errors(), "{:#?}", said(&n));
+    let mut got: Vec<String> = n
+        .records
+        .iter()
+        .filter_map(|r| {
+            r.dims
+                .get(&foi_model::DimId::new("offence"))
+                .map(|o| format!("{o} {}", r.count.interval))
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, ["17B 3", "19E 6", "19H 2", "20B 9"]);
+}
