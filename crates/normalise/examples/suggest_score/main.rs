@@ -111,6 +111,8 @@ fn main() {
         "heldout11-test",
         "heldout12-dev",
         "heldout12-test",
+        "heldout13-dev",
+        "heldout13-test",
         "replies-dev",
         "replies-test",
         "realworld-dev",

@@ -367,6 +367,30 @@ impl Builder {
 }
 
 impl Index {
+    /// Whether every description of `value` says a word the label denies
+    /// ("cannabis" of "Possession of drugs (excl. cannabis)"): the value is
+    /// what the label leaves out, whatever name it shares with another.
+    pub fn leaves_out(&self, query: &Label, value: &str) -> bool {
+        let denied: Vec<u32> = query
+            .words
+            .iter()
+            .filter_map(|lw| lw.word.stem.strip_prefix(NOT))
+            .filter_map(|plain| self.ids.get(plain).copied())
+            .collect();
+        if denied.is_empty() {
+            return false;
+        }
+        let mut described = self
+            .docs
+            .iter()
+            .filter(|d| {
+                matches!(d.source, Source::Description { .. })
+                    && d.targets.iter().any(|t| t == value)
+            })
+            .peekable();
+        described.peek().is_some()
+            && described.all(|d| d.words.iter().any(|(w, _)| denied.contains(w)))
+    }
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }

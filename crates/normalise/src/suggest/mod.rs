@@ -700,8 +700,11 @@ impl DimSuggester {
         let near = text_best.map_or(f64::INFINITY, |(_, s)| s - MARGIN);
         for (v, (score, hit)) in &by_value {
             // Victims' ages with none in common: another offence, whatever
-            // the words share. Listed for the reviewer, never suggested.
-            let score = if hit.ages == Some(victim::Fit::Apart) {
+            // the words share; or every offence of the value what the
+            // label leaves out ("excl. cannabis"). Listed for the
+            // reviewer, never suggested.
+            let score = if hit.ages == Some(victim::Fit::Apart) || self.index.leaves_out(&query, v)
+            {
                 score.min(LISTED)
             } else {
                 *score

@@ -98,6 +98,8 @@ fn scores_on_the_labelled_set() {
         "heldout10-test",
         "heldout11-test",
         "heldout12-test",
+        "heldout13-dev",
+        "heldout13-test",
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -597,4 +599,16 @@ fn a_heading_is_no_one_categorys_row() {
         "the label ends in a colon: a heading",
     );
     assert_suggested(&s, &[("Burglary business and community", "30C")]);
+}
+
+/// A value every offence of which the label leaves out ("excl.
+/// cannabis": 92E is cannabis alone) is listed, never suggested, though
+/// it shares its name with the value meant (92D).
+#[test]
+fn a_value_the_label_leaves_out_is_never_suggested() {
+    let s = reference_suggester();
+    assert_suggested(
+        &s,
+        &[("Possession of controlled drugs (excl. cannabis)", "92D")],
+    );
 }
