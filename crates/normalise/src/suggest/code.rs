@@ -261,8 +261,11 @@ pub fn codes_in_label(
     let tokens = tokens(label);
     let n = tokens.len();
     let text = |i: usize| tokens.get(i).map_or("", |t| t.text);
+    // The token after letters it was read with ("5E" of "NFIB 5E"): no
+    // category of its own.
+    let mut joined = None;
     for (i, tok) in tokens.iter().enumerate() {
-        if tok.subsection {
+        if tok.subsection || joined == Some(i) {
             continue;
         }
         let t = tok.text;
@@ -333,6 +336,7 @@ pub fn codes_in_label(
                     next.text.to_ascii_uppercase()
                 );
                 if next.text.starts_with(|c: char| c.is_ascii_digit()) && domain.contains(&code) {
+                    joined = Some(i + 1);
                     push(
                         &mut out,
                         category(&code, &format!("{t} {}", next.text), domain, reference),
@@ -568,6 +572,8 @@ mod tests {
         assert_eq!(codes("Computer misuse NFIB 50"), ["NFIB50"]);
         assert_eq!(codes("NFIB90 Other fraud n.e.c."), ["NFIB90"]);
         assert_eq!(codes("nfib5e - online shopping"), ["NFIB5E"]);
+        // Its number is no category of its own (5E, endangering life).
+        assert_eq!(codes("NFIB 5E wrongful credit"), ["NFIB5E"]);
     }
 
     /// A bracket glued to a section's number is its subsection: "(3A)"
