@@ -115,6 +115,43 @@ impl DimSuggester {
             return Suggestions::withheld(ambiguous, out.candidates, None);
         }
         // Another value whose text says the same words of the label as
+        // the suggested one's but for another victim's ages, which the
+        // label does not say ("Attempted rape of a female": aged 16 or
+        // over, 19C, or under 16, 19D): the reference splits the offence
+        // by what the label leaves out.
+        if let (None, false, Some(top)) = (r.ages, r.coded, out.suggested()) {
+            let words =
+                |h: &Hit<'_>| -> BTreeSet<usize> { h.matched.iter().map(|m| m.0).collect() };
+            let own = |v: &str| {
+                r.by_value
+                    .get(v)
+                    .and_then(|(_, h)| h.doc.ages.map(|a| (a.own, words(h))))
+            };
+            if let Some((mine, said)) = own(&top.value) {
+                let apart = out
+                    .candidates
+                    .iter()
+                    .skip(1)
+                    .filter(|c| c.score >= LISTED)
+                    .find(|c| {
+                        own(&c.value)
+                            .is_some_and(|(theirs, w)| w == said && mine.meet(&theirs).is_none())
+                    });
+                if let Some(other) = apart {
+                    let theirs = own(&other.value).map(|x| x.0);
+                    let why = format!(
+                        "the label says no victim's age, and the reference splits its offence by it: {} is {mine}, {} {}",
+                        top.value,
+                        other.value,
+                        theirs.map_or(String::new(), |t| t.to_string())
+                    );
+                    let between = vec![top.value.clone(), other.value.clone()];
+                    return Suggestions::withheld(ambiguous, out.candidates, Some(&why))
+                        .between(between);
+                }
+            }
+        }
+        // Another value whose text says the same words of the label as
         // the suggested one's: what tells them apart is not in the label.
         let hit = |v: &str| r.by_value.get(v).map(|(_, h)| *h);
         let top = out.suggested().and_then(|c| hit(&c.value));

@@ -612,3 +612,17 @@ fn a_value_the_label_leaves_out_is_never_suggested() {
         &[("Possession of controlled drugs (excl. cannabis)", "92D")],
     );
 }
+
+/// Two values' texts saying the same words of a label but for victims
+/// of ages apart, which the label does not say ("Attempted rape of a
+/// female": aged 16 or over, 19C; under 16, 19D): neither is suggested.
+#[test]
+fn a_label_leaving_out_the_age_the_reference_splits_by_names_neither() {
+    let s = reference_suggester();
+    withheld_because(
+        &s,
+        &["Attempted rape of a female"],
+        "the label says no victim's age, and the reference splits its offence by it",
+    );
+    assert_suggested(&s, &[("Attempted rape of a female aged 16 or over", "19C")]);
+}
