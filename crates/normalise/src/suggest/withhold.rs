@@ -119,6 +119,8 @@ impl DimSuggester {
         // label does not say ("Attempted rape of a female": aged 16 or
         // over, 19C, or under 16, 19D): the reference splits the offence
         // by what the label leaves out.
+        // The candidates after the first that are listed at all.
+        let runners_up = || out.candidates.iter().skip(1).filter(|c| c.score >= LISTED);
         if let (None, false, Some(top)) = (r.ages, r.coded, out.suggested()) {
             let words =
                 |h: &Hit<'_>| -> BTreeSet<usize> { h.matched.iter().map(|m| m.0).collect() };
@@ -128,22 +130,15 @@ impl DimSuggester {
                     .and_then(|(_, h)| h.doc.ages.map(|a| (a.own, words(h))))
             };
             if let Some((mine, said)) = own(&top.value) {
-                let apart = out
-                    .candidates
-                    .iter()
-                    .skip(1)
-                    .filter(|c| c.score >= LISTED)
-                    .find(|c| {
-                        own(&c.value)
-                            .is_some_and(|(theirs, w)| w == said && mine.meet(&theirs).is_none())
-                    });
-                if let Some(other) = apart {
-                    let theirs = own(&other.value).map(|x| x.0);
+                let apart = runners_up().find_map(|c| {
+                    own(&c.value)
+                        .filter(|(theirs, w)| *w == said && mine.meet(theirs).is_none())
+                        .map(|(theirs, _)| (c, theirs))
+                });
+                if let Some((other, theirs)) = apart {
                     let why = format!(
-                        "the label says no victim's age, and the reference splits its offence by it: {} is {mine}, {} {}",
-                        top.value,
-                        other.value,
-                        theirs.map_or(String::new(), |t| t.to_string())
+                        "the label says no victim's age, and the reference splits its offence by it: {} is {mine}, {} {theirs}",
+                        top.value, other.value,
                     );
                     let between = vec![top.value.clone(), other.value.clone()];
                     return Suggestions::withheld(ambiguous, out.candidates, Some(&why))
@@ -155,15 +150,10 @@ impl DimSuggester {
         // the suggested one's: what tells them apart is not in the label.
         let hit = |v: &str| r.by_value.get(v).map(|(_, h)| *h);
         let top = out.suggested().and_then(|c| hit(&c.value));
-        let alike = out
-            .candidates
-            .iter()
-            .skip(1)
-            .filter(|c| c.score >= LISTED)
-            .find(|c| {
-                top.zip(hit(&c.value))
-                    .is_some_and(|(t, o)| t.says_beyond(o) == 0 && o.says_beyond(t) == 0)
-            });
+        let alike = runners_up().find(|c| {
+            top.zip(hit(&c.value))
+                .is_some_and(|(t, o)| t.says_beyond(o) == 0 && o.says_beyond(t) == 0)
+        });
         if let (Some(other), false, false) = (alike, r.exact, r.coded) {
             // A label cut short ("… CONTROLLED DRUG - CLASS", as exports
             // cut fields) lost what came next, which may be that.
