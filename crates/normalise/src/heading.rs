@@ -77,6 +77,18 @@ pub fn is_under(label: &str) -> bool {
     starts_spaced || label.trim_start().starts_with(BULLETS)
 }
 
+/// What heads a row: the group of a heading column (role = "heading")
+/// carried down to it, then the section heading it is under, as one
+/// heading (a row "- aged under 13" under "Rape" and "Female:" reads as
+/// "Rape - Female - aged under 13").
+pub fn over(group: Option<&str>, section: Option<String>) -> Option<String> {
+    match (group, section) {
+        (Some(g), Some(s)) => Some(qualify(g, &s)),
+        (Some(g), None) => Some(g.to_string()),
+        (None, s) => s,
+    }
+}
+
 /// A row's label read with its section's heading: "Rape of a female" and
 /// "- aged under 13" are "Rape of a female - aged under 13".
 pub fn qualify(heading: &str, label: &str) -> String {
@@ -126,6 +138,21 @@ mod tests {
             let next = rows.get(i + 1).map(|r| r.0);
             assert_eq!(s.read(label, *figureless, next), *want, "{label}");
         }
+    }
+
+    #[test]
+    fn a_group_column_heads_before_a_section() {
+        let both = over(Some("Rape"), Some("Female:".into())).expect("heads");
+        assert_eq!(
+            qualify(&both, "- aged under 13"),
+            "Rape - Female - aged under 13"
+        );
+        assert_eq!(over(Some("Rape"), None).as_deref(), Some("Rape"));
+        assert_eq!(
+            over(None, Some("Female:".into())).as_deref(),
+            Some("Female:")
+        );
+        assert_eq!(over(None, None), None);
     }
 
     #[test]

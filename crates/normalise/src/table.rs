@@ -815,11 +815,11 @@ fn read_cells(
     }
     let sup = ctx.suppression();
     // Monthly figures, summed into requests after all rows are read.
-    let mut monthly: BTreeMap<RowKey, BTreeMap<Month, MonthCells>> = BTreeMap::new();
+    // With the rows each figure was summed from.
+    let mut monthly: BTreeMap<RowKey, (BTreeMap<Month, MonthCells>, Vec<TableRow>)> =
+        BTreeMap::new();
     // Why a force's monthly rows may not be its own (a name an area shares).
     let mut doubts: BTreeMap<ForceId, String> = BTreeMap::new();
-    // The rows each monthly figure was summed from.
-    let mut monthly_rows: BTreeMap<RowKey, Vec<TableRow>> = BTreeMap::new();
     // The column of row labels a heading is written in.
     let label_col = loc
         .roles
@@ -846,17 +846,12 @@ fn read_cells(
             let label = sheet.cell(r, c).as_written();
             let figureless = value_cols.iter().all(|v| sheet.cell(r, v.col).is_empty());
             let next = rows.get(i + 1).map(|&n| sheet.cell(n, c).as_written());
-            match sections.read(&label, figureless, next.as_deref()) {
+            let section = match sections.read(&label, figureless, next.as_deref()) {
                 heading::Row::Heading => continue,
-                heading::Row::Under(h) => over = Some((c, h.to_string())),
-                heading::Row::HeadingWithFigures | heading::Row::Alone => {}
-            }
-            if let Some(h) = &carried {
-                over = Some(match over {
-                    Some((_, section)) => (c, heading::qualify(h, &section)),
-                    None => (c, h.clone()),
-                });
-            }
+                heading::Row::Under(h) => Some(h.to_string()),
+                heading::Row::HeadingWithFigures | heading::Row::Alone => None,
+            };
+            over = heading::over(carried.as_deref(), section).map(|h| (c, h));
         }
         let labels = row_labels(sheet, table, loc, r, over.as_ref(), ctx);
         // Which row of which table a figure is from, so that two rows
@@ -951,17 +946,15 @@ fn read_cells(
                     doubts.entry(f.clone()).or_insert_with(|| doubt.clone());
                 }
                 let key = (force.clone(), aggregate.clone(), d);
-                let rows_of = monthly_rows.entry(key.clone()).or_default();
+                let (by_month, rows_of) = monthly.entry(key).or_default();
                 for f in &from {
                     if !rows_of.contains(f) {
                         rows_of.push(f.clone());
                     }
                 }
-                let e = monthly.entry(key).or_default().entry(m).or_insert((
-                    Interval::ZERO,
-                    Vec::new(),
-                    Vec::new(),
-                ));
+                let e = by_month
+                    .entry(m)
+                    .or_insert((Interval::ZERO, Vec::new(), Vec::new()));
                 e.0 += interval;
                 e.1.push(at);
                 e.2.push(cell.text());
@@ -1078,7 +1071,7 @@ fn read_cells(
                 Some(covered)
             }
         };
-        for ((force, aggregate, dims), by_month) in &monthly {
+        for ((force, aggregate, dims), (by_month, rows_of)) in &monthly {
             let mut interval = Interval::ZERO;
             let mut cells = Vec::new();
             let mut texts = Vec::new();
@@ -1105,10 +1098,7 @@ fn read_cells(
                 typed_at: None,
                 covered,
                 doubt: force.as_ref().and_then(|f| doubts.get(f).cloned()),
-                rows: monthly_rows
-                    .get(&(force.clone(), aggregate.clone(), dims.clone()))
-                    .cloned()
-                    .unwrap_or_default(),
+                rows: rows_of.clone(),
             });
         }
     }

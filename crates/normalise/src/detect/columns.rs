@@ -378,12 +378,9 @@ pub fn analyse(g: &Grid, b: &Block, m: &Mapper, ctx: &Context, place: &Place) ->
             if !own.is_empty() {
                 carried = Some(own);
             }
-            if let Some(h) = &carried {
-                let text = match t.under.get(&r) {
-                    Some(section) => crate::heading::qualify(h, section),
-                    None => h.clone(),
-                };
-                t.under.insert(r, text);
+            let section = t.under.remove(&r);
+            if let Some(h) = crate::heading::over(carried.as_deref(), section) {
+                t.under.insert(r, h);
             }
         }
     }

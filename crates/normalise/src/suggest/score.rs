@@ -146,7 +146,7 @@ pub fn read_labelled(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model:
 /// are the other rows of its reply, and a row under a section heading is
 /// read with it ("Rape of a female - aged under 13").
 pub fn read_replies(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model::ConfigError> {
-    let rows: Vec<(String, Labelled)> = rows(file, text)?
+    let mut rows: Vec<(String, Labelled)> = rows(file, text)?
         .into_iter()
         .map(|(line, row)| {
             let get = |i: usize| row.get(i).cloned().unwrap_or_default();
@@ -163,7 +163,6 @@ pub fn read_replies(file: &str, text: &str) -> Result<Vec<Labelled>, foi_model::
     // A row under a section heading is read with it, as foi reads a
     // table (`crate::heading`); the file gives no figures, so a row is a
     // heading by its words alone.
-    let mut rows = rows;
     let mut sections = crate::heading::Sections::default();
     let mut reply = String::new();
     for i in 0..rows.len() {

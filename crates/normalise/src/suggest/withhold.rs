@@ -114,13 +114,13 @@ impl DimSuggester {
         if shared > 1 && !r.exact && !r.coded && r.ages.is_none() {
             return Suggestions::withheld(ambiguous, out.candidates, None);
         }
+        // The candidates after the first that are listed at all.
+        let runners_up = || out.candidates.iter().skip(1).filter(|c| c.score >= LISTED);
         // Another value whose text says the same words of the label as
         // the suggested one's but for another victim's ages, which the
         // label does not say ("Attempted rape of a female": aged 16 or
         // over, 19C, or under 16, 19D): the reference splits the offence
         // by what the label leaves out.
-        // The candidates after the first that are listed at all.
-        let runners_up = || out.candidates.iter().skip(1).filter(|c| c.score >= LISTED);
         if let (None, false, Some(top)) = (r.ages, r.coded, out.suggested()) {
             let words =
                 |h: &Hit<'_>| -> BTreeSet<usize> { h.matched.iter().map(|m| m.0).collect() };
