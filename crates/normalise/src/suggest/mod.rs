@@ -62,6 +62,10 @@ const JOINED: f64 = 0.6;
 pub const SHOWN: usize = 3;
 /// A runner-up scoring less than this is not worth a reviewer's look.
 const LISTED: f64 = 0.3;
+/// How clearly a label's part before a dash must read alone to stand for
+/// the whole when nothing was read of the whole ("Voyeurism - recording
+/// private act"): more than a weak reading, as what follows is unread.
+const HEAD: f64 = 0.5;
 
 /// A crosswalk line a person accepted: evidence of what a wording means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -495,6 +499,23 @@ impl DimSuggester {
             |c: &str| format!("read by its citation {c:?}: a section of an Act is one offence");
         if let Some(read) = self.read_apart(&text::citing_clauses(label), force, why) {
             return read;
+        }
+        // "Voyeurism - recording private act": a head read clearly enough,
+        // then after a dash a force's own detail in words the reference
+        // does not know (were they another value's, that part would name
+        // it, and the parts would disagree).
+        let dashed = text::dashed(label);
+        if let Some(head) = dashed.first().filter(|_| dashed.len() > 1) {
+            let clear = self
+                .suggest_read(head, force)
+                .suggested()
+                .is_some_and(|c| c.score >= HEAD);
+            let why = |p: &str| {
+                format!("read as {p:?}: nothing was read of the whole, and the rest of it, after a dash, names no other value")
+            };
+            if let Some(read) = self.read_apart(&dashed, force, why).filter(|_| clear) {
+                return read;
+            }
         }
         // Examples in brackets ("(shops, banks, post offices)") are words
         // no description says, weighing the label's own words down.
@@ -1677,6 +1698,27 @@ mod tests {
         assert_eq!(s.foreign("Rape of a woman"), None);
         // Both parts unknown: nothing to read instead.
         assert_eq!(s.foreign("Treisio menyw / Ymosod rhywiol"), None);
+    }
+
+    /// "Common assault - qwzx vrrp blorf": nothing of the whole reads, its
+    /// head before the dash does, and what follows names no other value,
+    /// so the head stands for it (never taken unseen). A detail naming
+    /// another value, or a head read weakly, stands for nothing.
+    #[test]
+    fn a_head_before_a_dash_stands_for_a_detail_the_reference_does_not_know() {
+        let s = suggester();
+        let by_head = |label: &str| {
+            let got = s.suggest(label, None);
+            got.suggested()
+                .filter(|c| c.reasons.iter().any(|r| r.contains("after a dash")))
+                .map(|c| (c.value.clone(), c.exact_code))
+        };
+        assert_eq!(
+            by_head("Common assault - qwzx vrrp blorf"),
+            Some(("105A".into(), false))
+        );
+        assert_eq!(by_head("Common assault - other theft"), None);
+        assert_eq!(by_head("Blorf female - qwzx vrrp"), None);
     }
 
     /// A label cut short is not suggested where another value's text

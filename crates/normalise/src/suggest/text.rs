@@ -1154,6 +1154,24 @@ pub fn citing_clauses(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A label's worded parts either side of each dash spaced on either
+/// side ("Voyeurism - recording private act", "THEFT -SHOPS"); a dash
+/// within a word ("ill-treatment", "13-15") parts nothing.
+pub fn dashed(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let spaced = |j: usize| text[j..].chars().next().is_none_or(char::is_whitespace);
+        let before = i > 0 && text[..i].ends_with(char::is_whitespace);
+        if matches!(c, '-' | '–' | '—') && (before || spaced(i + c.len_utf8())) {
+            out.push(&text[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&text[start..]);
+    out.into_iter().filter(|p| worded(p)).collect()
+}
+
 /// Whether a label cites a section of an Act ("s.4 Fraud Act 2006",
 /// "S47"): its offence is the section's, whatever else its words say.
 pub fn cites_section(text: &str) -> bool {
@@ -1887,5 +1905,18 @@ Criminal Damage Act,1971,2,threats to destroy or damage property,12
         assert_eq!(edit_distance("grroming", "grooming", 2), Some(1));
         assert_eq!(edit_distance("invloving", "involving", 2), Some(1));
         assert_eq!(edit_distance("femal", "male", 1), None);
+    }
+
+    #[test]
+    fn a_spaced_dash_parts_a_label_and_a_dash_within_a_word_does_not() {
+        assert_eq!(
+            dashed("Voyeurism - recording private act"),
+            ["Voyeurism ", " recording private act"]
+        );
+        assert_eq!(dashed("THEFT -SHOPS – 49"), ["THEFT ", "SHOPS "]);
+        assert_eq!(
+            dashed("Ill-treatment of a child aged 13-15"),
+            ["Ill-treatment of a child aged 13-15"]
+        );
     }
 }
