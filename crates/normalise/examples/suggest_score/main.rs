@@ -113,6 +113,8 @@ fn main() {
         "heldout12-test",
         "heldout13-dev",
         "heldout13-test",
+        "heldout14-dev",
+        "heldout14-test",
         "replies-dev",
         "replies-test",
         "realworld-dev",
