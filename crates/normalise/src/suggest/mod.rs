@@ -1721,6 +1721,35 @@ mod tests {
         assert_eq!(by_head("Blorf female - qwzx vrrp"), None);
     }
 
+    /// Parts apart by a slash, each an offence of its own category read
+    /// alone, are several offences, whichever comes first; a part the
+    /// first's head is said of too ("Sexual assault on a female child
+    /// under 13 / assault by penetration": the assault by penetration of
+    /// that child) is not an offence of its own, nor one whose tail the
+    /// first says too ("Assault by penetration / sexual assault on a
+    /// female child under 13").
+    #[test]
+    fn a_slash_parts_offences_unless_one_part_says_the_others_words_too() {
+        let s = suggester();
+        for l in [
+            "Common assault and battery / Assault occasioning actual bodily harm",
+            "Assault occasioning actual bodily harm / common assault and battery",
+        ] {
+            withheld_because(&s, l, "the label joins offences of several categories");
+        }
+        for l in [
+            "Sexual assault on a female child under 13 / assault by penetration",
+            "Assault by penetration / sexual assault on a female child under 13",
+        ] {
+            let got = s.suggest(l, None);
+            assert_eq!(
+                got.suggested().map(|c| c.value.as_str()),
+                Some("20B"),
+                "{l}"
+            );
+        }
+    }
+
     /// A label cut short is not suggested where another value's text
     /// says the same words of it: what was cut may tell them apart.
     #[test]

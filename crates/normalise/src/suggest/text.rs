@@ -962,6 +962,36 @@ pub fn slashed(label: &str) -> Vec<&str> {
     parts
 }
 
+/// A part's leading words, each shorter than the whole ("Religiously
+/// aggravated" and "Religiously" of "Religiously aggravated wounding"):
+/// what may be said of the part after a slash too.
+pub fn heads(part: &str) -> impl Iterator<Item = &str> {
+    let part = part.trim();
+    part.match_indices(' ')
+        .map(move |(i, _)| part[..i].trim())
+        .filter(|h| h.chars().any(char::is_alphanumeric))
+}
+
+/// A part's trailing phrases that open with a preposition ("of a police
+/// officer" of "suffocation of a police officer"): a victim, place or
+/// means that may be said of the part before a slash too. (Any trailing
+/// words would let an offence's own words, "actual bodily harm", make
+/// the part before read as it.)
+pub fn tails(part: &str) -> impl Iterator<Item = &str> {
+    const OPENING: [&str; 9] = [
+        "of", "on", "against", "to", "in", "at", "by", "with", "upon",
+    ];
+    let part = part.trim();
+    part.match_indices(' ')
+        .map(move |(i, _)| part[i..].trim())
+        .filter(|t| {
+            t.split_whitespace()
+                .next()
+                .is_some_and(|w| OPENING.iter().any(|o| w.eq_ignore_ascii_case(o)))
+                && t.chars().any(char::is_alphanumeric)
+        })
+}
+
 /// Whether a part of a label has a word of its own (three letters or
 /// more), not only numbers, initials or marks.
 fn worded(part: &str) -> bool {

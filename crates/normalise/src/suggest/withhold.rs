@@ -7,7 +7,7 @@
 use super::group::Term;
 use super::index::Hit;
 use super::victim::{self, Ages};
-use super::{text, DimSuggester, Suggestions, Verdict, CLEAR, JOINED, LISTED};
+use super::{text, DimSuggester, Suggestions, Verdict, JOINED, LISTED};
 use foi_model::ForceId;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -220,11 +220,33 @@ impl DimSuggester {
     fn several(&self, label: &str, force: Option<&ForceId>) -> Option<String> {
         let read = |t: &str| self.suggest(t, force);
         let parts = text::slashed(label);
-        if parts.len() > 1 {
+        if let Some((first, rest)) = parts.split_first().filter(|(_, r)| !r.is_empty()) {
             // Each part an offence on its own, clearly ("Murder"), not a
-            // word of one ("drugs/instruments to procure abortion").
+            // word of one ("drugs/instruments to procure abortion"), nor
+            // another word for the first's offence that the first part's
+            // head, or the last part's tail, is said of too ("Religiously
+            // aggravated wounding / GBH s20", "Non-fatal strangulation /
+            // suffocation of a police officer").
             // (Read one by one: a part that reads unclearly ends it.)
-            if let Some(why) = each_its_own(parts.iter().map(|p| (*p, read(p))), CLEAR, false) {
+            let value = |part: &str| read(part).suggested().map(|c| c.value.clone());
+            let mine = value(first);
+            // (A head or tail that names the value alone, "Assault
+            // occasioning actual bodily", would make anything read so.)
+            let same = |part: &str| {
+                let theirs = value(part);
+                let head = text::heads(first).any(|h| {
+                    mine.is_some()
+                        && value(h) != mine
+                        && value(&format!("{h} {}", part.trim())) == mine
+                });
+                head || text::tails(part).any(|t| {
+                    theirs.is_some()
+                        && value(t) != theirs
+                        && value(&format!("{} {t}", first.trim())) == theirs
+                })
+            };
+            let own = std::iter::once(*first).chain(rest.iter().copied().filter(|p| !same(p)));
+            if let Some(why) = each_its_own(own.map(|p| (p, read(p))), JOINED, false) {
                 return Some(why);
             }
         }
