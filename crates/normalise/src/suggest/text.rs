@@ -978,8 +978,8 @@ pub fn heads(part: &str) -> impl Iterator<Item = &str> {
 /// words would let an offence's own words, "actual bodily harm", make
 /// the part before read as it.)
 pub fn tails(part: &str) -> impl Iterator<Item = &str> {
-    const OPENING: [&str; 9] = [
-        "of", "on", "against", "to", "in", "at", "by", "with", "upon",
+    const OPENING: [&str; 10] = [
+        "of", "from", "in", "on", "with", "to", "by", "at", "against", "upon",
     ];
     let part = part.trim();
     part.match_indices(' ')
@@ -1056,15 +1056,7 @@ pub fn conjoined(label: &str) -> Vec<(&str, &str)> {
 /// ("of a pedal cycle" of "taking of a pedal cycle"): the words the other
 /// side may share ("Theft or taking of a pedal cycle").
 pub fn complement(side: &str) -> Option<&str> {
-    const PREPOSITIONS: [&str; 8] = ["of", "from", "in", "on", "with", "to", "by", "at"];
-    let mut at = 0;
-    for word in side.split(' ') {
-        if PREPOSITIONS.contains(&word.to_lowercase().as_str()) && at > 0 {
-            return Some(side[at..].trim());
-        }
-        at += word.len() + 1;
-    }
-    None
+    tails(side).next()
 }
 
 /// A label's main part and what it says it includes ("Manslaughter incl.

@@ -284,6 +284,7 @@ impl DimSuggester {
                 });
                 each_its_own(sides.iter().map(|(p, s)| (*p, s)), JOINED, !distributed)
                     .or_else(|| self.shared_head(&sides[0], right, force))
+                    .or_else(|| self.shared_tail(left, &sides[1], force))
             });
         if joined.is_some() {
             return joined;
@@ -353,6 +354,42 @@ impl DimSuggester {
                 x.value,
                 named.join(" or ")
             )
+        })
+    }
+}
+
+impl DimSuggester {
+    /// "Knife or offensive weapon possession": the left side read with
+    /// the right's last words ("knife possession") naming one value, the
+    /// right another, each clear: the reason the label joins several
+    /// categories. `right` with its reading.
+    fn shared_tail(
+        &self,
+        left: &str,
+        (right, second): &(&str, Suggestions),
+        force: Option<&ForceId>,
+    ) -> Option<String> {
+        let value = |s: &Suggestions, at: f64| {
+            s.suggested()
+                .filter(|c| c.score >= at)
+                .map(|c| c.value.clone())
+        };
+        let y = value(second, JOINED)?;
+        let words: Vec<(usize, &str)> = right.trim_end().match_indices(' ').collect();
+        words.iter().find_map(|(i, _)| {
+            let tail = right[*i..].trim_start_matches([' ', '-', '–']).trim();
+            if !tail.chars().any(char::is_alphanumeric) {
+                return None;
+            }
+            let whole = format!("{} {tail}", left.trim());
+            let x = value(&self.suggest(&whole, force), JOINED)?;
+            let alone = value(&self.suggest(tail, force), 0.0);
+            (x != y && alone.as_ref() != Some(&x)).then(|| {
+                format!(
+                    "the label joins offences of several categories: {whole:?} is {x}, {:?} is {y}",
+                    right.trim()
+                )
+            })
         })
     }
 }

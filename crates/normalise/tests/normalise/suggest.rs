@@ -77,6 +77,7 @@ fn scores_on_the_labelled_set() {
         ("heldout10-dev", 0.96, 1.0, 0.89),
         ("heldout11-dev", 0.93, 0.96, 0.91),
         ("heldout12-dev", 0.92, 0.93, 0.8),
+        ("heldout14-dev", 0.86, 0.95, 0.71),
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -100,6 +101,7 @@ fn scores_on_the_labelled_set() {
         "heldout12-test",
         "heldout13-dev",
         "heldout13-test",
+        "heldout14-test",
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
@@ -307,6 +309,37 @@ fn offences_of_two_categories_joined_by_a_slash() {
         assert!(got.candidates.len() > 1, "{label}");
     }
     assert_suggested(&s, &[("Theft from the person/pickpocketing", "39")]);
+    // Read at 0.6 each, as a side of "and" or "or" is.
+    joins_several(
+        &s,
+        &[
+            "Murder / GBH with intent",
+            "Kidnapping / false imprisonment / slavery",
+        ],
+    );
+    // Another word for the first part's offence, said with its head, or
+    // with the last part's victim.
+    assert_suggested(
+        &s,
+        &[
+            ("Racially aggravated wounding / GBH s20", "8P"),
+            (
+                "Non-fatal strangulation/suffocation of a police officer",
+                "8S",
+            ),
+        ],
+    );
+}
+
+/// "Knife or offensive weapon on school premises": the left side read with
+/// the right's last words names one category, the right another.
+#[test]
+fn a_side_read_with_the_others_last_words_names_its_own_category() {
+    let s = reference_suggester();
+    joins_several(
+        &s,
+        &["Bladed article or offensive weapon – school premises"],
+    );
 }
 
 /// Each of `labels` is ambiguous, and its first reason says `why`.
