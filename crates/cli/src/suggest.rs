@@ -179,14 +179,15 @@ pub fn load_evidence(ctx: &Ctx) -> Result<Loaded> {
         read("reference/abbreviations.csv")?,
         read("reference/statutes.csv")?,
         read("reference/groups.csv")?,
+        read("reference/kinds.csv")?,
     ];
     let wording = if tables.iter().all(Option::is_none) {
         None
     } else {
-        let [a, s, g] = tables
+        let [a, s, g, k] = tables
             .each_ref()
             .map(|t| t.as_ref().map(|(f, t)| (f.as_str(), t.as_str())));
-        Some(Wording::from_tables(a, s, g).map_err(|e| anyhow::anyhow!("{e}"))?)
+        Some(Wording::from_tables(a, s, g, k).map_err(|e| anyhow::anyhow!("{e}"))?)
     };
     let mut others = Vec::new();
     let mut skipped = Vec::new();

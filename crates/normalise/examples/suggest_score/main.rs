@@ -47,14 +47,20 @@ fn main() {
     )
     .unwrap_or_else(|e| fail(&e.to_string()));
     let table = |f: &'static str| (f, read(f));
-    let [a, s, g] = [
+    let [a, s, g, k] = [
         "config/reference/abbreviations.csv",
         "config/reference/statutes.csv",
         "config/reference/groups.csv",
+        "config/reference/kinds.csv",
     ]
     .map(table);
-    let wording = Wording::from_tables(Some((a.0, &a.1)), Some((s.0, &s.1)), Some((g.0, &g.1)))
-        .unwrap_or_else(|e| fail(&e.to_string()));
+    let wording = Wording::from_tables(
+        Some((a.0, &a.1)),
+        Some((s.0, &s.1)),
+        Some((g.0, &g.1)),
+        Some((k.0, &k.1)),
+    )
+    .unwrap_or_else(|e| fail(&e.to_string()));
     let domain: BTreeSet<String> = reference.categories.keys().cloned().collect();
     let suggester = DimSuggester::codes(
         &domain,

@@ -27,6 +27,7 @@ pub mod code;
 pub mod context;
 pub mod group;
 pub mod index;
+pub mod kinds;
 pub mod reference;
 pub mod score;
 pub mod statute;

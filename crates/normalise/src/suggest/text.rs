@@ -13,6 +13,7 @@
 //! 5. [`stem`]: plurals and "-ing", "-ed", "-e" folded; stop words dropped.
 
 use super::group::{Groups, Term};
+use super::kinds::{Kinds, Unsaid};
 use super::statute::{self, SECTION};
 use super::victim::{self, Ages};
 use foi_model::ConfigError;
@@ -64,6 +65,9 @@ pub struct Wording {
     acts: Vec<Vec<String>>,
     /// Terms for several offences at once (config/reference/groups.csv).
     groups: Groups,
+    /// Words for a thing the reference files by its kind
+    /// (config/reference/kinds.csv).
+    kinds: Kinds,
     /// The rules by their first written word, each list in `rules`'
     /// order: only these can match where a text has that word.
     by_first: HashMap<String, Vec<usize>>,
@@ -190,12 +194,14 @@ impl Wording {
 
     /// The wording tables of config/reference/ read as one, each given as
     /// (file, text) where it exists: abbreviations.csv
-    /// ([`Wording::from_csv`]), statutes.csv ([`Wording::add_statutes`])
-    /// and groups.csv ([`Wording::add_groups`]).
+    /// ([`Wording::from_csv`]), statutes.csv ([`Wording::add_statutes`]),
+    /// groups.csv ([`Wording::add_groups`]) and kinds.csv
+    /// ([`Wording::add_kinds`]).
     pub fn from_tables(
         abbreviations: Option<(&str, &str)>,
         statutes: Option<(&str, &str)>,
         groups: Option<(&str, &str)>,
+        kinds: Option<(&str, &str)>,
     ) -> Result<Wording, ConfigError> {
         let mut w = match abbreviations {
             Some((f, t)) => Wording::from_csv(f, t)?,
@@ -207,7 +213,24 @@ impl Wording {
         if let Some((f, t)) = groups {
             w.add_groups(f, t)?;
         }
+        if let Some((f, t)) = kinds {
+            w.add_kinds(f, t)?;
+        }
         Ok(w)
+    }
+
+    /// Adds the words for a thing the reference files by its kind
+    /// ([`Kinds::from_csv`]).
+    pub fn add_kinds(&mut self, file: &str, text: &str) -> Result<(), ConfigError> {
+        self.kinds = Kinds::from_csv(file, text)?;
+        Ok(())
+    }
+
+    /// Where `label` says a word of the kinds table and none of its kinds
+    /// ([`Kinds::unsaid`]).
+    pub fn unsaid_kinds(&self, label: &str) -> Vec<Unsaid<'_>> {
+        let said = words(label, Some(self));
+        self.kinds.unsaid(label, &said)
     }
 
     /// Adds the terms police use for several offences at once
@@ -1482,7 +1505,7 @@ mod tests {
     #[test]
     fn an_offence_ending_in_act_is_no_act() {
         let statutes = "act,year,section,means\nSexual Offences Act,2003,12,causing a child to watch a sexual act\n";
-        let w = Wording::from_tables(None, Some(("statutes.csv", statutes)), None).expect("table");
+        let w = Wording::from_tables(None, Some(("statutes.csv", statutes)), None, None).expect("table");
         assert_eq!(
             stems("Causing a child to watch a sexual act", Some(&w)),
             ["caus", "child", "watch", "sexual", "act"]

@@ -200,6 +200,15 @@ impl DimSuggester {
                 return Suggestions::withheld(ambiguous, out.candidates, Some(&why));
             }
         }
+        // "Threatening with a weapon": a word for a thing the reference
+        // files by its kind, no kind said, and the kinds read in its place
+        // naming different categories, the suggested one among them.
+        if let (false, false, Some(top)) = (r.exact, r.coded, out.suggested()) {
+            if let Some((why, between)) = self.kind_unsaid(r.label, &top.value, r.force) {
+                return Suggestions::withheld(ambiguous, out.candidates, Some(&why))
+                    .between(between);
+            }
+        }
         if r.spans {
             let all = "the label says \"all\": it counts several offences";
             return Suggestions::withheld(ambiguous, out.candidates, Some(all));
@@ -324,6 +333,42 @@ impl DimSuggester {
                 )
             });
         found
+    }
+
+    /// Where `label` says a word of config/reference/kinds.csv and none of
+    /// its kinds, and the label read with each kind in its place names
+    /// several values, `top` among them: the reason, and the values.
+    fn kind_unsaid(
+        &self,
+        label: &str,
+        top: &str,
+        force: Option<&ForceId>,
+    ) -> Option<(String, Vec<String>)> {
+        let wording = self.wording.as_ref()?;
+        wording.unsaid_kinds(label).into_iter().find_map(|u| {
+            let mut named: Vec<(String, &str)> = Vec::new();
+            for (reading, kind) in u.readings.iter().zip(u.kinds) {
+                if let Some(c) = self.suggest(reading, force).suggested() {
+                    if !named.iter().any(|(v, _)| *v == c.value) {
+                        named.push((c.value.clone(), kind));
+                    }
+                }
+            }
+            (named.len() > 1 && named.iter().any(|(v, _)| v == top)).then(|| {
+                let each: Vec<String> = named
+                    .iter()
+                    .map(|(v, k)| format!("{k:?} is {v}"))
+                    .collect();
+                (
+                    format!(
+                        "the label says {:?}, and not which kind, where the reference files its kinds apart: {}",
+                        u.general,
+                        each.join(", ")
+                    ),
+                    named.into_iter().map(|(v, _)| v).collect(),
+                )
+            })
+        })
     }
 
     /// "Racially aggravated harassment or assault": the right side a word

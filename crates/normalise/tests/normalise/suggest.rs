@@ -22,6 +22,7 @@ fn evidence() -> (Reference, Wording) {
         )),
         Some(("statutes.csv", &read("config/reference/statutes.csv"))),
         Some(("groups.csv", &read("config/reference/groups.csv"))),
+        Some(("kinds.csv", &read("config/reference/kinds.csv"))),
     )
     .expect("wording");
     (
