@@ -1505,7 +1505,8 @@ mod tests {
     #[test]
     fn an_offence_ending_in_act_is_no_act() {
         let statutes = "act,year,section,means\nSexual Offences Act,2003,12,causing a child to watch a sexual act\n";
-        let w = Wording::from_tables(None, Some(("statutes.csv", statutes)), None, None).expect("table");
+        let w = Wording::from_tables(None, Some(("statutes.csv", statutes)), None, None)
+            .expect("table");
         assert_eq!(
             stems("Causing a child to watch a sexual act", Some(&w)),
             ["caus", "child", "watch", "sexual", "act"]

@@ -332,6 +332,33 @@ fn offences_of_two_categories_joined_by_a_slash() {
     );
 }
 
+/// A word for a thing the reference files by its kind, no kind said
+/// (config/reference/kinds.csv): the kinds read in its place name
+/// different categories, and the reason says which; a kind said, in the
+/// reference's words or a force's ("knife"), is read as usual.
+#[test]
+fn a_word_for_several_kinds_without_its_kind_names_neither() {
+    let s = reference_suggester();
+    withheld_because(
+        &s,
+        &["Threatening with a weapon", "Weapons on school premises"],
+        "the label says \"weapon\", and not which kind",
+    );
+    withheld_because(
+        &s,
+        &["Criminal damage to a building"],
+        "\"residence\" is 58A, \"building business and community\" is 58B",
+    );
+    assert_suggested(
+        &s,
+        &[
+            ("Threatening with a knife in a public place", "10D"),
+            ("Threaten with an offensive weapon", "10C"),
+            ("Criminal damage to a building other than a dwelling", "58B"),
+        ],
+    );
+}
+
 /// "Knife or offensive weapon on school premises": the left side read with
 /// the right's last words names one category, the right another.
 #[test]
