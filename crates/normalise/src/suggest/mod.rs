@@ -1756,6 +1756,24 @@ mod tests {
         }
     }
 
+    /// A child's offence beside the same words of one for a victim of any
+    /// age, the label saying no victim: the label does not say which.
+    #[test]
+    fn a_childs_offence_beside_the_same_for_anyone_names_neither() {
+        let s = suggester_of(
+            "71,Abuse of Children through Sexual Exploitation,071/03,Paying for the sexual services of a child - child under 13,Sexual Offences,,,
+27,Soliciting for the Purpose of Prostitution,167/02,Paying or promising to pay for the sexual services of a person subjected to exploitative conduct to induce or encourage them,Sexual Offences,,,
+",
+        );
+        withheld_because(
+            &s,
+            "Paying for sexual services",
+            "the label says no victim's age, and the reference splits its offence by it: 71 is under 13, 27 any age",
+        );
+        let (v, values) = verdict(&s, "Paying for sexual services of a child under 13");
+        assert_eq!((v, values[0].as_str()), (Verdict::Suggested, "71"));
+    }
+
     /// A label cut short is not suggested where another value's text
     /// says the same words of it: what was cut may tell them apart.
     #[test]

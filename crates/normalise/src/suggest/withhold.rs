@@ -119,21 +119,23 @@ impl DimSuggester {
         // Another value whose text says the same words of the label as
         // the suggested one's but for another victim's ages, which the
         // label does not say ("Attempted rape of a female": aged 16 or
-        // over, 19C, or under 16, 19D): the reference splits the offence
-        // by what the label leaves out.
+        // over, 19C, or under 16, 19D), or for a victim of any age where
+        // the suggested one's is a child ("Paying for sexual services":
+        // of a child, 71, or of a person subjected to force, 27): the
+        // reference splits the offence by what the label leaves out.
         if let (None, false, Some(top)) = (r.ages, r.coded, out.suggested()) {
             let words =
                 |h: &Hit<'_>| -> BTreeSet<usize> { h.matched.iter().map(|m| m.0).collect() };
-            let own = |v: &str| {
-                r.by_value
-                    .get(v)
-                    .and_then(|(_, h)| h.doc.ages.map(|a| (a.own, words(h))))
-            };
-            if let Some((mine, said)) = own(&top.value) {
-                let apart = runners_up().find_map(|c| {
-                    own(&c.value)
-                        .filter(|(theirs, w)| *w == said && mine.meet(theirs).is_none())
-                        .map(|(theirs, _)| (c, theirs))
+            let said_of = |v: &str| r.by_value.get(v).map(|(_, h)| (h.doc.ages, words(h)));
+            if let Some((Some(mine), said)) = said_of(&top.value) {
+                let mine = mine.own;
+                let child = mine.hi.is_some_and(|h| h < ADULT);
+                let apart = runners_up().find_map(|c| match said_of(&c.value)? {
+                    (Some(theirs), w) if w == said && mine.meet(&theirs.own).is_none() => {
+                        Some((c, theirs.own.to_string()))
+                    }
+                    (None, w) if w == said && child => Some((c, "any age".to_string())),
+                    _ => None,
                 });
                 if let Some((other, theirs)) = apart {
                     let why = format!(
@@ -438,6 +440,10 @@ impl DimSuggester {
         })
     }
 }
+
+/// The age a victim is no child at: an offence whose victims are all
+/// younger is a child's.
+const ADULT: u16 = 18;
 
 /// The reason a label's parts, each with its reading, name several
 /// categories, when each is suggested on its own at `clear` or more, or,
