@@ -387,7 +387,10 @@ impl DimSuggester {
         if right.contains(' ') {
             return None;
         }
-        let x = first.suggested().filter(|c| c.score >= JOINED)?;
+        // The left side need only be suggested ("Racially aggravated public
+        // order" reads weakly, its words short of the category's name): the
+        // other reading, with its head, is what must be clear.
+        let x = first.suggested()?;
         let whole = format!("{head} {right}");
         let other = self.suggest(&whole, force);
         let named = match other.suggested() {

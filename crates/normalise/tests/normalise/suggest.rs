@@ -401,6 +401,8 @@ fn offences_of_two_categories_joined_by_and_or_or() {
         &[
             "Assault with injury and assault with intent to cause serious harm",
             "Causing death by dangerous driving or by careless driving when under the influence of drink or drugs",
+            // The left side read weakly, the right with its head clearly.
+            "Religiously aggravated public order or harassment",
         ],
     );
     assert_suggested(
