@@ -1015,6 +1015,41 @@ pub fn tails(part: &str) -> impl Iterator<Item = &str> {
         })
 }
 
+/// A label's alternatives in brackets ("Burglary residential (home &
+/// unconnected outbuildings)", "Assault (with or without injury)"), each
+/// in the brackets' place: where one row may count
+/// offences of several categories. Brackets saying what is included or
+/// left out, or bounding an age ("(13 and over)"), are none.
+pub fn bracketed(label: &str) -> Option<Vec<String>> {
+    let open = label.find('(')?;
+    let close = open + label[open..].find(')')?;
+    let inner = &label[open + 1..close];
+    let first = inner.split_whitespace().next()?.to_lowercase();
+    if first.starts_with("incl") || first.starts_with("exc") || is_negator(&first) {
+        return None;
+    }
+    let parts: Vec<&str> = inner
+        .split(|c: char| matches!(c, '/' | ',' | '&'))
+        .flat_map(|p| p.split(" and ").flat_map(|q| q.split(" or ")))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let bound = |p: &str| {
+        let w = p.split_whitespace().next().unwrap_or("").to_lowercase();
+        AGE_BOUNDS.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit())
+    };
+    if parts.len() < 2 || parts.iter().any(|p| bound(p) || !worded(p)) {
+        return None;
+    }
+    let (before, after) = (label[..open].trim(), label[close + 1..].trim());
+    Some(
+        parts
+            .into_iter()
+            .map(|p| format!("{before} {p} {after}").trim().to_string())
+            .collect(),
+    )
+}
+
 /// Whether a part of a label has a word of its own (three letters or
 /// more), not only numbers, initials or marks.
 fn worded(part: &str) -> bool {
@@ -1951,6 +1986,32 @@ Criminal Damage Act,1971,2,threats to destroy or damage property,12
         assert_eq!(edit_distance("grroming", "grooming", 2), Some(1));
         assert_eq!(edit_distance("invloving", "involving", 2), Some(1));
         assert_eq!(edit_distance("femal", "male", 1), None);
+    }
+
+    #[test]
+    fn alternatives_in_brackets_are_read_with_the_words_outside() {
+        assert_eq!(
+            bracketed("Burglary residential (home & unconnected outbuildings)"),
+            Some(vec![
+                "Burglary residential home".to_string(),
+                "Burglary residential unconnected outbuildings".to_string(),
+            ])
+        );
+        assert_eq!(
+            bracketed("Assault (with or without injury) - police"),
+            Some(vec![
+                "Assault with - police".to_string(),
+                "Assault without injury - police".to_string(),
+            ])
+        );
+        for none in [
+            "Rape (incl. attempts)",
+            "Sexual assault (13 and over)",
+            "Theft (not shoplifting or cycles)",
+            "Robbery (business)",
+        ] {
+            assert_eq!(bracketed(none), None, "{none}");
+        }
     }
 
     #[test]

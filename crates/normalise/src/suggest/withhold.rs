@@ -300,6 +300,16 @@ impl DimSuggester {
         if joined.is_some() {
             return joined;
         }
+        // "Burglary residential (home & unconnected outbuildings)": the
+        // alternatives in brackets, each read with the words outside them,
+        // clear and of several categories.
+        if let Some(readings) = text::bracketed(label) {
+            let read: Vec<(&str, Suggestions)> =
+                readings.iter().map(|r| (r.as_str(), read(r))).collect();
+            if let Some(why) = each_its_own(read.iter().map(|(p, s)| (*p, s)), JOINED, false) {
+                return Some(why);
+            }
+        }
         // "Manslaughter incl. corporate manslaughter": what a label says
         // it includes may be another category's, read alone or as a kind
         // of what it is included in ("corporate" manslaughter).

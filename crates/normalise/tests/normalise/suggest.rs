@@ -359,6 +359,22 @@ fn a_word_for_several_kinds_without_its_kind_names_neither() {
     );
 }
 
+/// Alternatives in brackets, each read in the brackets' place, clear and of
+/// several categories; one alternative, or words that bound an age, are
+/// read as usual.
+#[test]
+fn alternatives_in_brackets_of_several_categories() {
+    let s = reference_suggester();
+    joins_several(
+        &s,
+        &[
+            "Burglary residential (home & unconnected outbuildings)",
+            "Assault on a constable (with injury / without injury)",
+        ],
+    );
+    assert_suggested(&s, &[("Robbery (business)", "34A")]);
+}
+
 /// "Knife or offensive weapon on school premises": the left side read with
 /// the right's last words names one category, the right another.
 #[test]
