@@ -1029,7 +1029,7 @@ pub fn bracketed(label: &str) -> Option<Vec<String>> {
         return None;
     }
     let parts: Vec<&str> = inner
-        .split(|c: char| matches!(c, '/' | ',' | '&'))
+        .split(['/', ',', '&'])
         .flat_map(|p| p.split(" and ").flat_map(|q| q.split(" or ")))
         .map(str::trim)
         .filter(|p| !p.is_empty())
