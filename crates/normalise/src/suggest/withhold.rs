@@ -7,7 +7,7 @@
 use super::group::Term;
 use super::index::Hit;
 use super::victim::{self, Ages};
-use super::{text, DimSuggester, Suggestions, Verdict, JOINED, LISTED};
+use super::{text, DimSuggester, Suggestions, Verdict, JOINED, LISTED, MARGIN};
 use foi_model::ForceId;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -406,6 +406,20 @@ impl DimSuggester {
         let named = match other.suggested() {
             Some(c) if c.score >= JOINED => vec![c.value.clone()],
             Some(_) => return None,
+            // A term for several offences ("racially aggravated assault")
+            // names no members: those its words fit about as well as the
+            // best stand for them.
+            None if other.between.is_empty()
+                && matches!(other.verdict, Verdict::Ambiguous { group: Some(_) }) =>
+            {
+                let best = other.candidates.first().map_or(0.0, |c| c.score);
+                other
+                    .candidates
+                    .iter()
+                    .take_while(|c| c.score >= best - MARGIN)
+                    .map(|c| c.value.clone())
+                    .collect()
+            }
             None => other.between.clone(),
         };
         (!named.is_empty() && !named.contains(&x.value)).then(|| {
