@@ -121,6 +121,8 @@ fn main() {
         "heldout13-test",
         "heldout14-dev",
         "heldout14-test",
+        "heldout15-dev",
+        "heldout15-test",
         "replies-dev",
         "replies-test",
         "realworld-dev",

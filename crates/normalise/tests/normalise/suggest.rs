@@ -103,6 +103,8 @@ fn scores_on_the_labelled_set() {
         "heldout13-dev",
         "heldout13-test",
         "heldout14-test",
+        "heldout15-dev",
+        "heldout15-test",
     ] {
         let rel = format!("fixtures/labels/{part}.csv");
         let labels = read_labelled(&rel, &read(&rel)).expect("labels");
