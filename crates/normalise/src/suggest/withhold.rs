@@ -323,6 +323,13 @@ impl DimSuggester {
                 whole.between.join(", ")
             ));
         }
+        // ("Public order offences including affray": a Home Office class,
+        // or a term for several offences.)
+        if let Verdict::Ambiguous { group: Some(group) } = &whole.verdict {
+            return Some(format!(
+                "the label counts {main:?}, which is {group}, several categories, {included:?} among them"
+            ));
+        }
         // What it is included in need only read as one category, however
         // weakly ("Indecent image offences"): it is what the label counts.
         let kind = format!("{included} {main}");
