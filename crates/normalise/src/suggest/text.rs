@@ -976,7 +976,14 @@ pub fn slashed(label: &str) -> Vec<&str> {
             w.map_or(0, str::len)
         };
         let (before, after) = (&label[start..i], &label[i + 1..]);
-        if word(before, true) >= 3 && word(after, false) >= 3 {
+        // A slash spaced on both sides between worded parts parts them,
+        // whatever mark or number is beside it ("cwnstabl) / Assault",
+        // "16+ / Rape").
+        let spaced = before.ends_with(char::is_whitespace)
+            && after.starts_with(char::is_whitespace)
+            && worded(before)
+            && worded(after);
+        if spaced || (word(before, true) >= 3 && word(after, false) >= 3) {
             parts.push(&label[start..i]);
             start = i + 1;
         }
@@ -1597,6 +1604,16 @@ mod tests {
         );
         assert_eq!(slashed("S/A on F U13"), ["S/A on F U13"]);
         assert_eq!(slashed("Assault w/o injury"), ["Assault w/o injury"]);
+        // Spaced, whatever mark or number stands beside it.
+        assert_eq!(
+            slashed("Trais rhywiol 16+ / Rape 16 or over"),
+            ["Trais rhywiol 16+ ", " Rape 16 or over"]
+        );
+        assert_eq!(
+            slashed("Assault (constable) / Ymosod"),
+            ["Assault (constable) ", " Ymosod"]
+        );
+        assert_eq!(slashed("Rape 2016 / 17"), ["Rape 2016 / 17"]);
     }
 
     #[test]
