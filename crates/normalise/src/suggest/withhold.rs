@@ -2,7 +2,9 @@
 //! each a reason the label, however well its words fit one value, does
 //! not say which (a term for several offences, a flag, a victim only
 //! partly the category's, names two categories share, two texts saying
-//! the same words of it, a label cut short, several offences in one row).
+//! the same words of it, a label cut short, a word for a thing of several
+//! kinds with no kind said, several offences in one row, apart by slash,
+//! conjunction or brackets).
 
 use super::group::Term;
 use super::index::Hit;
