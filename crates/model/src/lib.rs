@@ -30,6 +30,7 @@ mod limits;
 mod period;
 mod record;
 mod scale;
+pub mod table;
 mod zipdir;
 
 pub use area::{Area, Areas, Place};

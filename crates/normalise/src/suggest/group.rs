@@ -97,24 +97,8 @@ impl Groups {
             kind: String,
             what: String,
         }
-        let mut rdr = csv::ReaderBuilder::new()
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
-        let headers = rdr
-            .headers()
-            .map_err(|e| ConfigError::at(file, 1, e.to_string()))?
-            .clone();
         let mut terms: Vec<Term> = Vec::new();
-        for record in rdr.records() {
-            let at = |e: csv::Error| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                ConfigError::at(file, line, e.to_string())
-            };
-            let record = record.map_err(at)?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            let row: Row = record
-                .deserialize(Some(&headers))
-                .map_err(|e| ConfigError::at(file, line, e.to_string()))?;
+        for (line, row) in foi_model::table::csv_rows::<Row>(file, text)? {
             let kind = match row.kind.trim() {
                 "group" => Kind::Group,
                 "flag" => Kind::Flag,

@@ -52,24 +52,9 @@ impl Kinds {
             written: String,
             kinds: String,
         }
-        let mut rdr = csv::ReaderBuilder::new()
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
-        let headers = rdr
-            .headers()
-            .map_err(|e| ConfigError::at(file, 1, e.to_string()))?
-            .clone();
         let mut lines: Vec<General> = Vec::new();
-        for record in rdr.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                ConfigError::at(file, line, e.to_string())
-            })?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
+        for (line, row) in foi_model::table::csv_rows::<Row>(file, text)? {
             let err = |m: String| ConfigError::at(file, line, m);
-            let row: Row = record
-                .deserialize(Some(&headers))
-                .map_err(|e| err(e.to_string()))?;
             let stems = stems(&row.written);
             if stems.is_empty() {
                 return Err(err(format!("{:?} has no word", row.written)));
