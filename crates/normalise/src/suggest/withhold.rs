@@ -303,7 +303,7 @@ impl DimSuggester {
             return joined;
         }
         // "Burglary residential (home & unconnected outbuildings)": the
-        // alternatives in brackets, each read with the words outside them,
+        // alternatives in brackets, each read in the brackets' place,
         // clear and of several categories.
         if let Some(readings) = text::bracketed(label) {
             let read: Vec<(&str, Suggestions)> =
@@ -439,13 +439,12 @@ impl DimSuggester {
             )
         })
     }
-}
 
-impl DimSuggester {
-    /// "Knife or offensive weapon possession": the left side read with
-    /// the right's last words ("knife possession") naming one value, the
-    /// right another, each clear: the reason the label joins several
-    /// categories. `right` with its reading.
+    /// "Bladed article or offensive weapon – school premises": the left
+    /// side read with the right's last words ("Bladed article – school
+    /// premises") naming one value, the right another, each clear: the
+    /// reason the label joins several categories. `right` with its
+    /// reading.
     fn shared_tail(
         &self,
         left: &str,
