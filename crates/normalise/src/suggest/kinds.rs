@@ -21,7 +21,6 @@ pub struct General {
     /// Each kind's stems the general word does not have: a label saying
     /// any of them has said which kind.
     own: Vec<Vec<String>>,
-    pub file: String,
     pub line: usize,
 }
 
@@ -95,7 +94,6 @@ impl Kinds {
                 stems,
                 kinds,
                 own,
-                file: file.to_string(),
                 line,
             });
         }

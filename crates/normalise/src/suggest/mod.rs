@@ -511,15 +511,16 @@ impl DimSuggester {
         // does not know (were they another value's, that part would name
         // it, and the parts would disagree).
         let dashed = text::dashed(label);
-        if let Some(head) = dashed.first().filter(|_| dashed.len() > 1) {
-            let clear = self
-                .suggest_read(head, force)
+        let clear = |head: &&str| {
+            self.suggest_read(head, force)
                 .suggested()
-                .is_some_and(|c| c.score >= HEAD);
+                .is_some_and(|c| c.score >= HEAD)
+        };
+        if dashed.len() > 1 && dashed.first().is_some_and(clear) {
             let why = |p: &str| {
                 format!("read as {p:?}: nothing was read of the whole, and the rest of it, after a dash, names no other value")
             };
-            if let Some(read) = self.read_apart(&dashed, force, why).filter(|_| clear) {
+            if let Some(read) = self.read_apart(&dashed, force, why) {
                 return read;
             }
         }

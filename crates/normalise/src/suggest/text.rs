@@ -1018,7 +1018,6 @@ pub fn tails(part: &str) -> impl Iterator<Item = &str> {
             t.split_whitespace()
                 .next()
                 .is_some_and(|w| OPENING.iter().any(|o| w.eq_ignore_ascii_case(o)))
-                && t.chars().any(char::is_alphanumeric)
         })
 }
 

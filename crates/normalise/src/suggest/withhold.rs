@@ -241,12 +241,15 @@ impl DimSuggester {
             // aggravated wounding / GBH s20", "Non-fatal strangulation /
             // suffocation of a police officer").
             // (Read one by one: a part that reads unclearly ends it.)
-            let value = |part: &str| read(part).suggested().map(|c| c.value.clone());
-            let mine = value(first);
+            // Each part is read once, as each_its_own reaches it.
+            let value_of = |s: &Suggestions| s.suggested().map(|c| c.value.clone());
+            let value = |part: &str| value_of(&read(part));
+            let first_read = read(first);
+            let mine = value_of(&first_read);
             // (A head or tail that names the value alone, "Assault
             // occasioning actual bodily", would make anything read so.)
-            let same = |part: &str| {
-                let theirs = value(part);
+            let same = |part: &str, reading: &Suggestions| {
+                let theirs = value_of(reading);
                 let head = text::heads(first).any(|h| {
                     mine.is_some()
                         && value(h) != mine
@@ -258,8 +261,12 @@ impl DimSuggester {
                         && value(&format!("{} {t}", first.trim())) == theirs
                 })
             };
-            let own = std::iter::once(*first).chain(rest.iter().copied().filter(|p| !same(p)));
-            if let Some(why) = each_its_own(own.map(|p| (p, read(p))), JOINED, false) {
+            let own = std::iter::once((*first, first_read)).chain(
+                rest.iter()
+                    .map(|p| (*p, read(p)))
+                    .filter(|(p, reading)| !same(p, reading)),
+            );
+            if let Some(why) = each_its_own(own, JOINED, false) {
                 return Some(why);
             }
         }
