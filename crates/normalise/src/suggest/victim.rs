@@ -145,6 +145,10 @@ fn number(w: &str) -> Option<u16> {
     if w.is_empty() || w.len() > 3 || !w.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
+    // Nobody writes an age "08": a leading zero is a code's ("008/73").
+    if w.len() > 1 && w.starts_with('0') {
+        return None;
+    }
     w.parse().ok().filter(|n| *n <= OLDEST)
 }
 
@@ -489,6 +493,10 @@ mod tests {
     fn numbers_that_are_not_ages() {
         assert_eq!(ages("possession class 2 drug"), None);
         assert_eq!(ages("sexual offences act 2003"), None);
+        // A Home Office code ("008/73", split at its slash as labels'
+        // words are), not a victim 8 to 73.
+        assert_eq!(ages("008 73"), None);
+        assert_eq!(ages("assault 08 06"), None);
     }
 
     #[test]
