@@ -740,7 +740,7 @@ impl DimSuggester {
             votes.push(Vote {
                 value: v.to_string(),
                 score,
-                reason: self.explain(words, query.ages, hit),
+                reason: self.explain(v, words, query.ages, hit),
                 exact_code: false,
                 rank: 2,
                 shape: (score >= near).then(|| hit.shape()),
@@ -750,7 +750,7 @@ impl DimSuggester {
             votes.push(Vote {
                 value: v.to_string(),
                 score: f64::from(name.score),
-                reason: self.explain(words, query.ages, name),
+                reason: self.explain(v, words, query.ages, name),
                 exact_code: false,
                 rank: 2,
                 shape: (f64::from(name.score) >= near).then(|| name.shape()),
@@ -1005,7 +1005,13 @@ impl DimSuggester {
 
     /// "words sexual, assault ("aslt"), female ("f") match category name
     /// "Sexual Assault on a Female Child under 13"".
-    fn explain(&self, words: &[index::LabelWord], ages: Option<Ages>, hit: &index::Hit) -> String {
+    fn explain(
+        &self,
+        value: &str,
+        words: &[index::LabelWord],
+        ages: Option<Ages>,
+        hit: &index::Hit,
+    ) -> String {
         let mut parts: Vec<String> = Vec::new();
         let mut via: Vec<usize> = Vec::new();
         for &(i, stem, how) in &hit.matched {
@@ -1069,6 +1075,22 @@ impl DimSuggester {
         if let Some(w) = &self.wording {
             for k in via {
                 s.push_str(&format!("; read through {}", w.describe(k)));
+            }
+        }
+        // The offence is counted elsewhere too, by what the label may not
+        // say ("ABH": on a constable, 8S, or another emergency worker,
+        // 8T): the reviewer checks the reply counts only this value's.
+        if let (Source::Description { ho_code }, Some(r)) = (&hit.doc.source, &self.reference) {
+            let others: Vec<&str> = r
+                .categories_of_ho_code(ho_code)
+                .into_iter()
+                .filter(|c| *c != value)
+                .collect();
+            if !others.is_empty() {
+                s.push_str(&format!(
+                    "; {ho_code} is counted under {} too",
+                    others.join(" and ")
+                ));
             }
         }
         s
