@@ -123,6 +123,8 @@ fn main() {
         "heldout14-test",
         "heldout15-dev",
         "heldout15-test",
+        "heldout16-dev",
+        "heldout16-test",
         "replies-dev",
         "replies-test",
         "realworld-dev",
