@@ -1086,6 +1086,7 @@ mod tests {
                 exact_code: false,
             }],
             between: Vec::new(),
+            members: Vec::new(),
         }
     }
 

@@ -189,6 +189,7 @@ pub fn rest_is_one(out: Suggestions, label: &str, siblings: &BTreeSet<String>) -
         verdict,
         candidates,
         between: Vec::new(),
+        members: Vec::new(),
     }
 }
 
@@ -223,6 +224,7 @@ mod tests {
                 exact_code: false,
             }],
             between: Vec::new(),
+            members: Vec::new(),
         }
     }
 
@@ -346,6 +348,7 @@ mod tests {
                 })
                 .collect(),
             between: between.iter().map(|v| v.to_string()).collect(),
+            members: Vec::new(),
         }
     }
 

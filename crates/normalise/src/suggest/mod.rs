@@ -116,6 +116,10 @@ pub struct Suggestions {
     /// its victim's ages span them): the rows beside it in its reply may
     /// settle which ([`context::rest_is_one`]). Empty otherwise.
     pub between: Vec<String>,
+    /// The categories of the Home Office class or sub-class the label
+    /// names ("Homicide": 1, 4/1, 4/10, 4/2), whatever rows are beside it.
+    /// Empty otherwise.
+    pub members: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +156,7 @@ impl Suggestions {
             verdict: Verdict::NoSuggestion,
             candidates: Vec::new(),
             between: Vec::new(),
+            members: Vec::new(),
         }
     }
 
@@ -173,6 +178,7 @@ impl Suggestions {
             verdict,
             candidates,
             between: Vec::new(),
+            members: Vec::new(),
         }
     }
 
@@ -1242,12 +1248,14 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
                 m.score = m.score.min(g);
             }
             members.truncate(SHOWN);
-            return Suggestions::withheld(
+            let mut out = Suggestions::withheld(
                 Verdict::Ambiguous { group: Some(name) },
                 members,
                 Some(&spans),
             )
-            .between(targets);
+            .between(targets.clone());
+            out.members = targets;
+            return out;
         }
     }
     // Every runner-up near the best is one the best fits better whatever
@@ -1285,6 +1293,7 @@ fn decide(votes: Vec<Vote>, group: Option<(f64, String, Vec<String>)>) -> Sugges
         verdict: Verdict::Suggested,
         candidates: merged,
         between: Vec::new(),
+        members: Vec::new(),
     }
 }
 

@@ -992,6 +992,50 @@ pub fn slashed(label: &str) -> Vec<&str> {
     parts
 }
 
+/// The items of a list written with commas and a conjunction outside
+/// brackets ("Riot and violent disorder, affray", "Robbery, burglary or
+/// theft"): where one row may count offences of several categories. A
+/// comma with no conjunction beside it ("Sexual assault, female") lists
+/// nothing.
+pub fn listed(label: &str) -> Vec<&str> {
+    let mut depth = 0i32;
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, c) in label.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                pieces.push(&label[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&label[start..]);
+    if pieces.len() < 2 {
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    let mut joined = false;
+    for piece in pieces {
+        let sides = conjoined(piece);
+        match sides.first() {
+            // "Riot and violent disorder": each side an item.
+            Some(&(left, _)) => {
+                joined = true;
+                items.push(left);
+                items.push(sides.last().map_or(piece, |s| s.1));
+            }
+            None => items.push(piece.trim()),
+        }
+    }
+    if !joined || items.iter().any(|p| !worded(p)) {
+        return Vec::new();
+    }
+    items
+}
+
 /// A part's leading words, each shorter than the whole ("Religiously
 /// aggravated" and "Religiously" of "Religiously aggravated wounding"):
 /// what may be said of the part after a slash too.
@@ -1044,7 +1088,9 @@ pub fn bracketed(label: &str) -> Option<Vec<String>> {
         let w = p.split_whitespace().next().unwrap_or("").to_lowercase();
         AGE_BOUNDS.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit())
     };
-    if parts.len() < 2 || parts.iter().any(|p| bound(p) || !worded(p)) {
+    // A section cited is an offence of its own ("Wounding (s.18/s.20)").
+    let offence = |p: &str| worded(p) || cites_section(p);
+    if parts.len() < 2 || parts.iter().any(|p| bound(p) || !offence(p)) {
         return None;
     }
     let (before, after) = (label[..open].trim(), label[close + 1..].trim());
@@ -2005,6 +2051,21 @@ Criminal Damage Act,1971,2,threats to destroy or damage property,12
     }
 
     #[test]
+    fn a_list_needs_commas_and_a_conjunction() {
+        assert_eq!(
+            listed("Riot and violent disorder, affray"),
+            ["Riot", "violent disorder", "affray"]
+        );
+        assert_eq!(
+            listed("Robbery, burglary or theft (all)"),
+            ["Robbery", "burglary", "theft (all)"]
+        );
+        assert!(listed("Sexual assault, female").is_empty());
+        assert!(listed("Assault (with, or without injury)").is_empty());
+        assert!(listed("Theft and handling").is_empty());
+    }
+
+    #[test]
     fn alternatives_in_brackets_are_read_with_the_words_outside() {
         assert_eq!(
             bracketed("Burglary residential (home & unconnected outbuildings)"),
@@ -2020,8 +2081,16 @@ Criminal Damage Act,1971,2,threats to destroy or damage property,12
                 "Assault without injury - police".to_string(),
             ])
         );
+        assert_eq!(
+            bracketed("Wounding (s.18/s.20)"),
+            Some(vec![
+                "Wounding s.18".to_string(),
+                "Wounding s.20".to_string()
+            ])
+        );
         for none in [
             "Rape (incl. attempts)",
+            "Offence (19/20)",
             "Sexual assault (13 and over)",
             "Theft (not shoplifting or cycles)",
             "Robbery (business)",

@@ -4,7 +4,7 @@
 //! partly the category's, names two categories share, two texts saying
 //! the same words of it, a label cut short, a word for a thing of several
 //! kinds with no kind said, several offences in one row, apart by slash,
-//! conjunction or brackets).
+//! conjunction, brackets or a list).
 
 use super::group::Term;
 use super::index::Hit;
@@ -278,22 +278,22 @@ impl DimSuggester {
         // goods": theft spans a Home Office class): the label spans them,
         // unless the side is a word of the other's offence ("Theft or
         // taking of a pedal cycle": theft of a pedal cycle).
-        //
-        // The sides are slices of the label: what lies between them is
-        // the conjunction as written.
-        let offset = |part: &str| part.as_ptr() as usize - label.as_ptr() as usize;
         let joined = text::conjoined(label)
             .into_iter()
             .find_map(|(left, right)| {
                 // "drink or drugs", "theft or unauthorised": a conjunction
                 // the reference writes itself joins words of one offence.
-                let phrase = format!(
-                    "{} {} {}",
-                    left.rsplit(' ').next().unwrap_or(""),
-                    label[offset(left) + left.len()..offset(right)].trim(),
-                    right.split(' ').next().unwrap_or("")
-                );
-                if self.reference.as_ref().is_some_and(|r| r.says(&phrase)) {
+                // (Whichever conjunction the label writes: "state & public
+                // order" is the reference's "state or public order".)
+                let said = ["and", "or"].iter().any(|conjunction| {
+                    let phrase = format!(
+                        "{} {conjunction} {}",
+                        left.rsplit(' ').next().unwrap_or(""),
+                        right.split(' ').next().unwrap_or("")
+                    );
+                    self.reference.as_ref().is_some_and(|r| r.says(&phrase))
+                });
+                if said {
                     return None;
                 }
                 let sides = [(left, read(left)), (right, read(right))];
@@ -308,6 +308,14 @@ impl DimSuggester {
             });
         if joined.is_some() {
             return joined;
+        }
+        // "Riot and violent disorder, affray": a list, each item clear.
+        let items: Vec<(&str, Suggestions)> = text::listed(label)
+            .into_iter()
+            .map(|p| (p, read(p)))
+            .collect();
+        if let Some(why) = each_its_own(items.iter().map(|(p, s)| (*p, s)), JOINED, false) {
+            return Some(why);
         }
         // "Burglary residential (home & unconnected outbuildings)": the
         // alternatives in brackets, each read in the brackets' place,
@@ -500,14 +508,15 @@ fn each_its_own<'a, S: Borrow<Suggestions>>(
         let s: &Suggestions = s.borrow();
         let value = match s.suggested() {
             Some(c) if c.score >= clear => c.value.clone(),
-            // A Home Office group ("Theft"), not a term for offences of
-            // any category ("vulnerable adult").
+            // A Home Office group ("Theft", "Homicide"), not a term for
+            // offences of any category ("vulnerable adult").
             None if groups
                 && matches!(s.verdict, Verdict::Ambiguous { group: Some(_) })
                 && s.between.len() > 1 =>
             {
                 s.between.join(" or ")
             }
+            None if groups && s.members.len() > 1 => s.members.join(" or "),
             _ => return None,
         };
         if !values.iter().any(|(v, _)| *v == value) {

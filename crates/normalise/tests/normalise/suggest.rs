@@ -444,10 +444,10 @@ fn offences_of_two_categories_joined_by_and_or_or() {
 /// A side that is a Home Office group ("Theft and handling stolen
 /// goods"), or what a label says it includes ("Manslaughter incl.
 /// corporate manslaughter", "Drug possession incl. cannabis"), joins
-/// several categories too; a conjunction
-/// the reference writes itself ("drink or drugs"), or a side that is a
-/// word of the other's offence ("Theft or taking of a pedal cycle"),
-/// joins nothing.
+/// several categories too, as does a list of offences of several; a
+/// conjunction the reference writes itself ("drink or drugs", whichever
+/// conjunction the label writes), or a side that is a word of the other's
+/// offence ("Theft or taking of a pedal cycle"), joins nothing.
 #[test]
 fn a_group_or_an_inclusion_beside_an_offence_is_several_categories() {
     let s = reference_suggester();
@@ -466,6 +466,20 @@ fn a_group_or_an_inclusion_beside_an_offence_is_several_categories() {
             "Racially aggravated harassment or assault",
         ],
     );
+    // A Home Office group no category's name says the word of.
+    let homicide = s.suggest("Homicide", None);
+    assert_eq!(homicide.members, ["1", "4/1", "4/10", "4/2"]);
+    withheld_because(
+        &s,
+        &["Homicide & attempted murder"],
+        "\"Homicide\" is 1 or 4/1 or 4/10 or 4/2, \"attempted murder\" is 2",
+    );
+    // A list with commas, each item clear.
+    withheld_because(
+        &s,
+        &["Riot and violent disorder, affray"],
+        "\"Riot\" is 62A, \"affray\" is 66",
+    );
     // What the inclusion is in is several categories itself.
     withheld_because(
         &s,
@@ -483,6 +497,8 @@ fn a_group_or_an_inclusion_beside_an_offence_is_several_categories() {
         &[
             ("Theft or unauthorised taking of a motor vehicle", "48"),
             ("Theft or taking of a pedal cycle", "44"),
+            // A name's own conjunction, however the label writes it.
+            ("Other offences against the state & public order", "66"),
             (
                 "Causing death by careless driving when under the influence of drink or drugs",
                 "4/6",
